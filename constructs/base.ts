@@ -1,0 +1,97 @@
+import * as path from 'path';
+import { Construct, IConstruct } from 'constructs';
+import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
+
+const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
+
+/** Frames from these folders belong to the library, not to the user's program. */
+const PACKAGE_ROOT = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..') : path.resolve(__dirname, '..');
+const LIBRARY_DIRS = ['constructs', 'lib', 'bin', 'dist'].map((d) => path.join(PACKAGE_ROOT, d));
+
+/**
+ * The base of every XOS construct: a model object with a kind, a name, the place in the
+ * user's program where it was declared, and the rules acknowledged on it.
+ */
+export abstract class XosConstruct extends Construct {
+  /** True when `x` is an XOS construct (works across copies of the library). */
+  public static isXosConstruct(x: unknown): x is XosConstruct {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[XOS_CONSTRUCT] === true;
+  }
+
+  /** The kind of model object this construct declares. */
+  public abstract readonly kind: Kind;
+
+  /** The object's name; defaults to the construct id. */
+  public readonly name: string;
+
+  private readonly declaredAt?: Error;
+  private readonly acks: Acknowledgement[] = [];
+
+  protected constructor(scope: IConstruct, id: string, name?: string) {
+    super(scope as Construct, id);
+    Object.defineProperty(this, XOS_CONSTRUCT, { value: true });
+    this.name = name ?? id;
+    if (captureSources()) {
+      // Formatting a stack is what costs; V8 does it lazily, only when a violation asks.
+      const previous = Error.stackTraceLimit;
+      Error.stackTraceLimit = 12;
+      this.declaredAt = new Error();
+      Error.stackTraceLimit = previous;
+    }
+  }
+
+  /**
+   * Acknowledge a rule on this object and everything below it in the construct tree: its
+   * violations are reported as acknowledged, with the reason, and never fail a run.
+   * @param rule the rule id, for example `RBAC-004`
+   * @param reason why the rule does not apply here; shown in every report
+   */
+  public acknowledge(rule: string, reason: string): this {
+    if (!reason || !reason.trim()) {
+      throw new Error(`${this.node.path}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
+    }
+    this.acks.push({ rule, reason });
+    return this;
+  }
+
+  /** @internal the acknowledgements made on this construct */
+  public get acknowledgements(): readonly Acknowledgement[] {
+    return this.acks;
+  }
+
+  /** The model key of this object: its construct path below the cloud. */
+  public get key(): string {
+    return this.node.path;
+  }
+
+  /** @internal where the program declared this object, when it can be told */
+  public get source(): SourceLocation | undefined {
+    return this.declaredAt ? sourceFromStack(this.declaredAt.stack) : undefined;
+  }
+}
+
+let capture: boolean | undefined;
+function captureSources(): boolean {
+  if (capture === undefined) capture = process.env.XOS_NO_SOURCES !== '1';
+  return capture;
+}
+
+/** Turn source capture on or off (the benchmarks turn it off to measure the compiler alone). */
+export function setSourceCapture(on: boolean): void {
+  capture = on;
+}
+
+const FRAME = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
+
+function sourceFromStack(stack: string | undefined): SourceLocation | undefined {
+  if (!stack) return undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const m = FRAME.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (file.startsWith('node:') || file.includes('/node_modules/') || !file.includes('/')) continue;
+    if (LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep))) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import type { RootRole } from '../lib/model/types';
+import { Privilege } from './privilege';
+import type { User } from './user';
+
+const REGISTRY = Symbol.for('xos.clouds');
+const CAPTURE = Symbol.for('xos.capture');
+
+type Registry = { clouds: Cloud[] };
+
+function registry(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  if (!g[REGISTRY]) g[REGISTRY] = { clouds: [] };
+  return g[REGISTRY]!;
+}
+
+export interface CloudProps {
+  /**
+   * The cloud's name, written into xos-model.json and used in reports.
+   * @default 'xos'
+   */
+  readonly name?: string;
+  /**
+   * Where `synth()` writes when the program runs under `cdktf synth` or on its own.
+   * @default the CDKTF_OUTDIR environment variable, or 'cdktf.out'
+   */
+  readonly outdir?: string;
+  /**
+   * The synthesis target for every stack.
+   * @default the XOS_TARGET environment variable, or 'local'
+   */
+  readonly target?: string;
+}
+
+/**
+ * The root of an XOS program: every Site, User, Deployment, Service ... is declared in it.
+ * A program ends with `cloud.synth()`, as a cdktf program ends with `app.synth()`.
+ */
+export class Cloud extends Construct {
+  /** @internal clouds constructed in this process, in order (used by the `xos` loader) */
+  public static all(): readonly Cloud[] {
+    return registry().clouds;
+  }
+
+  /** @internal forget every cloud constructed so far */
+  public static reset(): void {
+    registry().clouds.length = 0;
+  }
+
+  /** @internal when the `xos` CLI loads a program, `synth()` only marks the cloud */
+  public static setCaptureMode(on: boolean): void {
+    (globalThis as unknown as Record<symbol, boolean>)[CAPTURE] = on;
+  }
+
+  private static captureMode(): boolean {
+    return (globalThis as unknown as Record<symbol, boolean>)[CAPTURE] === true;
+  }
+
+  public readonly cloudName: string;
+  public readonly outdir?: string;
+  public readonly target?: string;
+  private synthRequested = false;
+  private readonly rootGrants: Privilege[] = [];
+
+  constructor(props: CloudProps = {}) {
+    super(undefined as unknown as Construct, '');
+    this.cloudName = props.name ?? 'xos';
+    this.outdir = props.outdir;
+    this.target = props.target;
+    registry().clouds.push(this);
+  }
+
+  /** True once the program asked for synthesis. */
+  public get synthesized(): boolean {
+    return this.synthRequested;
+  }
+
+  /**
+   * Grant a root-scope role: `admin` may change everything; `default` is what every User
+   * holds implicitly and need not be granted.
+   */
+  public grant(user: User, role: RootRole): Privilege {
+    const p = Privilege.create(this, 'root', user, role, null);
+    this.rootGrants.push(p);
+    return p;
+  }
+
+  /**
+   * Validate the model and write the synthesized output (cdktf's manifest, one stack per
+   * Controller, and xos-model.json). Run by `cdktf synth` through cdktf.json; under the
+   * `xos` CLI it only marks the cloud, and the CLI synthesizes with its own options.
+   */
+  public synth(): void {
+    this.synthRequested = true;
+    if (Cloud.captureMode()) return;
+    // Loaded late so that declaring a model never loads cdktf.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { synthProgramCloud } = require('../lib/synth/program') as typeof import('../lib/synth/program');
+    synthProgramCloud(this);
+  }
+}

@@ -1,0 +1,49 @@
+import type { SecretRef } from '../lib/model/types';
+
+const SECRET = Symbol.for('xos.Secret');
+
+/**
+ * A reference to a secret (a Controller's credentials, a Service's tenancy credentials).
+ * The program never holds the value: it names where the value comes from when Terraform
+ * runs, and the value reaches Terraform only as a sensitive variable.
+ */
+export class Secret {
+  /**
+   * A secret read from an environment variable of the machine that runs Terraform.
+   * The synthesized stack declares a sensitive variable and documents `TF_VAR_<name>`.
+   * @param name the environment variable, for example `OS_PASSWORD`
+   */
+  public static env(name: string): Secret {
+    return new Secret({ secret: 'env', name });
+  }
+
+  /**
+   * A secret given as a Terraform variable (marked sensitive in the synthesized stack).
+   * @param name the variable's name, for example `openstack_password`
+   */
+  public static tfVar(name: string): Secret {
+    return new Secret({ secret: 'tfvar', name });
+  }
+
+  /** True when `x` is a Secret (works across copies of the library). */
+  public static isSecret(x: unknown): x is Secret {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[SECRET] === true;
+  }
+
+  /** @internal turn whatever the program gave into a reference; a literal keeps no value */
+  public static toRef(x: unknown): SecretRef {
+    if (Secret.isSecret(x)) return x.ref;
+    return { secret: 'literal' };
+  }
+
+  private constructor(public readonly ref: SecretRef) {
+    Object.defineProperty(this, SECRET, { value: true });
+  }
+
+  public toString(): string {
+    return this.ref.secret === 'literal' ? '<literal>' : `<secret ${this.ref.secret}:${this.ref.name}>`;
+  }
+}
+
+/** Credentials: each value must be a {@link Secret}, never a literal string. */
+export type Credentials = Readonly<Record<string, Secret>>;

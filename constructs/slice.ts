@@ -1,0 +1,204 @@
+import type { SliceRole } from '../lib/model/types';
+import { XosConstruct } from './base';
+import type { Deployment, Flavor, Image, Node, NetworkTemplate } from './infra';
+import { Privilege } from './privilege';
+import type { Service } from './service';
+import type { Site } from './site';
+import type { User } from './user';
+
+export interface SliceProps {
+  /** The Image every Sliver of the Slice boots (SLC-002). */
+  readonly image: Image;
+  /** The Flavor every Sliver of the Slice gets (DEP-005). */
+  readonly flavor: Flavor;
+  /**
+   * The Service this Slice implements.
+   * @default none; `service.addSlice(slice)` also binds it
+   */
+  readonly service?: Service;
+  /**
+   * The Slice's name, unique within its Site (SLC-001).
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * What the Slice is for.
+   * @default none
+   */
+  readonly description?: string;
+}
+
+/** Where a Sliver runs: on a Node, or on a Deployment when the back-end places it. */
+export type Placement =
+  | { readonly node: Node; readonly deployment?: undefined }
+  | {
+      readonly deployment: Deployment;
+      /**
+       * The Site whose share of the Deployment hosts the Sliver.
+       * @default the Slice's Site
+       */
+      readonly site?: Site;
+      readonly node?: undefined;
+    };
+
+export type SliverProps = Placement & {
+  /**
+   * The image to boot: only the Slice's own Image is allowed (SLC-002).
+   * @default the Slice's Image
+   */
+  readonly image?: Image;
+};
+
+/** A Sliver: one instance (VM) of a Slice. */
+export class Sliver extends XosConstruct {
+  public readonly kind = 'Sliver' as const;
+  public readonly placement: SliverProps;
+
+  constructor(scope: Slice, id: string, props: SliverProps) {
+    super(scope, id);
+    this.placement = props;
+  }
+
+  /** The Slice the Sliver belongs to. */
+  public get slice(): Slice {
+    return this.node.scope as Slice;
+  }
+}
+
+export interface NetworkProps {
+  /** The address space, a CIDR block such as `10.0.1.0/24` (NET-001). */
+  readonly cidr: string;
+  /** The NetworkTemplate that defines the Network's behaviour (DEP-006). */
+  readonly template: NetworkTemplate;
+  /**
+   * The port range of the address space, `low-high` or a single port.
+   * @default all ports
+   */
+  readonly ports?: string | { readonly low: number; readonly high: number };
+  /**
+   * True when the Network's addresses are publicly routable (NET-005).
+   * @default the template's visibility
+   */
+  readonly public?: boolean;
+  /**
+   * The Site this Network is specific to (NET-004).
+   * @default none: the Network spans every Site of its Slivers
+   */
+  readonly site?: Site;
+  /**
+   * Bandwidth allotted to the Network, in Mbit/s.
+   * @default no limit
+   */
+  readonly bandwidthMbps?: number;
+  /**
+   * Slices allowed to join this Network (NET-003).
+   * @default none; add them with `allowJoin()`
+   */
+  readonly allowJoin?: readonly Slice[];
+}
+
+/** A Network: a virtual network owned by a Slice, which other Slices may join. */
+export class Network extends XosConstruct {
+  public readonly kind = 'Network' as const;
+  public readonly cidr: string;
+  public readonly template: NetworkTemplate;
+  public readonly ports?: string | { readonly low: number; readonly high: number };
+  public readonly public?: boolean;
+  public readonly site?: Site;
+  public readonly bandwidthMbps?: number;
+  public readonly permitted: Slice[];
+
+  constructor(scope: Slice, id: string, props: NetworkProps) {
+    super(scope, id);
+    this.cidr = props?.cidr;
+    this.template = props?.template;
+    this.ports = props?.ports;
+    this.public = props?.public;
+    this.site = props?.site;
+    this.bandwidthMbps = props?.bandwidthMbps;
+    this.permitted = [...(props?.allowJoin ?? [])];
+  }
+
+  /** The Slice that owns the Network. */
+  public get owner(): Slice {
+    return this.node.scope as Slice;
+  }
+
+  /** Allow Slices to join this Network (the owner's consent, NET-003). */
+  public allowJoin(...slices: Slice[]): this {
+    for (const s of slices) if (!this.permitted.includes(s)) this.permitted.push(s);
+    return this;
+  }
+}
+
+/** A Slice: a resource container of Slivers and Networks, owned by a Site. */
+export class Slice extends XosConstruct {
+  public readonly kind = 'Slice' as const;
+  public readonly image: Image;
+  public readonly flavor: Flavor;
+  public readonly description?: string;
+  /** Networks owned by other Slices that this Slice joined. */
+  public readonly joined: Network[] = [];
+  private boundService?: Service;
+
+  constructor(scope: Site, id: string, props: SliceProps) {
+    super(scope, id, props?.name);
+    this.image = props?.image;
+    this.flavor = props?.flavor;
+    this.description = props?.description;
+    if (props?.service) props.service.addSlice(this);
+  }
+
+  /** The Site that owns the Slice. */
+  public get site(): Site {
+    return this.node.scope as Site;
+  }
+
+  /** The Service this Slice implements, if any. */
+  public get service(): Service | undefined {
+    return this.boundService;
+  }
+
+  /** @internal called by Service.addSlice */
+  public bindService(service: Service): void {
+    this.boundService = service;
+  }
+
+  /** Declare a Sliver (an instance) of this Slice. */
+  public addSliver(id: string, props: SliverProps): Sliver {
+    return new Sliver(this, id, props);
+  }
+
+  /** Declare `count` Slivers named `<prefix>-1` ... `<prefix>-<count>`, all placed alike. */
+  public addSlivers(prefix: string, count: number, props: SliverProps): Sliver[] {
+    const out: Sliver[] = [];
+    for (let i = 1; i <= count; i++) out.push(new Sliver(this, `${prefix}-${i}`, props));
+    return out;
+  }
+
+  /** Declare a Network owned by this Slice. */
+  public addNetwork(id: string, props: NetworkProps): Network {
+    return new Network(this, id, props);
+  }
+
+  /** Join a Network owned by another Slice (the owner must allow it, NET-003). */
+  public join(network: Network): this {
+    if (!this.joined.includes(network)) this.joined.push(network);
+    return this;
+  }
+
+  /** Grant a Slice role (`admin` or `access`) to a User. */
+  public grant(user: User, role: SliceRole): Privilege {
+    return Privilege.create(this, 'slice', user, role, this);
+  }
+
+  /** The Slivers of the Slice, in declaration order. */
+  public get slivers(): Sliver[] {
+    return this.node.children.filter((c): c is Sliver => c instanceof Sliver);
+  }
+
+  /** The Networks the Slice owns, in declaration order. */
+  public get networks(): Network[] {
+    return this.node.children.filter((c): c is Network => c instanceof Network);
+  }
+}

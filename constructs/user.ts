@@ -1,0 +1,38 @@
+import { XosConstruct } from './base';
+import type { Cloud } from './cloud';
+import type { Site } from './site';
+
+export interface UserProps {
+  /** The User's home Site: a User is homed at exactly one Site (RBAC-001). */
+  readonly site: Site;
+  /**
+   * SSH public keys, installed on the Slivers of every Slice the User holds a role on.
+   * @default no keys
+   */
+  readonly publicKeys?: readonly string[];
+  /**
+   * The User's e-mail address.
+   * @default none
+   */
+  readonly email?: string;
+  /**
+   * The User's name as people read it.
+   * @default the construct id
+   */
+  readonly name?: string;
+}
+
+/** A User: a principal homed at one Site, holding roles in scopes. */
+export class User extends XosConstruct {
+  public readonly kind = 'User' as const;
+  public readonly site: Site;
+  public readonly publicKeys: readonly string[];
+  public readonly email?: string;
+
+  constructor(scope: Cloud, id: string, props: UserProps) {
+    super(scope, id, props?.name);
+    this.site = props?.site;
+    this.publicKeys = [...(props?.publicKeys ?? [])];
+    this.email = props?.email;
+  }
+}

@@ -1,0 +1,35 @@
+import type { CommandSpec, ParsedArgs } from '../args';
+import type { Io } from '../io';
+
+export const spec: CommandSpec = {
+  name: 'synth',
+  summary: 'Validate, then write cdktf output: manifest.json, one stacks/<stack>/cdk.tf.json per Controller, and xos-model.json. With any error nothing is written.',
+  usage: 'xos synth <program> [--out DIR] [--target local] [--strict] [--json]',
+  positionals: ['program'],
+  options: [
+    { name: 'out', type: 'string', description: 'output directory', default: 'cdktf.out', placeholder: 'DIR' },
+    { name: 'target', type: 'string', description: 'synthesis target', default: 'local', choices: ['local'], placeholder: 'TARGET' },
+    { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
+    { name: 'json', type: 'boolean', description: 'print the result as JSON' },
+    { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
+  ],
+};
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const { loadAndCompile, printViolations, printSynthSummary } = await import('../pipeline');
+  const { compiled, loaded } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
+  const strict = !!args.options.strict;
+  const failed = compiled.errors > 0 || (strict && compiled.warnings > 0);
+  if (failed) {
+    if (args.options.json) io.out(JSON.stringify({ ok: false, violations: compiled.violations }, null, 2) + '\n');
+    else printViolations(compiled, io, strict);
+    io.err(`xos: nothing was written${compiled.errors ? '' : ' (--strict: warnings fail the run)'}.\n`);
+    return 1;
+  }
+  const { synthesizeAtomically } = await import('../../synth/output');
+  const result = synthesizeAtomically(compiled, { outdir: String(args.options.out), target: args.options.target as 'local' });
+  if (args.options.json) {
+    io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced }, null, 2) + '\n');
+  } else printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target: String(args.options.target) });
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * Loading a user's program: a `.ts` file, or a folder holding `main.ts`. The program
+ * imports the library by its package name (`xos`); the loader makes that name resolve to
+ * the running copy of the library, so the constructs it declares are the ones we read.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Cloud } from '../../constructs/cloud';
+import { usageError } from '../errors';
+
+export interface LoadedProgram {
+  readonly cloud: Cloud;
+  /** The program's entry file, absolute. */
+  readonly file: string;
+  /** The folder that relative source locations are reported against. */
+  readonly dir: string;
+}
+
+export interface LoadOptions {
+  /** Skip type checking (faster; type errors then surface as run-time errors, if at all). */
+  readonly transpileOnly?: boolean;
+}
+
+const LIB_INDEX = path.resolve(__dirname, '..', 'index');
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', fs.existsSync(path.resolve(__dirname, '..', '..', 'package.json')) ? '.' : '..');
+
+/** Find the program's entry file. */
+export function resolveProgram(program: string): string {
+  const abs = path.resolve(program);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    throw usageError(`program not found: ${program}. Give a .ts file, or a folder holding main.ts.`);
+  }
+  if (stat.isDirectory()) {
+    const main = path.join(abs, 'main.ts');
+    if (!fs.existsSync(main)) throw usageError(`${program} is a folder without main.ts. Put the program in ${path.join(program, 'main.ts')}, or name the .ts file.`);
+    return main;
+  }
+  if (!/\.(ts|js|cjs|mjs|mts|cts)$/.test(abs)) throw usageError(`${program} is not a TypeScript program (.ts). Give a .ts file, or a folder holding main.ts.`);
+  return abs;
+}
+
+let registered: { transpileOnly: boolean } | undefined;
+let aliasInstalled = false;
+
+function installAlias(): void {
+  if (aliasInstalled) return;
+  aliasInstalled = true;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const Module = require('module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+    if (request === 'xos') return require.resolve(LIB_INDEX);
+    return original.call(this, request, ...rest);
+  };
+}
+
+function registerTsNode(options: LoadOptions): void {
+  const transpileOnly = !!options.transpileOnly;
+  if (registered) {
+    if (registered.transpileOnly === transpileOnly) return;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const tsNode = require('ts-node') as typeof import('ts-node');
+  const typesEntry = fs.existsSync(path.join(PACKAGE_ROOT, 'dist', 'lib', 'index.d.ts')) ? path.join(PACKAGE_ROOT, 'dist', 'lib', 'index.d.ts') : path.join(PACKAGE_ROOT, 'lib', 'index.ts');
+  const service = tsNode.register({
+    transpileOnly,
+    skipProject: true,
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      moduleResolution: 'node',
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      resolveJsonModule: true,
+      sourceMap: true,
+      inlineSourceMap: false,
+      types: ['node'],
+      typeRoots: [path.join(PACKAGE_ROOT, 'node_modules', '@types')],
+      paths: { xos: [typesEntry] },
+    },
+  });
+  void service;
+  registered = { transpileOnly };
+}
+
+/** A TypeScript diagnostic error from ts-node, as lines of `file:line:col TSnnnn message`. */
+function formatTsError(e: unknown, dir: string): string | undefined {
+  const err = e as { diagnosticCodes?: number[]; diagnostics?: { file?: { fileName: string; getLineAndCharacterOfPosition(p: number): { line: number; character: number } }; start?: number; code: number; messageText: unknown }[] };
+  if (!err || !Array.isArray(err.diagnosticCodes) || !Array.isArray(err.diagnostics)) return undefined;
+  const flatten = (m: unknown): string => (typeof m === 'string' ? m : (m as { messageText: string }).messageText);
+  return err.diagnostics
+    .map((d) => {
+      let where = '';
+      if (d.file && d.start !== undefined) {
+        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+        where = `${path.relative(dir, d.file.fileName) || d.file.fileName}:${line + 1}:${character + 1} `;
+      }
+      return `${where}TS${d.code}: ${flatten(d.messageText)}`;
+    })
+    .join('\n');
+}
+
+/** The first frame of an error's stack that lies in the user's program. */
+function programFrame(e: unknown, dir: string): string | undefined {
+  const stack = (e as Error)?.stack;
+  if (typeof stack !== 'string') return undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1];
+    if (file.includes('node_modules') || file.startsWith('node:') || file.startsWith(path.join(PACKAGE_ROOT, 'dist')) || file.startsWith(path.join(PACKAGE_ROOT, 'lib')) || file.startsWith(path.join(PACKAGE_ROOT, 'constructs'))) continue;
+    if (!file.startsWith('/')) continue;
+    return `${path.relative(dir, file) || file}:${m[2]}`;
+  }
+  return undefined;
+}
+
+/**
+ * Run a program and return the Cloud it declares. Errors in the program (an exception it
+ * throws, a TypeScript error, a missing file or export) become usage errors with file and
+ * line; the original error is kept for `--debug`.
+ */
+export function loadProgram(program: string, options: LoadOptions = {}): LoadedProgram {
+  const file = resolveProgram(program);
+  const dir = path.dirname(file);
+  installAlias();
+  registerTsNode(options);
+  Cloud.reset();
+  Cloud.setCaptureMode(true);
+  let exported: unknown;
+  try {
+    exported = require(file);
+  } catch (e) {
+    const ts = formatTsError(e, process.cwd());
+    if (ts) throw usageError(`${path.relative(process.cwd(), file) || file} does not compile:\n${ts}`, (e as Error).stack);
+    const where = programFrame(e, process.cwd());
+    const msg = (e as Error)?.message ?? String(e);
+    if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND' && !where)
+      throw usageError(`${path.relative(process.cwd(), file)}: ${msg.split('\n')[0]}. Check the import's path or install the package.`, (e as Error)?.stack);
+    throw usageError(`the program threw: ${msg.split('\n')[0]}${where ? ` (at ${where})` : ''}`, (e as Error)?.stack);
+  } finally {
+    Cloud.setCaptureMode(false);
+  }
+  const clouds = Cloud.all();
+  let cloud: Cloud | undefined;
+  const candidate = (exported as { default?: unknown })?.default ?? exported;
+  if (candidate instanceof Cloud) cloud = candidate;
+  else if (clouds.length === 1) cloud = clouds[0];
+  else if (clouds.length > 1)
+    throw usageError(`${path.relative(process.cwd(), file)} declares ${clouds.length} Clouds. A program declares one Cloud (or exports the one to use as default).`);
+  if (!cloud)
+    throw usageError(`${path.relative(process.cwd(), file)} declares no Cloud. Create one (const cloud = new Cloud({ name: 'my-cloud' })), declare the model in it, and end with cloud.synth().`);
+  return { cloud, file, dir };
+}

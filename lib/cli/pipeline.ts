@@ -1,0 +1,47 @@
+import * as path from 'path';
+import { compileCloud, type Compiled } from '../compile';
+import { formatViolation } from '../rules/index';
+import type { SynthResult } from '../synth/output';
+import type { Io } from './io';
+import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
+
+export function loadAndCompile(program: string, options: LoadOptions = {}): { loaded: LoadedProgram; compiled: Compiled } {
+  const loaded = loadProgram(program, options);
+  const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd() });
+  return { loaded, compiled };
+}
+
+export function printViolations(compiled: Compiled, io: Io, strict = false): void {
+  const order = (v: { severity: string; acknowledged?: string }) => (v.acknowledged ? 2 : v.severity === 'error' ? 0 : 1);
+  const sorted = [...compiled.violations].sort((a, b) => order(a) - order(b));
+  for (const v of sorted) io.out(formatViolation(v) + '\n');
+  io.out(violationSummary(compiled, strict) + '\n');
+}
+
+export function violationSummary(compiled: Compiled, strict = false): string {
+  const ack = compiled.violations.filter((v) => v.acknowledged).length;
+  const ackText = ack ? ` (${ack} acknowledged)` : '';
+  if (!compiled.errors && !compiled.warnings) return `violations: none${ackText}`;
+  const parts = [`${compiled.errors} error${compiled.errors === 1 ? '' : 's'}`, `${compiled.warnings} warning${compiled.warnings === 1 ? '' : 's'}${strict && compiled.warnings ? ' (failing: --strict)' : ''}`];
+  return `violations: ${parts.join(', ')}${ackText}`;
+}
+
+export function printSynthSummary(compiled: Compiled, result: SynthResult, io: Io, ctx: { program: string; out: string; target: string }): void {
+  const m = compiled.built.model;
+  io.out(`xos synth: ${m.name} (${path.relative(process.cwd(), ctx.program) || ctx.program}), target ${ctx.target} -> ${ctx.out}\n\n`);
+  const w = Math.max(5, ...result.stacks.map((s) => s.name.length));
+  io.out(`  ${'stack'.padEnd(w)}  ${'backend'.padEnd(10)} resources\n`);
+  let total = 0;
+  for (const s of result.stacks) {
+    io.out(`  ${s.name.padEnd(w)}  ${s.backend.padEnd(10)} ${String(s.resources).padStart(9)}\n`);
+    total += s.resources;
+  }
+  io.out(`  ${'total'.padEnd(w)}  ${''.padEnd(10)} ${String(total).padStart(9)}\n\n`);
+  const counts = `${m.sites.length} sites, ${m.users.length} users, ${m.deployments.length} deployments, ${m.services.length} services, ${m.tenants.length} tenancies, ${m.slices.length} slices, ${m.slivers.length} slivers, ${m.networks.length} networks`;
+  io.out(`model: ${counts}\n`);
+  for (const v of compiled.violations) io.out(formatViolation(v) + '\n');
+  io.out(violationSummary(compiled) + '\n');
+  if (compiled.layout.unplaced.length)
+    io.out(`model-only objects (no back-end holds them): ${compiled.layout.unplaced.length}, listed in xos-model.json\n`);
+  io.out(`wrote ${path.join(ctx.out, 'manifest.json')}, ${path.join(ctx.out, 'xos-model.json')} and ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} under ${path.join(ctx.out, 'stacks')}\n`);
+}

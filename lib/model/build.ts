@@ -1,0 +1,489 @@
+import type { IConstruct } from 'constructs';
+import { XosConstruct } from '../../constructs/base';
+import type { Cloud } from '../../constructs/cloud';
+import type { Controller, Deployment, Flavor, Image, Node, NetworkTemplate } from '../../constructs/infra';
+import type { Privilege } from '../../constructs/privilege';
+import { Secret } from '../../constructs/secret';
+import type { Service, Tenant } from '../../constructs/service';
+import type { Site } from '../../constructs/site';
+import type { Network, Slice, Sliver } from '../../constructs/slice';
+import type { User } from '../../constructs/user';
+import type { View } from '../../constructs/view';
+import { allocateCidr } from './cidr';
+import type {
+  Acknowledgement,
+  AdditionModel,
+  ModelMeta,
+  NetworkModel,
+  Ref,
+  SecretRef,
+  ServicePort,
+  SourceLocation,
+  TenantModel,
+  XosModel,
+} from './types';
+import { MODEL_FORMAT_VERSION, UNDECLARED } from './types';
+import { tenancyOrder } from './graph';
+
+/** The model built from a program, with what is known about where each object came from. */
+export interface BuiltModel {
+  readonly model: XosModel;
+  readonly meta: ModelMeta;
+}
+
+export { UNDECLARED };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+/**
+ * Build the plain model from a Cloud's construct tree. Never throws for problems the rules
+ * report; problems that are not rule violations (a hook that throws) go to `meta.buildErrors`.
+ */
+export function buildModel(cloud: Cloud): BuiltModel {
+  const root = cloud.node.root;
+  const all = cloud.node.findAll().filter((c) => XosConstruct.isXosConstruct(c)) as unknown as XosConstruct[];
+  const sources = new Map<string, SourceLocation>();
+  const acknowledgements = new Map<string, Acknowledgement[]>();
+  const buildErrors: { path: string; message: string }[] = [];
+
+  const ref = (x: unknown): Ref => {
+    if (x === undefined || x === null) return null;
+    if (XosConstruct.isXosConstruct(x)) {
+      return x.node.root === root ? x.node.path : `${UNDECLARED}${x.node.path}`;
+    }
+    return `${UNDECLARED}${describe(x)}`;
+  };
+  const refs = (xs: readonly unknown[] | undefined): string[] =>
+    uniq((xs ?? []).map((x) => ref(x) ?? `${UNDECLARED}undefined`));
+
+  const m = {
+    sites: [] as Mutable<XosModel>['sites'],
+    users: [] as Mutable<XosModel>['users'],
+    privileges: [] as Mutable<XosModel>['privileges'],
+    deployments: [] as Mutable<XosModel>['deployments'],
+    controllers: [] as Mutable<XosModel>['controllers'],
+    nodes: [] as Mutable<XosModel>['nodes'],
+    images: [] as Mutable<XosModel>['images'],
+    flavors: [] as Mutable<XosModel>['flavors'],
+    networkTemplates: [] as Mutable<XosModel>['networkTemplates'],
+    slices: [] as Mutable<XosModel>['slices'],
+    slivers: [] as Mutable<XosModel>['slivers'],
+    networks: [] as Mutable<NetworkModel>[],
+    services: [] as Mutable<XosModel>['services'],
+    tenants: [] as Mutable<TenantModel>[],
+    views: [] as Mutable<XosModel>['views'],
+    additions: [] as AdditionModel[],
+  };
+
+  const tenantConstructs: Tenant[] = [];
+  const serviceConstructs = new Map<string, Service>();
+
+  for (const c of all) {
+    const key = c.node.path;
+    const src = c.source;
+    if (src) sources.set(key, src);
+    if (c.acknowledgements.length) acknowledgements.set(key, [...c.acknowledgements]);
+    switch (c.kind) {
+      case 'Site': {
+        const s = c as Site;
+        m.sites.push(clean({ kind: 'Site', key, name: s.name, loginBase: s.loginBase, url: s.url, location: s.location }));
+        break;
+      }
+      case 'User': {
+        const u = c as User;
+        m.users.push(clean({ kind: 'User', key, name: u.name, email: u.email, site: ref(u.site), publicKeys: [...u.publicKeys] }));
+        break;
+      }
+      case 'Privilege': {
+        const p = c as Privilege;
+        m.privileges.push({ kind: 'Privilege', key, name: p.name, user: ref(p.user), scope: p.scopeKind, target: p.target ? ref(p.target) : null, role: String(p.role) });
+        break;
+      }
+      case 'Deployment': {
+        const d = c as Deployment;
+        m.deployments.push({
+          kind: 'Deployment',
+          key,
+          name: d.name,
+          hostSites: refs(d.hostSites),
+          acquireSites: refs(d.acquireSites),
+          images: refs(d.images),
+          flavors: refs(d.flavors),
+          networkTemplates: refs(d.networkTemplates),
+          limits: clean({ ...d.limits }),
+          existingCatalog: d.existingCatalog,
+        });
+        break;
+      }
+      case 'Controller': {
+        const k = c as Controller;
+        m.controllers.push(
+          clean({
+            kind: 'Controller',
+            key,
+            name: k.name,
+            deployment: ref(k.deployment),
+            sites: refs(k.sites),
+            backend: k.backend,
+            url: k.url,
+            region: k.region,
+            credentials: secretRefs(k.credentials),
+            stack: k.stackName,
+          }),
+        );
+        break;
+      }
+      case 'Node': {
+        const n = c as Node;
+        m.nodes.push({ kind: 'Node', key, name: n.name, site: ref(n.site), deployment: ref(n.deployment) });
+        break;
+      }
+      case 'Image': {
+        const i = c as Image;
+        m.images.push(clean({ kind: 'Image', key, name: i.name, diskFormat: i.diskFormat, containerFormat: i.containerFormat, sourceUrl: i.sourceUrl }));
+        break;
+      }
+      case 'Flavor': {
+        const f = c as Flavor;
+        m.flavors.push({ kind: 'Flavor', key, name: f.name, cores: f.cores, ramMb: f.ramMb, diskGb: f.diskGb });
+        break;
+      }
+      case 'NetworkTemplate': {
+        const t = c as NetworkTemplate;
+        m.networkTemplates.push(clean({ kind: 'NetworkTemplate', key, name: t.name, visibility: t.visibility, translation: t.translation, description: t.description }));
+        break;
+      }
+      case 'Slice': {
+        const s = c as Slice;
+        m.slices.push(
+          clean({ kind: 'Slice', key, name: s.name, site: ref(s.site), image: ref(s.image), flavor: ref(s.flavor), service: ref(s.service), description: s.description }),
+        );
+        break;
+      }
+      case 'Sliver': {
+        const v = c as Sliver;
+        const p = v.placement ?? ({} as Sliver['placement']);
+        const node = p.node as Node | undefined;
+        const site = node ? ref(node.site) : ref(('site' in p && p.site) || v.slice.site);
+        m.slivers.push({
+          kind: 'Sliver',
+          key,
+          name: v.name,
+          slice: ref(v.slice)!,
+          node: node ? ref(node) : null,
+          deployment: node ? ref(node.deployment) : ref(p.deployment),
+          site,
+          image: ref(p.image ?? v.slice.image),
+        });
+        break;
+      }
+      case 'Network': {
+        const n = c as Network;
+        const tpl = n.template;
+        m.networks.push({
+          kind: 'Network',
+          key,
+          name: n.name,
+          owner: ref(n.owner)!,
+          permitted: refs(n.permitted),
+          joined: [],
+          cidr: String(n.cidr),
+          ports: portsText(n.ports),
+          public: n.public ?? tpl?.visibility === 'public',
+          template: ref(tpl),
+          site: ref(n.site),
+          bandwidthMbps: n.bandwidthMbps ?? null,
+        } as Mutable<NetworkModel> as NetworkModel & Mutable<NetworkModel>);
+        break;
+      }
+      case 'Service': {
+        const s = c as Service;
+        serviceConstructs.set(key, s);
+        m.services.push(
+          clean({
+            kind: 'Service',
+            key,
+            name: s.name,
+            slices: refs(s.slices),
+            controller: ref(s.controller),
+            tenantSchema: s.tenantSchema === undefined ? undefined : jsonCopy(s.tenantSchema),
+            ports: servicePorts(s.ports),
+            credentials: secretRefs(s.credentials),
+            description: s.description,
+          }),
+        );
+        break;
+      }
+      case 'Tenant': {
+        const t = c as Tenant;
+        tenantConstructs.push(t);
+        m.tenants.push({
+          kind: 'Tenant',
+          key,
+          name: t.name,
+          tenant: ref(t.tenant),
+          provider: ref(t.provider),
+          connect: String(t.connect),
+          attributes: jsonCopy(t.attributes),
+          network: t.network ? ref(t.network) : null,
+        });
+        break;
+      }
+      case 'View': {
+        const v = c as View;
+        m.views.push(clean({ kind: 'View', key, name: v.name, type: v.type, url: v.url, description: v.description }));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Slices join Networks by calling slice.join(network): record it on the Network.
+  const networksByKey = new Map(m.networks.map((n) => [n.key, n]));
+  for (const c of all) {
+    if (c.kind !== 'Slice') continue;
+    for (const n of (c as Slice).joined) {
+      const nk = ref(n);
+      const net = nk ? networksByKey.get(nk) : undefined;
+      if (net && !net.joined.includes(c.node.path)) net.joined.push(c.node.path);
+    }
+  }
+
+  deriveTenancyNetworks(m, networksByKey, tenantConstructs, ref);
+  m.additions = runTenantHooks(m, serviceConstructs, buildErrors);
+
+  const model: XosModel = {
+    formatVersion: MODEL_FORMAT_VERSION,
+    name: cloud.cloudName,
+    sites: byKey(m.sites),
+    users: byKey(m.users),
+    privileges: byKey(m.privileges),
+    deployments: byKey(m.deployments),
+    controllers: byKey(m.controllers),
+    nodes: byKey(m.nodes),
+    images: byKey(m.images),
+    flavors: byKey(m.flavors),
+    networkTemplates: byKey(m.networkTemplates),
+    slices: byKey(m.slices),
+    slivers: byKey(m.slivers),
+    networks: byKey(m.networks.map((n) => ({ ...n, permitted: [...n.permitted].sort(), joined: [...n.joined].sort() }))),
+    services: byKey(m.services),
+    tenants: byKey(m.tenants),
+    views: byKey(m.views),
+    additions: byKey(m.additions),
+  };
+  return { model, meta: { sources, acknowledgements, buildErrors } };
+}
+
+/**
+ * What a tenancy's connect mode implies for networks (paper 3.2; INVARIANTS "What the
+ * synthesizer must do with tenancy"): shared-private shares one Network between both
+ * Services' Slices; interconnect-private gives each side its own private Network.
+ */
+function deriveTenancyNetworks(
+  m: { networks: Mutable<NetworkModel>[]; tenants: Mutable<TenantModel>[]; services: Mutable<XosModel>['services']; networkTemplates: XosModel['networkTemplates'] },
+  networksByKey: Map<string, Mutable<NetworkModel>>,
+  tenants: Tenant[],
+  ref: (x: unknown) => Ref,
+): void {
+  const services = new Map(m.services.map((s) => [s.key, s]));
+  const tenantByKey = new Map(tenants.map((t) => [t.node.path, t]));
+  const defaultTemplate = [...m.networkTemplates].sort(cmpKey).find((t) => t.visibility === 'private')?.key ?? null;
+  const taken = m.networks.map((n) => n.cidr);
+
+  const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant): Mutable<NetworkModel> => {
+    const cidr = t.cidr ?? allocateCidr(key, taken);
+    taken.push(cidr);
+    const net: Mutable<NetworkModel> = {
+      kind: 'Network',
+      key,
+      name,
+      owner,
+      permitted: [],
+      joined: [],
+      cidr,
+      ports: null,
+      public: false,
+      template: t.template ? ref(t.template) : defaultTemplate,
+      site: null,
+      bandwidthMbps: null,
+      derivedFrom: tenancy,
+    };
+    m.networks.push(net);
+    networksByKey.set(key, net);
+    return net;
+  };
+  const admit = (net: Mutable<NetworkModel>, slices: readonly string[]) => {
+    for (const s of slices) {
+      if (s === net.owner) continue;
+      if (!net.permitted.includes(s)) net.permitted.push(s);
+      if (!net.joined.includes(s)) net.joined.push(s);
+    }
+  };
+  const ownPrivate = (slices: readonly string[]): Mutable<NetworkModel> | undefined =>
+    m.networks
+      .filter((n) => slices.includes(n.owner) && !n.public && !n.derivedFrom)
+      .sort(cmpKey)[0];
+
+  for (const tm of [...m.tenants].sort(cmpKey)) {
+    const t = tenantByKey.get(tm.key)!;
+    const tenant = tm.tenant ? services.get(tm.tenant) : undefined;
+    const provider = tm.provider ? services.get(tm.provider) : undefined;
+    if (!tenant || !provider || tenant === provider) continue;
+    const tSlices = tenant.slices.filter((s) => !s.startsWith(UNDECLARED));
+    const pSlices = provider.slices.filter((s) => !s.startsWith(UNDECLARED));
+    if (tm.connect === 'shared-private') {
+      if (!tSlices.length || !pSlices.length) continue;
+      let net = tm.network ? networksByKey.get(tm.network) : undefined;
+      if (!net && !tm.network) {
+        net = derive(`${tm.key}/network`, `${tenant.name}-${provider.name}`, pSlices[0], tm.key, t);
+        tm.network = net.key;
+      }
+      if (net) admit(net, [...tSlices, ...pSlices]);
+    } else if (tm.connect === 'interconnect-private') {
+      if (!tSlices.length || !pSlices.length) continue;
+      const tn = ownPrivate(tSlices) ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t);
+      const pn = ownPrivate(pSlices) ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t);
+      admit(tn, tSlices);
+      admit(pn, pSlices);
+      tm.interconnect = { tenantNetwork: tn.key, providerNetwork: pn.key };
+    }
+  }
+}
+
+/** Call each provider's per-tenant-instance hook for every Sliver of every tenant, in tenancy order. */
+function runTenantHooks(
+  m: { tenants: Mutable<TenantModel>[]; slices: XosModel['slices']; slivers: XosModel['slivers']; services: XosModel['services'] },
+  serviceConstructs: Map<string, Service>,
+  buildErrors: { path: string; message: string }[],
+): AdditionModel[] {
+  const out: AdditionModel[] = [];
+  const servicesByKey = new Map(m.services.map((s) => [s.key, s]));
+  const sliversBySlice = new Map<string, XosModel['slivers'][number][]>();
+  for (const v of m.slivers) {
+    const list = sliversBySlice.get(v.slice) ?? [];
+    list.push(v);
+    sliversBySlice.set(v.slice, list);
+  }
+  for (const tm of tenancyOrder(m.tenants)) {
+    const provider = tm.provider ? serviceConstructs.get(tm.provider) : undefined;
+    const tenant = tm.tenant ? servicesByKey.get(tm.tenant) : undefined;
+    if (!provider?.onTenantInstance || !tenant) continue;
+    const seen = new Set<string>();
+    for (const sliceKey of [...tenant.slices].sort()) {
+      const slice = m.slices.find((s) => s.key === sliceKey);
+      for (const v of [...(sliversBySlice.get(sliceKey) ?? [])].sort(cmpKey)) {
+        let added: readonly unknown[];
+        try {
+          added = provider.onTenantInstance({
+            tenant: tenant.name,
+            provider: provider.name,
+            tenancy: tm.key,
+            sliver: v.key,
+            sliverName: v.name,
+            slice: slice?.name ?? sliceKey,
+            attributes: jsonCopy(tm.attributes),
+          });
+        } catch (e) {
+          buildErrors.push({ path: provider.node.path, message: `onTenantInstance threw for Sliver ${v.key} of tenant ${tenant.name}: ${(e as Error)?.message ?? String(e)}. Fix the hook, or make it return [] for instances it does not serve.` });
+          continue;
+        }
+        if (!Array.isArray(added)) {
+          buildErrors.push({ path: provider.node.path, message: `onTenantInstance returned ${describe(added)} for Sliver ${v.key}; it must return an array of { id, type, attributes }.` });
+          continue;
+        }
+        for (const a of added as { id?: unknown; type?: unknown; attributes?: unknown }[]) {
+          const id = typeof a?.id === 'string' ? a.id : '';
+          if (!id || typeof a?.type !== 'string') {
+            buildErrors.push({ path: provider.node.path, message: `onTenantInstance returned ${describe(a)} for Sliver ${v.key}; each addition needs a string id and a string type.` });
+            continue;
+          }
+          const key = `${tm.key}/${v.key}/${id}`;
+          if (seen.has(key)) {
+            buildErrors.push({ path: provider.node.path, message: `onTenantInstance returned the id '${id}' twice for Sliver ${v.key}; ids must be unique per instance.` });
+            continue;
+          }
+          seen.add(key);
+          out.push({ kind: 'Addition', key, name: id, provider: provider.node.path, tenancy: tm.key, sliver: v.key, type: a.type as string, attributes: (jsonCopy(a.attributes ?? {}) as Record<string, unknown>) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function servicePorts(ports: readonly unknown[]): ServicePort[] {
+  const out: ServicePort[] = [];
+  for (const p of ports) {
+    if (typeof p === 'number') out.push({ port: p, protocol: 'tcp' });
+    else if (p && typeof p === 'object') {
+      const o = p as { port?: unknown; protocol?: unknown };
+      out.push({ port: Number(o.port), protocol: (o.protocol ?? 'tcp') as ServicePort['protocol'] });
+    } else out.push({ port: Number(p), protocol: 'tcp' });
+  }
+  return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+function portsText(p: unknown): string | null {
+  if (p === undefined || p === null) return null;
+  if (typeof p === 'object') {
+    const o = p as { low?: unknown; high?: unknown };
+    return `${o.low}-${o.high}`;
+  }
+  return String(p);
+}
+
+function secretRefs(creds: Readonly<Record<string, unknown>>): Record<string, SecretRef> {
+  const out: Record<string, SecretRef> = {};
+  for (const k of Object.keys(creds).sort()) out[k] = Secret.toRef(creds[k]);
+  return out;
+}
+
+/** A plain-JSON copy; Secrets become their references, functions and undefined vanish. */
+export function jsonCopy(x: unknown): unknown {
+  if (Secret.isSecret(x)) return { ...x.ref };
+  if (Array.isArray(x)) return x.map(jsonCopy);
+  if (x && typeof x === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) {
+      if (v === undefined || typeof v === 'function') continue;
+      out[k] = jsonCopy(v);
+    }
+    return out;
+  }
+  if (typeof x === 'bigint') return x.toString();
+  return x;
+}
+
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function cmpKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function byKey<T extends { key: string }>(xs: T[]): T[] {
+  return xs.sort(cmpKey);
+}
+
+/** A short description of a value, for messages. */
+export function describe(x: unknown): string {
+  if (XosConstruct.isXosConstruct(x)) return `${x.kind} '${x.node.path}'`;
+  if (x === undefined) return 'undefined';
+  if (typeof x === 'string') return `'${x.length > 60 ? x.slice(0, 57) + '...' : x}'`;
+  try {
+    const s = JSON.stringify(x);
+    return s === undefined ? String(x) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+  } catch {
+    return String(x);
+  }
+}
+
+export type { IConstruct };

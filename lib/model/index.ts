@@ -1,0 +1,85 @@
+import type {
+  ControllerModel,
+  ModelObject,
+  NetworkModel,
+  PrivilegeModel,
+  ServiceModel,
+  SliceModel,
+  SliverModel,
+  TenantModel,
+  XosModel,
+} from './types';
+import { COLLECTIONS } from './types';
+
+function group<T>(xs: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    if (k === null || k === undefined) continue;
+    const l = m.get(k);
+    if (l) l.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+/** Lookups over a model, built once and shared by the rules, the synthesizer and the reports. */
+export class ModelIndex {
+  public readonly byKey = new Map<string, ModelObject>();
+  public readonly slicesBySite: Map<string, SliceModel[]>;
+  public readonly sliversBySlice: Map<string, SliverModel[]>;
+  public readonly networksByOwner: Map<string, NetworkModel[]>;
+  public readonly privilegesByTarget: Map<string, PrivilegeModel[]>;
+  public readonly privilegesByUser: Map<string, PrivilegeModel[]>;
+  public readonly controllersByDeployment: Map<string, ControllerModel[]>;
+  public readonly servicesBySlice = new Map<string, ServiceModel>();
+  public readonly tenantsByProvider: Map<string, TenantModel[]>;
+  public readonly tenantsByTenant: Map<string, TenantModel[]>;
+  /** Networks each Slice is attached to (owned or joined), in stable order. */
+  public readonly networksOfSlice = new Map<string, NetworkModel[]>();
+
+  constructor(public readonly model: XosModel) {
+    for (const c of COLLECTIONS) for (const o of model[c] as readonly ModelObject[]) this.byKey.set(o.key, o);
+    this.slicesBySite = group(model.slices, (s) => s.site);
+    this.sliversBySlice = group(model.slivers, (s) => s.slice);
+    this.networksByOwner = group(model.networks, (n) => n.owner);
+    this.privilegesByTarget = group(model.privileges, (p) => p.target);
+    this.privilegesByUser = group(model.privileges, (p) => p.user);
+    this.controllersByDeployment = group(model.controllers, (c) => c.deployment);
+    this.tenantsByProvider = group(model.tenants, (t) => t.provider);
+    this.tenantsByTenant = group(model.tenants, (t) => t.tenant);
+    for (const s of model.services) for (const sl of s.slices) this.servicesBySlice.set(sl, s);
+    for (const n of model.networks) {
+      for (const s of [n.owner, ...n.joined]) {
+        const l = this.networksOfSlice.get(s);
+        if (l) {
+          if (!l.includes(n)) l.push(n);
+        } else this.networksOfSlice.set(s, [n]);
+      }
+    }
+    // Stable interface order: the Slice's own networks first, then joined ones, each by key.
+    for (const [slice, nets] of this.networksOfSlice) {
+      nets.sort((a, b) => {
+        const ao = a.owner === slice ? 0 : 1;
+        const bo = b.owner === slice ? 0 : 1;
+        return ao - bo || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      });
+    }
+  }
+
+  public get<T extends ModelObject = ModelObject>(key: string | null | undefined): T | undefined {
+    return key ? (this.byKey.get(key) as T | undefined) : undefined;
+  }
+
+  /** True when `key` names an object of that kind declared in the model. */
+  public has(key: string | null | undefined, kind?: ModelObject['kind']): boolean {
+    const o = this.get(key);
+    return !!o && (!kind || o.kind === kind);
+  }
+
+  /** The Controller that serves a (Deployment, Site) pair, if any (DEP-007). */
+  public controllerFor(deployment: string | null, site: string | null): ControllerModel | undefined {
+    if (!deployment || !site) return undefined;
+    return (this.controllersByDeployment.get(deployment) ?? []).find((c) => c.sites.includes(site));
+  }
+}

@@ -1,0 +1,118 @@
+import type { BuiltModel } from '../model/build';
+import { ModelIndex } from '../model/index';
+import type { Layout } from '../synth/layout';
+import { depRules } from './dep';
+import { rbacRules } from './rbac';
+import type { Rule, Violation } from './rule';
+import { formatSource } from './rule';
+import { netRules, slcRules } from './slc-net';
+import { tenRules } from './ten';
+
+export type { Rule, Violation, Severity, Finding, RuleContext } from './rule';
+
+/** Every rule of INVARIANTS.md, in the order the document lists them. */
+export const RULES: readonly Rule[] = [...rbacRules, ...depRules, ...slcRules, ...netRules, ...tenRules];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export interface RunOptions {
+  /** Make relative to this folder the file names of declaration sites. */
+  readonly relativeTo?: string;
+  /** Only these rules (by id). */
+  readonly only?: readonly string[];
+}
+
+/** The nearest entry for `key` or one of its ancestors in the construct tree. */
+function inherited<T>(map: ReadonlyMap<string, T>, key: string): T | undefined {
+  let k = key;
+  for (;;) {
+    const hit = map.get(k);
+    if (hit !== undefined) return hit;
+    const i = k.lastIndexOf('/');
+    if (i < 0) return map.get('');
+    k = k.slice(0, i);
+  }
+}
+
+/**
+ * Run every static rule (all but the review-time ones) over a model and its layout.
+ * A rule that throws is reported as a violation of that rule saying so; it never stops the run.
+ */
+export function runRules(built: BuiltModel, layout: Layout, options: RunOptions = {}, index = new ModelIndex(built.model)): Violation[] {
+  const ctx = { model: built.model, index, layout };
+  const out: Violation[] = [];
+  for (const rule of RULES) {
+    if (rule.needsActor || !rule.check) continue;
+    if (options.only && !options.only.includes(rule.id)) continue;
+    let findings;
+    try {
+      findings = [...rule.check(ctx)];
+    } catch (e) {
+      findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.` }];
+    }
+    for (const f of findings) {
+      const src = formatSource(inherited(built.meta.sources, f.path), options.relativeTo);
+      const acks = inherited(built.meta.acknowledgements, f.path) ?? [];
+      const ack = rule.severity === 'warning' ? acks.find((a) => a.rule === rule.id) : undefined;
+      out.push({ id: rule.id, severity: rule.severity, path: f.path, message: f.message, ...(src ? { source: src } : {}), ...(ack ? { acknowledged: ack.reason } : {}) });
+    }
+  }
+  // Acknowledging an error is refused: errors are invariants, not opinions.
+  for (const [key, acks] of built.meta.acknowledgements) {
+    for (const a of acks) {
+      const r = ruleById(a.rule);
+      if (!r) out.push({ id: 'XOS-ACK', severity: 'error', path: key, message: `acknowledges '${a.rule}', which is not a rule id. See docs/rules.md for the ids.` });
+      else if (r.severity === 'error')
+        out.push({ id: 'XOS-ACK', severity: 'error', path: key, message: `acknowledges ${a.rule}, an error: errors are invariants and cannot be acknowledged. Fix the model instead.` });
+    }
+  }
+  for (const e of built.meta.buildErrors) {
+    const src = formatSource(inherited(built.meta.sources, e.path), options.relativeTo);
+    out.push({ id: 'XOS-BUILD', severity: 'error', path: e.path, message: e.message, ...(src ? { source: src } : {}) });
+  }
+  return out;
+}
+
+/** Counts by severity, leaving acknowledged warnings out. */
+export function summarize(vs: readonly Violation[]): { errors: number; warnings: number; acknowledged: number } {
+  let errors = 0;
+  let warnings = 0;
+  let acknowledged = 0;
+  for (const v of vs) {
+    if (v.acknowledged) acknowledged++;
+    else if (v.severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings, acknowledged };
+}
+
+/** `ID severity path: message (file:line)`, one line. */
+export function formatViolation(v: Violation): string {
+  const where = v.source ? ` (${v.source})` : '';
+  const ack = v.acknowledged ? ` [acknowledged: ${v.acknowledged}]` : '';
+  return `${v.id} ${v.severity} ${v.path || '(cloud)'}: ${v.message}${where}${ack}`;
+}
+
+/** docs/rules.md, generated from the rules' metadata. */
+export function rulesMarkdown(): string {
+  const lines: string[] = [
+    '# Rules',
+    '',
+    '<!-- Generated from the rules\' metadata (lib/rules) by `npm run docs`. Do not edit: a test fails when it is stale. -->',
+    '',
+    'Every rule `xos validate` and `xos synth` check, with the id each violation carries.',
+    'Review-time rules (marked *review*) need an actor and two models: `xos review --actor` checks them.',
+    'Warnings can be acknowledged on an object (and everything below it) with `construct.acknowledge(id, reason)`; errors cannot.',
+    '',
+    '| id | severity | rule |',
+    '| --- | --- | --- |',
+  ];
+  for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity}${r.needsActor ? ' (review)' : ''} | ${r.title.replace(/\|/g, '\\|')} |`);
+  lines.push('');
+  for (const r of RULES) {
+    lines.push(`## ${r.id}`, '', `**${r.severity}**${r.needsActor ? ', checked at review time' : ''}. ${r.title}`, '', `- Why: ${r.why}`, `- Fix: ${r.fix}`, `- From: ${r.origin}`, '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,192 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { findCycles } from '../model/graph';
+import type { ServiceModel, TenantModel } from '../model/types';
+import type { Finding, Rule, RuleContext } from './rule';
+import { listNames, nameOf, undeclared } from './util';
+
+export const CONNECT_MODES = ['public', 'shared-private', 'interconnect-private'] as const;
+
+/** An external Service: a Controller and no Slice (S3, EC2, GAE). */
+export function isExternal(s: ServiceModel): boolean {
+  return s.slices.length === 0 && !!s.controller;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<object, ValidateFunction | string>();
+
+function validator(schema: unknown): ValidateFunction | string {
+  if (!schema || typeof schema !== 'object') return 'the tenantSchema is not a JSON Schema object';
+  const hit = compiled.get(schema as object);
+  if (hit) return hit;
+  ajv ??= new Ajv({ allErrors: true, strict: false });
+  let v: ValidateFunction | string;
+  try {
+    v = ajv.compile(schema as object);
+  } catch (e) {
+    v = `the tenantSchema is not a valid JSON Schema: ${(e as Error).message}`;
+  }
+  compiled.set(schema as object, v);
+  return v;
+}
+
+function describeAjvError(e: ErrorObject): string {
+  const at = e.instancePath ? `attributes${e.instancePath.replace(/\//g, '.')}` : 'attributes';
+  if (e.keyword === 'required') return `${at}.${(e.params as { missingProperty: string }).missingProperty} is required`;
+  if (e.keyword === 'additionalProperties') return `${at}.${(e.params as { additionalProperty: string }).additionalProperty} is not allowed`;
+  return `${at} ${e.message}`;
+}
+
+export const tenRules: Rule[] = [
+  {
+    id: 'TEN-001',
+    severity: 'error',
+    title: 'A Tenant names a declared tenant Service and a declared provider Service, and they differ.',
+    why: 'A tenancy binds two Services; a Service that is its own tenant, or a tenancy with an undeclared end, means nothing.',
+    fix: 'Bind two distinct Services declared in this cloud: `tenant.tenantOf(provider, { connect })`.',
+    origin: 'paper, 3.2 (Tenant = (Service_T, Service_P, Connect, Attributes))',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      for (const t of model.tenants) {
+        if (!index.has(t.tenant, 'Service')) yield { path: t.key, message: `the tenant Service ${t.tenant ? undeclared(t.tenant) : '(none)'} is not declared in this model.` };
+        if (!index.has(t.provider, 'Service')) yield { path: t.key, message: `the provider Service ${t.provider ? undeclared(t.provider) : '(none)'} is not declared in this model. Declare it in this cloud.` };
+        else if (t.tenant === t.provider) yield { path: t.key, message: `Service ${nameOf(index, t.tenant)} is declared a tenant of itself. A tenancy binds two different Services.` };
+      }
+    },
+  },
+  {
+    id: 'TEN-002',
+    severity: 'error',
+    title: 'The tenancy graph has no cycle; the message prints the whole cycle (A -> B -> C -> A).',
+    why: 'Providers are set up before their tenants; a cycle has no order, and XOS\'s own loader hung on one.',
+    fix: 'Remove one tenancy of the cycle.',
+    origin: 'DESIGN.md ("Its TOSCA loader hung on a dependency cycle. Ours names the cycle.")',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      for (const cycle of findCycles(model.tenants)) {
+        const names = cycle.map((k) => index.get(k)?.name ?? k);
+        yield { path: cycle[0], message: `the tenancy graph has a cycle: ${names.join(' -> ')}. Remove one of these tenancies.` };
+      }
+    },
+  },
+  {
+    id: 'TEN-003',
+    severity: 'error',
+    title: '`connect` is one of `public`, `shared-private`, `interconnect-private`. Private connects need both Services to have Slices; an external Service (a Controller and no Slice, like S3 or EC2) can only be reached `public`.',
+    why: 'Private connects are built from the two Services\' virtual networks; a Service with no Slice has none.',
+    fix: "Use `connect: 'public'` for external Services, or give both Services Slices.",
+    origin: 'paper, 3.2 and 4.1',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      for (const t of model.tenants) {
+        if (!(CONNECT_MODES as readonly string[]).includes(t.connect)) {
+          yield { path: t.key, message: `connect '${t.connect}' is not one of ${CONNECT_MODES.join(', ')}.` };
+          continue;
+        }
+        if (t.connect === 'public') continue;
+        for (const [role, ref] of [['tenant', t.tenant], ['provider', t.provider]] as const) {
+          const s = index.get<ServiceModel>(ref);
+          if (!s || s.kind !== 'Service') continue;
+          if (!s.slices.length)
+            yield { path: t.key, message: `connect '${t.connect}' needs the ${role} Service ${s.name} to have Slices, but it has none${isExternal(s) ? ' (it is an external Service, reachable only public)' : ''}. Use connect 'public'${isExternal(s) ? '' : ', or give it a Slice'}.` };
+        }
+      }
+    },
+  },
+  {
+    id: 'TEN-004',
+    severity: 'error',
+    title: "The Tenant's attributes are valid against the JSON Schema that the provider Service declares for its tenants; each error points at the attribute path.",
+    why: 'The provider acts on these attributes for every tenant instance; bad ones break it at run time, far from the mistake.',
+    fix: "Fix the attributes to match the provider's tenantSchema.",
+    origin: 'paper, 3.2 ("Attributes: tenancy related state required by provider service")',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      for (const t of model.tenants) {
+        const p = index.get<ServiceModel>(t.provider);
+        if (!p || p.kind !== 'Service' || p.tenantSchema === undefined) continue;
+        const v = validator(p.tenantSchema);
+        if (typeof v === 'string') {
+          yield { path: t.key, message: `provider ${p.name}: ${v}. Fix the provider's tenantSchema.` };
+          continue;
+        }
+        if (!v(t.attributes))
+          for (const e of v.errors ?? [])
+            yield { path: t.key, message: `${describeAjvError(e)} (schema of provider ${p.name}, at ${e.schemaPath}).` };
+      }
+    },
+  },
+  {
+    id: 'TEN-005',
+    severity: 'error',
+    title: 'The same tenant/provider pair is declared at most once.',
+    why: 'Two tenancies between the same Services would carry two sets of attributes and credentials with no way to tell which applies.',
+    fix: 'Merge the two tenancies into one.',
+    origin: 'operator judgement (the seeds are silent)',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      const seen = new Map<string, TenantModel>();
+      for (const t of model.tenants) {
+        if (!t.tenant || !t.provider) continue;
+        const id = `${t.tenant}\u0000${t.provider}`;
+        const first = seen.get(id);
+        if (first) yield { path: t.key, message: `${nameOf(index, t.tenant)} is already a tenant of ${nameOf(index, t.provider)} (${first.key}). Declare each tenancy once.` };
+        else seen.set(id, t);
+      }
+    },
+  },
+  {
+    id: 'TEN-006',
+    severity: 'error',
+    title: 'A Service has at least one Slice or a Controller.',
+    why: 'A Service is implemented by Slices, or is an external service behind a Controller; with neither it has no implementation.',
+    fix: "Bind a Slice (`service.addSlice(slice)`) or give it a `controller`.",
+    origin: 'paper, 3.1 (Service = ({Slice,...}, Controller))',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      for (const s of model.services) {
+        if (s.controller && !index.has(s.controller, 'Controller'))
+          yield { path: s.key, message: `Service ${s.name}'s Controller ${undeclared(s.controller)} is not declared in this model.` };
+        const bad = s.slices.filter((x) => !index.has(x, 'Slice'));
+        if (bad.length) yield { path: s.key, message: `Service ${s.name} is bound to Slices that are not declared in this model: ${listNames(bad.map(undeclared))}.` };
+        if (!s.slices.length && !s.controller) yield { path: s.key, message: `Service ${s.name} has neither a Slice nor a Controller. Bind a Slice (service.addSlice(slice)) or give it a controller.` };
+      }
+    },
+  },
+  {
+    id: 'TEN-007',
+    severity: 'error',
+    title: "A private connect's derived networks and security rules let only the tenant's Slivers reach the provider's Slivers, on the provider's declared ports: nothing else is opened (least privilege). The synthesizer guarantees it; the validator checks the synthesized result.",
+    why: 'Private connects exist to avoid the public Internet; a rule wider than tenant-to-provider on the provider\'s ports undoes that.',
+    fix: "This is the compiler's job; a violation is a bug in xos. Report it.",
+    origin: 'paper, 3.2 ("violates the principle of least privilege"); INVARIANTS.md',
+    *check({ model, index, layout }: RuleContext): Iterable<Finding> {
+      const privateTenancies = new Map(model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private').map((t) => [t.key, t]));
+      for (const stack of layout.stacks) {
+        const groups = new Map(stack.resources.filter((r) => r.kind === 'secgroup').map((r) => [r.name, r]));
+        const rulesByGroup = new Map<string, string[]>();
+        for (const r of stack.resources) {
+          if (r.kind !== 'secrule') continue;
+          const t = privateTenancies.get(String(r.attrs.tenancy));
+          if (!t) continue;
+          const provider = index.get<ServiceModel>(t.provider);
+          const g = groups.get(r.refs.group ?? '');
+          const remote = groups.get(r.refs.remote_group ?? '');
+          const where = `in stack ${stack.name}, rule ${r.name} of tenancy ${t.key}`;
+          if (!g || g.attrs.role !== 'provider' || g.attrs.tenancy !== t.key) yield { path: t.key, message: `${where} is not attached to the provider's group of this tenancy.` };
+          if (!remote || remote.attrs.role !== 'tenant' || remote.attrs.tenancy !== t.key)
+            yield { path: t.key, message: `${where} admits ${r.attrs.remote_cidr ?? 'a source other than the tenant\'s Slivers'}; only the tenant's Slivers may be admitted.` };
+          if (r.attrs.direction !== 'ingress') yield { path: t.key, message: `${where} is not an ingress rule.` };
+          const port = Number(r.attrs.port_min);
+          const ok = provider?.ports.some((p) => p.port === port && p.port === Number(r.attrs.port_max) && p.protocol === r.attrs.protocol);
+          if (!ok) yield { path: t.key, message: `${where} opens ${r.attrs.protocol}/${r.attrs.port_min}-${r.attrs.port_max}, which is not a port the provider declares.` };
+          const l = rulesByGroup.get(t.key) ?? [];
+          l.push(`${r.attrs.protocol}/${port}`);
+          rulesByGroup.set(t.key, l);
+        }
+        for (const g of groups.values()) {
+          if (g.attrs.role !== 'provider') continue;
+          const t = privateTenancies.get(String(g.attrs.tenancy));
+          const provider = t && index.get<ServiceModel>(t.provider);
+          if (!t || !provider) continue;
+          const have = new Set(rulesByGroup.get(t.key) ?? []);
+          const missing = provider.ports.filter((p) => !have.has(`${p.protocol}/${p.port}`));
+          if (missing.length) yield { path: t.key, message: `in stack ${stack.name}, tenancy ${t.key} does not open the provider's ports ${missing.map((p) => `${p.protocol}/${p.port}`).join(', ')} to the tenant.` };
+        }
+      }
+    },
+  },
+];

@@ -1,0 +1,468 @@
+/**
+ * The layout: what each back-end (stack) must hold, derived from the model and independent
+ * of any target. Targets (local, openstack, aws) render a layout into Terraform; the rules
+ * that "check the synthesized result" (SLC-003, TEN-007) check the layout.
+ */
+import type { ModelIndex } from '../model/index';
+import type {
+  BackendKind,
+  ControllerModel,
+  ModelObject,
+  NetworkModel,
+  SecretRef,
+  ServiceModel,
+  SliceModel,
+  SliverModel,
+  TenantModel,
+  XosModel,
+} from '../model/types';
+import { resourceName, stackName, variableName } from './names';
+
+export type LayoutKind =
+  | 'controller'
+  | 'deployment'
+  | 'site'
+  | 'user'
+  | 'grant'
+  | 'node'
+  | 'image'
+  | 'flavor'
+  | 'template'
+  | 'service'
+  | 'slice'
+  | 'network'
+  | 'sliver'
+  | 'port'
+  | 'secgroup'
+  | 'secrule'
+  | 'gateway'
+  | 'endpoint'
+  | 'tenancy'
+  | 'addition';
+
+/** One logical resource of a stack. */
+export interface LayoutResource {
+  readonly kind: LayoutKind;
+  /** The Terraform resource name: unique in its stack, stable across runs. */
+  readonly name: string;
+  /** The model object it comes from. */
+  readonly model: string;
+  /** Declared attributes (plain JSON). */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** References to other resources of the same stack, by attribute. */
+  readonly refs: Readonly<Record<string, string>>;
+  /** Lists of references, by attribute (for example a port's security groups). */
+  readonly refLists?: Readonly<Record<string, readonly string[]>>;
+  /** Attributes whose values are secrets, each a reference to a stack variable. */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+export interface LayoutVariable {
+  readonly name: string;
+  readonly ref: SecretRef;
+  readonly description: string;
+}
+
+export interface StackLayout {
+  /** The stack's name: the directory under `stacks/`. */
+  readonly name: string;
+  readonly controller: string;
+  readonly backend: BackendKind;
+  readonly resources: readonly LayoutResource[];
+  readonly variables: readonly LayoutVariable[];
+}
+
+export interface Layout {
+  readonly stacks: readonly StackLayout[];
+  /** Model objects that no back-end holds (Views, unused catalog entries ...). */
+  readonly unplaced: readonly string[];
+  /** Two model objects whose names collide once turned into Terraform names. */
+  readonly collisions: readonly { readonly stack: string; readonly name: string; readonly a: string; readonly b: string }[];
+}
+
+const PREFIX: Record<ModelObject['kind'], string> = {
+  Site: 'site',
+  User: 'user',
+  Privilege: 'grant',
+  Deployment: 'deployment',
+  Controller: 'controller',
+  Node: 'node',
+  Image: 'image',
+  Flavor: 'flavor',
+  NetworkTemplate: 'template',
+  Slice: 'slice',
+  Sliver: 'sliver',
+  Network: 'network',
+  Service: 'service',
+  Tenant: 'tenancy',
+  View: 'view',
+  Addition: 'addition',
+};
+
+/** The resource name of a model object in any stack that holds it. */
+export function nameOf(o: { kind: ModelObject['kind']; key: string }): string {
+  return resourceName(PREFIX[o.kind], o.key);
+}
+
+class StackBuilder {
+  private readonly resources: LayoutResource[] = [];
+  private readonly byName = new Map<string, string>();
+  private readonly vars = new Map<string, LayoutVariable>();
+  public readonly collisions: Layout['collisions'][number][] = [];
+  public readonly placed = new Set<string>();
+
+  constructor(public readonly name: string, public readonly controller: ControllerModel) {}
+
+  public add(r: LayoutResource): string {
+    const id = `${r.kind}\u0000${r.model}\u0000${r.attrs.network ?? ''}\u0000${r.attrs.port_min ?? ''}\u0000${r.attrs.role ?? ''}`;
+    const prev = this.byName.get(r.name);
+    if (prev !== undefined) {
+      if (prev !== id) this.collisions.push({ stack: this.name, name: r.name, a: prev.split('\u0000')[1], b: r.model });
+      return r.name;
+    }
+    this.byName.set(r.name, id);
+    this.resources.push(r);
+    this.placed.add(r.model);
+    return r.name;
+  }
+
+  public has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Declare the stack variable that carries a secret; returns its name. */
+  public secret(ref: SecretRef, what: string): string {
+    if (ref.secret === 'literal') return '';
+    const name = variableName(ref.name);
+    if (!this.vars.has(name))
+      this.vars.set(name, { name, ref, description: `${what} (sensitive; ${ref.secret === 'env' ? `export TF_VAR_${name}="$${ref.name}"` : `set TF_VAR_${name}`})` });
+    return name;
+  }
+
+  public build(): StackLayout {
+    return {
+      name: this.name,
+      controller: this.controller.key,
+      backend: this.controller.backend,
+      resources: this.resources,
+      variables: [...this.vars.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    };
+  }
+}
+
+function secretsOf(sb: StackBuilder, creds: Readonly<Record<string, SecretRef>>, what: string, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(creds).sort()) {
+    const v = sb.secret(creds[k], `${what} credential '${k}'`);
+    if (v) out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+
+/** Derive the layout of every stack from a model. */
+export function buildLayout(model: XosModel, index: ModelIndex): Layout {
+  const stacks: StackLayout[] = [];
+  const placed = new Set<string>();
+  const collisions: Layout['collisions'][number][] = [];
+
+  // Which Controller serves each Sliver (DEP-007); Slivers with none are left to the rules.
+  const sliversByController = new Map<string, SliverModel[]>();
+  for (const v of model.slivers) {
+    const c = index.controllerFor(v.deployment, v.site);
+    if (!c) continue;
+    const l = sliversByController.get(c.key) ?? [];
+    l.push(v);
+    sliversByController.set(c.key, l);
+  }
+  const privateTenancies = model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private');
+  const publicTenancies = model.tenants.filter((t) => t.connect === 'public');
+  const stackNames = new Map<string, string>();
+
+  for (const c of model.controllers) {
+    const sn = stackName(c.stack);
+    const other = stackNames.get(sn);
+    if (other) collisions.push({ stack: sn, name: sn, a: other, b: c.key });
+    stackNames.set(sn, c.key);
+    const sb = new StackBuilder(sn, c);
+    const slivers = sliversByController.get(c.key) ?? [];
+    const slices = new Map<string, SliceModel>();
+    for (const v of slivers) {
+      const s = index.get<SliceModel>(v.slice);
+      if (s) slices.set(s.key, s);
+    }
+    const deployment = index.get(c.deployment);
+
+    // The back-end itself.
+    const controllerName = sb.add({
+      kind: 'controller',
+      name: nameOf(c),
+      model: c.key,
+      attrs: clean({ name: c.name, backend: c.backend, url: c.url, region: c.region, deployment: c.deployment, sites: c.sites }),
+      refs: {},
+      secrets: secretsOf(sb, c.credentials, `Controller ${c.name}`, 'credential_'),
+    });
+    let deploymentName: string | undefined;
+    if (deployment && deployment.kind === 'Deployment') {
+      deploymentName = sb.add({ kind: 'deployment', name: nameOf(deployment), model: deployment.key, attrs: { name: deployment.name, limits: deployment.limits, existing_catalog: deployment.existingCatalog }, refs: { controller: controllerName } });
+      for (const [kind, keys] of [['image', deployment.images], ['flavor', deployment.flavors], ['template', deployment.networkTemplates]] as const) {
+        for (const k of keys) {
+          const o = index.get(k);
+          if (!o) continue;
+          sb.add({ kind, name: nameOf(o), model: o.key, attrs: catalogAttrs(o), refs: { deployment: deploymentName } });
+        }
+      }
+    }
+
+    // Sites: those the Controller binds, and those owning Slices placed here.
+    const sites = new Set<string>(c.sites.filter((s) => index.has(s, 'Site')));
+    for (const s of slices.values()) if (s.site && index.has(s.site, 'Site')) sites.add(s.site);
+    for (const sk of [...sites].sort()) {
+      const site = index.get(sk)!;
+      sb.add({ kind: 'site', name: nameOf(site), model: sk, attrs: siteAttrs(site), refs: { controller: controllerName } });
+    }
+    // Nodes of this Deployment at the Controller's Sites.
+    for (const n of model.nodes) {
+      if (n.deployment !== c.deployment || !n.site || !c.sites.includes(n.site)) continue;
+      sb.add({ kind: 'node', name: nameOf(n), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(nameOf({ kind: 'Site', key: n.site })) ? nameOf({ kind: 'Site', key: n.site }) : undefined, deployment: deploymentName }) as Record<string, string> });
+    }
+
+    // Users and their grants: anyone with a role on a Site, Slice or the Deployment held here.
+    const scopes = new Set<string>([...sites, ...slices.keys(), ...(deployment ? [deployment.key] : [])]);
+    const grants = model.privileges.filter((p) => p.target && scopes.has(p.target) && index.has(p.user, 'User'));
+    const users = [...new Set(grants.map((g) => g.user!))].sort();
+    for (const uk of users) {
+      const u = index.get(uk)!;
+      if (u.kind !== 'User') continue;
+      sb.add({ kind: 'user', name: nameOf(u), model: uk, attrs: clean({ name: u.name, email: u.email, home_site: u.site, public_keys: u.publicKeys }), refs: {} });
+    }
+
+    // Services implemented here, or whose Controller this is (external Services).
+    const services = new Map<string, ServiceModel>();
+    for (const s of slices.keys()) {
+      const svc = index.servicesBySlice.get(s);
+      if (svc) services.set(svc.key, svc);
+    }
+    for (const svc of model.services) if (svc.controller === c.key) services.set(svc.key, svc);
+    for (const svc of [...services.values()].sort(byKey)) {
+      sb.add({
+        kind: 'service',
+        name: nameOf(svc),
+        model: svc.key,
+        attrs: { name: svc.name, ports: svc.ports.map((p) => `${p.protocol}/${p.port}`), external: svc.slices.length === 0 },
+        refs: svc.controller === c.key ? { controller: controllerName } : {},
+        secrets: secretsOf(sb, svc.credentials, `Service ${svc.name}`, 'credential_'),
+      });
+    }
+
+    // Slices, with the quota their Deployment sets.
+    for (const s of [...slices.values()].sort(byKey)) {
+      const refs: Record<string, string> = {};
+      if (s.site && sb.has(nameOf({ kind: 'Site', key: s.site }))) refs.site = nameOf({ kind: 'Site', key: s.site });
+      const svc = index.servicesBySlice.get(s.key);
+      if (svc) refs.service = nameOf(svc);
+      if (s.image && sb.has(nameOf({ kind: 'Image', key: s.image }))) refs.image = nameOf({ kind: 'Image', key: s.image });
+      if (s.flavor && sb.has(nameOf({ kind: 'Flavor', key: s.flavor }))) refs.flavor = nameOf({ kind: 'Flavor', key: s.flavor });
+      sb.add({
+        kind: 'slice',
+        name: nameOf(s),
+        model: s.key,
+        attrs: clean({ name: s.name, site: s.site, image: s.image, flavor: s.flavor, service: svc?.key, quota: deployment?.kind === 'Deployment' ? deployment.limits : undefined }),
+        refs,
+      });
+    }
+    for (const g of grants) {
+      const refs: Record<string, string> = { user: nameOf({ kind: 'User', key: g.user! }) };
+      const target = index.get(g.target);
+      if (target && sb.has(nameOf(target))) refs.target = nameOf(target);
+      sb.add({ kind: 'grant', name: nameOf(g), model: g.key, attrs: { user: g.user, scope: g.scope, target: g.target, role: g.role }, refs });
+    }
+
+    // Networks, lazily: only those attached to a Slice with Slivers here.
+    const networks = new Map<string, NetworkModel>();
+    for (const s of slices.keys()) for (const n of index.networksOfSlice.get(s) ?? []) networks.set(n.key, n);
+    for (const n of [...networks.values()].sort(byKey)) {
+      const refs: Record<string, string> = {};
+      if (sb.has(nameOf({ kind: 'Slice', key: n.owner }))) refs.owner = nameOf({ kind: 'Slice', key: n.owner });
+      if (n.template && sb.has(nameOf({ kind: 'NetworkTemplate', key: n.template }))) refs.template = nameOf({ kind: 'NetworkTemplate', key: n.template });
+      sb.add({
+        kind: 'network',
+        name: nameOf(n),
+        model: n.key,
+        attrs: clean({ name: n.name, cidr: n.cidr, ports: n.ports ?? undefined, public: n.public, template: n.template, site: n.site ?? undefined, bandwidth_mbps: n.bandwidthMbps ?? undefined, owner: n.owner, derived_from: n.derivedFrom }),
+        refs,
+      });
+    }
+
+    // Security groups of private tenancies (TEN-007): tenant members, provider members,
+    // and one rule per provider port admitting only the tenant group.
+    const groupOf = new Map<string, { network: string; group: string }[]>(); // sliver key -> memberships
+    const sliceInStack = (svc: ServiceModel | undefined) => !!svc && svc.slices.some((s) => slices.has(s));
+    for (const t of privateTenancies) {
+      const tenant = index.get<ServiceModel>(t.tenant);
+      const provider = index.get<ServiceModel>(t.provider);
+      if (!tenant || !provider || tenant.kind !== 'Service' || provider.kind !== 'Service') continue;
+      if (!sliceInStack(tenant) && !sliceInStack(provider)) continue;
+      const tenantNet = t.connect === 'shared-private' ? t.network : t.interconnect?.tenantNetwork;
+      const providerNet = t.connect === 'shared-private' ? t.network : t.interconnect?.providerNetwork;
+      if (!tenantNet || !providerNet) continue;
+      const tg = sb.add({ kind: 'secgroup', name: resourceName('secgroup', `${t.key}/tenant`), model: t.key, attrs: { tenancy: t.key, role: 'tenant', service: tenant.key }, refs: {} });
+      const pg = sb.add({ kind: 'secgroup', name: resourceName('secgroup', `${t.key}/provider`), model: t.key, attrs: { tenancy: t.key, role: 'provider', service: provider.key }, refs: {} });
+      for (const p of provider.ports) {
+        sb.add({
+          kind: 'secrule',
+          name: resourceName('secrule', `${t.key}/${p.protocol}-${p.port}`),
+          model: t.key,
+          attrs: { tenancy: t.key, direction: 'ingress', protocol: p.protocol, port_min: p.port, port_max: p.port },
+          refs: { group: pg, remote_group: tg },
+        });
+      }
+      for (const [svc, net, group] of [[tenant, tenantNet, tg], [provider, providerNet, pg]] as const) {
+        for (const s of svc.slices) for (const v of index.sliversBySlice.get(s) ?? []) {
+          const l = groupOf.get(v.key) ?? [];
+          l.push({ network: net, group });
+          groupOf.set(v.key, l);
+        }
+      }
+      if (t.connect === 'interconnect-private') {
+        const present = [tenantNet, providerNet].filter((n) => networks.has(n));
+        if (present.length) {
+          const refs: Record<string, string> = {};
+          if (networks.has(tenantNet)) refs.tenant_network = nameOf({ kind: 'Network', key: tenantNet });
+          if (networks.has(providerNet)) refs.provider_network = nameOf({ kind: 'Network', key: providerNet });
+          sb.add({ kind: 'gateway', name: resourceName('gateway', t.key), model: t.key, attrs: { tenancy: t.key, tenant_network: tenantNet, provider_network: providerNet }, refs });
+        }
+      }
+    }
+
+    // Public endpoints of providers reached publicly, where the provider lives.
+    for (const pk of [...new Set(publicTenancies.map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
+      const provider = index.get<ServiceModel>(pk);
+      if (!provider || provider.kind !== 'Service' || !services.has(pk)) continue;
+      sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((p) => `${p.protocol}/${p.port}`) }, refs: { service: nameOf(provider) } });
+    }
+
+    // Tenancies whose tenant runs here: credentials and attributes reach its instances.
+    const tenanciesHere: TenantModel[] = [];
+    for (const t of model.tenants) {
+      const tenant = index.get<ServiceModel>(t.tenant);
+      if (!tenant || tenant.kind !== 'Service' || !sliceInStack(tenant)) continue;
+      tenanciesHere.push(t);
+      const refs: Record<string, string> = { tenant: nameOf(tenant) };
+      const provider = index.get<ServiceModel>(t.provider);
+      if (provider && sb.has(nameOf(provider))) refs.provider = nameOf(provider);
+      sb.add({ kind: 'tenancy', name: nameOf(t), model: t.key, attrs: { tenant: t.tenant, provider: t.provider, connect: t.connect, attributes: t.attributes }, refs });
+    }
+
+    // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
+    for (const v of [...slivers].sort(byKey)) {
+      const s = slices.get(v.slice)!;
+      const svc = index.servicesBySlice.get(s.key);
+      const keys = sliceKeys(index, s.key);
+      const secrets: Record<string, string> = {};
+      const tenancies = svc ? tenanciesHere.filter((t) => t.tenant === svc.key) : [];
+      const providers: Record<string, unknown> = {};
+      for (const t of tenancies) {
+        const p = index.get<ServiceModel>(t.provider);
+        if (!p || p.kind !== 'Service') continue;
+        providers[p.name] = { connect: t.connect, attributes: t.attributes };
+        for (const k of Object.keys(p.credentials).sort()) {
+          const vn = sb.secret(p.credentials[k], `Service ${p.name} credential '${k}'`);
+          if (vn) secrets[`provider_${p.name}_${k}`] = vn;
+        }
+      }
+      const refs: Record<string, string> = { slice: nameOf(s) };
+      if (v.node && sb.has(nameOf({ kind: 'Node', key: v.node }))) refs.node = nameOf({ kind: 'Node', key: v.node });
+      const sliverName = sb.add({
+        kind: 'sliver',
+        name: nameOf(v),
+        model: v.key,
+        attrs: clean({
+          name: v.name,
+          slice: s.key,
+          node: v.node ?? undefined,
+          deployment: v.deployment ?? undefined,
+          site: v.site ?? undefined,
+          image: s.image,
+          flavor: s.flavor,
+          user_data: { slice: s.name, hostname: hostName(v, s, index), ssh_keys: keys, tenant_of: providers },
+        }),
+        refs,
+        secrets,
+      });
+      (index.networksOfSlice.get(s.key) ?? []).forEach((n, i) => {
+        const groups = (groupOf.get(v.key) ?? []).filter((g) => g.network === n.key).map((g) => g.group);
+        sb.add({
+          kind: 'port',
+          name: resourceName('port', `${v.key}/${n.key}`),
+          model: v.key,
+          attrs: { sliver: v.key, network: n.key, index: i, interface: `eth${i}` },
+          refs: { sliver: sliverName, network: nameOf(n) },
+          ...(groups.length ? { refLists: { security_groups: [...new Set(groups)].sort() } } : {}),
+        });
+      });
+    }
+
+    // What providers add for each tenant instance placed here.
+    const sliverKeys = new Set(slivers.map((v) => v.key));
+    for (const a of model.additions) {
+      if (!sliverKeys.has(a.sliver)) continue;
+      const refs: Record<string, string> = { sliver: nameOf({ kind: 'Sliver', key: a.sliver }) };
+      const p = index.get(a.provider);
+      if (p && sb.has(nameOf(p))) refs.provider = nameOf(p);
+      sb.add({ kind: 'addition', name: nameOf(a), model: a.key, attrs: { type: a.type, provider: a.provider, tenancy: a.tenancy, sliver: a.sliver, attributes: a.attributes }, refs });
+    }
+
+    const built = sb.build();
+    stacks.push(built);
+    collisions.push(...sb.collisions);
+    for (const k of sb.placed) placed.add(k);
+  }
+
+  const unplaced: string[] = [];
+  for (const [k] of index.byKey) if (!placed.has(k)) unplaced.push(k);
+  return { stacks: stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unplaced: unplaced.sort(), collisions };
+}
+
+/** Public keys of every User with a privilege on the Slice, and nobody else's. */
+function sliceKeys(index: ModelIndex, slice: string): string[] {
+  const keys = new Set<string>();
+  for (const p of index.privilegesByTarget.get(slice) ?? []) {
+    if (p.scope !== 'slice') continue;
+    const u = index.get(p.user);
+    if (u?.kind === 'User') for (const k of u.publicKeys) keys.add(k);
+  }
+  return [...keys].sort();
+}
+
+function hostName(v: SliverModel, s: SliceModel, index: ModelIndex): string {
+  const site = index.get(s.site);
+  const base = site?.kind === 'Site' ? `${site.loginBase}-${s.name}-${v.name}` : `${s.name}-${v.name}`;
+  return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63).replace(/^-|-$/g, '') || 'sliver';
+}
+
+function siteAttrs(site: ModelObject): Record<string, unknown> {
+  if (site.kind !== 'Site') return {};
+  return clean({ name: site.name, login_base: site.loginBase, url: site.url, location: site.location });
+}
+
+function catalogAttrs(o: ModelObject): Record<string, unknown> {
+  switch (o.kind) {
+    case 'Image':
+      return clean({ name: o.name, disk_format: o.diskFormat, container_format: o.containerFormat, source_url: o.sourceUrl });
+    case 'Flavor':
+      return { name: o.name, cores: o.cores, ram_mb: o.ramMb, disk_gb: o.diskGb };
+    case 'NetworkTemplate':
+      return { name: o.name, visibility: o.visibility, translation: o.translation };
+    default:
+      return { name: o.name };
+  }
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function clean<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

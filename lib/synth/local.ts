@@ -1,0 +1,51 @@
+/**
+ * The `local` target: every logical resource becomes Terraform's built-in `terraform_data`,
+ * with its declared attributes as `input` and real references to the resources it depends
+ * on, so that plan and apply run offline with the terraform on the PATH.
+ */
+import { TerraformResource, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { LayoutResource, StackLayout } from './layout';
+import type { XosStack } from './stack';
+
+/**
+ * `terraform_data` without cdktf's per-resource validation: cdktf's own DataResource adds a
+ * check that runs `terraform version` for every resource at synth time, which costs a
+ * process per resource. The stack declares `required_version` once instead, and terraform
+ * checks it where it runs.
+ */
+export class LocalData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown>) {
+    super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
+}
+
+/** The Terraform expression for a reference to another resource of the stack. */
+export function localRef(name: string): string {
+  return `\${terraform_data.${name}.id}`;
+}
+
+/** `input` of a resource: declared attributes, references, and secrets as variables. */
+export function localInput(r: LayoutResource): Record<string, unknown> {
+  const input: Record<string, unknown> = { xos_kind: r.kind, xos_key: r.model, ...r.attrs };
+  for (const [k, v] of Object.entries(r.refs)) input[`${k}_id`] = localRef(v);
+  for (const [k, v] of Object.entries(r.refLists ?? {})) input[`${k}_ids`] = v.map(localRef);
+  for (const [k, v] of Object.entries(r.secrets ?? {})) input[k] = `\${var.${v}}`;
+  return input;
+}
+
+export function renderLocal(stack: XosStack, layout: StackLayout): void {
+  for (const v of layout.variables) {
+    // The local target runs offline and only carries the reference: an empty default lets
+    // plan and apply run without the secret, while the real targets require it.
+    new TerraformVariable(stack, v.name, { type: 'string', sensitive: true, default: '', description: `${v.description}; the local target defaults it to empty` });
+  }
+  for (const r of layout.resources) {
+    const res = new LocalData(stack, r.name, localInput(r));
+    res.overrideLogicalId(r.name);
+  }
+}

@@ -1,0 +1,46 @@
+import { fnv1a } from '../model/cidr';
+
+/** Longest resource name we emit; longer names keep a prefix and a hash. */
+const MAX_NAME = 200;
+
+function hash6(s: string): string {
+  return fnv1a(s).toString(16).padStart(8, '0').slice(0, 6);
+}
+
+/**
+ * A valid Terraform resource name (`[A-Za-z_][A-Za-z0-9_-]*`) for a model key, stable and
+ * readable: `/` becomes `__`; any other character outside the set becomes `_`, and then
+ * (the mapping being lossy) a hash of the key is appended so that different keys never
+ * share a name. Names longer than 200 characters are cut and hashed likewise.
+ */
+export function resourceName(prefix: string, key: string): string {
+  let out = '';
+  let lossy = key.includes('__');
+  for (let i = 0; i < key.length; i++) {
+    const ch = key[i];
+    if (ch === '/') out += '__';
+    else if (/[A-Za-z0-9_-]/.test(ch)) out += ch;
+    else {
+      out += '_';
+      lossy = true;
+    }
+  }
+  let name = key === '' ? prefix : `${prefix}_${out}`;
+  if (lossy) name += `_${hash6(key)}`;
+  if (name.length > MAX_NAME) name = `${name.slice(0, MAX_NAME - 8)}_${hash6(key)}`;
+  return name;
+}
+
+/** A valid directory and Terraform stack name for a Controller's stack name. */
+export function stackName(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+/, '') || 'stack';
+  const needsHash = clean !== name || clean.length > 100;
+  const base = clean.length > 100 ? clean.slice(0, 92) : clean;
+  return needsHash ? `${base}-${hash6(name)}` : base;
+}
+
+/** A valid Terraform variable name for a secret reference. */
+export function variableName(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(clean) ? clean : `_${clean}`;
+}

@@ -1,0 +1,26 @@
+import * as fs from 'fs';
+import type { Cloud } from '../../constructs/cloud';
+import { compileCloud } from '../compile';
+import { formatViolation } from '../rules/index';
+import { synthInto, TARGETS, type Target } from './output';
+
+/**
+ * What `cloud.synth()` does when a program runs on its own or under `cdktf synth`:
+ * validate, print violations, and synthesize into CDKTF_OUTDIR (or the cloud's outdir).
+ */
+export function synthProgramCloud(cloud: Cloud): void {
+  const compiled = compileCloud(cloud, { relativeTo: process.cwd() });
+  for (const v of compiled.violations) if (!v.acknowledged) process.stderr.write(formatViolation(v) + '\n');
+  if (compiled.errors > 0) {
+    process.stderr.write(`xos: ${compiled.errors} error(s); nothing was synthesized.\n`);
+    process.exit(1);
+  }
+  const target = (cloud.target ?? process.env.XOS_TARGET ?? 'local') as Target;
+  if (!(TARGETS as readonly string[]).includes(target)) {
+    process.stderr.write(`xos: unknown target '${target}' (known: ${TARGETS.join(', ')}).\n`);
+    process.exit(1);
+  }
+  const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
+  fs.mkdirSync(outdir, { recursive: true });
+  synthInto(compiled, outdir, target);
+}

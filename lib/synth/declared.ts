@@ -1,0 +1,53 @@
+/**
+ * The declared resources of a stack, as a target will write them: address, type, the model
+ * object each comes from, and the attribute values the model sets. Status (state vs model)
+ * and review (plan -> model objects) read these; every target provides them.
+ */
+import type { Layout, LayoutKind, StackLayout } from './layout';
+import { localInput } from './local';
+
+export interface DeclaredResource {
+  /** The Terraform address in its stack, for example `terraform_data.sliver_co1__vcpe__cpe-1`. */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  /** The model key of the object it comes from. */
+  readonly model: string;
+  readonly kind: LayoutKind;
+  /**
+   * The attributes the model sets, as they appear in Terraform (references as expressions,
+   * secrets as `${var.NAME}`); attributes the provider computes are absent.
+   */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** Top-level attributes that hold secrets (always masked in reports). */
+  readonly sensitive: readonly string[];
+}
+
+export type TargetName = 'local' | 'openstack' | 'aws';
+
+/** The declared resources of one stack for the local target. */
+function localDeclared(stack: StackLayout): DeclaredResource[] {
+  return stack.resources.map((r) => ({
+    address: `terraform_data.${r.name}`,
+    type: 'terraform_data',
+    name: r.name,
+    model: r.model,
+    kind: r.kind,
+    attrs: { input: localInput(r) },
+    sensitive: Object.keys(r.secrets ?? {}).length ? ['input'] : [],
+  }));
+}
+
+const renderers: Partial<Record<TargetName, (stack: StackLayout) => DeclaredResource[]>> = { local: localDeclared };
+
+/** Register how a target declares its resources (each target module calls this). */
+export function registerDeclared(target: TargetName, fn: (stack: StackLayout) => DeclaredResource[]): void {
+  renderers[target] = fn;
+}
+
+/** The declared resources of every stack, by stack name. */
+export function declaredResources(layout: Layout, target: TargetName = 'local'): Map<string, DeclaredResource[]> {
+  const fn = renderers[target];
+  if (!fn) throw new Error(`no declared-resource mapping for target '${target}'`);
+  return new Map(layout.stacks.map((s) => [s.name, fn(s)]));
+}

@@ -28,7 +28,7 @@ export abstract class XosConstruct extends Construct {
   private readonly acks: Acknowledgement[] = [];
 
   protected constructor(scope: IConstruct, id: string, name?: string) {
-    super(scope as Construct, id);
+    super(uniqueIn(scope, id), id);
     Object.defineProperty(this, XOS_CONSTRUCT, { value: true });
     this.name = name ?? id;
     if (captureSources()) {
@@ -68,6 +68,20 @@ export abstract class XosConstruct extends Construct {
   public get source(): SourceLocation | undefined {
     return this.declaredAt ? sourceFromStack(this.declaredAt.stack) : undefined;
   }
+}
+
+/** The scope, after checking that `id` is free in it, with a message that says what to do. */
+function uniqueIn(scope: IConstruct, id: string): Construct {
+  if (typeof id !== 'string' || id === '') {
+    throw new Error(`an object in ${scope?.node?.path || 'the cloud'} was given the id ${JSON.stringify(id)}; ids are non-empty strings.`);
+  }
+  const existing = scope?.node?.tryFindChild(id.replace(/\//g, '--'));
+  if (existing) {
+    const kind = XosConstruct.isXosConstruct(existing) ? existing.kind : 'object';
+    const where = scope.node.path ? `'${scope.node.path}'` : 'the cloud';
+    throw new Error(`${where} already has a ${kind} with the id '${id}'. Ids of objects declared in the same scope share one namespace (Sites, Users, Deployments, Services ... in the cloud); give this one another id.`);
+  }
+  return scope as Construct;
 }
 
 let capture: boolean | undefined;

@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { RULES, rulesMarkdown } from '../../lib/rules/index';
+
+const root = path.resolve(__dirname, '..', '..');
+
+test('docs/rules.md is generated from the rules\' metadata and is not stale', () => {
+  const committed = fs.readFileSync(path.join(root, 'docs', 'rules.md'), 'utf8');
+  // If this fails, run `npm run docs` and commit docs/rules.md.
+  expect(committed).toBe(rulesMarkdown());
+});
+
+test('every rule of INVARIANTS.md is implemented, with its metadata', () => {
+  const ids = RULES.map((r) => r.id);
+  const expected = [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `RBAC-00${n}`),
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `DEP-00${n}`),
+    ...[1, 2, 3, 4].map((n) => `SLC-00${n}`),
+    ...[1, 2, 3, 4, 5].map((n) => `NET-00${n}`),
+    ...[1, 2, 3, 4, 5, 6, 7].map((n) => `TEN-00${n}`),
+  ];
+  expect(ids).toEqual(expected);
+  for (const r of RULES) {
+    expect(r.title.length).toBeGreaterThan(20);
+    expect(r.why.length).toBeGreaterThan(20);
+    expect(r.fix.length).toBeGreaterThan(10);
+    expect(r.origin.length).toBeGreaterThan(3);
+    // Static rules have a check; review-time rules need an actor.
+    expect(!!r.check || !!r.needsActor).toBe(true);
+  }
+});
+
+test('every static rule has a passing and a failing case in the rule tests', () => {
+  const dir = path.join(root, 'test', 'rules');
+  const text = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  for (const r of RULES.filter((x) => !x.needsActor)) {
+    const block = text.split(`describe('${r.id} `)[1]?.split(/\ndescribe\(/)[0];
+    expect({ rule: r.id, hasBlock: !!block }).toEqual({ rule: r.id, hasBlock: true });
+    expect({ rule: r.id, fails: /test(\.each\([\s\S]*?\))?\('(fails|warns)/.test(block!) }).toEqual({ rule: r.id, fails: true });
+    expect({ rule: r.id, passes: /test\('(passes|says nothing|does not|the synthesized|the same|an acknowledged|a Sliver on|shared-private)/.test(block!) }).toEqual({ rule: r.id, passes: true });
+  }
+});

@@ -1,0 +1,192 @@
+import { Image, Site } from '../../lib/index';
+import { compile } from '../helpers/cloud';
+import { baseCloud, violationsOf } from '../helpers/cloud';
+
+describe('SLC-001 a Slice belongs to one declared Site, with a unique name there', () => {
+  test('passes for distinct names', () => {
+    const b = baseCloud();
+    b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+    expect(violationsOf(b.cloud, 'SLC-001')).toEqual([]);
+  });
+
+  test('fails when two Slices of a Site share a name', () => {
+    const b = baseCloud();
+    b.site.addSlice('other-id', { image: b.image, flavor: b.flavor, name: 's1' });
+    const v = violationsOf(b.cloud, 'SLC-001');
+    expect(v.map((x) => x.path)).toEqual(['site1/s1']);
+    expect(v[0].message).toContain("Slice name 's1' is already used at Site 'site1' by site1/other-id");
+  });
+
+  test('the same Slice name at two Sites is fine', () => {
+    const b = baseCloud();
+    new Site(b.cloud, 'site2').addSlice('s1', { image: b.image, flavor: b.flavor });
+    expect(violationsOf(b.cloud, 'SLC-001')).toEqual([]);
+  });
+});
+
+describe('SLC-002 every Sliver boots the Slice\'s Image', () => {
+  test('passes when the Sliver names the Slice\'s own image', () => {
+    const b = baseCloud();
+    b.slice.addSliver('v1', { deployment: b.dep, image: b.image });
+    expect(violationsOf(b.cloud, 'SLC-002')).toEqual([]);
+  });
+
+  test('fails for a per-Sliver image', () => {
+    const b = baseCloud();
+    const other = new Image(b.cloud, 'other');
+    b.slice.addSliver('v1', { deployment: b.dep, image: other });
+    expect(violationsOf(b.cloud, 'SLC-002').map((v) => v.path)).toEqual(['site1/s1/v1']);
+  });
+});
+
+describe('SLC-003 every Sliver has one interface per Network of its Slice, in order', () => {
+  test('the synthesized layout gives each Sliver eth0.. for owned then joined Networks', () => {
+    const b = baseCloud();
+    const other = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+    const shared = other.addNetwork('shared', { cidr: '10.9.0.0/24', template: b.tpl });
+    shared.allowJoin(b.slice);
+    b.slice.join(shared);
+    b.slice.addNetwork('b-lan', { cidr: '10.1.0.0/24', template: b.tpl });
+    b.slice.addNetwork('a-lan', { cidr: '10.2.0.0/24', template: b.tpl });
+    b.slice.addSlivers('v', 2, { deployment: b.dep });
+    const c = compile(b.cloud);
+    expect(c.violations.filter((v) => v.id === 'SLC-003')).toEqual([]);
+    const ports = c.layout.stacks[0].resources.filter((r) => r.kind === 'port' && r.attrs.sliver === 'site1/s1/v-1');
+    expect(ports.map((p) => [p.attrs.interface, p.attrs.network])).toEqual([
+      ['eth0', 'site1/s1/a-lan'],
+      ['eth1', 'site1/s1/b-lan'],
+      ['eth2', 'site1/s2/shared'],
+    ]);
+  });
+
+  test('fails when a synthesized Sliver misses an interface', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr: '10.1.0.0/24', template: b.tpl });
+    b.slice.addSliver('v1', { deployment: b.dep });
+    const c = compile(b.cloud);
+    const stack = c.layout.stacks[0] as { resources: unknown[] };
+    stack.resources = (stack.resources as { kind: string }[]).filter((r) => r.kind !== 'port');
+    const { runRules } = require('../../lib/rules/index');
+    const v = runRules(c.built, c.layout, { only: ['SLC-003'] });
+    expect(v).toHaveLength(1);
+    expect(v[0].message).toContain('has interfaces [] but its Slice\'s Networks are [site1/s1/lan]');
+  });
+});
+
+describe('SLC-004 a Sliver runs on a declared Node or Deployment', () => {
+  test('passes for a Node placement', () => {
+    const b = baseCloud();
+    b.slice.addSliver('v1', { node: b.site.addNode('n1', { deployment: b.dep }) });
+    expect(violationsOf(b.cloud, 'SLC-004')).toEqual([]);
+  });
+
+  test('fails for a Sliver with no placement', () => {
+    const b = baseCloud();
+    b.slice.addSliver('v1', {} as never);
+    expect(violationsOf(b.cloud, 'SLC-004').map((v) => v.message)).toEqual(['Sliver v1 has no placement. Give it { node } or { deployment }.']);
+  });
+});
+
+describe('NET-001 CIDR and port range are valid and large enough', () => {
+  test('passes for a /24 with two Slivers and a valid port range', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, ports: '5000-5999' });
+    b.slice.addSlivers('v', 2, { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'NET-001')).toEqual([]);
+  });
+
+  test.each([
+    ['10.0.0.300/24', "'10.0.0.300/24' has an octet above 255"],
+    ['10.0.0.1/24', 'has host bits set (the block starts at 10.0.0.0/24)'],
+    ['not-a-cidr', 'is not a CIDR block'],
+  ])('fails for the CIDR %s', (cidr, expected) => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr, template: b.tpl });
+    expect(violationsOf(b.cloud, 'NET-001')[0].message).toContain(expected);
+  });
+
+  test('fails when the block is too small for its Slivers', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('tiny', { cidr: '10.0.0.0/30', template: b.tpl });
+    b.slice.addSlivers('v', 3, { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'NET-001')[0].message).toContain('10.0.0.0/30 has 1 usable addresses but 3 Slivers attach to it');
+  });
+
+  test('fails for an inverted port range', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, ports: { low: 9000, high: 80 } });
+    expect(violationsOf(b.cloud, 'NET-001')[0].message).toContain("port range '9000-80' has its low end above its high end");
+  });
+});
+
+describe('NET-002 Networks on one Sliver do not overlap', () => {
+  test('passes for disjoint blocks', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('a', { cidr: '10.0.0.0/24', template: b.tpl });
+    b.slice.addNetwork('b', { cidr: '10.0.1.0/24', template: b.tpl });
+    b.slice.addSliver('v1', { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'NET-002')).toEqual([]);
+  });
+
+  test('fails for overlapping blocks on the same Slivers', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('a', { cidr: '10.0.0.0/16', template: b.tpl });
+    b.slice.addNetwork('b', { cidr: '10.0.5.0/24', template: b.tpl });
+    b.slice.addSliver('v1', { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'NET-002').map((v) => v.message)).toEqual([
+      "Network b (10.0.5.0/24) overlaps Network a (10.0.0.0/16), and the Slivers of Slice 's1' attach to both. Give one of them a block that does not overlap.",
+    ]);
+  });
+});
+
+describe('NET-003 joining needs the owner\'s consent', () => {
+  test('passes when the owner allowed the Slice', () => {
+    const b = baseCloud();
+    const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+    s2.join(b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, allowJoin: [s2] }));
+    expect(violationsOf(b.cloud, 'NET-003')).toEqual([]);
+  });
+
+  test('fails when a Slice joins without consent', () => {
+    const b = baseCloud();
+    const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+    s2.join(b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl }));
+    expect(violationsOf(b.cloud, 'NET-003')[0].message).toBe("Slice 's2' joined Network lan, but its owner 's1' does not allow it. Call network.allowJoin(slice).");
+  });
+});
+
+describe('NET-004 a site-bound Network attaches only Slivers at that Site', () => {
+  test('passes when every Sliver is at the Site', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, site: b.site });
+    b.slice.addSliver('v1', { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'NET-004')).toEqual([]);
+  });
+
+  test('fails when a Sliver at another Site attaches', () => {
+    const b = baseCloud();
+    const far = new Site(b.cloud, 'far');
+    b.dep.acquireSites.push(far);
+    b.dep.addController('far-ctl', { backend: 'openstack', sites: [far] });
+    b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, site: b.site });
+    b.slice.addSliver('v1', { deployment: b.dep, site: far });
+    expect(violationsOf(b.cloud, 'NET-004')[0].message).toContain("Slivers at other Sites attach to it: v1 ('far')");
+  });
+});
+
+describe('NET-005 public Networks are reachable from the Internet', () => {
+  test('says nothing about private Networks', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl });
+    expect(violationsOf(b.cloud, 'NET-005')).toEqual([]);
+  });
+
+  test('warns for a public Network and says a private one would serve', () => {
+    const b = baseCloud();
+    b.slice.addNetwork('wan', { cidr: '192.0.2.0/24', template: b.tpl, public: true });
+    b.slice.addSliver('v1', { deployment: b.dep });
+    const v = violationsOf(b.cloud, 'NET-005');
+    expect(v).toEqual([expect.objectContaining({ severity: 'warning', path: 'site1/s1/wan' })]);
+    expect(v[0].message).toBe('Network wan is public: its 1 Sliver is reachable from the Internet. No tenancy reaches its Slices publicly, so a private Network would serve.');
+  });
+});

@@ -1,0 +1,154 @@
+import { Controller, Secret, Service } from '../../lib/index';
+import { baseCloud, compile, violationsOf } from '../helpers/cloud';
+
+function twoServices() {
+  const b = baseCloud();
+  const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+  s2.grant(b.admin, 'admin');
+  const tenant = new Service(b.cloud, 'web', { slices: [b.slice] });
+  const provider = new Service(b.cloud, 'db', { slices: [s2], ports: [5432] });
+  b.slice.addSliver('w1', { deployment: b.dep });
+  s2.addSliver('d1', { deployment: b.dep });
+  return { ...b, s2, tenant, provider };
+}
+
+describe('TEN-001 a tenancy binds two declared, different Services', () => {
+  test('passes for two declared Services', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-001')).toEqual([]);
+  });
+
+  test('fails for a Service that is its own tenant', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.tenant, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-001').map((v) => v.message)).toEqual(["Service 'web' is declared a tenant of itself. A tenancy binds two different Services."]);
+  });
+});
+
+describe('TEN-002 the tenancy graph has no cycle', () => {
+  test('passes for a chain', () => {
+    const t = twoServices();
+    const cache = new Service(t.cloud, 'cache', { controller: new Controller(t.cloud, 'ext', { backend: 'external' }) });
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    t.provider.tenantOf(cache, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-002')).toEqual([]);
+  });
+
+  test('fails naming the whole cycle', () => {
+    const t = twoServices();
+    const c = new Service(t.cloud, 'cache', { slices: [t.slice] });
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    t.provider.tenantOf(c, { connect: 'public' });
+    c.tenantOf(t.tenant, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-002').map((v) => v.message)).toEqual([
+      'the tenancy graph has a cycle: cache -> web -> db -> cache. Remove one of these tenancies.',
+    ]);
+  });
+});
+
+describe('TEN-003 connect modes and what they need', () => {
+  test('passes for a private connect between two Services with Slices', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'interconnect-private' });
+    expect(violationsOf(t.cloud, 'TEN-003')).toEqual([]);
+  });
+
+  test('fails for an unknown connect mode', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'vpn' as never });
+    expect(violationsOf(t.cloud, 'TEN-003')[0].message).toBe("connect 'vpn' is not one of public, shared-private, interconnect-private.");
+  });
+
+  test('fails for a private connect to an external Service', () => {
+    const t = twoServices();
+    const s3 = new Service(t.cloud, 'S3', { controller: new Controller(t.cloud, 's3', { backend: 's3' }) });
+    t.tenant.tenantOf(s3, { connect: 'shared-private' });
+    expect(violationsOf(t.cloud, 'TEN-003')[0].message).toContain('(it is an external Service, reachable only public)');
+  });
+});
+
+describe('TEN-004 attributes match the provider\'s tenant schema', () => {
+  const schema = { type: 'object', required: ['vlan'], properties: { vlan: { type: 'integer', maximum: 4094 } }, additionalProperties: false };
+
+  test('passes for valid attributes', () => {
+    const t = twoServices();
+    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: schema });
+    t.tenant.tenantOf(p, { connect: 'public', attributes: { vlan: 100 } });
+    expect(violationsOf(t.cloud, 'TEN-004')).toEqual([]);
+  });
+
+  test('fails with the attribute path of each error', () => {
+    const t = twoServices();
+    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: schema });
+    t.tenant.tenantOf(p, { connect: 'public', attributes: { vlan: 5000, colour: 'red' } });
+    const msgs = violationsOf(t.cloud, 'TEN-004').map((v) => v.message);
+    expect(msgs).toEqual([
+      'attributes.colour is not allowed (schema of provider volt, at #/additionalProperties).',
+      'attributes.vlan must be <= 4094 (schema of provider volt, at #/properties/vlan/maximum).',
+    ]);
+  });
+
+  test('fails when the schema itself is not valid', () => {
+    const t = twoServices();
+    const p = new Service(t.cloud, 'broken', { slices: [t.s2], tenantSchema: { type: 'no-such-type' } });
+    t.tenant.tenantOf(p, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-004')[0].message).toContain("provider broken: the tenantSchema is not a valid JSON Schema");
+  });
+});
+
+describe('TEN-005 a tenant/provider pair is declared once', () => {
+  test('passes for one tenancy', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    expect(violationsOf(t.cloud, 'TEN-005')).toEqual([]);
+  });
+
+  test('fails for the same pair twice', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    t.tenant.tenantOf(t.provider, { connect: 'shared-private' });
+    const v = violationsOf(t.cloud, 'TEN-005');
+    expect(v.map((x) => x.path)).toEqual(['web/tenant-of-db-2']);
+  });
+});
+
+describe('TEN-006 a Service has a Slice or a Controller', () => {
+  test('passes for an external Service with a Controller', () => {
+    const t = twoServices();
+    new Service(t.cloud, 'S3', { controller: new Controller(t.cloud, 's3', { backend: 's3', credentials: { k: Secret.env('K') } }) });
+    expect(violationsOf(t.cloud, 'TEN-006')).toEqual([]);
+  });
+
+  test('fails for a Service with neither', () => {
+    const t = twoServices();
+    new Service(t.cloud, 'ghost');
+    expect(violationsOf(t.cloud, 'TEN-006').map((v) => v.path)).toEqual(['ghost']);
+  });
+});
+
+describe('TEN-007 private connects open only tenant-to-provider traffic on provider ports', () => {
+  test('shared-private derives one network joined by both, with a rule per provider port', () => {
+    const t = twoServices();
+    const ten = t.tenant.tenantOf(t.provider, { connect: 'shared-private' });
+    const c = compile(t.cloud);
+    expect(c.violations.filter((v) => v.id === 'TEN-007')).toEqual([]);
+    const net = c.built.model.networks.find((n) => n.derivedFrom === ten.key)!;
+    expect(net).toMatchObject({ owner: 'site1/s2', joined: ['site1/s1'], permitted: ['site1/s1'], public: false });
+    const rules = c.layout.stacks[0].resources.filter((r) => r.kind === 'secrule');
+    expect(rules.map((r) => [r.attrs.protocol, r.attrs.port_min, r.attrs.port_max, r.attrs.direction])).toEqual([['tcp', 5432, 5432, 'ingress']]);
+    expect(rules[0].refs.remote_group).toMatch(/tenant/);
+  });
+
+  test('fails when a synthesized rule admits the whole Internet', () => {
+    const t = twoServices();
+    t.tenant.tenantOf(t.provider, { connect: 'interconnect-private' });
+    const c = compile(t.cloud);
+    const stack = c.layout.stacks[0] as { resources: Record<string, unknown>[] };
+    stack.resources = stack.resources.map((r) => (r.kind === 'secrule' ? { ...r, refs: { group: (r.refs as Record<string, string>).group }, attrs: { ...(r.attrs as object), remote_cidr: '0.0.0.0/0', port_min: 1, port_max: 65535 } } : r));
+    const { runRules } = require('../../lib/rules/index');
+    const msgs = runRules(c.built, c.layout, { only: ['TEN-007'] }).map((v: { message: string }) => v.message);
+    expect(msgs.some((m: string) => m.includes("admits 0.0.0.0/0; only the tenant's Slivers may be admitted"))).toBe(true);
+    expect(msgs.some((m: string) => m.includes('opens tcp/1-65535, which is not a port the provider declares'))).toBe(true);
+  });
+});

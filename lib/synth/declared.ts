@@ -19,7 +19,7 @@ export interface DeclaredResource {
    * secrets as `${var.NAME}`); attributes the provider computes are absent.
    */
   readonly attrs: Readonly<Record<string, unknown>>;
-  /** Top-level attributes that hold secrets (always masked in reports). */
+  /** Attribute paths (dotted) that hold secrets: always masked in reports. */
   readonly sensitive: readonly string[];
 }
 
@@ -34,7 +34,7 @@ function localDeclared(stack: StackLayout): DeclaredResource[] {
     model: r.model,
     kind: r.kind,
     attrs: { input: localInput(r) },
-    sensitive: Object.keys(r.secrets ?? {}).length ? ['input'] : [],
+    sensitive: Object.keys(r.secrets ?? {}).length ? ['input.secrets'] : [],
   }));
 }
 

@@ -29,12 +29,13 @@ export function localRef(name: string): string {
   return `\${terraform_data.${name}.id}`;
 }
 
-/** `input` of a resource: declared attributes, references, and secrets as variables. */
+/** `input` of a resource: declared attributes, references, and (under `secrets`) variables. */
 export function localInput(r: LayoutResource): Record<string, unknown> {
   const input: Record<string, unknown> = { xos_kind: r.kind, xos_key: r.model, ...r.attrs };
   for (const [k, v] of Object.entries(r.refs)) input[`${k}_id`] = localRef(v);
   for (const [k, v] of Object.entries(r.refLists ?? {})) input[`${k}_ids`] = v.map(localRef);
-  for (const [k, v] of Object.entries(r.secrets ?? {})) input[k] = `\${var.${v}}`;
+  const secrets = Object.entries(r.secrets ?? {});
+  if (secrets.length) input.secrets = Object.fromEntries(secrets.map(([k, v]) => [k, `\${var.${v}}`]));
   return input;
 }
 

@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { tmpDir, xos } from '../helpers/tools';
+
+const P = (f: string) => path.join('test', 'cli', 'programs', f);
+
+describe('xos validate', () => {
+  test('prints nothing but "violations: none" and exits 0 for a clean example', () => {
+    const r = xos(['validate', 'examples/hello']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('violations: none\n');
+    expect(r.code).toBe(0);
+  });
+
+  test('reports every violation as `ID severity path: message (file:line)` and exits 1 on an error', () => {
+    const r = xos(['validate', P('broken-rules.ts')]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toContain(
+      "DEP-008 error ctl: Controller ctl: credential 'password' is a literal value. Pass a reference instead: Secret.env('NAME') or Secret.tfVar('name'); the value is never written anywhere. (test/cli/programs/broken-rules.ts:12)",
+    );
+    expect(lines).toContain("RBAC-004 warning site1/s: Slice s has no Slice admin. Grant one: slice.grant(user, 'admin'). (test/cli/programs/broken-rules.ts:13)");
+    expect(lines[lines.length - 1]).toBe('violations: 1 error, 1 warning');
+    expect(r.stdout + r.stderr).not.toContain('sw0rdfish-literal');
+  });
+
+  test('--json prints the violations as an array for machines', () => {
+    const r = xos(['validate', P('broken-rules.ts'), '--json']);
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout);
+    expect(v.map((x: { id: string }) => x.id).sort()).toEqual(['DEP-008', 'RBAC-004']);
+    expect(v.find((x: { id: string }) => x.id === 'DEP-008')).toEqual({
+      id: 'DEP-008',
+      severity: 'error',
+      path: 'ctl',
+      message: expect.stringContaining('is a literal value'),
+      source: 'test/cli/programs/broken-rules.ts:12',
+    });
+  });
+
+  test('warnings pass, and fail with --strict', () => {
+    expect(xos(['validate', P('warning-only.ts')]).code).toBe(0);
+    const strict = xos(['validate', P('warning-only.ts'), '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('violations: 0 errors, 1 warning (failing: --strict)');
+  });
+});
+
+describe('errors in the program are usage errors with file and line', () => {
+  test('an exception the program throws', () => {
+    const r = xos(['validate', P('throws.ts')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('xos: the program threw: inventory service unreachable (at test/cli/programs/throws.ts:5)');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('--debug shows the stack trace', () => {
+    const r = xos(['validate', P('throws.ts'), '--debug']);
+    expect(r.stderr).toMatch(/^\s+at .*throws\.ts:5/m);
+  });
+
+  test('a TypeScript error', () => {
+    const r = xos(['validate', P('type-error.ts')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('does not compile');
+    expect(r.stderr).toMatch(/test\/cli\/programs\/type-error\.ts:4:\d+ TS2322: Type 'number' is not assignable to type 'string'/);
+  });
+
+  test('a missing program', () => {
+    const r = xos(['validate', 'examples/no-such-example']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('xos: program not found: examples/no-such-example. Give a .ts file, or a folder holding main.ts.\n');
+  });
+
+  test('a folder without main.ts', () => {
+    const r = xos(['validate', 'docs']);
+    expect(r.stderr).toContain('docs is a folder without main.ts');
+  });
+
+  test('a program that declares no Cloud', () => {
+    const r = xos(['validate', P('no-cloud.ts')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('declares no Cloud');
+  });
+
+  test('an import of a module that does not exist', () => {
+    const r = xos(['validate', P('bad-import.ts'), '--transpile-only']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Cannot find module './no-such-module'");
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  test('an unknown option', () => {
+    const r = xos(['validate', 'examples/hello', '--jsn']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("xos: unknown option --jsn for 'xos validate'. Run 'xos validate --help' for its options.\n");
+  });
+});
+
+describe('xos synth', () => {
+  test('writes manifest, stacks and xos-model.json and prints what it made', () => {
+    const out = path.join(tmpDir(), 'out');
+    const r = xos(['synth', 'examples/hello', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/princeton-head\s+openstack\s+\d+/);
+    expect(r.stdout).toContain('violations: none');
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'stacks', 'xos-model.json']);
+    expect(fs.readdirSync(path.join(out, 'stacks'))).toEqual(['princeton-head']);
+  });
+
+  test('with an error writes nothing, and leaves an existing output directory as it was', () => {
+    const out = path.join(tmpDir(), 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.txt'), 'previous run');
+    const r = xos(['synth', P('broken-rules.ts'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nothing was written');
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+  });
+
+  test('replaces a previous output whole', () => {
+    const out = path.join(tmpDir(), 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'stale.txt'), 'old');
+    expect(xos(['synth', 'examples/hello', '--out', out]).code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'stale.txt'))).toBe(false);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+  });
+});
+
+test('xos --help lists the commands', () => {
+  const r = xos(['--help']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('validate');
+  expect(r.stdout).toContain('synth');
+});

@@ -1,0 +1,4 @@
+import { Cloud } from 'xos';
+import { inventory } from './no-such-module';
+
+new Cloud({ name: String(inventory) }).synth();

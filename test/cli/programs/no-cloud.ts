@@ -1,0 +1,3 @@
+import { Site } from 'xos';
+
+export const nothing = typeof Site;

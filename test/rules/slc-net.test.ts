@@ -64,7 +64,7 @@ describe('SLC-003 every Sliver has one interface per Network of its Slice, in or
     b.slice.addNetwork('lan', { cidr: '10.1.0.0/24', template: b.tpl });
     b.slice.addSliver('v1', { deployment: b.dep });
     const c = compile(b.cloud);
-    const stack = c.layout.stacks[0] as { resources: unknown[] };
+    const stack = c.layout.stacks[0] as unknown as { resources: unknown[] };
     stack.resources = (stack.resources as { kind: string }[]).filter((r) => r.kind !== 'port');
     const { runRules } = require('../../lib/rules/index');
     const v = runRules(c.built, c.layout, { only: ['SLC-003'] });

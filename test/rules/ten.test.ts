@@ -144,7 +144,7 @@ describe('TEN-007 private connects open only tenant-to-provider traffic on provi
     const t = twoServices();
     t.tenant.tenantOf(t.provider, { connect: 'interconnect-private' });
     const c = compile(t.cloud);
-    const stack = c.layout.stacks[0] as { resources: Record<string, unknown>[] };
+    const stack = c.layout.stacks[0] as unknown as { resources: Record<string, unknown>[] };
     stack.resources = stack.resources.map((r) => (r.kind === 'secrule' ? { ...r, refs: { group: (r.refs as Record<string, string>).group }, attrs: { ...(r.attrs as object), remote_cidr: '0.0.0.0/0', port_min: 1, port_max: 65535 } } : r));
     const { runRules } = require('../../lib/rules/index');
     const msgs = runRules(c.built, c.layout, { only: ['TEN-007'] }).map((v: { message: string }) => v.message);

@@ -3,26 +3,9 @@
  * with its declared attributes as `input` and real references to the resources it depends
  * on, so that plan and apply run offline with the terraform on the PATH.
  */
-import { TerraformResource, TerraformVariable } from 'cdktf';
-import type { Construct } from 'constructs';
+import { TerraformVariable } from 'cdktf';
 import type { LayoutResource, StackLayout } from './layout';
 import type { XosStack } from './stack';
-
-/**
- * `terraform_data` without cdktf's per-resource validation: cdktf's own DataResource adds a
- * check that runs `terraform version` for every resource at synth time, which costs a
- * process per resource. The stack declares `required_version` once instead, and terraform
- * checks it where it runs.
- */
-export class LocalData extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown>) {
-    super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' } });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { input: this.input };
-  }
-}
 
 /** The Terraform expression for a reference to another resource of the stack. */
 export function localRef(name: string): string {
@@ -45,8 +28,7 @@ export function renderLocal(stack: XosStack, layout: StackLayout): void {
     // plan and apply run without the secret, while the real targets require it.
     new TerraformVariable(stack, v.name, { type: 'string', sensitive: true, default: '', description: `${v.description}; the local target defaults it to empty` });
   }
-  for (const r of layout.resources) {
-    const res = new LocalData(stack, r.name, localInput(r));
-    res.overrideLogicalId(r.name);
-  }
+  // Each resource is `terraform_data` (built into Terraform 1.4+; the stack requires it once,
+  // instead of cdktf's DataResource running `terraform version` per resource at synth time).
+  for (const r of layout.resources) stack.addRawResource('terraform_data', r.name, { input: localInput(r) });
 }

@@ -1,0 +1,44 @@
+import type { CommandSpec, ParsedArgs } from '../args';
+import type { Io } from '../io';
+
+export const spec: CommandSpec = {
+  name: 'graph',
+  summary:
+    'Draw the tenancy graph: Services as nodes, tenancy edges (tenant -> provider) labelled with the connect mode, external Services apart; with --depth, the Slices, Networks and Deployments beneath. svg and html are drawn by xos itself (no Graphviz needed); html is one self-contained page with the picture and the model to browse.',
+  usage: 'xos graph <program> [--format mermaid|dot|svg|html] [--depth services|slices|all] [--out FILE]',
+  positionals: ['program'],
+  options: [
+    { name: 'format', type: 'string', description: 'output format', default: 'mermaid', choices: ['mermaid', 'dot', 'svg', 'html'], placeholder: 'FORMAT' },
+    { name: 'depth', type: 'string', description: 'services only; slices adds Slices and their Networks; all adds Deployments', default: 'services', choices: ['services', 'slices', 'all'], placeholder: 'DEPTH' },
+    { name: 'out', type: 'string', description: 'write to this file instead of standard output', placeholder: 'FILE' },
+    { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
+  ],
+};
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const { loadAndCompile } = await import('../pipeline');
+  const { compiled } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
+  const { renderGraph } = await import('../../graph/index');
+  const text = renderGraph(compiled.built.model, compiled.index, args.options.format as 'mermaid', args.options.depth as 'services');
+  const out = args.options.out as string | undefined;
+  if (!out) {
+    io.out(text);
+    return 0;
+  }
+  const fs = await import('fs');
+  const path = await import('path');
+  const { externalError } = await import('../../errors');
+  const target = path.resolve(out);
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw externalError(`could not write ${out}: ${(e as Error).message}. Check that the folder is writable.`);
+  }
+  const violations = compiled.errors ? ` (the model has ${compiled.errors} error${compiled.errors === 1 ? '' : 's'}: run 'xos validate')` : '';
+  io.err(`wrote ${out}${violations}\n`);
+  return 0;
+}

@@ -1,0 +1,41 @@
+import type { CommandSpec, ParsedArgs } from '../args';
+import type { Io } from '../io';
+
+export const spec: CommandSpec = {
+  name: 'view',
+  summary:
+    'Show the cloud as one User sees it, from the read and write scopes of their roles: a tenant gets their Slices and Slivers, a service developer the placement, networks and tenancy of their Services, an operator every Service with its tenants, providers and (given state) status. Lists the View objects the program declares.',
+  usage: 'xos view <program> --as USER [--json] [--state FILE | --out DIR]',
+  positionals: ['program'],
+  options: [
+    { name: 'as', type: 'string', description: 'the User whose view to show (name or key)', placeholder: 'USER' },
+    { name: 'json', type: 'boolean', description: 'print the view as JSON' },
+    { name: 'state', type: 'string', description: 'Terraform state (terraform show -json, or a .tfstate) for the operator view\'s status', placeholder: 'FILE' },
+    { name: 'out', type: 'string', description: 'a synthesized output directory whose stacks hold local state, for the status', placeholder: 'DIR' },
+    { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
+  ],
+};
+
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const { usageError } = await import('../../errors');
+  const who = args.options.as;
+  if (typeof who !== 'string' || !who) throw usageError(`'xos view' needs --as USER: the User whose view to show. Usage: ${spec.usage}`);
+  const { loadAndCompile } = await import('../pipeline');
+  const { compiled } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
+  const { findUser } = await import('../../views/access');
+  const user = findUser(compiled.index, who);
+  if (!user) {
+    const known = compiled.built.model.users.map((u) => u.name);
+    throw usageError(`unknown user '${who}' in ${compiled.built.model.name}. Known users: ${known.length ? known.join(', ') : '(none: the program declares no User)'}. Pass one of them to --as.`);
+  }
+  const { statusSource } = await import('../../views/state-source');
+  const status = await statusSource(compiled, { state: args.options.state as string | undefined, out: args.options.out as string | undefined });
+  const { buildView } = await import('../../views/report');
+  const view = buildView(compiled.index, user.key, status);
+  if (args.options.json) io.out(JSON.stringify(view, null, 2) + '\n');
+  else {
+    const { renderView } = await import('../../views/render');
+    io.out(renderView(view));
+  }
+  return 0;
+}

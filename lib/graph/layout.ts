@@ -1,0 +1,314 @@
+/**
+ * A small, deterministic layered layout (after Sugiyama et al.): break cycles, put every
+ * node on a layer so that edges point down (tenants above their providers), route long edges
+ * through virtual points, order each layer to reduce crossings (barycentre sweeps), then
+ * give x coordinates that sit each node over its neighbours without overlaps (an isotonic
+ * regression per layer). External Services are laid out in a column of their own, to the
+ * right of everything else. The same graph always gives the same coordinates.
+ */
+import type { Graph, GraphEdge, GraphNode } from './graph';
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface PlacedNode {
+  readonly node: GraphNode;
+  /** Centre. */
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly layer: number;
+}
+
+export interface PlacedEdge {
+  readonly edge: GraphEdge;
+  /** From the source's border to the target's border, through the virtual points. */
+  readonly points: readonly Point[];
+  /** Where the label goes (the middle of the edge). */
+  readonly labelAt: Point;
+  readonly selfLoop: boolean;
+}
+
+export interface Placed {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly PlacedNode[];
+  readonly edges: readonly PlacedEdge[];
+  /** The frame around the external Services, when there are any. */
+  readonly externalBox?: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+}
+
+/** Sizes, in SVG user units. */
+export const METRICS = {
+  nodeHeight: 44,
+  layerGap: 64,
+  nodeGap: 28,
+  dummyGap: 14,
+  margin: 24,
+  top: 56,
+  labelChar: 7.4,
+  detailChar: 6.1,
+  padding: 26,
+  minWidth: 96,
+  externalGap: 56,
+  externalPad: 16,
+} as const;
+
+/** The width a node needs for its text (an estimate that errs wide: no font is measured). */
+export function nodeWidth(n: GraphNode): number {
+  const text = Math.max(n.label.length * METRICS.labelChar, (n.detail ?? '').length * METRICS.detailChar);
+  return Math.max(METRICS.minWidth, Math.ceil(text + METRICS.padding));
+}
+
+interface Vertex {
+  readonly id: string;
+  readonly node?: GraphNode;
+  readonly w: number;
+  layer: number;
+  x: number;
+  readonly external: boolean;
+}
+
+const round = (v: number): number => Math.round(v * 10) / 10;
+
+/** Lay out a graph. */
+export function layoutGraph(g: Graph): Placed {
+  const index = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const edges = g.edges.filter((e) => index.has(e.from) && index.has(e.to));
+  const proper = edges.filter((e) => e.from !== e.to);
+
+  // 1. Break cycles: a depth-first search in node order; an edge into a node on the stack is reversed.
+  const out = new Map<string, GraphEdge[]>();
+  for (const e of proper) out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  const reversed = new Set<GraphEdge>();
+  const state = new Map<string, 1 | 2>();
+  const visit = (n: string) => {
+    state.set(n, 1);
+    for (const e of out.get(n) ?? []) {
+      const s = state.get(e.to);
+      if (s === 1) reversed.add(e);
+      else if (s === undefined) visit(e.to);
+    }
+    state.set(n, 2);
+  };
+  for (const n of g.nodes) if (!state.has(n.id)) visit(n.id);
+  const down = proper.map((e) => (reversed.has(e) ? { from: e.to, to: e.from, e } : { from: e.from, to: e.to, e }));
+
+  // 2. Layers: longest path from the sources, then sources pulled down next to their first successor.
+  const preds = new Map<string, string[]>();
+  const succs = new Map<string, string[]>();
+  for (const d of down) {
+    preds.set(d.to, [...(preds.get(d.to) ?? []), d.from]);
+    succs.set(d.from, [...(succs.get(d.from) ?? []), d.to]);
+  }
+  const topo = topological(g.nodes.map((n) => n.id), preds, succs);
+  const layer = new Map<string, number>();
+  for (const n of topo) layer.set(n, Math.max(0, ...(preds.get(n) ?? []).map((p) => (layer.get(p) ?? 0) + 1)));
+  for (const n of [...topo].reverse()) {
+    if ((preds.get(n) ?? []).length || !(succs.get(n) ?? []).length) continue;
+    layer.set(n, Math.max(0, Math.min(...(succs.get(n) ?? []).map((s) => layer.get(s) ?? 0)) - 1));
+  }
+
+  // 3. Virtual points on edges that span more than one layer.
+  const vertices = new Map<string, Vertex>();
+  for (const n of g.nodes) vertices.set(n.id, { id: n.id, node: n, w: nodeWidth(n), layer: layer.get(n.id) ?? 0, x: 0, external: n.group === 'external' });
+  const chains = new Map<GraphEdge, string[]>();
+  const links: [string, string][] = [];
+  down.forEach((d, i) => {
+    const chain = [d.from];
+    for (let l = (layer.get(d.from) ?? 0) + 1; l < (layer.get(d.to) ?? 0); l++) {
+      const id = `\u0000v${i}:${l}`;
+      vertices.set(id, { id, w: 0, layer: l, x: 0, external: false });
+      chain.push(id);
+    }
+    chain.push(d.to);
+    for (let k = 0; k + 1 < chain.length; k++) links.push([chain[k], chain[k + 1]]);
+    chains.set(d.e, reversed.has(d.e) ? [...chain].reverse() : chain);
+  });
+
+  // 4. Order each layer: barycentre sweeps, keeping the ordering with the fewest crossings.
+  const depth = Math.max(0, ...[...vertices.values()].map((v) => v.layer)) + 1;
+  let layers: string[][] = Array.from({ length: depth }, () => []);
+  for (const v of vertices.values()) layers[v.layer].push(v.id);
+  const up = new Map<string, string[]>();
+  const dn = new Map<string, string[]>();
+  for (const [a, b] of links) {
+    dn.set(a, [...(dn.get(a) ?? []), b]);
+    up.set(b, [...(up.get(b) ?? []), a]);
+  }
+  const ext = (id: string) => (vertices.get(id)!.external ? 1 : 0);
+  const crossings = (ls: string[][]): number => {
+    let c = 0;
+    for (let l = 0; l + 1 < ls.length; l++) {
+      const pos = new Map(ls[l + 1].map((id, i) => [id, i]));
+      const segs: [number, number][] = [];
+      ls[l].forEach((id, i) => (dn.get(id) ?? []).forEach((t) => segs.push([i, pos.get(t) ?? 0])));
+      for (let a = 0; a < segs.length; a++)
+        for (let b = a + 1; b < segs.length; b++) if ((segs[a][0] - segs[b][0]) * (segs[a][1] - segs[b][1]) < 0) c++;
+    }
+    return c;
+  };
+  const sortBy = (ids: string[], neighbours: Map<string, string[]>, ref: string[]): string[] => {
+    const pos = new Map(ref.map((id, i) => [id, i]));
+    const keyed = ids.map((id, i) => {
+      const ns = (neighbours.get(id) ?? []).map((n) => pos.get(n)).filter((p): p is number => p !== undefined);
+      return { id, i, b: ns.length ? ns.reduce((s, p) => s + p, 0) / ns.length : i, e: ext(id) };
+    });
+    return keyed.sort((a, b) => a.e - b.e || a.b - b.b || a.i - b.i).map((k) => k.id);
+  };
+  layers = layers.map((ids) => [...ids].sort((a, b) => ext(a) - ext(b)));
+  let best = layers.map((l) => [...l]);
+  let bestCrossings = crossings(best);
+  for (let iter = 0; iter < 8 && bestCrossings > 0; iter++) {
+    if (iter % 2 === 0) for (let l = 1; l < depth; l++) layers[l] = sortBy(layers[l], up, layers[l - 1]);
+    else for (let l = depth - 2; l >= 0; l--) layers[l] = sortBy(layers[l], dn, layers[l + 1]);
+    const c = crossings(layers);
+    if (c < bestCrossings) {
+      bestCrossings = c;
+      best = layers.map((x) => [...x]);
+    }
+  }
+  layers = best;
+
+  // 5. x: pack, then pull each node over its neighbours, without overlaps, a few times each way.
+  const gapAfter = (a: Vertex, b: Vertex) => (a.node && b.node ? METRICS.nodeGap : METRICS.dummyGap);
+  const mainOf = (ids: string[]) => ids.map((id) => vertices.get(id)!).filter((v) => !v.external);
+  for (const ids of layers) {
+    let x = 0;
+    for (const v of mainOf(ids)) {
+      v.x = x + v.w / 2;
+      x += v.w + METRICS.nodeGap;
+    }
+  }
+  const centre = (l: number, neighbours: Map<string, string[]>) => {
+    const vs = mainOf(layers[l]);
+    if (!vs.length) return;
+    const desired = vs.map((v) => {
+      const ns = (neighbours.get(v.id) ?? []).map((n) => vertices.get(n)!).filter((n) => !n.external);
+      return ns.length ? ns.reduce((s, n) => s + n.x, 0) / ns.length : v.x;
+    });
+    const seps = vs.map((v, i) => (i === 0 ? 0 : vs[i - 1].w / 2 + gapAfter(vs[i - 1], v) + v.w / 2));
+    const xs = isotonic(desired, seps);
+    vs.forEach((v, i) => (v.x = xs[i]));
+  };
+  for (let pass = 0; pass < 6; pass++) {
+    if (pass % 2 === 0) for (let l = 1; l < depth; l++) centre(l, up);
+    else for (let l = depth - 2; l >= 0; l--) centre(l, dn);
+  }
+  const mainVs = [...vertices.values()].filter((v) => !v.external);
+  const minX = Math.min(0, ...mainVs.map((v) => v.x - v.w / 2));
+  for (const v of mainVs) v.x = v.x - minX + METRICS.margin;
+  const mainRight = Math.max(METRICS.margin, ...mainVs.filter((v) => v.node).map((v) => v.x + v.w / 2));
+
+  // External Services: a column of their own, right of everything else.
+  const extVs = [...vertices.values()].filter((v) => v.external);
+  let externalBox: Placed['externalBox'];
+  if (extVs.length) {
+    const left = mainRight + METRICS.externalGap + METRICS.externalPad;
+    for (const ids of layers) {
+      let x = left;
+      for (const v of ids.map((id) => vertices.get(id)!).filter((v) => v.external)) {
+        v.x = x + v.w / 2;
+        x += v.w + METRICS.nodeGap;
+      }
+    }
+    const top = Math.min(...extVs.map((v) => yOf(v.layer) - METRICS.nodeHeight / 2)) - METRICS.externalPad - 14;
+    const bottom = Math.max(...extVs.map((v) => yOf(v.layer) + METRICS.nodeHeight / 2)) + METRICS.externalPad;
+    const right = Math.max(...extVs.map((v) => v.x + v.w / 2)) + METRICS.externalPad;
+    externalBox = { x: round(left - METRICS.externalPad), y: round(top), w: round(right - left + METRICS.externalPad), h: round(bottom - top) };
+  }
+
+  // 6. Coordinates out.
+  const nodes: PlacedNode[] = g.nodes.map((n) => {
+    const v = vertices.get(n.id)!;
+    return { node: n, x: round(v.x), y: round(yOf(v.layer)), w: v.w, h: METRICS.nodeHeight, layer: v.layer };
+  });
+  const placedEdges: PlacedEdge[] = [];
+  for (const e of edges) {
+    if (e.from === e.to) {
+      const v = vertices.get(e.from)!;
+      const x = round(v.x + v.w / 2);
+      const y = round(yOf(v.layer));
+      placedEdges.push({ edge: e, points: [{ x, y: y - 8 }, { x: x + 28, y: y - 20 }, { x: x + 28, y: y + 20 }, { x, y: y + 8 }], labelAt: { x: x + 34, y }, selfLoop: true });
+      continue;
+    }
+    const chain = chains.get(e)!;
+    const pts = chain.map((id) => {
+      const v = vertices.get(id)!;
+      return { x: round(v.x), y: round(yOf(v.layer)), real: !!v.node };
+    });
+    const half = METRICS.nodeHeight / 2;
+    const first = pts[0];
+    const last = pts[pts.length - 1];
+    const goingDown = last.y > first.y;
+    const points: Point[] = pts.map((p, i) => {
+      if (i === 0) return { x: p.x, y: round(p.y + (goingDown ? half : -half)) };
+      if (i === pts.length - 1) return { x: p.x, y: round(p.y + (goingDown ? -half : half)) };
+      return { x: p.x, y: p.y };
+    });
+    const mid = Math.floor((points.length - 1) / 2);
+    const a = points[mid];
+    const b = points[mid + 1];
+    placedEdges.push({ edge: e, points, labelAt: { x: round((a.x + b.x) / 2), y: round((a.y + b.y) / 2) }, selfLoop: false });
+  }
+  const allRight = Math.max(mainRight, externalBox ? externalBox.x + externalBox.w : 0, ...placedEdges.map((p) => p.labelAt.x + 40));
+  return {
+    width: Math.ceil(allRight + METRICS.margin),
+    height: Math.ceil(yOf(depth - 1) + METRICS.nodeHeight / 2 + METRICS.margin),
+    nodes,
+    edges: placedEdges,
+    ...(externalBox ? { externalBox } : {}),
+  };
+}
+
+function yOf(layer: number): number {
+  return METRICS.top + METRICS.nodeHeight / 2 + layer * (METRICS.nodeHeight + METRICS.layerGap);
+}
+
+/** Kahn's order; ties in the given order; nodes left on a cycle (none after breaking) appended. */
+function topological(ids: readonly string[], preds: Map<string, string[]>, succs: Map<string, string[]>): string[] {
+  const indeg = new Map(ids.map((id) => [id, (preds.get(id) ?? []).length]));
+  const ready = ids.filter((id) => indeg.get(id) === 0);
+  const out: string[] = [];
+  const pos = new Map(ids.map((id, i) => [id, i]));
+  while (ready.length) {
+    ready.sort((a, b) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0));
+    const n = ready.shift()!;
+    out.push(n);
+    for (const s of succs.get(n) ?? []) {
+      const d = (indeg.get(s) ?? 0) - 1;
+      indeg.set(s, d);
+      if (d === 0) ready.push(s);
+    }
+  }
+  for (const id of ids) if (!out.includes(id)) out.push(id);
+  return out;
+}
+
+/**
+ * Positions closest (least squares) to `desired` such that each is at least `seps[i]` right
+ * of the one before: pool-adjacent-violators on x_i - (seps[1] + ... + seps[i]).
+ */
+export function isotonic(desired: readonly number[], seps: readonly number[]): number[] {
+  const offs: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < desired.length; i++) {
+    acc += i === 0 ? 0 : seps[i];
+    offs.push(acc);
+  }
+  const blocks: { sum: number; n: number }[] = [];
+  for (let i = 0; i < desired.length; i++) {
+    blocks.push({ sum: desired[i] - offs[i], n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2].sum / blocks[blocks.length - 2].n > blocks[blocks.length - 1].sum / blocks[blocks.length - 1].n) {
+      const b = blocks.pop()!;
+      blocks[blocks.length - 1].sum += b.sum;
+      blocks[blocks.length - 1].n += b.n;
+    }
+  }
+  const out: number[] = [];
+  for (const b of blocks) for (let k = 0; k < b.n; k++) out.push(b.sum / b.n + offs[out.length]);
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000] [--tasks compile,synth-local] [--seed 1] [--out FILE]`
+ *
+ * For each size: wall time and peak RSS of each task, each in a fresh process; the plain
+ * cdktf baseline and the JSON floor in the same run; a table with the ratios, and the same as
+ * JSON in bench/results.json.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Measurement } from './worker';
+
+const DEFAULT_SIZES = [1000, 10000, 50000, 100000];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function measure(task: string, size: number, seed: number): Measurement | { task: string; size: number; error: string } {
+  const worker = path.join(__dirname, 'worker.js');
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', worker, task, String(size), String(seed)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) return { task, size, error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' ') };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function main(): void {
+  const sizes = (arg('sizes') ?? DEFAULT_SIZES.join(',')).split(',').map(Number);
+  const seed = Number(arg('seed') ?? 1);
+  const out = arg('out') ?? path.resolve(__dirname, '..', '..', 'bench', 'results.json');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { taskNames } = require('./worker') as typeof import('./worker');
+  try {
+    require('./tasks-extra');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+  }
+  const tasks = (arg('tasks') ?? taskNames().join(',')).split(',');
+  const rows: (Measurement | { task: string; size: number; error: string })[] = [];
+  for (const size of sizes) {
+    for (const task of tasks) {
+      process.stderr.write(`bench: ${task} at ${size} ...`);
+      const m = measure(task, size, seed);
+      rows.push(m);
+      process.stderr.write('error' in m ? ` failed: ${m.error}\n` : ` ${m.ms} ms, ${m.maxRssMb} MB\n`);
+    }
+  }
+  const get = (task: string, size: number) => rows.find((r): r is Measurement => r.task === task && r.size === size && !('error' in r));
+  const table: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    if ('error' in r) {
+      table.push({ task: r.task, size: r.size, error: r.error });
+      continue;
+    }
+    const plain = get('plain-cdktf', r.size);
+    const floor = get('floor', r.size);
+    table.push({
+      task: r.task,
+      size: r.size,
+      resources: r.resources,
+      ms: r.ms,
+      maxRssMb: r.maxRssMb,
+      vsPlainCdktf: plain && r.task !== 'plain-cdktf' && r.task !== 'floor' ? +(r.ms / plain.ms).toFixed(3) : undefined,
+      vsFloor: floor && r.task !== 'floor' ? +(r.ms / Math.max(1, floor.ms)).toFixed(2) : undefined,
+      ...(r.extra ?? {}),
+    });
+  }
+  const growth: Record<string, number> = {};
+  for (const t of tasks) {
+    const a = get(t, 10000);
+    const b = get(t, 100000);
+    if (a && b) growth[t] = +(b.ms / a.ms).toFixed(2);
+  }
+  const result = { date: new Date().toISOString(), node: process.version, cpus: require('os').cpus().length, seed, sizes, rows: table, growth100kOver10k: growth };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+
+  const cols = ['task', 'size', 'resources', 'ms', 'maxRssMb', 'vsPlainCdktf', 'vsFloor'];
+  const w = cols.map((c) => Math.max(c.length, ...table.map((r) => String(r[c] ?? '').length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i < 1 ? v.padEnd(w[i]) : v.padStart(w[i]))).join('  ');
+  console.log(line(cols));
+  for (const r of table) console.log(line(cols.map((c) => (r[c] === undefined ? (c === 'ms' && r.error ? 'ERROR' : '') : String(r[c])))));
+  if (Object.keys(growth).length) console.log(`growth 100k / 10k: ${Object.entries(growth).map(([t, g]) => `${t} ${g}`).join(', ')}`);
+  console.log(`written to ${path.relative(process.cwd(), out)}`);
+  if (rows.some((r) => 'error' in r)) process.exitCode = 1;
+}
+
+main();

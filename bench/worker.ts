@@ -1,0 +1,146 @@
+/**
+ * One measurement, in a process of its own so that its peak memory is its own:
+ * `node dist/bench/worker.js <task> <resources> <seed>` prints one JSON line
+ * `{ task, size, ms, maxRssMb, resources, extra }`.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compileCloud, compileModel, type Compiled } from '../lib/compile';
+import { buildModel } from '../lib/model/build';
+import { generateCloud } from '../lib/testing/generate';
+
+export interface Measurement {
+  readonly task: string;
+  readonly size: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+  readonly resources: number;
+  readonly extra?: Record<string, number | string>;
+}
+
+function resourcesOf(c: Compiled): number {
+  return c.layout.stacks.reduce((n, s) => n + s.resources.length, 0);
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-'));
+}
+
+/** A synthesized output of the generated cloud, made once per size and reused by later tasks. */
+export function cachedOutput(size: number, seed: number): string {
+  const dir = path.join(os.tmpdir(), `xos-bench-out-${seed}-${size}`);
+  if (fs.existsSync(path.join(dir, 'xos-model.json'))) return dir;
+  const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+  const c = compileCloud(generateCloud({ seed, resources: size }));
+  synthesizeAtomically(c, { outdir: dir, target: 'local' });
+  return dir;
+}
+
+/** Every cdk.tf.json under an output directory. */
+export function stackFiles(out: string): string[] {
+  return fs.readdirSync(path.join(out, 'stacks')).map((s) => path.join(out, 'stacks', s, 'cdk.tf.json'));
+}
+
+const tasks: Record<string, (size: number, seed: number) => Omit<Measurement, 'task' | 'size' | 'maxRssMb'>> = {
+  /** Build the model from the constructs and run every static rule. */
+  compile(size, seed) {
+    const t0 = performance.now();
+    const cloud = generateCloud({ seed, resources: size });
+    const built = buildModel(cloud);
+    const t1 = performance.now();
+    const c = compileModel(built);
+    const ms = performance.now() - t0;
+    // Validation alone: the rules over an already-built model and layout.
+    const { runRules } = require('../lib/rules/index') as typeof import('../lib/rules/index');
+    const v0 = performance.now();
+    runRules(c.built, c.layout, {}, c.index);
+    const validateMs = performance.now() - v0;
+    if (c.errors) throw new Error(`generated cloud has ${c.errors} errors`);
+    return { ms, resources: resourcesOf(c), extra: { buildMs: Math.round(t1 - t0), validateMs: Math.round(validateMs) } };
+  },
+  /** Compile and synthesize to the local target: what `xos synth` does. */
+  'synth-local'(size, seed) {
+    const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+    const out = path.join(tmp(), 'out');
+    const t0 = performance.now();
+    const c = compileCloud(generateCloud({ seed, resources: size }));
+    const t1 = performance.now();
+    synthesizeAtomically(c, { outdir: out, target: 'local' });
+    const ms = performance.now() - t0;
+    const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    return { ms, resources: resourcesOf(c), extra: { compileMs: Math.round(t1 - t0), bytes } };
+  },
+  /**
+   * The baseline: a plain cdktf program declaring the same resources (same stacks, types,
+   * names and inputs) directly, with no model and no validation.
+   */
+  'plain-cdktf'(size, seed) {
+    const c = compileCloud(generateCloud({ seed, resources: size }));
+    const { localInput } = require('../lib/synth/local') as typeof import('../lib/synth/local');
+    const stacks = c.layout.stacks.map((s) => ({ name: s.name, resources: s.resources.map((r) => ({ name: r.name, input: localInput(r) })) }));
+    const out = path.join(tmp(), 'out');
+    const t0 = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { App, TerraformStack, TerraformResource } = require('cdktf') as typeof import('cdktf');
+    class Data extends TerraformResource {
+      constructor(scope: import('constructs').Construct, id: string, private readonly input: Record<string, unknown>) {
+        super(scope, id, { terraformResourceType: 'terraform_data' });
+      }
+      protected override synthesizeAttributes() {
+        return { input: this.input };
+      }
+    }
+    const app = new App({ outdir: out });
+    for (const s of stacks) {
+      const stack = new TerraformStack(app, s.name);
+      for (const r of s.resources) new Data(stack, r.name, r.input);
+    }
+    app.synth();
+    const ms = performance.now() - t0;
+    const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    return { ms, resources: resourcesOf(c), extra: { bytes } };
+  },
+  /** The floor: JSON.parse and JSON.stringify of the same bytes as the synthesized stacks. */
+  floor(size, seed) {
+    const out = cachedOutput(size, seed);
+    const texts = stackFiles(out).map((f) => fs.readFileSync(f, 'utf8'));
+    const t0 = performance.now();
+    let n = 0;
+    for (const t of texts) n += JSON.stringify(JSON.parse(t), null, 2).length;
+    const ms = performance.now() - t0;
+    return { ms, resources: 0, extra: { bytes: n } };
+  },
+};
+
+/** Tasks that other modules add (status, review, openstack synthesis) register here. */
+export function registerTask(name: string, fn: (size: number, seed: number) => Omit<Measurement, 'task' | 'size' | 'maxRssMb'>): void {
+  tasks[name] = fn;
+}
+
+export function taskNames(): string[] {
+  return Object.keys(tasks);
+}
+
+export function runTask(task: string, size: number, seed: number): Measurement {
+  const fn = tasks[task];
+  if (!fn) throw new Error(`unknown bench task '${task}' (known: ${Object.keys(tasks).join(', ')})`);
+  const r = fn(size, seed);
+  return { task, size, ...r, ms: Math.round(r.ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+if (require.main === module) {
+  // Optional tasks live beside this file; each registers itself when present.
+  for (const f of ['tasks-extra']) {
+    try {
+      require(`./${f}`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+    }
+  }
+  const [task, size, seed] = process.argv.slice(2);
+  const m = runTask(task, Number(size), Number(seed ?? 1));
+  process.stdout.write(JSON.stringify(m) + '\n');
+}

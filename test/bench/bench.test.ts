@@ -1,0 +1,70 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { compileCloud } from '../../lib/compile';
+import { canonicalJson } from '../../lib/model/canonical';
+import { synthesizeAtomically } from '../../lib/synth/output';
+import { compareStacks } from '../../lib/synth/since';
+import { generateCloud } from '../../lib/testing/generate';
+import { runTask } from '../../bench/worker';
+import { tmpDir } from '../helpers/tools';
+
+describe('the cloud generator', () => {
+  test.each([300, 2000])('makes a valid cloud of about %i resources', (size) => {
+    const c = compileCloud(generateCloud({ seed: 7, resources: size }));
+    expect(c.violations).toEqual([]);
+    const n = c.layout.stacks.reduce((a, s) => a + s.resources.length, 0);
+    expect(n).toBeGreaterThan(size * 0.5);
+    expect(n).toBeLessThan(size * 1.5);
+  });
+
+  test('is deterministic from its seed, and differs across seeds', () => {
+    const a = canonicalJson(compileCloud(generateCloud({ seed: 3, resources: 800 })).built.model);
+    const b = canonicalJson(compileCloud(generateCloud({ seed: 3, resources: 800 })).built.model);
+    const c = canonicalJson(compileCloud(generateCloud({ seed: 4, resources: 800 })).built.model);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  test('uses every connect mode', () => {
+    const m = compileCloud(generateCloud({ seed: 1, resources: 3000 })).built.model;
+    expect(new Set(m.tenants.map((t) => t.connect))).toEqual(new Set(['public', 'shared-private', 'interconnect-private']));
+  });
+});
+
+describe('the benchmark tasks (smallest size, no timing asserted)', () => {
+  test('synth-local and the plain cdktf baseline declare the same resources, and the floor reads the same bytes', () => {
+    const ours = runTask('synth-local', 300, 1);
+    const plain = runTask('plain-cdktf', 300, 1);
+    const floor = runTask('floor', 300, 1);
+    expect(ours.resources).toBe(plain.resources);
+    expect(ours.resources).toBeGreaterThan(100);
+    expect(Number(floor.extra!.bytes)).toBeGreaterThan(0);
+    for (const m of [ours, plain, floor]) {
+      expect(m.ms).toBeGreaterThanOrEqual(0);
+      expect(m.maxRssMb).toBeGreaterThan(0);
+    }
+  });
+
+  test('compile reports validation time apart', () => {
+    const m = runTask('compile', 300, 1);
+    expect(m.extra).toEqual(expect.objectContaining({ validateMs: expect.any(Number), buildMs: expect.any(Number) }));
+  });
+});
+
+describe('only what changed is planned again', () => {
+  test('a one-Sliver change re-plans exactly one stack', () => {
+    const dir = tmpDir();
+    const before = path.join(dir, 'before');
+    const after = path.join(dir, 'after');
+    synthesizeAtomically(compileCloud(generateCloud({ seed: 5, resources: 3000 })), { outdir: before, target: 'local' });
+    const cloud = generateCloud({ seed: 5, resources: 3000 });
+    const slice = cloud.node.findChild('site-3').node.findChild('slice-0') as unknown as { addSliver(id: string, p: unknown): void; slivers: { placement: unknown }[] };
+    slice.addSliver('one-more', slice.slivers[0].placement);
+    synthesizeAtomically(compileCloud(cloud), { outdir: after, target: 'local' });
+    const changes = compareStacks(before, after);
+    expect(changes.changed).toEqual(['ctl-0']);
+    expect(changes.added).toEqual([]);
+    expect(changes.removed).toEqual([]);
+    expect(changes.unchanged.length).toBe(fs.readdirSync(path.join(after, 'stacks')).length - 1);
+  });
+});

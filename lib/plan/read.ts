@@ -1,0 +1,228 @@
+/**
+ * Reading Terraform plan JSON files: decoding (UTF-8 with or without a byte-order mark,
+ * UTF-16 little- or big-endian as PowerShell's `>` writes it), parsing, checking that the
+ * file is a plan in a format version we understand, and normalizing every resource change.
+ *
+ * Every error names the file, says what was wrong with it and how to produce a good one.
+ */
+import * as fs from 'fs';
+import { externalError } from '../errors';
+import type { ChangeAction, MarkTree, PathStep, Plan, PlanChange, RelevantAttribute } from './types';
+
+/** Oldest and newest major versions of the plan JSON format this reader understands. */
+export const SUPPORTED_FORMATS = '0.1 to 1.2 (and later 1.x)';
+
+const HOW_TO = 'Produce it with `terraform plan -out PLAN` and `terraform show -json PLAN > plan.json`.';
+
+/** Decode a file's bytes to text, following its byte-order mark (or the NUL pattern of UTF-16). */
+export function decodePlanBytes(bytes: Buffer): { text: string; encoding: Plan['encoding'] } {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: swap16(bytes.subarray(2)).toString('utf16le'), encoding: 'utf-16be' };
+  // UTF-16 without a byte-order mark: JSON starts with an ASCII character, so one of the
+  // first two bytes is NUL.
+  if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return { text: bytes.toString('utf16le'), encoding: 'utf-16le' };
+  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) return { text: swap16(bytes).toString('utf16le'), encoding: 'utf-16be' };
+  return { text: bytes.toString('utf8'), encoding: 'utf-8' };
+}
+
+function swap16(b: Buffer): Buffer {
+  const even = b.length - (b.length % 2);
+  const copy = Buffer.from(b.subarray(0, even));
+  return copy.swap16();
+}
+
+/** Read and normalize a plan JSON file. Throws an external error naming the file when it is not one. */
+export function readPlanFile(file: string): Plan {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw externalError(`cannot read plan file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
+  }
+  return parsePlan(bytes, file);
+}
+
+/** Parse a plan from bytes (or text); `file` names it in messages. */
+export function parsePlan(input: Buffer | string, file: string): Plan {
+  const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodePlanBytes(input);
+  if (!text.trim()) throw externalError(`plan file ${file} is empty. ${HOW_TO}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const hint = /^\s*(Terraform|Plan:|─|No changes|\x1b)/.test(text) ? ' It looks like the human-readable output of `terraform plan` or `terraform show`, not JSON.' : '';
+    throw externalError(`plan file ${file} is not valid JSON (${msg}).${hint} ${HOW_TO}`);
+  }
+  return normalizePlan(raw, file, encoding);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function fail(file: string, what: string): never {
+  throw externalError(`plan file ${file} ${what}`);
+}
+
+/** Check a parsed document and turn it into a `Plan`. */
+export function normalizePlan(raw: unknown, file: string, encoding: Plan['encoding'] = 'utf-8'): Plan {
+  if (!isObject(raw)) fail(file, `is not a Terraform plan: it holds ${Array.isArray(raw) ? 'an array' : `a ${raw === null ? 'null' : typeof raw}`}, not an object. ${HOW_TO}`);
+  const fv = raw.format_version;
+  if (typeof fv !== 'string' || !/^\d+\.\d+$/.test(fv)) {
+    if (isObject(raw.values) || typeof raw.version === 'number')
+      fail(file, `is a Terraform state, not a plan. ${HOW_TO}`);
+    fail(file, `has no valid "format_version" (got ${JSON.stringify(fv) ?? 'nothing'}): it is not the JSON of a Terraform plan. ${HOW_TO}`);
+  }
+  const major = Number(fv.split('.')[0]);
+  if (major !== 0 && major !== 1) fail(file, `has plan format version ${fv}; xos reads versions ${SUPPORTED_FORMATS}. Upgrade xos, or produce the plan with a Terraform whose format it reads.`);
+  if (!('planned_values' in raw) && !('resource_changes' in raw) && !('prior_state' in raw)) {
+    if (isObject(raw.values)) fail(file, `is the JSON of a Terraform state (it has "values" and no "planned_values"), not of a plan. ${HOW_TO}`);
+    fail(file, `has no "resource_changes", "planned_values" or "prior_state": it is not the JSON of a Terraform plan. ${HOW_TO}`);
+  }
+  const changes = list(raw.resource_changes, file, 'resource_changes').map((rc, i) => normalizeChange(rc, file, `resource_changes[${i}]`));
+  const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, `resource_drift[${i}]`));
+  let relevantAttributes: RelevantAttribute[] | undefined;
+  // Format 1.1 (Terraform 1.2) introduced relevant_attributes and leaves it out when empty.
+  if ('relevant_attributes' in raw || versionAtLeast(fv, 1, 1)) {
+    relevantAttributes = list(raw.relevant_attributes, file, 'relevant_attributes').map((r, i) => {
+      if (!isObject(r) || typeof r.resource !== 'string' || !Array.isArray(r.attribute))
+        fail(file, `has a malformed relevant_attributes[${i}]: expected { "resource": string, "attribute": [...] }.`);
+      return { resource: r.resource, attribute: r.attribute.filter((s): s is PathStep => typeof s === 'string' || typeof s === 'number') };
+    });
+  }
+  return {
+    file,
+    formatVersion: fv,
+    ...(typeof raw.terraform_version === 'string' ? { terraformVersion: raw.terraform_version } : {}),
+    changes,
+    drift,
+    ...(relevantAttributes ? { relevantAttributes } : {}),
+    configuredAddresses: configuredAddresses(raw.configuration),
+    ...(typeof raw.errored === 'boolean' ? { errored: raw.errored } : {}),
+    ...(typeof raw.complete === 'boolean' ? { complete: raw.complete } : {}),
+    ...(typeof raw.applyable === 'boolean' ? { applyable: raw.applyable } : {}),
+    encoding,
+  };
+}
+
+function versionAtLeast(v: string, major: number, minor: number): boolean {
+  const [a, b] = v.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+function list(v: unknown, file: string, field: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail(file, `has a "${field}" that is not an array (got ${typeof v}). ${HOW_TO}`);
+  return v;
+}
+
+/** Classify Terraform's action list. */
+export function classifyActions(actions: readonly string[]): ChangeAction | undefined {
+  const key = actions.join(',');
+  switch (key) {
+    case 'no-op':
+      return 'no-op';
+    case 'create':
+      return 'create';
+    case 'read':
+      return 'read';
+    case 'update':
+      return 'update';
+    case 'delete':
+      return 'delete';
+    case 'delete,create':
+    case 'create,delete':
+      return 'replace';
+    case 'forget':
+      return 'forget';
+    case 'create,forget':
+    case 'forget,create':
+      return 'replace-forget';
+    default:
+      return undefined;
+  }
+}
+
+/** The address Terraform would print, rebuilt from module, mode, type, name and index. */
+export function buildAddress(parts: { moduleAddress?: string; mode: string; type: string; name: string; index?: string | number }): string {
+  const idx = parts.index === undefined ? '' : typeof parts.index === 'number' ? `[${parts.index}]` : `[${JSON.stringify(parts.index)}]`;
+  return `${parts.moduleAddress ? `${parts.moduleAddress}.` : ''}${parts.mode === 'data' ? 'data.' : ''}${parts.type}.${parts.name}${idx}`;
+}
+
+function normalizeChange(rc: unknown, file: string, where: string): PlanChange {
+  if (!isObject(rc)) fail(file, `has a malformed ${where}: expected an object.`);
+  const change = rc.change;
+  if (!isObject(change) || !Array.isArray(change.actions) || !change.actions.every((a) => typeof a === 'string'))
+    fail(file, `has a malformed ${where}${typeof rc.address === 'string' ? ` (${rc.address})` : ''}: "change.actions" must be a list of action names.`);
+  const actions = change.actions as string[];
+  const action = classifyActions(actions);
+  if (!action) fail(file, `has ${where}${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${JSON.stringify(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
+  const mode = rc.mode === 'data' ? 'data' : 'managed';
+  const type = typeof rc.type === 'string' ? rc.type : '';
+  const name = typeof rc.name === 'string' ? rc.name : '';
+  const index = typeof rc.index === 'string' || typeof rc.index === 'number' ? rc.index : undefined;
+  const moduleAddress = typeof rc.module_address === 'string' ? rc.module_address : undefined;
+  let address = typeof rc.address === 'string' && rc.address ? rc.address : undefined;
+  let addressRebuilt = false;
+  if (!address) {
+    if (!type || !name) fail(file, `has ${where} with neither an "address" nor a "type" and "name".`);
+    address = buildAddress({ moduleAddress, mode, type, name, index });
+    addressRebuilt = true;
+  }
+  const previousAddress = typeof rc.previous_address === 'string' && rc.previous_address !== address ? rc.previous_address : undefined;
+  const replacePaths = Array.isArray(change.replace_paths)
+    ? change.replace_paths.filter(Array.isArray).map((p: unknown[]) => p.filter((s): s is PathStep => typeof s === 'string' || typeof s === 'number'))
+    : [];
+  const importing = isObject(change.importing)
+    ? {
+        ...(typeof change.importing.id === 'string' ? { id: change.importing.id } : {}),
+        ...(change.importing.identity !== undefined ? { identity: change.importing.identity } : {}),
+        ...(change.importing.unknown === true ? { unknown: true } : {}),
+      }
+    : undefined;
+  return {
+    address,
+    ...(addressRebuilt ? { addressRebuilt } : {}),
+    ...(previousAddress ? { previousAddress } : {}),
+    ...(moduleAddress ? { moduleAddress } : {}),
+    mode,
+    type,
+    name,
+    ...(index !== undefined ? { index } : {}),
+    ...(typeof rc.deposed === 'string' ? { deposed: rc.deposed } : {}),
+    ...(typeof rc.provider_name === 'string' ? { providerName: rc.provider_name } : {}),
+    action,
+    actions,
+    before: change.before ?? null,
+    after: change.after ?? null,
+    afterUnknown: markTree(change.after_unknown),
+    beforeSensitive: markTree(change.before_sensitive),
+    afterSensitive: markTree(change.after_sensitive),
+    replacePaths,
+    ...(typeof rc.action_reason === 'string' ? { actionReason: rc.action_reason } : {}),
+    ...(importing ? { importing } : {}),
+  };
+}
+
+function markTree(v: unknown): MarkTree {
+  if (v === true) return true;
+  if (Array.isArray(v) || isObject(v)) return v as MarkTree;
+  return false;
+}
+
+/** Addresses of the resources the configuration declares, in every module. */
+function configuredAddresses(configuration: unknown): string[] {
+  const out: string[] = [];
+  const walk = (mod: unknown, prefix: string) => {
+    if (!isObject(mod)) return;
+    if (Array.isArray(mod.resources)) for (const r of mod.resources) if (isObject(r) && typeof r.address === 'string') out.push(prefix + r.address);
+    if (isObject(mod.module_calls)) {
+      for (const [name, call] of Object.entries(mod.module_calls)) if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
+    }
+  };
+  if (isObject(configuration)) walk(configuration.root_module, '');
+  return out;
+}

@@ -100,7 +100,8 @@ const FRAME = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
 function sourceFromStack(stack: string | undefined): SourceLocation | undefined {
   if (!stack) return undefined;
   for (const line of stack.split('\n').slice(1)) {
-    const m = FRAME.exec(line.trim());
+    // An anonymous frame has no parentheses: `at /path/file.ts:3:7`.
+    const m = FRAME.exec(line.trim().replace(/^at\s+/, ''));
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, '');
     if (file.startsWith('node:') || file.includes('/node_modules/') || !file.includes('/')) continue;

@@ -76,8 +76,13 @@ export interface Layout {
   readonly stacks: readonly StackLayout[];
   /** Model objects that no back-end holds (Views, unused catalog entries ...). */
   readonly unplaced: readonly string[];
-  /** Two model objects whose names collide once turned into Terraform names. */
-  readonly collisions: readonly { readonly stack: string; readonly name: string; readonly a: string; readonly b: string }[];
+  /**
+   * Two model objects whose names collide once turned into Terraform names (`kind` absent),
+   * or two Controllers whose stack folders collide (`kind: 'stack'`, with `stack` the first
+   * one's stack name and `name` the second's; folder names that differ only in case are one
+   * folder on macOS and Windows).
+   */
+  readonly collisions: readonly { readonly stack: string; readonly name: string; readonly a: string; readonly b: string; readonly kind?: 'stack' }[];
 }
 
 const PREFIX: Record<ModelObject['kind'], string> = {
@@ -176,13 +181,13 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
   }
   const privateTenancies = model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private');
   const publicTenancies = model.tenants.filter((t) => t.connect === 'public');
-  const stackNames = new Map<string, string>();
+  const stackNames = new Map<string, { key: string; stack: string }>();
 
   for (const c of model.controllers) {
     const sn = stackName(c.stack);
-    const other = stackNames.get(sn);
-    if (other) collisions.push({ stack: sn, name: sn, a: other, b: c.key });
-    stackNames.set(sn, c.key);
+    const other = stackNames.get(sn.toLowerCase());
+    if (other) collisions.push({ stack: other.stack, name: sn, a: other.key, b: c.key, kind: 'stack' });
+    else stackNames.set(sn.toLowerCase(), { key: c.key, stack: sn });
     const sb = new StackBuilder(sn, c);
     const slivers = sliversByController.get(c.key) ?? [];
     const slices = new Map<string, SliceModel>();

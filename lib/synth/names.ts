@@ -8,14 +8,21 @@ function hash6(s: string): string {
 }
 
 /**
+ * Keys whose `/` -> `__` spelling could be read back two ways: `a_/b` and `a/_b` both give
+ * `a___b`, and `a__b` reads as `a/b`. Only these need a hash to stay apart.
+ */
+const AMBIGUOUS = /__|_\/|\/_/;
+
+/**
  * A valid Terraform resource name (`[A-Za-z_][A-Za-z0-9_-]*`) for a model key, stable and
  * readable: `/` becomes `__`; any other character outside the set becomes `_`, and then
  * (the mapping being lossy) a hash of the key is appended so that different keys never
- * share a name. Names longer than 200 characters are cut and hashed likewise.
+ * share a name. A key whose underscores touch a `/` is hashed too, since its spelling is
+ * ambiguous. Names longer than 200 characters are cut and hashed likewise.
  */
 export function resourceName(prefix: string, key: string): string {
   let out = '';
-  let lossy = key.includes('__');
+  let lossy = AMBIGUOUS.test(key);
   for (let i = 0; i < key.length; i++) {
     const ch = key[i];
     if (ch === '/') out += '__';

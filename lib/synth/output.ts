@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import type { Compiled } from '../compile';
 import { canonicalJson } from '../model/canonical';
+import { swapInto, writeDirAtomically, writeDirAtomicallyInterruptible } from './atomic';
 import { renderLocal } from './local';
 import { XosStack } from './stack';
 
@@ -35,38 +36,23 @@ export function synthInto(compiled: Compiled, dir: string, target: Target): Synt
 
 /**
  * Synthesize whole or not at all: write into a fresh directory beside `outdir`, then swap
- * it into place. An error leaves an existing `outdir` exactly as it was.
+ * it into place under a lock (see `atomic.ts`). An error leaves an existing `outdir` exactly
+ * as it was; two synths into one `outdir` at once leave one complete result.
  */
 export function synthesizeAtomically(compiled: Compiled, options: SynthOptions): SynthResult {
   const outdir = path.resolve(options.outdir);
-  const parent = path.dirname(outdir);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.tmp-`));
-  let result: SynthResult;
-  try {
-    result = synthInto(compiled, tmp, options.target);
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  swapInto(tmp, outdir);
+  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target));
   return { ...result, outdir };
 }
 
-/** Move `tmp` to `target`, replacing what was there, with no moment where neither is whole. */
-export function swapInto(tmp: string, target: string): void {
-  const old = `${path.join(path.dirname(target), '.' + path.basename(target))}.old-${process.pid}-${Date.now()}`;
-  let moved = false;
-  try {
-    if (fs.existsSync(target)) {
-      fs.renameSync(target, old);
-      moved = true;
-    }
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    if (moved && !fs.existsSync(target)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  if (moved) fs.rmSync(old, { recursive: true, force: true });
+/**
+ * `synthesizeAtomically` for the CLI: a SIGINT, SIGTERM or SIGHUP during synthesis removes
+ * the temporary directory, leaves `outdir` as it was, and rejects with `Interrupted`.
+ */
+export async function synthesizeAtomicallyInterruptible(compiled: Compiled, options: SynthOptions): Promise<SynthResult> {
+  const outdir = path.resolve(options.outdir);
+  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target));
+  return { ...result, outdir };
 }
+
+export { swapInto };

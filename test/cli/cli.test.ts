@@ -122,6 +122,7 @@ describe('xos synth', () => {
   test('replaces a previous output whole', () => {
     const out = path.join(tmpDir(), 'out');
     fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'manifest.json'), '{}');
     fs.writeFileSync(path.join(out, 'stale.txt'), 'old');
     expect(xos(['synth', 'examples/hello', '--out', out]).code).toBe(0);
     expect(fs.existsSync(path.join(out, 'stale.txt'))).toBe(false);

@@ -26,8 +26,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`xos: nothing was written${compiled.errors ? '' : ' (--strict: warnings fail the run)'}.\n`);
     return 1;
   }
-  const { synthesizeAtomically } = await import('../../synth/output');
-  const result = synthesizeAtomically(compiled, { outdir: String(args.options.out), target: args.options.target as 'local' });
+  const { synthesizeAtomicallyInterruptible } = await import('../../synth/output');
+  const { isInterrupted } = await import('../../synth/atomic');
+  let result;
+  try {
+    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local' });
+  } catch (e) {
+    if (!isInterrupted(e)) throw e;
+    io.err(`xos: ${e.message}.\n`);
+    return e.exitCode;
+  }
   if (args.options.json) {
     io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced }, null, 2) + '\n');
   } else printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target: String(args.options.target) });

@@ -1,0 +1,330 @@
+/**
+ * The review as GitHub-flavoured markdown that always fits one pull-request comment.
+ *
+ * Order: summary, destroys and replacements, authorization, rule violations, then the
+ * changes by model object, resources outside the model, drift and the tenancy picture.
+ * When the whole does not fit, the first four are kept (each cut fairly if even they do
+ * not fit), the rest fill what room is left, and a closing note says what was left out and
+ * how to see all of it.
+ */
+import type { AttributeChange } from '../plan/diff';
+import { SENSITIVE, UNKNOWN } from '../plan/diff';
+import type { Kind } from '../model/types';
+import { SECRET } from './model-diff';
+import type { Counts, DriftReview, ObjectReview, ResourceReview, Review } from './review';
+
+/** GitHub's limit on a comment body. */
+export const COMMENT_LIMIT = 65536;
+/** The first line of every review: the workflow finds its own comment by it. */
+export const MARKER = '<!-- xos-review -->';
+
+const MAX_VALUE = 160;
+const MAX_ATTRS = 12;
+const MAX_RESOURCES = 12;
+const MAX_ITEM = 4000;
+const MAX_STACK_ROWS = 100;
+const MAX_NOTES = 20;
+
+export interface MarkdownOptions {
+  /** Largest output, in UTF-8 bytes (never more than a comment takes). @default 65536 */
+  readonly limit?: number;
+  /** The command that prints the whole review as JSON, for the note when cutting. */
+  readonly fullCommand?: string;
+}
+
+const MARKERS = new Set([SENSITIVE, UNKNOWN, SECRET, `${SECRET}, changed`]);
+
+/** Inline code that survives backticks in the text. */
+export function code(s: string): string {
+  const t = s.replace(/\r?\n/g, '⏎');
+  if (!t.includes('`')) return `\`${t}\``;
+  return `\`\` ${t} \`\``;
+}
+
+/** Free text safe from HTML and table breaks. */
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function value(v: unknown): string {
+  if (typeof v === 'string' && MARKERS.has(v)) return `_${v}_`;
+  let s = JSON.stringify(v) ?? 'null';
+  if (s.length > MAX_VALUE) s = `${s.slice(0, MAX_VALUE - 1)}…`;
+  return code(s);
+}
+
+function attrLine(a: AttributeChange, indent: string): string {
+  const before = 'before' in a ? value(a.before) : '_(none)_';
+  const after = 'after' in a ? value(a.after) : '_(removed)_';
+  const forces = a.forcesReplacement ? ' **(forces replacement)**' : '';
+  if (!('before' in a)) return `${indent}- ${code(a.path)}: ${after}${forces}`;
+  return `${indent}- ${code(a.path)}: ${before} → ${after}${forces}`;
+}
+
+function attrLines(attrs: readonly AttributeChange[], indent: string, max = MAX_ATTRS): string[] {
+  const lines = attrs.slice(0, max).map((a) => attrLine(a, indent));
+  if (attrs.length > max) lines.push(`${indent}- _… and ${attrs.length - max} more attributes_`);
+  return lines;
+}
+
+const ACTION_WORD: Record<string, string> = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  'replace-forget': 'replace (old object forgotten, not destroyed)',
+  delete: 'delete',
+  forget: 'forget (removed from state, object left alone)',
+  'no-op': 'no change',
+  read: 'read',
+};
+
+function resourceHead(r: ResourceReview): string {
+  const bits = [`**${ACTION_WORD[r.action] ?? r.action}**`];
+  if (r.previousAddress) bits.push(`moved from ${code(r.previousAddress)}`);
+  if (r.importing) bits.push(`imported from id ${code(r.importing)}`);
+  if (r.deposed) bits.push(`deposed object ${code(r.deposed)}`);
+  return bits.join(', ');
+}
+
+function reasonText(r: ResourceReview): string {
+  const parts: string[] = [];
+  if (r.reason) parts.push(`reason: ${esc(r.reason)} (${code(r.actionReason!)})`);
+  if (r.replacePaths.length) parts.push(`forced by ${r.replacePaths.map(code).join(', ')}`);
+  return parts.join('; ');
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+const KIND_TITLE: Partial<Record<Kind, string>> = { Privilege: 'Privileges', Tenant: 'Tenants (tenancies)', NetworkTemplate: 'NetworkTemplates' };
+const STATUS_WORD = { added: 'added', removed: 'removed', changed: 'changed', affected: 'changed in Terraform only' };
+
+/** Cut an item that is too long at a line boundary. */
+function bound(item: string): string {
+  if (item.length <= MAX_ITEM) return item;
+  const cut = item.lastIndexOf('\n', MAX_ITEM - 80);
+  return `${item.slice(0, cut > 0 ? cut : MAX_ITEM - 80)}\n  - _… cut; the JSON review has all of it_`;
+}
+
+interface Section {
+  readonly name: string;
+  readonly essential: boolean;
+  readonly head: string;
+  readonly items: readonly string[];
+  /** Shown after the items when all of them fit. */
+  readonly tail?: string;
+  /** Keep all or nothing (the diagram). */
+  readonly atomic?: boolean;
+  /** What a reader loses when items are left out. */
+  readonly unit: string;
+}
+
+function summaryBlock(review: Review): string {
+  const t = review.summary.total;
+  const lines = [MARKER, `## xos review: ${esc(review.model)}`, ''];
+  lines.push(
+    `**Plan: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.delete} to delete** · ${t.move} moved · ${t.import} imported · ${t.forget} forgotten · ${plural(review.summary.stacks.length, 'stack')}`,
+    '',
+  );
+  if (review.blocking.length) for (const b of review.blocking) lines.push(`> ⛔ **Blocks:** ${esc(b)}`);
+  else if (!review.authorization.checked) lines.push('> ⚠️ **Authorization was not checked**: no `--actor` was given. No rule fails.');
+  else lines.push(`> ✅ Nothing blocks: ${esc(review.authorization.actor ?? '')} may make every change, and no rule fails.`);
+  if (review.blocking.length && !review.authorization.checked) lines.push('> ⚠️ **Authorization was not checked**: no `--actor` was given.');
+  lines.push('', '| stack | create | update | replace | delete | move | import | forget |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const row = (name: string, c: Counts) => `| ${name} | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.move} | ${c.import} | ${c.forget} |`;
+  const stacks = review.summary.stacks;
+  for (const s of stacks.slice(0, MAX_STACK_ROWS)) lines.push(row(`${esc(s.stack)}${s.matched === 'unmatched' ? ' (not in the model)' : ''}`, s.counts));
+  if (stacks.length > MAX_STACK_ROWS) lines.push(`| _… and ${stacks.length - MAX_STACK_ROWS} more stacks_ | | | | | | | |`);
+  if (review.summary.stacks.length > 1) lines.push(row('**total**', t));
+  const o = review.summary.objects;
+  lines.push('', `Model objects: ${o.added} added, ${o.changed} changed, ${o.removed} removed${review.summary.hasBase ? `, ${o.affected} changed in Terraform only` : ' (from the plan: no --base-model given)'}.`);
+  for (const n of review.notes.slice(0, MAX_NOTES)) lines.push(`- ${esc(n.length > 600 ? `${n.slice(0, 599)}…` : n)}`);
+  if (review.notes.length > MAX_NOTES) lines.push(`- _… and ${review.notes.length - MAX_NOTES} more notes_`);
+  return lines.join('\n');
+}
+
+function destroyItem(r: ResourceReview, labels: Map<string, string>): string {
+  const obj = r.object ? ` — ${kindWord(r.object.kind)} ${code(labels.get(r.object.key) ?? r.object.key)}` : ' — not in the model';
+  const why = reasonText(r);
+  const lines = [`- ${r.action === 'delete' ? '🔴' : '🟠'} ${resourceHead(r)} ${code(r.address)} in ${esc(r.stack)}${obj}${why ? ` — ${why}` : ''}`];
+  if (r.action !== 'delete') lines.push(...attrLines(r.attributes.filter((a) => a.forcesReplacement), '  '));
+  return bound(lines.join('\n'));
+}
+
+function kindWord(k: Kind | undefined): string {
+  return k === 'Privilege' ? 'privilege' : k === 'Tenant' ? 'tenancy' : k ?? 'object';
+}
+
+function objectItem(o: ObjectReview, first: boolean): string {
+  const lines: string[] = [];
+  if (first) lines.push(`#### ${o.kind ? KIND_TITLE[o.kind] ?? `${o.kind}s` : 'Objects of unknown kind'}`);
+  lines.push(`- **${STATUS_WORD[o.status]}** ${code(o.label)}${o.label !== o.key ? ` (${code(o.key)})` : ''}${o.notes.length ? ` — ${esc(o.notes.join('; '))}` : ''}`);
+  if (o.model.length) {
+    lines.push('  - in the model:');
+    lines.push(...attrLines(o.model, '    '));
+  }
+  for (const r of o.resources.slice(0, MAX_RESOURCES)) {
+    const why = reasonText(r);
+    lines.push(`  - ${code(r.address)} (${esc(r.stack)}${r.part ? `, ${esc(r.part)}` : ''}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`);
+    lines.push(...attrLines(r.attributes, '    '));
+  }
+  if (o.resources.length > MAX_RESOURCES) lines.push(`  - _… and ${o.resources.length - MAX_RESOURCES} more resources_`);
+  return bound(lines.join('\n'));
+}
+
+function unmappedItem(r: ResourceReview): string {
+  const why = reasonText(r);
+  return bound([`- ${code(r.address)} (${esc(r.stack)}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`, ...attrLines(r.attributes, '  ')].join('\n'));
+}
+
+function driftItem(d: DriftReview): string {
+  const what = d.action === 'delete' ? '**deleted outside Terraform**' : `**changed outside Terraform** (${esc(d.action)})`;
+  const obj = d.object ? ` — ${kindWord(d.object.kind)} ${code(d.object.label)}` : '';
+  const rebuilt = d.addressRebuilt ? ' _(address rebuilt: the plan left it out)_' : '';
+  return bound([`- ${code(d.address)} in ${esc(d.stack)}: ${what}${obj}${rebuilt}`, ...attrLines(d.attributes, '  ')].join('\n'));
+}
+
+function sections(review: Review): Section[] {
+  const labels = new Map(review.objects.map((o) => [o.key, o.label]));
+  const out: Section[] = [];
+  const d = review.destroys;
+  out.push({
+    name: 'destroys',
+    essential: true,
+    head: `### Destroys and replacements (${d.length})\n`,
+    items: d.length ? d.map((r) => destroyItem(r, labels)) : ['Nothing is destroyed or replaced.'],
+    unit: 'destroys and replacements',
+  });
+
+  const a = review.authorization;
+  const authHead: string[] = ['### Authorization', ''];
+  if (!a.checked) authHead.push('Authorization was not checked: no `--actor` was given. Run with `--actor USER` to check RBAC-006, RBAC-007 and RBAC-008.');
+  else {
+    authHead.push(`Actor: ${code(a.actor ?? '')}${a.actorRoles.length ? ` — holds ${a.actorRoles.map(esc).join(', ')}` : ' — holds no role'} (roles read from the ${a.rolesFrom} model). ${a.checks.length - a.denied} of ${a.checks.length} checks pass.`);
+    for (const n of a.notes) authHead.push(`- ${esc(n)}`);
+  }
+  const denied = a.checks.filter((c) => !c.allowed);
+  const allowed = a.checks.filter((c) => c.allowed);
+  out.push({
+    name: 'authorization',
+    essential: true,
+    head: authHead.join('\n') + '\n',
+    items: denied.map((c) => {
+      const who = c.approvers.map((x) => `${esc(x.role)} (${x.users.length ? x.users.map(esc).join(', ') : 'nobody holds it'})`).join(' · ');
+      return `- ⛔ **${c.id}** may not ${c.id === 'RBAC-008' ? 'change their own home Site:' : c.id === 'RBAC-007' ? 'grant' : c.status === 'added' ? 'add' : c.status === 'removed' ? 'remove' : 'change'} ${c.id === 'RBAC-008' ? '' : `${kindWord(c.kind)} `}${code(labels.get(c.key) ?? c.key)} — approval from one of: ${who}`;
+    }),
+    tail: allowed.length ? `- ✅ may ${allowed.length === 1 ? 'make' : 'make all'} ${plural(allowed.length, 'other change')}: ${allowed.slice(0, 20).map((c) => code(labels.get(c.key) ?? c.key)).join(', ')}${allowed.length > 20 ? ` and ${allowed.length - 20} more` : ''}` : undefined,
+    unit: 'authorization findings',
+  });
+
+  const shown = review.violations.filter((v) => v.severity === 'error' || v.new !== false);
+  const old = review.violations.length - shown.length;
+  out.push({
+    name: 'violations',
+    essential: true,
+    head: `### Rule violations in the head model (${shown.length})\n${old ? `\n${plural(old, 'warning')} the base model already had ${old === 1 ? 'is' : 'are'} not repeated here.\n` : ''}`,
+    items: shown.length
+      ? shown.map((v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`)
+      : ['No rule of INVARIANTS.md fails.'],
+    unit: 'rule violations',
+  });
+
+  const seen = new Set<string>();
+  const objectItems = review.objects.map((o) => {
+    const k = o.kind ?? '?';
+    const first = !seen.has(k);
+    seen.add(k);
+    return objectItem(o, first);
+  });
+  out.push({ name: 'objects', essential: false, head: `### Changes by model object (${review.objects.length})\n`, items: objectItems.length ? objectItems : ['No model object changes.'], unit: 'model objects' });
+  if (review.unmapped.length)
+    out.push({ name: 'unmapped', essential: false, head: `### Resources not in the model (${review.unmapped.length})\n`, items: review.unmapped.map(unmappedItem), unit: 'resources not in the model' });
+  if (review.drift.entries.length || review.drift.irrelevant)
+    out.push({
+      name: 'drift',
+      essential: false,
+      head: `### Changes made outside Terraform (${review.drift.entries.length})\n${review.drift.irrelevant ? `\n${plural(review.drift.irrelevant, 'other drifted object')} ${review.drift.irrelevant === 1 ? 'does' : 'do'} not affect this plan (not in relevant_attributes) and ${review.drift.irrelevant === 1 ? 'is' : 'are'} not shown.\n` : ''}`,
+      items: review.drift.entries.map(driftItem),
+      unit: 'drift entries',
+    });
+  if (review.diagram && review.diagram.text)
+    out.push({
+      name: 'diagram',
+      essential: false,
+      atomic: true,
+      head: '### Tenancy graph\n',
+      items: [`\`\`\`mermaid\n${review.diagram.text}\n\`\`\`\nGreen: added · yellow: changed · red, dashed: removed.${review.diagram.omitted ? ` ${review.diagram.omitted} unchanged Services not drawn.` : ''}`],
+      unit: 'the tenancy graph',
+    });
+  return out;
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+interface Fitted {
+  readonly text: string;
+  readonly kept: number;
+  readonly total: number;
+}
+
+/** The section with as many items as fit in `budget` bytes (a line saying how many were left out counts too). */
+function fit(s: Section, budget: number): Fitted | undefined {
+  const total = s.items.length;
+  const full = [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n');
+  if (bytes(full) <= budget) return { text: full, kept: total, total };
+  if (s.atomic) return undefined;
+  const moreLine = (n: number) => `- _… and ${n} more ${s.unit} (left out to fit; see the note at the end)_`;
+  let used = bytes(s.head) + bytes(moreLine(total)) + 2;
+  if (used > budget) return undefined;
+  const kept: string[] = [];
+  for (const it of s.items) {
+    const b = bytes(it) + 1;
+    if (used + b > budget) break;
+    kept.push(it);
+    used += b;
+  }
+  return { text: [s.head, ...kept, moreLine(total - kept.length)].join('\n'), kept: kept.length, total };
+}
+
+/** Render the review, cut to fit `limit` bytes when it must be. */
+export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
+  const limit = Math.min(options.limit ?? COMMENT_LIMIT, COMMENT_LIMIT);
+  const head = summaryBlock(review);
+  const secs = sections(review);
+  const whole = [head, ...secs.map((s) => [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n'))].join('\n\n') + '\n';
+  if (bytes(whole) <= limit) return whole;
+
+  const how = options.fullCommand ? code(options.fullCommand) : '`xos review` with `--format json`';
+  const noteReserve = 1200 + bytes(how);
+  let budget = limit - bytes(head) - noteReserve - 2 * secs.length;
+  const out = new Map<string, Fitted | undefined>();
+  // The essentials share what room there is, smallest first, so that a short section is
+  // never cut for a long one.
+  const essentials = secs.filter((s) => s.essential).map((s) => ({ s, size: bytes([s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n')) }));
+  essentials.sort((x, y) => x.size - y.size);
+  essentials.forEach(({ s }, i) => {
+    const share = Math.floor(budget / (essentials.length - i));
+    const f = fit(s, share);
+    out.set(s.name, f);
+    if (f) budget -= bytes(f.text) + 2;
+  });
+  for (const s of secs.filter((x) => !x.essential)) {
+    const f = budget > 0 ? fit(s, budget) : undefined;
+    out.set(s.name, f);
+    if (f) budget -= bytes(f.text) + 2;
+  }
+  const left: string[] = [];
+  for (const s of secs) {
+    const f = out.get(s.name);
+    if (!f) left.push(s.atomic ? s.unit : `all ${s.items.length} ${s.unit}`);
+    else if (f.kept < f.total) left.push(`${f.total - f.kept} of ${f.total} ${s.unit}`);
+  }
+  const note = [
+    '---',
+    `**This review was cut to fit a GitHub comment (${COMMENT_LIMIT.toLocaleString('en-US')} characters).** It keeps the summary, the destroys, the authorization findings and the rule violations${left.length ? `; left out: ${left.join('; ')}` : ''}.`,
+    `See all of it with ${how}.`,
+  ].join('\n');
+  const parts = [head, ...secs.map((s) => out.get(s.name)?.text).filter((t): t is string => !!t), note];
+  return parts.join('\n\n') + '\n';
+}

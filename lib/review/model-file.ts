@@ -1,0 +1,56 @@
+/**
+ * Reading `xos-model.json` (written by `xos synth`) back into a model, with the checks that
+ * make a wrong file fail with a message naming it instead of a crash later on.
+ */
+import * as fs from 'fs';
+import type { BuiltModel } from '../model/build';
+import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
+import { externalError } from '../errors';
+
+const HOW_TO = 'It is written by `xos synth <program>` as <out>/xos-model.json.';
+
+/** Read and check a model file. */
+export function readModelFile(file: string, role = 'model'): XosModel {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw externalError(`cannot read ${role} file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw externalError(`${role} file ${file} is not valid JSON (${(e as Error).message}). ${HOW_TO}`);
+  }
+  return checkModel(raw, file, role);
+}
+
+/** Check that a parsed document is an xos model of the format this version writes. */
+export function checkModel(raw: unknown, file: string, role = 'model'): XosModel {
+  const o = raw as Record<string, unknown>;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw externalError(`${role} file ${file} is not an xos model: expected a JSON object. ${HOW_TO}`);
+  if ('format_version' in o || 'resource_changes' in o) throw externalError(`${role} file ${file} is a Terraform plan or state, not an xos model. Give it with --plan; ${HOW_TO}`);
+  if (o.formatVersion !== MODEL_FORMAT_VERSION)
+    throw externalError(`${role} file ${file} has model format version ${JSON.stringify(o.formatVersion) ?? 'none'}; this xos reads version ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
+  if (typeof o.name !== 'string') throw externalError(`${role} file ${file} has no model "name". ${HOW_TO}`);
+  for (const c of COLLECTIONS) {
+    const v = o[c];
+    if (v === undefined) continue;
+    if (!Array.isArray(v)) throw externalError(`${role} file ${file}: "${c}" must be a list (got ${typeof v}).`);
+    v.forEach((x, i) => {
+      if (!x || typeof x !== 'object' || typeof (x as { key?: unknown }).key !== 'string' || typeof (x as { kind?: unknown }).kind !== 'string')
+        throw externalError(`${role} file ${file}: ${c}[${i}] is not a model object (it needs a "kind" and a "key").`);
+    });
+  }
+  const model: Record<string, unknown> = { ...o };
+  for (const c of COLLECTIONS) if (model[c] === undefined) model[c] = [];
+  return model as unknown as XosModel;
+}
+
+/** A model read from JSON, as the rules take it: no declaration sites, acknowledgements or build errors. */
+export function builtFromJson(model: XosModel): BuiltModel {
+  return { model, meta: { sources: new Map(), acknowledgements: new Map(), buildErrors: [] } };
+}

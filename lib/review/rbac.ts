@@ -1,0 +1,316 @@
+/**
+ * Review-time access control: RBAC-006 (change authorization), RBAC-007 (grant
+ * authorization) and RBAC-008 (own home Site). Their metadata lives with the other RBAC
+ * rules in lib/rules/rbac.ts; the checks live here because they need what only a review
+ * has: an actor, and the change between two models.
+ *
+ * Write scopes follow the table in INVARIANTS.md. Where the table is silent this module
+ * decides as a careful operator would, and says so:
+ * - the Site object itself (create, change, delete): root `admin` only;
+ * - a Service: whoever may write one of its Slices' contents (Slice `admin` of one of its
+ *   Slices, Site `admin`/`pi` of that Slice's Site); a Service without Slices: `admin` of
+ *   its Controller's Deployment;
+ * - a tenancy (Tenant): whoever may write its tenant Service (the tenancy is the tenant's
+ *   request to the provider);
+ * - Images, Flavors, NetworkTemplates: `admin` of the one Deployment that offers them; one
+ *   shared by several Deployments (or none): root `admin`;
+ * - derived objects follow their source: an Addition its Sliver, a derived Network its Tenant;
+ * - Views: root `admin`.
+ * An object that changes scope (for example a Slice moved to another Site) must lie in the
+ * actor's write scope both before and after. The roles an actor holds are read from the
+ * base model (the authority before the change), so a change cannot authorize itself.
+ */
+import type { ModelIndex } from '../model/index';
+import type { Kind, ModelObject, PrivilegeModel, Ref, SliceModel, UserModel } from '../model/types';
+import { ruleById } from '../rules/index';
+
+export type RoleScope = 'root' | 'site' | 'slice' | 'deployment';
+
+/** A role at a scope: root `admin`, Site `pi` of co1 ... */
+export interface Role {
+  readonly scope: RoleScope;
+  readonly target: string | null;
+  readonly role: string;
+}
+
+const ROOT_ADMIN: Role = { scope: 'root', target: null, role: 'admin' };
+const SCOPE_ORDER: Record<RoleScope, number> = { slice: 0, site: 1, deployment: 2, root: 3 };
+const ROLE_ORDER: Record<string, number> = { admin: 0, pi: 1, tech: 2, access: 3, default: 4 };
+
+export function roleId(r: Role): string {
+  return `${r.scope}\u0000${r.target ?? ''}\u0000${r.role}`;
+}
+
+/** `root admin`, `Site pi of co1`, `Slice admin of co1/cdn`, `Deployment admin of co1-pod`. */
+export function roleLabel(r: Role): string {
+  if (r.scope === 'root') return `root ${r.role}`;
+  const scope = r.scope === 'site' ? 'Site' : r.scope === 'slice' ? 'Slice' : 'Deployment';
+  return `${scope} ${r.role} of ${r.target}`;
+}
+
+function siteRoles(site: Ref | undefined, roles: readonly string[]): Role[] {
+  return site ? roles.map((role) => ({ scope: 'site' as const, target: site, role })) : [];
+}
+
+function sliceWriters(slice: string | null | undefined, index: ModelIndex): Role[] {
+  if (!slice) return [];
+  const s = index.get<SliceModel>(slice);
+  return [{ scope: 'slice', target: slice, role: 'admin' }, ...(s?.kind === 'Slice' ? siteRoles(s.site, ['admin', 'pi']) : [])];
+}
+
+const catalogCache = new WeakMap<ModelIndex, Map<string, string[]>>();
+
+/** The Deployments that offer each catalog object (Image, Flavor, NetworkTemplate). */
+function offeredBy(index: ModelIndex): Map<string, string[]> {
+  let m = catalogCache.get(index);
+  if (!m) {
+    m = new Map();
+    for (const d of index.model.deployments) {
+      for (const k of [...d.images, ...d.flavors, ...d.networkTemplates]) {
+        const l = m.get(k);
+        if (l) {
+          if (!l.includes(d.key)) l.push(d.key);
+        } else m.set(k, [d.key]);
+      }
+    }
+    catalogCache.set(index, m);
+  }
+  return m;
+}
+
+/**
+ * The roles any one of which may create, change or delete `o` (as it is in `index`'s
+ * model), most specific first, root `admin` last. Privileges: the roles that may grant or
+ * revoke them (RBAC-007).
+ */
+export function writeRoles(o: ModelObject, index: ModelIndex, depth = 0): Role[] {
+  const roles = depth > 8 ? [] : scopeRoles(o, index, depth);
+  roles.push(ROOT_ADMIN);
+  const seen = new Set<string>();
+  const out = roles.filter((r) => {
+    const id = roleId(r);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return out.sort((a, b) => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || String(a.target).localeCompare(String(b.target)));
+}
+
+function scopeRoles(o: ModelObject, index: ModelIndex, depth: number): Role[] {
+  const via = (key: string | null | undefined): Role[] => {
+    const x = index.get(key);
+    return x ? writeRoles(x, index, depth + 1) : [];
+  };
+  switch (o.kind) {
+    case 'Site':
+    case 'View':
+      return [];
+    case 'User':
+      return siteRoles(o.site, ['admin', 'pi']);
+    case 'Privilege':
+      return grantRoles(o, index);
+    case 'Deployment':
+      return [{ scope: 'deployment', target: o.key, role: 'admin' }];
+    case 'Controller':
+      return o.deployment ? [{ scope: 'deployment', target: o.deployment, role: 'admin' }] : [];
+    case 'Node':
+      return siteRoles(o.site, ['admin', 'tech']);
+    case 'Image':
+    case 'Flavor':
+    case 'NetworkTemplate': {
+      const ds = offeredBy(index).get(o.key) ?? [];
+      return ds.length === 1 ? [{ scope: 'deployment', target: ds[0], role: 'admin' }] : [];
+    }
+    case 'Slice':
+      return siteRoles(o.site, ['admin', 'pi']);
+    case 'Sliver':
+      return sliceWriters(o.slice, index);
+    case 'Network':
+      return o.derivedFrom ? via(o.derivedFrom) : sliceWriters(o.owner, index);
+    case 'Service': {
+      if (o.slices.length) return o.slices.flatMap((s) => sliceWriters(s, index));
+      const c = index.get(o.controller);
+      return c?.kind === 'Controller' && c.deployment ? [{ scope: 'deployment', target: c.deployment, role: 'admin' }] : [];
+    }
+    case 'Tenant':
+      return via(o.tenant);
+    case 'Addition':
+      return via(o.sliver);
+    default:
+      return [];
+  }
+}
+
+/** Who may grant (or revoke) a privilege: an admin of its scope; Site admin or pi for the Site's Slices. */
+function grantRoles(p: PrivilegeModel, index: ModelIndex): Role[] {
+  switch (p.scope) {
+    case 'site':
+      return p.target ? [{ scope: 'site', target: p.target, role: 'admin' }] : [];
+    case 'slice':
+      return sliceWriters(p.target, index);
+    case 'deployment':
+      return p.target ? [{ scope: 'deployment', target: p.target, role: 'admin' }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Who holds each role, by role id, in a model. */
+export function roleHolders(index: ModelIndex): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const p of index.model.privileges) {
+    const u = index.get<UserModel>(p.user);
+    if (!u || u.kind !== 'User') continue;
+    const id = roleId({ scope: p.scope, target: p.scope === 'root' ? null : p.target, role: p.role });
+    const l = m.get(id);
+    if (l) {
+      if (!l.includes(u.name)) l.push(u.name);
+    } else m.set(id, [u.name]);
+  }
+  return m;
+}
+
+/** A change to one model object, as the authorization checks see it. */
+export interface Subject {
+  readonly key: string;
+  readonly kind: Kind | undefined;
+  readonly status: 'added' | 'removed' | 'changed';
+}
+
+export interface Approver {
+  readonly role: string;
+  readonly users: readonly string[];
+}
+
+export interface AuthorizationCheck {
+  readonly id: 'RBAC-006' | 'RBAC-007' | 'RBAC-008';
+  readonly key: string;
+  readonly kind: Kind | undefined;
+  readonly status: Subject['status'];
+  readonly allowed: boolean;
+  /** The roles any one of which covers the change (before and after), with who holds them. */
+  readonly approvers: readonly Approver[];
+  readonly message: string;
+}
+
+export interface Authorization {
+  readonly checked: boolean;
+  readonly actor?: string;
+  /** The actor's User key in the authority model, when the actor is one of its Users. */
+  readonly actorKey?: string;
+  readonly actorRoles: readonly string[];
+  /** Which model the actor's roles and the role holders were read from. */
+  readonly rolesFrom?: 'base' | 'head';
+  readonly checks: readonly AuthorizationCheck[];
+  readonly denied: number;
+  /** Why the check was not done, or what limits it. */
+  readonly notes: readonly string[];
+}
+
+/** Find the actor among the Users: by key, then name, then either without case. */
+export function findActor(actor: string, index: ModelIndex): UserModel | { ambiguous: string[] } | undefined {
+  const users = index.model.users;
+  const byKey = users.find((u) => u.key === actor);
+  if (byKey) return byKey;
+  for (const eq of [(a: string, b: string) => a === b, (a: string, b: string) => a.toLowerCase() === b.toLowerCase()]) {
+    const hits = users.filter((u) => eq(u.name, actor) || eq(u.key, actor));
+    if (hits.length === 1) return hits[0];
+    if (hits.length > 1) return { ambiguous: hits.map((u) => u.key) };
+  }
+  return undefined;
+}
+
+const WHAT: Record<Subject['status'], string> = { added: 'add', removed: 'remove', changed: 'change' };
+
+function describe(kind: Kind | undefined, key: string): string {
+  return `${kind === 'Privilege' ? 'privilege' : kind === 'Tenant' ? 'tenancy' : kind ?? 'object'} ${key}`;
+}
+
+/**
+ * Decide, for every changed object, whether the actor may make the change (RBAC-006,
+ * RBAC-007), and whether the actor moves their own home Site (RBAC-008).
+ */
+export function authorize(args: { actor: string; subjects: readonly Subject[]; head: ModelIndex; base?: ModelIndex }): Authorization {
+  const { actor, subjects, head, base } = args;
+  const authority = base ?? head;
+  const notes: string[] = [];
+  if (!base) notes.push('No --base-model: the actor\'s roles are read from the head model, and the changed objects are those the plan touches.');
+  const found = findActor(actor, authority);
+  if (found && 'ambiguous' in found)
+    notes.push(`'${actor}' names several Users (${found.ambiguous.join(', ')}); give the User's key.`);
+  const user = found && !('ambiguous' in found) ? found : undefined;
+  if (!user) notes.push(`'${actor}' is not a User of the ${base ? 'base' : 'head'} model: they hold no role, so every change needs approval.`);
+  const held = new Set<string>();
+  const actorRoles: string[] = [];
+  for (const p of user ? authority.privilegesByUser.get(user.key) ?? [] : []) {
+    const r: Role = { scope: p.scope, target: p.scope === 'root' ? null : p.target, role: p.role };
+    held.add(roleId(r));
+    actorRoles.push(roleLabel(r));
+  }
+  const holders = roleHolders(authority);
+  const satisfies = (alts: readonly Role[]) => alts.some((r) => held.has(roleId(r)));
+  // Roles somebody holds; only when nobody holds any, the roles themselves.
+  const approversOf = (alts: readonly Role[]): Approver[] => {
+    const all = alts.map((r) => ({ role: roleLabel(r), users: [...(holders.get(roleId(r)) ?? [])].sort() }));
+    const held = all.filter((a) => a.users.length);
+    return held.length ? held : all;
+  };
+  const isRootAdmin = held.has(roleId(ROOT_ADMIN));
+  const isRootDefault = held.has(roleId({ scope: 'root', target: null, role: 'default' }));
+
+  const checks: AuthorizationCheck[] = [];
+  for (const s of subjects) {
+    const before = base?.get(s.key);
+    const after = head.get(s.key);
+    const sides: Role[][] = [];
+    if (s.status !== 'added') sides.push(before ? writeRoles(before, base!) : [ROOT_ADMIN]);
+    if (s.status !== 'removed') sides.push(after ? writeRoles(after, head) : [ROOT_ADMIN]);
+    if (!sides.length) sides.push([ROOT_ADMIN]);
+    // Roles that cover every side: whoever approves must be able to make the whole change.
+    let common = sides[0];
+    for (const side of sides.slice(1)) {
+      const ids = new Set(side.map(roleId));
+      common = common.filter((r) => ids.has(roleId(r)));
+    }
+    let allowed = sides.every(satisfies);
+    const self = !!user && s.kind === 'User' && s.key === user.key && s.status === 'changed';
+    if (!allowed && self && isRootDefault) allowed = true; // root default: the actor's own User object
+    const id = s.kind === 'Privilege' && s.status !== 'removed' ? 'RBAC-007' : 'RBAC-006';
+    const approvers = approversOf(common);
+    const who = user?.name ?? actor;
+    const may = approvers.map((a) => `${a.role}${a.users.length ? ` (${a.users.join(', ')})` : ' (nobody holds it)'}`).join('; ');
+    const message = allowed
+      ? `${who} may ${WHAT[s.status]} ${describe(s.kind, s.key)}.`
+      : `${who} may not ${id === 'RBAC-007' ? 'grant' : WHAT[s.status]} ${describe(s.kind, s.key)}${sides.length > 1 && common.length < Math.min(...sides.map((x) => x.length)) ? ' (it moves between scopes: the approver must cover both)' : ''}. Approval from one of: ${may}.`;
+    checks.push({ id, key: s.key, kind: s.kind, status: s.status, allowed, approvers, message });
+
+    // RBAC-008: a User who is not root admin may not change their own home Site.
+    if (self && !isRootAdmin && before?.kind === 'User' && after?.kind === 'User' && before.site !== after.site) {
+      const rootApprovers = approversOf([ROOT_ADMIN]);
+      checks.push({
+        id: 'RBAC-008',
+        key: s.key,
+        kind: 'User',
+        status: 'changed',
+        allowed: false,
+        approvers: rootApprovers,
+        message: `${who} may not change their own home Site (${before.site ?? 'none'} -> ${after.site ?? 'none'}): ${ruleById('RBAC-008')?.fix ?? 'ask a root admin.'} Root admins: ${rootApprovers[0].users.join(', ') || 'nobody'}.`,
+      });
+    }
+  }
+  return {
+    checked: true,
+    actor,
+    ...(user ? { actorKey: user.key } : {}),
+    actorRoles,
+    rolesFrom: base ? 'base' : 'head',
+    checks,
+    denied: checks.filter((c) => !c.allowed).length,
+    notes,
+  };
+}
+
+/** What a review says when no actor was given. */
+export function notChecked(): Authorization {
+  return { checked: false, actorRoles: [], checks: [], denied: 0, notes: ['Authorization was not checked: no --actor was given.'] };
+}

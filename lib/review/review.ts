@@ -1,0 +1,400 @@
+/**
+ * The review of a pull request's plans, in the model's words: what each stack's plan
+ * does, grouped by the model object it comes from; what the change does to the model;
+ * whether the actor may make it; which rules the new model breaks; and what changed outside
+ * Terraform. The result is plain data: the markdown and JSON renderers print it.
+ *
+ * Time is linear in the size of the plans (plus n log n sorting): every lookup is a map.
+ */
+import { compileModel } from '../compile';
+import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
+import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
+import type { ChangeAction, Plan, PlanChange } from '../plan/types';
+import type { TargetName } from '../synth/declared';
+import { assignStacks, mapChange, modelSide, type ModelSide, type ObjectRef } from './mapping';
+import { diffModels, type ObjectDiff } from './model-diff';
+import { builtFromJson } from './model-file';
+import { tenancyDiagram, type Diagram, type Mark } from './mermaid';
+import { authorize, notChecked, type Authorization, type Subject } from './rbac';
+
+export const REVIEW_FORMAT_VERSION = 1;
+
+/** Counts of what the plans do. A moved or imported resource may also be updated. */
+export interface Counts {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  move: number;
+  import: number;
+  forget: number;
+  /** Data sources read: not model objects, counted only. */
+  read: number;
+}
+
+export interface StackSummary {
+  readonly stack: string;
+  /** How the plan's stack was decided: named on the command line, by its addresses, or not at all. */
+  readonly matched: 'named' | 'addresses' | 'unmatched';
+  readonly plan: string;
+  readonly terraformVersion?: string;
+  readonly formatVersion: string;
+  readonly counts: Counts;
+}
+
+/** One resource change, as the review shows it. */
+export interface ResourceReview {
+  readonly stack: string;
+  readonly address: string;
+  readonly previousAddress?: string;
+  readonly action: ChangeAction;
+  readonly actions: readonly string[];
+  readonly actionReason?: string;
+  /** Terraform's reason in words. */
+  readonly reason?: string;
+  readonly replacePaths: readonly string[];
+  readonly importing?: string;
+  readonly deposed?: string;
+  /** Which part of its model object the resource is (`sliver`, `port`, `grant` ...). */
+  readonly part?: string;
+  /** Only what changes; sensitive values and the model's secrets masked. */
+  readonly attributes: readonly AttributeChange[];
+  readonly object?: { readonly key: string; readonly kind?: Kind };
+}
+
+export type ReviewStatus = 'added' | 'removed' | 'changed' | 'affected';
+
+/** The changes to one model object. */
+export interface ObjectReview {
+  readonly key: string;
+  readonly kind: Kind | undefined;
+  readonly label: string;
+  /** added/removed/changed in the model; `affected`: unchanged in the model, changed in the plan. */
+  readonly status: ReviewStatus;
+  /** The object's changed attributes in the model (needs the base model). */
+  readonly model: readonly AttributeChange[];
+  readonly resources: readonly ResourceReview[];
+  readonly notes: readonly string[];
+}
+
+export interface DriftReview {
+  readonly stack: string;
+  readonly address: string;
+  readonly addressRebuilt?: boolean;
+  readonly action: ChangeAction;
+  readonly attributes: readonly AttributeChange[];
+  readonly object?: { readonly key: string; readonly kind?: Kind; readonly label: string };
+}
+
+export interface ViolationReview {
+  readonly id: string;
+  readonly severity: 'error' | 'warning';
+  readonly path: string;
+  readonly message: string;
+  /** False when the base model already broke the rule the same way; undefined without a base. */
+  readonly new?: boolean;
+}
+
+export interface Review {
+  readonly formatVersion: typeof REVIEW_FORMAT_VERSION;
+  readonly model: string;
+  /** 3 when the actor may not make some change or a rule fails, else 0. */
+  readonly exitCode: 0 | 3;
+  readonly blocking: readonly string[];
+  readonly summary: {
+    readonly total: Counts;
+    readonly stacks: readonly StackSummary[];
+    readonly objects: Readonly<Record<ReviewStatus, number>>;
+    readonly hasBase: boolean;
+  };
+  readonly destroys: readonly ResourceReview[];
+  readonly objects: readonly ObjectReview[];
+  readonly unmapped: readonly ResourceReview[];
+  readonly drift: { readonly entries: readonly DriftReview[]; readonly irrelevant: number };
+  readonly authorization: Authorization;
+  readonly violations: readonly ViolationReview[];
+  readonly diagram?: Diagram;
+  readonly notes: readonly string[];
+}
+
+export interface ReviewInput {
+  readonly plans: readonly { readonly plan: Plan; readonly stack?: string }[];
+  readonly head: XosModel;
+  readonly base?: XosModel;
+  readonly actor?: string;
+  readonly target?: TargetName;
+}
+
+/** The order kinds are listed in: infrastructure and people first, then the service graph. */
+export const KIND_ORDER: readonly Kind[] = ['Site', 'User', 'Privilege', 'Deployment', 'Controller', 'Node', 'Image', 'Flavor', 'NetworkTemplate', 'Service', 'Tenant', 'Slice', 'Sliver', 'Network', 'View', 'Addition'];
+const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
+
+const REASONS: Record<string, string> = {
+  replace_because_tainted: 'the object is tainted (marked broken)',
+  replace_because_cannot_update: 'a changed attribute cannot be updated in place',
+  replace_by_request: 'replacement was requested (-replace)',
+  replace_by_triggers: 'a replace_triggered_by reference changed',
+  delete_because_no_resource_config: 'its configuration was removed',
+  delete_because_no_module: 'its module was removed',
+  delete_because_wrong_repetition: 'count/for_each was added or removed',
+  delete_because_count_index: 'its count index is out of range',
+  delete_because_each_key: 'its for_each key is gone',
+  delete_because_no_move_target: 'its moved block points at nothing',
+  read_because_config_unknown: 'its configuration is known only after apply',
+  read_because_dependency_pending: 'a dependency has pending changes',
+  read_because_check_nested: 'a check block reads it',
+};
+
+export function emptyCounts(): Counts {
+  return { create: 0, update: 0, replace: 0, delete: 0, move: 0, import: 0, forget: 0, read: 0 };
+}
+
+function addCounts(into: Counts, c: Counts): void {
+  for (const k of Object.keys(into) as (keyof Counts)[]) into[k] += c[k];
+}
+
+function count(counts: Counts, c: PlanChange): void {
+  switch (c.action) {
+    case 'create':
+      counts.create++;
+      break;
+    case 'update':
+      counts.update++;
+      break;
+    case 'replace':
+    case 'replace-forget':
+      counts.replace++;
+      break;
+    case 'delete':
+      counts.delete++;
+      break;
+    case 'forget':
+      counts.forget++;
+      break;
+    case 'read':
+      counts.read++;
+      break;
+    default:
+      break;
+  }
+  if (c.previousAddress) counts.move++;
+  if (c.importing) counts.import++;
+}
+
+/** A short, readable name for a model object. */
+export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k: string | null | undefined) => ModelObject | undefined): string {
+  if (!o) return key;
+  const nameOf = (k: string | null | undefined) => lookup(k)?.name ?? k ?? '?';
+  switch (o.kind) {
+    case 'Privilege': {
+      const p = o as PrivilegeModel;
+      const scope = p.scope === 'root' ? 'root' : `${p.scope === 'site' ? 'Site' : p.scope === 'slice' ? 'Slice' : 'Deployment'}`;
+      return `${nameOf(p.user)}: ${scope} ${p.role}${p.scope === 'root' ? '' : ` of ${p.target}`}`;
+    }
+    case 'Tenant': {
+      const t = o as TenantModel;
+      return `${nameOf(t.tenant)} -> ${nameOf(t.provider)} (${t.connect})`;
+    }
+    default:
+      return key;
+  }
+}
+
+/** Build the review. Throws usage errors for plans that cannot be placed (see assignStacks). */
+export function buildReview(input: ReviewInput): Review {
+  const target = input.target ?? 'local';
+  const head = modelSide(input.head, target);
+  const base = input.base ? modelSide(input.base, target) : undefined;
+  const lookup = (k: string | null | undefined) => head.index.get(k) ?? base?.index.get(k);
+  const assigned = assignStacks(input.plans, base ? [head, base] : [head]);
+
+  const total = emptyCounts();
+  const stacks: StackSummary[] = [];
+  const byObject = new Map<string, { ref: ObjectRef; resources: ResourceReview[] }>();
+  const unmapped: ResourceReview[] = [];
+  const destroys: ResourceReview[] = [];
+  const driftEntries: DriftReview[] = [];
+  let irrelevant = 0;
+  const notes: string[] = [];
+
+  for (const { plan, stack, how } of assigned) {
+    const counts = emptyCounts();
+    for (const c of plan.changes) {
+      count(counts, c);
+      if (c.mode === 'data' || c.action === 'read') continue;
+      if (c.action === 'no-op' && !c.previousAddress && !c.importing) continue;
+      const ref = mapChange(c, stack, head, base);
+      const r = resourceReview(c, stack, ref);
+      if (c.action === 'delete' || c.action === 'replace' || c.action === 'replace-forget') destroys.push(r);
+      if (ref) {
+        const g = byObject.get(ref.key);
+        if (g) g.resources.push(r);
+        else byObject.set(ref.key, { ref, resources: [r] });
+      } else unmapped.push(r);
+    }
+    addCounts(total, counts);
+    stacks.push({ stack, matched: how, plan: plan.file, ...(plan.terraformVersion ? { terraformVersion: plan.terraformVersion } : {}), formatVersion: plan.formatVersion, counts });
+
+    const relevant = plan.relevantAttributes ? new Set(plan.relevantAttributes.map((r) => r.resource)) : undefined;
+    for (const d of plan.drift) {
+      if (relevant && !relevant.has(d.address)) {
+        irrelevant++;
+        continue;
+      }
+      const ref = mapChange(d, stack, head, base);
+      const secret = ref?.declared?.secretPaths ?? [];
+      driftEntries.push({
+        stack,
+        address: d.address,
+        ...(d.addressRebuilt ? { addressRebuilt: true } : {}),
+        action: d.action,
+        attributes: d.action === 'delete' ? [] : diffAttributes({ before: d.before, after: d.after, beforeSensitive: markPaths(d.beforeSensitive, secret), afterSensitive: markPaths(d.afterSensitive, secret), afterUnknown: d.afterUnknown }),
+        ...(ref ? { object: { key: ref.key, ...(ref.kind ? { kind: ref.kind } : {}), label: objectLabel(ref.key, lookup(ref.key), lookup) } } : {}),
+      });
+    }
+
+    if (plan.errored) notes.push(`The plan for ${stack} (${plan.file}) stopped on an error: it is incomplete. Fix the error and plan again.`);
+    else if (plan.complete === false) notes.push(`The plan for ${stack} (${plan.file}) is not complete: Terraform deferred some changes to a later plan.`);
+    if (Number(plan.formatVersion.split('.')[0]) === 1 && Number(plan.formatVersion.split('.')[1]) > 2)
+      notes.push(`The plan for ${stack} has format version ${plan.formatVersion}, newer than the 1.2 this xos was written for; anything new in it is not shown.`);
+    if (how === 'unmatched') notes.push(`No address of ${plan.file} is declared by the model: its changes are listed as not in the model. If it is an xos stack, name it: --plan STACK=${plan.file}`);
+  }
+  const planned = new Set(assigned.map((a) => a.stack));
+  const missing = [...new Set([...head.stacks.keys(), ...(base ? base.stacks.keys() : [])])].filter((s) => !planned.has(s)).sort();
+  if (missing.length)
+    notes.push(`No plan was given for stack${missing.length === 1 ? '' : 's'} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}: ${missing.length === 1 ? 'its' : 'their'} Terraform changes are not in this review.`);
+
+  // What the change does to the model, when both models are known.
+  const modelDiffs: ObjectDiff[] = base ? diffModels(base.index, head.index) : [];
+  const diffByKey = new Map(modelDiffs.map((d) => [d.key, d]));
+
+  const objects: ObjectReview[] = [];
+  const keys = new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()]);
+  for (const key of keys) {
+    const d = diffByKey.get(key);
+    const g = byObject.get(key);
+    const resources = (g?.resources ?? []).sort(byStackAddress);
+    const o = lookup(key);
+    const kind = d?.kind ?? g?.ref.kind ?? o?.kind;
+    const status: ReviewStatus = d ? d.status : base ? 'affected' : planStatus(resources);
+    const objNotes: string[] = [];
+    const h = head.index.get(key);
+    if (h?.kind === 'Network' && h.public && status !== 'removed' && status !== 'affected') objNotes.push('public network: its Slivers are reachable from the Internet (NET-005)');
+    if (!o) objNotes.push('not declared in the head model' + (base ? ' nor in the base model' : ''));
+    objects.push({ key, kind, label: objectLabel(key, o, lookup), status, model: d?.attributes ?? [], resources, notes: objNotes });
+  }
+  objects.sort((a, b) => (KIND_RANK.get(a.kind as Kind) ?? 99) - (KIND_RANK.get(b.kind as Kind) ?? 99) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  destroys.sort(byStackAddress);
+  unmapped.sort(byStackAddress);
+  driftEntries.sort(byStackAddress);
+
+  // Who may make it.
+  let authorization: Authorization;
+  if (input.actor === undefined) authorization = notChecked();
+  else {
+    const subjects: Subject[] = base
+      ? modelDiffs.map((d) => ({ key: d.key, kind: d.kind, status: d.status }))
+      : objects.filter((o) => o.status !== 'affected').map((o) => ({ key: o.key, kind: o.kind, status: o.status as Subject['status'] }));
+    authorization = authorize({ actor: input.actor, subjects, head: head.index, ...(base ? { base: base.index } : {}) });
+  }
+
+  // Which rules the head model breaks.
+  const violations = ruleViolations(input.head, input.base);
+
+  // The picture.
+  const marks = new Map<string, Mark>();
+  for (const o of objects) {
+    if (o.kind !== 'Service' && o.kind !== 'Tenant') continue;
+    marks.set(o.key, o.status === 'affected' ? 'changed' : o.status);
+  }
+  const diagram = tenancyDiagram(input.head, input.base, marks);
+
+  const objCounts: Record<ReviewStatus, number> = { added: 0, removed: 0, changed: 0, affected: 0 };
+  for (const o of objects) objCounts[o.status]++;
+  const blocking: string[] = [];
+  if (authorization.denied) blocking.push(`${authorization.actor} may not make ${authorization.denied} of the changes: approval is needed (${[...new Set(authorization.checks.filter((c) => !c.allowed).map((c) => c.id))].join(', ')}).`);
+  const errors = violations.filter((v) => v.severity === 'error');
+  if (errors.length) blocking.push(`The head model breaks ${errors.length} rule${errors.length === 1 ? '' : 's'} (${[...new Set(errors.map((v) => v.id))].join(', ')}).`);
+
+  return {
+    formatVersion: REVIEW_FORMAT_VERSION,
+    model: input.head.name,
+    exitCode: blocking.length ? 3 : 0,
+    blocking,
+    summary: { total, stacks, objects: objCounts, hasBase: !!base },
+    destroys,
+    objects,
+    unmapped,
+    drift: { entries: driftEntries, irrelevant },
+    authorization,
+    violations,
+    ...(diagram ? { diagram } : {}),
+    notes,
+  };
+}
+
+function byStackAddress(a: { stack: string; address: string }, b: { stack: string; address: string }): number {
+  return a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+}
+
+/** Without a base model: an object whose every resource is created was added, and so on. */
+function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
+  if (resources.length && resources.every((r) => r.action === 'create')) return 'added';
+  if (resources.length && resources.every((r) => r.action === 'delete' || r.action === 'forget')) return 'removed';
+  return 'changed';
+}
+
+function resourceReview(c: PlanChange, stack: string, ref: ObjectRef | undefined): ResourceReview {
+  const secret = ref?.declared?.secretPaths ?? [];
+  const shows = c.action !== 'delete' && c.action !== 'forget';
+  const attributes = shows
+    ? diffAttributes({
+        before: c.before,
+        after: c.after,
+        beforeSensitive: markPaths(c.beforeSensitive, secret),
+        afterSensitive: markPaths(c.afterSensitive, secret),
+        afterUnknown: c.afterUnknown,
+        replacePaths: c.replacePaths,
+      })
+    : [];
+  const part = ref?.declared?.kind ?? xosKind(c);
+  // On a create, values known only after apply (ids, outputs) say nothing a reviewer can
+  // check, and a mapped resource's xos_key/xos_kind repeat the object it is listed under.
+  const shown = attributes.filter((a) => !(c.action === 'create' && a.unknown) && !(ref && (a.path === 'input.xos_key' || a.path === 'input.xos_kind') && !('before' in a && 'after' in a)));
+  return {
+    stack,
+    address: c.address,
+    ...(c.previousAddress ? { previousAddress: c.previousAddress } : {}),
+    action: c.action,
+    actions: c.actions,
+    ...(c.actionReason ? { actionReason: c.actionReason, reason: REASONS[c.actionReason] ?? c.actionReason.replace(/_/g, ' ') } : {}),
+    replacePaths: c.replacePaths.map(formatPath),
+    ...(c.importing ? { importing: c.importing.id ?? (c.importing.unknown ? '(known after apply)' : '(by identity)') } : {}),
+    ...(c.deposed ? { deposed: c.deposed } : {}),
+    ...(part ? { part } : {}),
+    attributes: shown,
+    ...(ref ? { object: { key: ref.key, ...(ref.kind ? { kind: ref.kind } : {}) } } : {}),
+  };
+}
+
+function xosKind(c: PlanChange): string | undefined {
+  for (const v of [c.after, c.before]) {
+    const input = v && typeof v === 'object' ? (v as { input?: unknown }).input : undefined;
+    const k = input && typeof input === 'object' ? (input as { xos_kind?: unknown }).xos_kind : undefined;
+    if (typeof k === 'string') return k;
+  }
+  return undefined;
+}
+
+/**
+ * The static rules over the head model; with a base model, each is marked new or not. A
+ * model read from JSON carries no acknowledgements, so acknowledged warnings show again:
+ * only errors block.
+ */
+export function ruleViolations(head: XosModel, base?: XosModel): ViolationReview[] {
+  const h = compileModel(builtFromJson(head)).violations;
+  const before = base ? new Set(compileModel(builtFromJson(base)).violations.map((v) => `${v.id}\u0000${v.path}\u0000${v.message}`)) : undefined;
+  return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}\u0000${v.message}`) } : {}) }));
+}
+
+export type { ModelSide };

@@ -26,8 +26,10 @@ export interface CloudProps {
    */
   readonly outdir?: string;
   /**
-   * The synthesis target for every stack.
-   * @default the XOS_TARGET environment variable, or 'local'
+   * The synthesis target: 'auto' renders each stack for its Controller's back-end
+   * (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' renders every
+   * stack as terraform_data.
+   * @default the XOS_TARGET environment variable, or 'auto'
    */
   readonly target?: string;
 }

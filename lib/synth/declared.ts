@@ -38,16 +38,35 @@ function localDeclared(stack: StackLayout): DeclaredResource[] {
   }));
 }
 
-const renderers: Partial<Record<TargetName, (stack: StackLayout) => DeclaredResource[]>> = { local: localDeclared };
+/** How a target declares one stack's resources (it may read the whole layout: cross-stack values). */
+export type DeclaredMapping = (stack: StackLayout, layout: Layout) => DeclaredResource[];
+
+const renderers: Partial<Record<TargetName, DeclaredMapping>> = { local: localDeclared };
 
 /** Register how a target declares its resources (each target module calls this). */
-export function registerDeclared(target: TargetName, fn: (stack: StackLayout) => DeclaredResource[]): void {
+export function registerDeclared(target: TargetName, fn: DeclaredMapping): void {
   renderers[target] = fn;
 }
 
-/** The declared resources of every stack, by stack name. */
-export function declaredResources(layout: Layout, target: TargetName = 'local'): Map<string, DeclaredResource[]> {
+/** The real targets register themselves when loaded; load one on first use. */
+function mappingFor(target: TargetName): DeclaredMapping {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (!renderers[target] && target !== 'local') require(`./${target}/index`);
   const fn = renderers[target];
   if (!fn) throw new Error(`no declared-resource mapping for target '${target}'`);
-  return new Map(layout.stacks.map((s) => [s.name, fn(s)]));
+  return fn;
+}
+
+/**
+ * The declared resources of every stack, by stack name. `auto` maps each stack by the target
+ * `xos synth` picks for its Controller's back-end (openstack, aws, or local).
+ */
+export function declaredResources(layout: Layout, target: TargetName | 'auto' = 'local'): Map<string, DeclaredResource[]> {
+  return new Map(
+    layout.stacks.map((s) => {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const t = target === 'auto' ? (require('./targets') as typeof import('./targets')).targetOf(s) : target;
+      return [s.name, mappingFor(t)(s, layout)];
+    }),
+  );
 }

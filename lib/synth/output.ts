@@ -4,11 +4,11 @@ import { App } from 'cdktf';
 import type { Compiled } from '../compile';
 import { canonicalJson } from '../model/canonical';
 import { swapInto, writeDirAtomically, writeDirAtomicallyInterruptible } from './atomic';
-import { renderLocal } from './local';
-import { XosStack } from './stack';
+import { checkSynthesized, renderLayout, TARGET_MODES, type TargetMode } from './targets';
 
-export const TARGETS = ['local'] as const;
-export type Target = (typeof TARGETS)[number];
+/** `auto`: each stack by its Controller's back-end (openstack, aws, local); `local`: every stack. */
+export const TARGETS = TARGET_MODES;
+export type Target = TargetMode;
 
 export interface SynthOptions {
   readonly outdir: string;
@@ -17,19 +17,15 @@ export interface SynthOptions {
 
 export interface SynthResult {
   readonly outdir: string;
-  readonly stacks: readonly { readonly name: string; readonly resources: number; readonly backend: string }[];
+  readonly stacks: readonly { readonly name: string; readonly resources: number; readonly backend: string; readonly target?: string }[];
 }
 
-/** Synthesize into `dir` (which must not exist or be empty) with cdktf. */
+/** Synthesize into `dir` (which must not exist or be empty) with cdktf, each stack by its target. */
 export function synthInto(compiled: Compiled, dir: string, target: Target): SynthResult {
   const app = new App({ outdir: dir, stackTraces: false, skipValidation: true });
-  const stacks: { name: string; resources: number; backend: string }[] = [];
-  for (const s of compiled.layout.stacks) {
-    const stack = new XosStack(app, s.name);
-    if (target === 'local') renderLocal(stack, s);
-    stacks.push({ name: s.name, resources: s.resources.length, backend: s.backend });
-  }
+  const { stacks } = renderLayout(app, compiled.layout, target);
   app.synth();
+  checkSynthesized(dir, stacks);
   fs.writeFileSync(path.join(dir, 'xos-model.json'), canonicalJson(compiled.built.model));
   return { outdir: dir, stacks };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
+import { isXosError } from '../errors';
 import { formatViolation } from '../rules/index';
 import { synthInto, TARGETS, type Target } from './output';
 
@@ -15,12 +16,19 @@ export function synthProgramCloud(cloud: Cloud): void {
     process.stderr.write(`xos: ${compiled.errors} error(s); nothing was synthesized.\n`);
     process.exit(1);
   }
-  const target = (cloud.target ?? process.env.XOS_TARGET ?? 'local') as Target;
+  const target = (cloud.target ?? process.env.XOS_TARGET ?? 'auto') as Target;
   if (!(TARGETS as readonly string[]).includes(target)) {
     process.stderr.write(`xos: unknown target '${target}' (known: ${TARGETS.join(', ')}).\n`);
     process.exit(1);
   }
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
   fs.mkdirSync(outdir, { recursive: true });
-  synthInto(compiled, outdir, target);
+  try {
+    synthInto(compiled, outdir, target);
+  } catch (e) {
+    // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
+    if (!isXosError(e) || e.kind !== 'usage') throw e;
+    process.stderr.write(`xos: ${e.message}\n`);
+    process.exit(1);
+  }
 }

@@ -4,11 +4,11 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'Validate, then write cdktf output: manifest.json, one stacks/<stack>/cdk.tf.json per Controller, and xos-model.json. With any error nothing is written.',
-  usage: 'xos synth <program> [--out DIR] [--target local] [--strict] [--json]',
+  usage: 'xos synth <program> [--out DIR] [--target auto|local] [--strict] [--json]',
   positionals: ['program'],
   options: [
     { name: 'out', type: 'string', description: 'output directory', default: 'cdktf.out', placeholder: 'DIR' },
-    { name: 'target', type: 'string', description: 'synthesis target', default: 'local', choices: ['local'], placeholder: 'TARGET' },
+    { name: 'target', type: 'string', description: "synthesis target: 'auto' picks each stack's from its Controller (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' makes every stack terraform_data", default: 'auto', choices: ['auto', 'local'], placeholder: 'TARGET' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
@@ -38,6 +38,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (args.options.json) {
     io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced }, null, 2) + '\n');
-  } else printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target: String(args.options.target) });
+  } else {
+    // Say which target each back-end got: `auto (openstack: 2, aws: 1, local: 1)`.
+    const counts = new Map<string, number>();
+    for (const s of result.stacks) counts.set(s.target ?? 'local', (counts.get(s.target ?? 'local') ?? 0) + 1);
+    const target = `${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
+    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target });
+  }
   return 0;
 }

@@ -1,0 +1,11 @@
+/**
+ * The `aws` target (EC2 deployments, S3 as an external Service). Loading it registers its
+ * address mapping for status and review.
+ */
+import { registerDeclared } from '../declared';
+import { renderedDeclared } from '../rendered';
+
+export { renderAws, AWS_CREDENTIALS } from './render';
+export { instanceTypeFor, INSTANCE_TYPES } from './instance-types';
+
+registerDeclared('aws', renderedDeclared);

@@ -1,0 +1,137 @@
+/**
+ * What the real targets (openstack, aws) read the same way from a stack's layout: the ports
+ * of each Sliver in interface order, which Networks need a route to the outside, where a
+ * public endpoint goes, and the sizes that providers' hooks ask for.
+ */
+import { usageError } from '../errors';
+import type { LayoutKind, LayoutResource, StackLayout } from './layout';
+
+/** Lookups over one stack's layout. */
+export class StackIndex {
+  public readonly byName = new Map<string, LayoutResource>();
+
+  constructor(public readonly stack: StackLayout) {
+    for (const r of stack.resources) if (!this.byName.has(r.name)) this.byName.set(r.name, r);
+  }
+
+  public of(kind: LayoutKind): LayoutResource[] {
+    return this.stack.resources.filter((r) => r.kind === kind);
+  }
+
+  public get(name: string | undefined): LayoutResource | undefined {
+    return name === undefined ? undefined : this.byName.get(name);
+  }
+
+  /** The ports of a Sliver, eth0 first. */
+  public portsOf(sliver: string): LayoutResource[] {
+    return this.of('port')
+      .filter((p) => p.refs.sliver === sliver)
+      .sort((a, b) => (a.attrs.index as number) - (b.attrs.index as number));
+  }
+
+  /** The template settings of a Network (private, no translation, when it has none). */
+  public templateOf(network: LayoutResource): { visibility: string; translation: string } {
+    const t = this.get(network.refs.template);
+    return { visibility: (t?.attrs.visibility as string) ?? 'private', translation: (t?.attrs.translation as string) ?? 'none' };
+  }
+
+  /** The Slivers whose Slice implements a Service. */
+  public sliversOfService(service: string): LayoutResource[] {
+    const slices = new Set(this.of('slice').filter((s) => s.attrs.service === service).map((s) => s.name));
+    return this.of('sliver').filter((v) => slices.has(v.refs.slice));
+  }
+
+  /** The Service key a Sliver's Slice implements, if any. */
+  public serviceOfSliver(sliver: LayoutResource): string | undefined {
+    return this.get(sliver.refs.slice)?.attrs.service as string | undefined;
+  }
+}
+
+/** True when a Network's addresses must reach the outside (public, or NAT). */
+export function isRouted(ix: StackIndex, network: LayoutResource): boolean {
+  const t = ix.templateOf(network);
+  return network.attrs.public === true || t.visibility === 'public' || t.translation === 'nat';
+}
+
+export interface EndpointPlacement {
+  readonly endpoint: LayoutResource;
+  readonly sliver: LayoutResource;
+  readonly port: LayoutResource;
+}
+
+/**
+ * Where each public endpoint goes: on every Sliver of the provider held in this stack, the
+ * first port on a routed Network, or eth0 (whose Network then gets a route out).
+ */
+export function endpointPlacements(ix: StackIndex): EndpointPlacement[] {
+  const out: EndpointPlacement[] = [];
+  for (const e of ix.of('endpoint')) {
+    const service = e.attrs.service as string;
+    for (const v of ix.sliversOfService(service)) {
+      const ports = ix.portsOf(v.name);
+      if (!ports.length)
+        throw usageError(
+          `Service ${service} is reached publicly, but Sliver ${v.model} has no Network to carry a public address. ` +
+            `Add a Network to its Slice (slice.addNetwork('public', { cidr, template })), or connect the tenants privately.`,
+        );
+      const routed = ports.find((p) => {
+        const n = ix.get(p.refs.network);
+        return !!n && isRouted(ix, n);
+      });
+      out.push({ endpoint: e, sliver: v, port: routed ?? ports[0] });
+    }
+  }
+  return out;
+}
+
+/** Networks that need a route out: routed by their template, or carrying a public endpoint. */
+export function routedNetworks(ix: StackIndex, placements: readonly EndpointPlacement[]): Set<string> {
+  const out = new Set(ix.of('network').filter((n) => isRouted(ix, n)).map((n) => n.name));
+  for (const p of placements) if (p.port.refs.network) out.add(p.port.refs.network);
+  return out;
+}
+
+/** `['tcp/80', 'udp/67']` -> protocol and port. */
+export function servicePorts(r: LayoutResource): { protocol: string; port: number }[] {
+  return ((r.attrs.ports as string[] | undefined) ?? []).map((s) => {
+    const [protocol, port] = s.split('/');
+    return { protocol, port: Number(port) };
+  });
+}
+
+/**
+ * The size in GB of the block volume a `volume` addition asks for; undefined when it gives
+ * no size (then it is not a block device but something the provider mounts, kept as
+ * configuration); a usage error naming it and the fix when the size is not a whole number.
+ */
+export function volumeSizeGb(a: LayoutResource): number | undefined {
+  const attrs = (a.attrs.attributes ?? {}) as Record<string, unknown>;
+  const size = attrs.sizeGb ?? attrs.size_gb ?? attrs.size;
+  if (size === undefined) return undefined;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
+    throw usageError(
+      `Provider ${a.attrs.provider} adds a volume for Sliver ${a.attrs.sliver} (addition ${a.model}) with size ${JSON.stringify(size)}. ` +
+        `Give the volume's size in whole GB (attributes: { sizeGb: 10 }), or no size for a volume the provider mounts rather than a block device.`,
+    );
+  return size;
+}
+
+/** A Flavor's sizes, checked: each a positive whole number, or a usage error. */
+export function flavorSizes(f: LayoutResource, cloud: string): { cores: number; ramMb: number; diskGb: number } {
+  const cores = f.attrs.cores as number;
+  const ramMb = f.attrs.ram_mb as number;
+  const diskGb = f.attrs.disk_gb as number;
+  for (const [what, v] of [['cores', cores], ['ramMb', ramMb], ['diskGb', diskGb]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < (what === 'diskGb' ? 0 : 1))
+      throw usageError(
+        `Flavor ${f.model}: ${what} ${JSON.stringify(v ?? null)} cannot be told to ${cloud}, which takes whole numbers (${what === 'diskGb' ? '0 or more' : '1 or more'}). ` +
+          `Give the Flavor whole ${what === 'cores' ? 'cores' : what === 'ramMb' ? 'megabytes of memory' : 'gigabytes of disk'}.`,
+      );
+  }
+  return { cores, ramMb, diskGb };
+}
+
+/** A name made of `[A-Za-z0-9_.-]`, for names the clouds restrict. */
+export function safeName(s: string, max = 255): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/-+/g, '-').slice(0, max);
+}

@@ -1,0 +1,148 @@
+/**
+ * Choosing and running targets: each stack (one per Controller) is rendered by the target
+ * its Controller's back-end calls for (`openstack` -> openstack, `ec2` and `s3` -> aws, the
+ * rest -> local), or every stack by `local` when asked. A target is picked per stack, never
+ * per resource. The real targets are loaded only when a stack needs them.
+ */
+import { TerraformDataSource, type App, type TerraformResource } from 'cdktf';
+import { usageError } from '../errors';
+import type { Layout, LayoutKind, StackLayout } from './layout';
+import { renderLocal } from './local';
+import { XosStack } from './stack';
+
+/** How `xos synth` picks targets: per stack from the back-end, or `local` for every stack. */
+export const TARGET_MODES = ['auto', 'local'] as const;
+export type TargetMode = (typeof TARGET_MODES)[number];
+
+export type TargetName = 'local' | 'openstack' | 'aws';
+
+/** The target for each kind of back-end. */
+export const TARGET_OF_BACKEND: Readonly<Record<string, TargetName>> = {
+  openstack: 'openstack',
+  ec2: 'aws',
+  s3: 'aws',
+  external: 'local',
+  gae: 'local',
+  onos: 'local',
+  local: 'local',
+};
+
+/** The target that renders one stack, or a usage error naming the Controller and the fix. */
+export function targetOf(stack: Pick<StackLayout, 'backend' | 'controller' | 'name'>, mode: TargetMode = 'auto'): TargetName {
+  const t = TARGET_OF_BACKEND[stack.backend];
+  if (!t)
+    throw usageError(
+      `Controller ${stack.controller}: back-end kind '${stack.backend}' has no synthesis target (known kinds: ${Object.keys(TARGET_OF_BACKEND).join(', ')}). ` +
+        `Declare the Controller with one of those kinds, or synthesize with --target local to turn every stack into terraform_data.`,
+    );
+  return mode === 'local' ? 'local' : t;
+}
+
+/** Values one stack hands to others: per tenancy, what an external provider created for the tenant. */
+export interface TenancyExport {
+  /** The provider Service's name. */
+  readonly provider: string;
+  /** Plain (non-secret) values, each a string or a Terraform expression token. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Secret values (Terraform expression tokens); they reach instances only as sensitive values. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** Where each synthesized element comes from, to map addresses back to the model. */
+export interface ElementOrigin {
+  readonly model: string;
+  readonly kind: LayoutKind;
+}
+
+/** What the targets share while one layout is rendered. */
+export class RenderContext {
+  /** Per tenancy key: what its external provider's stack made for the tenant. */
+  public readonly exports = new Map<string, TenancyExport>();
+  /** Per stack: element address -> the model object it comes from. */
+  public readonly origins = new Map<string, Map<string, ElementOrigin>>();
+
+  constructor(public readonly layout: Layout) {}
+
+  /** Remember where an element comes from, and give it its stable logical name. */
+  public track<T extends TerraformResource | TerraformDataSource>(stack: string, el: T, name: string, origin: ElementOrigin): T {
+    el.overrideLogicalId(name);
+    const address = `${TerraformDataSource.isTerraformDataSource(el) ? 'data.' : ''}${el.terraformResourceType}.${name}`;
+    const m = this.origins.get(stack) ?? new Map<string, ElementOrigin>();
+    m.set(address, origin);
+    this.origins.set(stack, m);
+    return el;
+  }
+
+  /** Remember where a raw (plain JSON) element comes from. */
+  public trackRaw(stack: string, address: string, origin: ElementOrigin): void {
+    const m = this.origins.get(stack) ?? new Map<string, ElementOrigin>();
+    m.set(address, origin);
+    this.origins.set(stack, m);
+  }
+}
+
+/** A renderer turns one stack's layout into cdktf constructs in `stack`. */
+export type Renderer = (stack: XosStack, layout: StackLayout, ctx: RenderContext) => void;
+
+function rendererFor(target: TargetName): Renderer {
+  switch (target) {
+    case 'local':
+      return (stack, layout) => renderLocal(stack, layout);
+    case 'openstack':
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      return (require('./openstack/index') as typeof import('./openstack/index')).renderOpenstack;
+    case 'aws':
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      return (require('./aws/index') as typeof import('./aws/index')).renderAws;
+  }
+}
+
+export interface RenderedStack {
+  readonly name: string;
+  readonly backend: string;
+  readonly target: TargetName;
+  /** Terraform resources and data sources in the stack. */
+  readonly resources: number;
+}
+
+/**
+ * Render every stack of a layout into `app`. Stacks of external providers (S3) render first,
+ * so that their per-tenant values are known when the tenants' stacks render; cdktf turns
+ * those into cross-stack references (outputs and remote state).
+ */
+export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: RenderContext = new RenderContext(layout)): { stacks: RenderedStack[]; ctx: RenderContext; constructs: Map<string, XosStack> } {
+  const targets = new Map(layout.stacks.map((s) => [s.name, targetOf(s, mode)] as const));
+  const constructs = new Map<string, XosStack>();
+  for (const s of layout.stacks) constructs.set(s.name, new XosStack(app, s.name));
+  const first = (s: StackLayout) => (targets.get(s.name) === 'aws' && s.backend === 's3' ? 0 : 1);
+  const order = [...layout.stacks].sort((a, b) => first(a) - first(b));
+  for (const s of order) rendererFor(targets.get(s.name)!)(constructs.get(s.name)!, s, ctx);
+  const stacks = layout.stacks.map((s) => {
+    const target = targets.get(s.name)!;
+    return { name: s.name, backend: s.backend, target, resources: target === 'local' ? s.resources.length : ctx.origins.get(s.name)?.size ?? 0 };
+  });
+  return { stacks, ctx, constructs };
+}
+
+/**
+ * After synthesis: check every OpenStack stack's `cdk.tf.json` against the vendored provider
+ * schema. A problem here is a bug in the openstack target, never the user's: it fails the
+ * synthesis (nothing is written) with every problem listed.
+ */
+export function checkSynthesized(dir: string, stacks: readonly RenderedStack[]): void {
+  const os = stacks.filter((s) => s.target === 'openstack');
+  if (!os.length) return;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { checkOpenstackStack, formatProblems } = require('./openstack/check') as typeof import('./openstack/check');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('fs') as typeof import('fs');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const path = require('path') as typeof import('path');
+  const lines: string[] = [];
+  for (const s of os) {
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, 'stacks', s.name, 'cdk.tf.json'), 'utf8'));
+    const problems = checkOpenstackStack(tf);
+    if (problems.length) lines.push(formatProblems(s.name, problems));
+  }
+  if (lines.length) throw new Error(`the openstack target wrote resources that the provider schema rejects:\n${lines.join('\n')}`);
+}

@@ -42,7 +42,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 export function buildModel(cloud: Cloud): BuiltModel {
   const root = cloud.node.root;
   const all = cloud.node.findAll().filter((c) => XosConstruct.isXosConstruct(c)) as unknown as XosConstruct[];
-  const sources = new Map<string, SourceLocation>();
+  const sources = new LazySources();
   const acknowledgements = new Map<string, Acknowledgement[]>();
   const buildErrors: { path: string; message: string }[] = [];
 
@@ -80,8 +80,7 @@ export function buildModel(cloud: Cloud): BuiltModel {
 
   for (const c of all) {
     const key = c.node.path;
-    const src = c.source;
-    if (src) sources.set(key, src);
+    sources.defer(key, c);
     if (c.acknowledgements.length) acknowledgements.set(key, [...c.acknowledgements]);
     switch (c.kind) {
       case 'Site': {
@@ -349,6 +348,32 @@ function deriveTenancyNetworks(
       admit(pn, pSlices);
       tm.interconnect = { tenantNetwork: tn.key, providerNetwork: pn.key };
     }
+  }
+}
+
+/**
+ * Declaration sites, formatted only when asked: formatting a stack trace (through source maps
+ * under ts-node) is what costs, and only objects with a violation need theirs.
+ */
+class LazySources extends Map<string, SourceLocation> {
+  private readonly pending = new Map<string, XosConstruct>();
+
+  public defer(key: string, c: XosConstruct): void {
+    this.pending.set(key, c);
+  }
+
+  public override get(key: string): SourceLocation | undefined {
+    const c = this.pending.get(key);
+    if (c) {
+      this.pending.delete(key);
+      const src = c.source;
+      if (src) super.set(key, src);
+    }
+    return super.get(key);
+  }
+
+  public override has(key: string): boolean {
+    return this.get(key) !== undefined;
   }
 }
 

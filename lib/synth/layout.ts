@@ -179,8 +179,11 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     l.push(v);
     sliversByController.set(c.key, l);
   }
-  const privateTenancies = model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private');
-  const publicTenancies = model.tenants.filter((t) => t.connect === 'public');
+  // Grouped once, so that each stack touches only its own objects (linear in the model).
+  const nodesByDeployment = groupBy(model.nodes, (n) => n.deployment);
+  const servicesByController = groupBy(model.services, (s) => s.controller);
+  const additionsBySliver = groupBy(model.additions, (a) => a.sliver);
+  const isPrivate = (t: TenantModel) => t.connect === 'shared-private' || t.connect === 'interconnect-private';
   const stackNames = new Map<string, { key: string; stack: string }>();
 
   for (const c of model.controllers) {
@@ -226,14 +229,18 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       sb.add({ kind: 'site', name: nameOf(site), model: sk, attrs: siteAttrs(site), refs: { controller: controllerName } });
     }
     // Nodes of this Deployment at the Controller's Sites.
-    for (const n of model.nodes) {
-      if (n.deployment !== c.deployment || !n.site || !c.sites.includes(n.site)) continue;
+    const controllerSites = new Set(c.sites);
+    for (const n of (c.deployment && nodesByDeployment.get(c.deployment)) || []) {
+      if (!n.site || !controllerSites.has(n.site)) continue;
       sb.add({ kind: 'node', name: nameOf(n), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(nameOf({ kind: 'Site', key: n.site })) ? nameOf({ kind: 'Site', key: n.site }) : undefined, deployment: deploymentName }) as Record<string, string> });
     }
 
     // Users and their grants: anyone with a role on a Site, Slice or the Deployment held here.
     const scopes = new Set<string>([...sites, ...slices.keys(), ...(deployment ? [deployment.key] : [])]);
-    const grants = model.privileges.filter((p) => p.target && scopes.has(p.target) && index.has(p.user, 'User'));
+    const grants = [...scopes]
+      .flatMap((k) => index.privilegesByTarget.get(k) ?? [])
+      .filter((p) => index.has(p.user, 'User'))
+      .sort(byKey);
     const users = [...new Set(grants.map((g) => g.user!))].sort();
     for (const uk of users) {
       const u = index.get(uk)!;
@@ -247,7 +254,14 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       const svc = index.servicesBySlice.get(s);
       if (svc) services.set(svc.key, svc);
     }
-    for (const svc of model.services) if (svc.controller === c.key) services.set(svc.key, svc);
+    for (const svc of servicesByController.get(c.key) ?? []) services.set(svc.key, svc);
+    // Tenancies that touch a Service of this stack, on either side, in key order.
+    const touching = new Map<string, TenantModel>();
+    for (const svc of services.values()) {
+      for (const t of index.tenantsByTenant.get(svc.key) ?? []) touching.set(t.key, t);
+      for (const t of index.tenantsByProvider.get(svc.key) ?? []) touching.set(t.key, t);
+    }
+    const tenanciesTouching = [...touching.values()].sort(byKey);
     for (const svc of [...services.values()].sort(byKey)) {
       sb.add({
         kind: 'service',
@@ -302,7 +316,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     // and one rule per provider port admitting only the tenant group.
     const groupOf = new Map<string, { network: string; group: string }[]>(); // sliver key -> memberships
     const sliceInStack = (svc: ServiceModel | undefined) => !!svc && svc.slices.some((s) => slices.has(s));
-    for (const t of privateTenancies) {
+    for (const t of tenanciesTouching.filter(isPrivate)) {
       const tenant = index.get<ServiceModel>(t.tenant);
       const provider = index.get<ServiceModel>(t.provider);
       if (!tenant || !provider || tenant.kind !== 'Service' || provider.kind !== 'Service') continue;
@@ -340,7 +354,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     }
 
     // Public endpoints of providers reached publicly, where the provider lives.
-    for (const pk of [...new Set(publicTenancies.map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
+    for (const pk of [...new Set(tenanciesTouching.filter((t) => t.connect === 'public').map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
       const provider = index.get<ServiceModel>(pk);
       if (!provider || provider.kind !== 'Service' || !services.has(pk)) continue;
       sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((p) => `${p.protocol}/${p.port}`) }, refs: { service: nameOf(provider) } });
@@ -348,7 +362,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
 
     // Tenancies whose tenant runs here: credentials and attributes reach its instances.
     const tenanciesHere: TenantModel[] = [];
-    for (const t of model.tenants) {
+    for (const t of tenanciesTouching) {
       const tenant = index.get<ServiceModel>(t.tenant);
       if (!tenant || tenant.kind !== 'Service' || !sliceInStack(tenant)) continue;
       tenanciesHere.push(t);
@@ -408,9 +422,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     }
 
     // What providers add for each tenant instance placed here.
-    const sliverKeys = new Set(slivers.map((v) => v.key));
-    for (const a of model.additions) {
-      if (!sliverKeys.has(a.sliver)) continue;
+    for (const a of slivers.flatMap((v) => additionsBySliver.get(v.key) ?? []).sort(byKey)) {
       const refs: Record<string, string> = { sliver: nameOf({ kind: 'Sliver', key: a.sliver }) };
       const p = index.get(a.provider);
       if (p && sb.has(nameOf(p))) refs.provider = nameOf(p);
@@ -461,6 +473,18 @@ function catalogAttrs(o: ModelObject): Record<string, unknown> {
     default:
       return { name: o.name };
   }
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    if (!k) continue;
+    const l = m.get(k);
+    if (l) l.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 function byKey(a: { key: string }, b: { key: string }): number {

@@ -125,6 +125,12 @@ function programFrame(e: unknown, dir: string): string | undefined {
  * line; the original error is kept for `--debug`.
  */
 export function loadProgram(program: string, options: LoadOptions = {}): LoadedProgram {
+  if (/\.ya?ml$/i.test(program)) {
+    // A YAML recipe loads into the same constructs, without running TypeScript.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { loadRecipe } = require('../recipe/index') as typeof import('../recipe/index');
+    return loadRecipe(program);
+  }
   const file = resolveProgram(program);
   const dir = path.dirname(file);
   installAlias();

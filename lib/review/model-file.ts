@@ -32,7 +32,7 @@ export function readModelFile(file: string, role = 'model'): XosModel {
 export function checkModel(raw: unknown, file: string, role = 'model'): XosModel {
   const o = raw as Record<string, unknown>;
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw externalError(`${role} file ${file} is not an xos model: expected a JSON object. ${HOW_TO}`);
-  if ('format_version' in o || 'resource_changes' in o) throw externalError(`${role} file ${file} is a Terraform plan or state, not an xos model. Give it with --plan; ${HOW_TO}`);
+  if ('format_version' in o || 'resource_changes' in o) throw externalError(`${role} file ${file} is a Terraform plan or state, not an xos model: give plans with --plan, and the model as the xos-model.json that \`xos synth <program>\` writes.`);
   if (o.formatVersion !== MODEL_FORMAT_VERSION)
     throw externalError(`${role} file ${file} has model format version ${JSON.stringify(o.formatVersion) ?? 'none'}; this xos reads version ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
   if (typeof o.name !== 'string') throw externalError(`${role} file ${file} has no model "name". ${HOW_TO}`);

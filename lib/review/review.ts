@@ -16,6 +16,7 @@ import { diffModels, type ObjectDiff } from './model-diff';
 import { builtFromJson } from './model-file';
 import { tenancyDiagram, type Diagram, type Mark } from './mermaid';
 import { authorize, notChecked, type Authorization, type Subject } from './rbac';
+import { SecretScrubber } from './scrub';
 
 export const REVIEW_FORMAT_VERSION = 1;
 
@@ -217,14 +218,22 @@ export function buildReview(input: ReviewInput): Review {
   let irrelevant = 0;
   const notes: string[] = [];
 
-  for (const { plan, stack, how } of assigned) {
+  // First pass: map every change to its object, and learn every secret value the plans hold.
+  const scrubber = new SecretScrubber();
+  const mapped = assigned.map(({ plan, stack }) => {
+    const changes = plan.changes.map((c) => ({ c, ref: mapChange(c, stack, head, base) }));
+    const drift = plan.drift.map((c) => ({ c, ref: mapChange(c, stack, head, base) }));
+    for (const x of [...changes, ...drift]) scrubber.collect(x.c, x.ref?.declared?.secretPaths ?? []);
+    return { changes, drift };
+  });
+
+  assigned.forEach(({ plan, stack, how }, pi) => {
     const counts = emptyCounts();
-    for (const c of plan.changes) {
+    for (const { c, ref } of mapped[pi].changes) {
       count(counts, c);
       if (c.mode === 'data' || c.action === 'read') continue;
       if (c.action === 'no-op' && !c.previousAddress && !c.importing) continue;
-      const ref = mapChange(c, stack, head, base);
-      const r = resourceReview(c, stack, ref);
+      const r = resourceReview(c, stack, ref, scrubber);
       if (c.action === 'delete' || c.action === 'replace' || c.action === 'replace-forget') destroys.push(r);
       if (ref) {
         const g = byObject.get(ref.key);
@@ -236,19 +245,18 @@ export function buildReview(input: ReviewInput): Review {
     stacks.push({ stack, matched: how, plan: plan.file, ...(plan.terraformVersion ? { terraformVersion: plan.terraformVersion } : {}), formatVersion: plan.formatVersion, counts });
 
     const relevant = plan.relevantAttributes ? new Set(plan.relevantAttributes.map((r) => r.resource)) : undefined;
-    for (const d of plan.drift) {
+    for (const { c: d, ref } of mapped[pi].drift) {
       if (relevant && !relevant.has(d.address)) {
         irrelevant++;
         continue;
       }
-      const ref = mapChange(d, stack, head, base);
       const secret = ref?.declared?.secretPaths ?? [];
       driftEntries.push({
         stack,
         address: d.address,
         ...(d.addressRebuilt ? { addressRebuilt: true } : {}),
         action: d.action,
-        attributes: d.action === 'delete' ? [] : diffAttributes({ before: d.before, after: d.after, beforeSensitive: markPaths(d.beforeSensitive, secret), afterSensitive: markPaths(d.afterSensitive, secret), afterUnknown: d.afterUnknown }),
+        attributes: d.action === 'delete' ? [] : scrubber.scrub(diffAttributes({ before: d.before, after: d.after, beforeSensitive: markPaths(d.beforeSensitive, secret), afterSensitive: markPaths(d.afterSensitive, secret), afterUnknown: d.afterUnknown })),
         ...(ref ? { object: { key: ref.key, ...(ref.kind ? { kind: ref.kind } : {}), label: objectLabel(ref.key, lookup(ref.key), lookup) } } : {}),
       });
     }
@@ -258,7 +266,7 @@ export function buildReview(input: ReviewInput): Review {
     if (Number(plan.formatVersion.split('.')[0]) === 1 && Number(plan.formatVersion.split('.')[1]) > 2)
       notes.push(`The plan for ${stack} has format version ${plan.formatVersion}, newer than the 1.2 this xos was written for; anything new in it is not shown.`);
     if (how === 'unmatched') notes.push(`No address of ${plan.file} is declared by the model: its changes are listed as not in the model. If it is an xos stack, name it: --plan STACK=${plan.file}`);
-  }
+  });
   const planned = new Set(assigned.map((a) => a.stack));
   const missing = [...new Set([...head.stacks.keys(), ...(base ? base.stacks.keys() : [])])].filter((s) => !planned.has(s)).sort();
   if (missing.length)
@@ -344,18 +352,18 @@ function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
   return 'changed';
 }
 
-function resourceReview(c: PlanChange, stack: string, ref: ObjectRef | undefined): ResourceReview {
+function resourceReview(c: PlanChange, stack: string, ref: ObjectRef | undefined, scrubber: SecretScrubber): ResourceReview {
   const secret = ref?.declared?.secretPaths ?? [];
   const shows = c.action !== 'delete' && c.action !== 'forget';
   const attributes = shows
-    ? diffAttributes({
+    ? scrubber.scrub(diffAttributes({
         before: c.before,
         after: c.after,
         beforeSensitive: markPaths(c.beforeSensitive, secret),
         afterSensitive: markPaths(c.afterSensitive, secret),
         afterUnknown: c.afterUnknown,
         replacePaths: c.replacePaths,
-      })
+      }))
     : [];
   const part = ref?.declared?.kind ?? xosKind(c);
   // On a create, values known only after apply (ids, outputs) say nothing a reviewer can

@@ -1,0 +1,84 @@
+/**
+ * Masking secret values wherever a copy of them turns up. Terraform marks a value
+ * sensitive where the configuration put it, but a provider may copy it into an attribute it
+ * computes without the mark (the local target's `terraform_data.output` mirrors `input`,
+ * secrets and all). So every value that is sensitive somewhere in the plans is collected
+ * first, and then masked wherever else it appears.
+ *
+ * Linear: values are matched exactly through a set; copies embedded in longer strings are
+ * looked for only while the secrets are few (a plan with thousands of distinct secrets
+ * gets exact matching alone).
+ */
+import { markPaths, SENSITIVE, type AttributeChange } from '../plan/diff';
+import type { MarkTree, PathStep, PlanChange } from '../plan/types';
+
+/** Up to this many distinct secrets, copies inside longer strings are masked too. */
+const MAX_SUBSTRING_SECRETS = 64;
+/** Shorter secrets are masked only where they stand whole (a short one would mask too much). */
+const MIN_SUBSTRING_LENGTH = 6;
+
+export class SecretScrubber {
+  private readonly values = new Set<string>();
+
+  /** Remember the sensitive values of a change (Terraform's marks plus the model's secret paths). */
+  public collect(c: PlanChange, secretPaths: readonly (readonly PathStep[])[]): void {
+    this.walk(c.before, markPaths(c.beforeSensitive, secretPaths));
+    this.walk(c.after, markPaths(c.afterSensitive, secretPaths));
+  }
+
+  public get size(): number {
+    return this.values.size;
+  }
+
+  private walk(v: unknown, marks: MarkTree | undefined, under = false): void {
+    const s = under || marks === true;
+    if (typeof v === 'string') {
+      if (s && v.length > 0) this.values.add(v);
+      return;
+    }
+    if (!s && (marks === false || marks === undefined)) return;
+    if (Array.isArray(v)) v.forEach((x, i) => this.walk(x, Array.isArray(marks) ? marks[i] : undefined, s));
+    else if (v && typeof v === 'object') {
+      const m = marks && typeof marks === 'object' && !Array.isArray(marks) ? (marks as Record<string, MarkTree>) : undefined;
+      for (const [k, x] of Object.entries(v)) this.walk(x, m?.[k], s);
+    }
+  }
+
+  /** A copy of the value with every known secret masked; `hit` says whether anything was. */
+  public scrubValue(v: unknown, hit: { found: boolean }): unknown {
+    if (!this.values.size) return v;
+    if (typeof v === 'string') {
+      if (v === SENSITIVE) return v;
+      if (this.values.has(v)) {
+        hit.found = true;
+        return SENSITIVE;
+      }
+      if (this.values.size <= MAX_SUBSTRING_SECRETS) {
+        let out = v;
+        for (const s of this.values) if (s.length >= MIN_SUBSTRING_LENGTH && out.includes(s)) out = out.split(s).join(SENSITIVE);
+        if (out !== v) hit.found = true;
+        return out;
+      }
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x) => this.scrubValue(x, hit));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = this.scrubValue(x, hit);
+      return out;
+    }
+    return v;
+  }
+
+  /** Attribute changes with every known secret masked. */
+  public scrub(changes: readonly AttributeChange[]): AttributeChange[] {
+    if (!this.values.size) return [...changes];
+    return changes.map((a) => {
+      const hit = { found: false };
+      const before = 'before' in a ? this.scrubValue(a.before, hit) : undefined;
+      const after = 'after' in a ? this.scrubValue(a.after, hit) : undefined;
+      if (!hit.found) return a;
+      return { ...a, ...('before' in a ? { before } : {}), ...('after' in a ? { after } : {}), sensitive: true };
+    });
+  }
+}

@@ -111,6 +111,12 @@ export function layoutGraph(g: Graph): Placed {
     if ((preds.get(n) ?? []).length || !(succs.get(n) ?? []).length) continue;
     layer.set(n, Math.max(0, Math.min(...(succs.get(n) ?? []).map((s) => layer.get(s) ?? 0)) - 1));
   }
+  // Deployments are the floor everything stands on: one row, at the bottom.
+  const floor = g.nodes.filter((n) => n.kind === 'deployment');
+  if (floor.length) {
+    const above = Math.max(-1, ...g.nodes.filter((n) => n.kind !== 'deployment').map((n) => layer.get(n.id) ?? 0));
+    for (const n of floor) layer.set(n.id, above + 1);
+  }
 
   // 3. Virtual points on edges that span more than one layer.
   const vertices = new Map<string, Vertex>();
@@ -171,6 +177,21 @@ export function layoutGraph(g: Graph): Placed {
       best = layers.map((x) => [...x]);
     }
   }
+  // Then swap neighbours while that removes crossings (the "transpose" step).
+  for (let improved = bestCrossings > 0, rounds = 0; improved && rounds < 6; rounds++) {
+    improved = false;
+    for (let l = 0; l < depth; l++) {
+      for (let i = 0; i + 1 < best[l].length; i++) {
+        if (ext(best[l][i]) !== ext(best[l][i + 1])) continue;
+        [best[l][i], best[l][i + 1]] = [best[l][i + 1], best[l][i]];
+        const c = crossings(best);
+        if (c < bestCrossings) {
+          bestCrossings = c;
+          improved = true;
+        } else [best[l][i], best[l][i + 1]] = [best[l][i + 1], best[l][i]];
+      }
+    }
+  }
   layers = best;
 
   // 5. x: pack, then pull each node over its neighbours, without overlaps, a few times each way.
@@ -215,7 +236,7 @@ export function layoutGraph(g: Graph): Placed {
         x += v.w + METRICS.nodeGap;
       }
     }
-    const top = Math.min(...extVs.map((v) => yOf(v.layer) - METRICS.nodeHeight / 2)) - METRICS.externalPad - 14;
+    const top = Math.min(...extVs.map((v) => yOf(v.layer) - METRICS.nodeHeight / 2)) - METRICS.externalPad;
     const bottom = Math.max(...extVs.map((v) => yOf(v.layer) + METRICS.nodeHeight / 2)) + METRICS.externalPad;
     const right = Math.max(...extVs.map((v) => v.x + v.w / 2)) + METRICS.externalPad;
     externalBox = { x: round(left - METRICS.externalPad), y: round(top), w: round(right - left + METRICS.externalPad), h: round(bottom - top) };
@@ -257,7 +278,7 @@ export function layoutGraph(g: Graph): Placed {
   const allRight = Math.max(mainRight, externalBox ? externalBox.x + externalBox.w : 0, ...placedEdges.map((p) => p.labelAt.x + 40));
   return {
     width: Math.ceil(allRight + METRICS.margin),
-    height: Math.ceil(yOf(depth - 1) + METRICS.nodeHeight / 2 + METRICS.margin),
+    height: Math.ceil(Math.max(yOf(depth - 1) + METRICS.nodeHeight / 2, externalBox ? externalBox.y + externalBox.h : 0) + METRICS.margin),
     nodes,
     edges: placedEdges,
     ...(externalBox ? { externalBox } : {}),

@@ -95,7 +95,8 @@ export function renderSvg(g: Graph, p: Placed, options: SvgOptions = {}): string
     const b = p.externalBox;
     out.push(
       `<g class="external-group"><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="10" fill="none" stroke="#b06000" stroke-dasharray="6 4"/>`,
-      `<text x="${b.x + 10}" y="${b.y + 14}" font-size="10" fill="#b06000">external services</text></g>`,
+      `<rect x="${b.x + b.w - 104}" y="${b.y - 7}" width="94" height="14" fill="#ffffff"/>`,
+      `<text x="${b.x + b.w - 14}" y="${b.y + 4}" font-size="10" text-anchor="end" fill="#b06000">external services</text></g>`,
     );
   }
 

@@ -68,13 +68,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 }
 
 if (require.main === module) {
+  // Errors nobody caught end the run cleanly; a timer a program left running does not keep it alive.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fatal = require('../lib/cli/fatal') as typeof import('../lib/cli/fatal');
+  fatal.installFatalHandlers(process.argv.includes('--debug'));
   main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => fatal.exitWhenFlushed(code),
     (e) => {
       process.stderr.write(`xos: internal error: ${e}\n`);
-      process.exitCode = 1;
+      fatal.exitWhenFlushed(1);
     },
   );
 }

@@ -105,7 +105,7 @@ function formatTsError(e: unknown, dir: string): string | undefined {
 }
 
 /** The first frame of an error's stack that lies in the user's program. */
-function programFrame(e: unknown, dir: string): string | undefined {
+export function programFrame(e: unknown, dir: string): string | undefined {
   const stack = (e as Error)?.stack;
   if (typeof stack !== 'string') return undefined;
   for (const line of stack.split('\n').slice(1)) {
@@ -144,7 +144,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
     const ts = formatTsError(e, process.cwd());
     if (ts) throw usageError(`${path.relative(process.cwd(), file) || file} does not compile:\n${ts}`, (e as Error).stack);
     const where = programFrame(e, process.cwd());
-    const msg = (e as Error)?.message ?? String(e);
+    const msg = describeThrown(e);
     if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND' && !where)
       throw usageError(`${path.relative(process.cwd(), file)}: ${msg.split('\n')[0]}. Check the import's path or install the package.`, (e as Error)?.stack);
     throw usageError(`the program threw: ${msg.split('\n')[0]}${where ? ` (at ${where})` : ''}`, (e as Error)?.stack);
@@ -161,4 +161,23 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   if (!cloud)
     throw usageError(`${path.relative(process.cwd(), file)} declares no Cloud. Create one (const cloud = new Cloud({ name: 'my-cloud' })), declare the model in it, and end with cloud.synth().`);
   return { cloud, file, dir };
+}
+
+/**
+ * What a program threw, for a message: an Error's message, a string as it is, any other
+ * value as JSON (cut short), said to be a value that is not an Error.
+ */
+export function describeThrown(e: unknown): string {
+  const cut = (t: string) => (t.length > 1000 ? `${t.slice(0, 997)}... (${t.length.toLocaleString('en-US')} characters)` : t);
+  if (e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string' && typeof (e as Error).stack === 'string')) return cut((e as Error).message || (e as Error).name || 'an Error with no message');
+  if (typeof e === 'string') return cut(e) || 'an empty string';
+  let text: string;
+  try {
+    text = JSON.stringify(e) ?? String(e);
+  } catch {
+    text = Object.prototype.toString.call(e);
+  }
+  if (text.length > 200) text = `${text.slice(0, 197)}...`;
+  const kind = e === null ? 'null' : typeof e;
+  return `${text} (${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} value, not an Error; throw new Error('...') to say what went wrong)`;
 }

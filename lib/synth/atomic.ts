@@ -120,6 +120,23 @@ export function checkTarget(target: string): void {
     );
 }
 
+/** Temporary directories this process is writing; removed by {@link abandonTemps}. */
+const inFlight = new Set<string>();
+
+/**
+ * Remove every temporary directory this process is still writing: for a process that is
+ * about to exit on an error nobody caught.
+ */
+export function abandonTemps(): void {
+  for (const t of inFlight) fs.rmSync(t, { recursive: true, force: true });
+  inFlight.clear();
+}
+
+function removeTemp(tmp: string): void {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  inFlight.delete(tmp);
+}
+
 /** A fresh temporary directory beside `target`, named after this process. */
 export function makeTemp(target: string): string {
   checkTarget(target);
@@ -127,7 +144,9 @@ export function makeTemp(target: string): string {
   try {
     fs.mkdirSync(parent, { recursive: true });
     sweep(target);
-    return fs.mkdtempSync(path.join(parent, `${tmpPrefix}${process.pid}-`));
+    const tmp = fs.mkdtempSync(path.join(parent, `${tmpPrefix}${process.pid}-`));
+    inFlight.add(tmp);
+    return tmp;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const shown = path.relative(process.cwd(), parent) || '.';
@@ -216,9 +235,10 @@ export function swapLocked(tmp: string, target: string): void {
       moved = true;
     }
     fs.renameSync(tmp, target);
+    inFlight.delete(tmp);
   } catch (e) {
     if (moved && !fs.existsSync(target)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
     throw e;
   }
   if (moved) fs.rmSync(old, { recursive: true, force: true });
@@ -245,7 +265,7 @@ export function writeDirAtomically<T>(target: string, fill: (dir: string) => T):
   try {
     result = fill(tmp);
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
     throw e;
   }
   swapInto(tmp, abs);
@@ -286,7 +306,7 @@ export async function writeDirAtomicallyInterruptible<T>(target: string, fill: (
     }
     return result as T;
   } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeTemp(tmp);
     for (const s of SIGNALS) process.removeListener(s, onSignal);
   }
 }

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   validate: { summary: 'check a program against every static rule', load: () => import('../lib/cli/commands/validate') },
   synth: { summary: 'validate, then write Terraform (one stack per Controller) and xos-model.json', load: () => import('../lib/cli/commands/synth') },
   rules: { summary: 'list the rules and their ids', load: () => import('../lib/cli/commands/rules') },
+  status: { summary: "diff each back-end's Terraform state against the model: in-sync, pending, drifted, failed, orphaned", load: () => import('../lib/cli/commands/status') },
   review: { summary: 'review Terraform plans in the model\'s words: changes by object, who may make them, rule violations', load: () => import('../lib/cli/commands/review') },
   view: { summary: 'show the cloud as one User sees it (tenant, developer, operator)', load: () => import('../lib/cli/commands/view') },
   graph: { summary: 'draw the tenancy graph (mermaid, dot, svg, or a self-contained html page)', load: () => import('../lib/cli/commands/graph') },

@@ -1,0 +1,359 @@
+/**
+ * Compare what the model declares for one resource with what its state holds, attribute by
+ * attribute, down to the leaves: `input.name: declared "olt-1", actual "olt-x"`.
+ *
+ * - References (`${terraform_data.site_co1.id}`) are resolved against the same state; one
+ *   that points at a resource missing from state cannot match.
+ * - Secrets (`${var.NAME}`) are never compared (their value is not in the model) and never
+ *   shown; neither is any value the state marks sensitive.
+ * - Attributes the model does not set are drift only when the provider does not compute
+ *   them and the state holds a value there (a zero value counts as unset: older providers
+ *   write `""`, `0`, `false` for what was never set).
+ */
+import type { DeclaredResource } from '../synth/declared';
+import { formatPath } from '../state/address';
+import type { AttrPath, PathStep, StateInstance } from '../state/types';
+import type { TargetSchema } from './target-schema';
+
+/** A value as a report shows it. */
+export type Shown =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'unset' }
+  | { readonly kind: 'sensitive' }
+  /** A value that cannot be known from state, with the reason. */
+  | { readonly kind: 'unknown'; readonly why: string };
+
+/** One attribute that differs. */
+export interface AttrDiff {
+  /** The attribute path, for example `input.sites[0]`. */
+  readonly path: string;
+  readonly declared: Shown;
+  readonly actual: Shown;
+  /** The reference the declared value comes from, for example `terraform_data.site_co1.id`. */
+  readonly via?: string;
+}
+
+/** Looks up the current (not deposed) attributes of a resource of the same state. */
+export type StateLookup = (address: string) => Readonly<Record<string, unknown>> | undefined;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A trie of sensitive paths. A path is covered when it lies above or below a marked one. */
+class PathTrie {
+  private readonly root = new Map<PathStep, TrieNode>();
+  private rootMarked = false;
+
+  public add(path: AttrPath): void {
+    if (path.length === 0) {
+      this.rootMarked = true;
+      return;
+    }
+    let level = this.root;
+    let node: TrieNode | undefined;
+    for (const step of path) {
+      node = level.get(step);
+      if (!node) {
+        node = { marked: false, children: new Map() };
+        level.set(step, node);
+      }
+      level = node.children;
+    }
+    node!.marked = true;
+  }
+
+  /** True when a marked path is a prefix of `path`, or `path` is a prefix of a marked one. */
+  public covers(path: AttrPath): boolean {
+    if (this.rootMarked) return true;
+    let level = this.root;
+    for (const step of path) {
+      const node = level.get(step);
+      if (!node) return false;
+      if (node.marked) return true;
+      level = node.children;
+    }
+    return true; // path is a prefix of a marked path
+  }
+
+  public get empty(): boolean {
+    return !this.rootMarked && this.root.size === 0;
+  }
+}
+
+interface TrieNode {
+  marked: boolean;
+  children: Map<PathStep, TrieNode>;
+}
+
+/** A reference or variable in a Terraform expression string. */
+type Evaluated =
+  | { readonly kind: 'value'; readonly value: unknown; readonly via?: string }
+  | { readonly kind: 'secret' }
+  | { readonly kind: 'missing'; readonly ref: string }
+  | { readonly kind: 'opaque' };
+
+const TOKEN = /\$\{([^{}]*)\}/g;
+
+/** Split `a.b[0].c` into steps. */
+function splitTraversal(s: string): PathStep[] | undefined {
+  const steps: PathStep[] = [];
+  const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|(\.)/g;
+  let m: RegExpExecArray | null;
+  let at = 0;
+  while ((m = re.exec(s))) {
+    if (m.index !== at) return undefined;
+    at = re.lastIndex;
+    if (m[1] !== undefined) steps.push(m[1]);
+    else if (m[2] !== undefined) steps.push(Number(m[2]));
+    else if (m[3] !== undefined) steps.push(JSON.parse(`"${m[3]}"`) as string);
+  }
+  return at === s.length ? steps : undefined;
+}
+
+function evalToken(expr: string, lookup: StateLookup): Evaluated {
+  const steps = splitTraversal(expr.trim());
+  if (!steps || steps.length < 2 || typeof steps[0] !== 'string') return { kind: 'opaque' };
+  if (steps[0] === 'var') return { kind: 'secret' };
+  if (steps[0] === 'local' || steps[0] === 'each' || steps[0] === 'count' || steps[0] === 'path' || steps[0] === 'terraform' || steps[0] === 'module') return { kind: 'opaque' };
+  const isData = steps[0] === 'data';
+  const head = isData ? 3 : 2;
+  if (steps.length < head + 1 || steps.slice(0, head).some((s) => typeof s !== 'string')) return { kind: 'opaque' };
+  let address = steps.slice(0, head).join('.');
+  let rest = steps.slice(head);
+  // An instance of a resource with count or for_each: `type.name[0].id`.
+  if (rest.length > 1 && typeof rest[0] === 'number') {
+    address += `[${rest[0]}]`;
+    rest = rest.slice(1);
+  }
+  const attrs = lookup(address);
+  const ref = expr.trim();
+  if (!attrs) return { kind: 'missing', ref };
+  let v: unknown = attrs;
+  for (const step of rest) {
+    if (Array.isArray(v) && typeof step === 'number') v = v[step];
+    else if (isObject(v) && typeof step === 'string') v = v[step];
+    else return { kind: 'opaque' };
+  }
+  return { kind: 'value', value: v, via: ref };
+}
+
+/** Evaluate a declared string: plain, one whole reference, or text with references in it. */
+export function evaluateString(s: string, lookup: StateLookup): Evaluated {
+  if (!s.includes('${')) return { kind: 'value', value: s };
+  const whole = /^\$\{([^{}]*)\}$/.exec(s);
+  if (whole) return evalToken(whole[1], lookup);
+  let out = '';
+  let last = 0;
+  const vias: string[] = [];
+  for (const m of s.matchAll(TOKEN)) {
+    const e = evalToken(m[1], lookup);
+    if (e.kind !== 'value') return e;
+    if (typeof e.value !== 'string' && typeof e.value !== 'number' && typeof e.value !== 'boolean') return { kind: 'opaque' };
+    out += s.slice(last, m.index) + String(e.value);
+    last = (m.index ?? 0) + m[0].length;
+    if (e.via) vias.push(e.via);
+  }
+  return { kind: 'value', value: out + s.slice(last), via: vias.join(', ') };
+}
+
+/** A declared value with every reference resolved; undefined when a secret or an unknowable part is in it. */
+function resolveDeep(v: unknown, lookup: StateLookup): { value: unknown; missing?: string } | undefined {
+  if (typeof v === 'string') {
+    const e = evaluateString(v, lookup);
+    if (e.kind === 'value') return { value: e.value };
+    if (e.kind === 'missing') return { value: `(${e.ref}: not in state)`, missing: e.ref };
+    return undefined;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    let missing: string | undefined;
+    for (const x of v) {
+      const r = resolveDeep(x, lookup);
+      if (!r) return undefined;
+      missing ??= r.missing;
+      out.push(r.value);
+    }
+    return { value: out, ...(missing ? { missing } : {}) };
+  }
+  if (isObject(v)) {
+    const out: Record<string, unknown> = {};
+    let missing: string | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const r = resolveDeep(x, lookup);
+      if (!r) return undefined;
+      missing ??= r.missing;
+      out[k] = r.value;
+    }
+    return { value: out, ...(missing ? { missing } : {}) };
+  }
+  return { value: v };
+}
+
+/** Paths of the declared leaves that are secrets (`${var.NAME}`). */
+function secretPaths(v: unknown, prefix: PathStep[], out: AttrPath[]): void {
+  if (typeof v === 'string') {
+    if (/\$\{\s*var\./.test(v)) out.push([...prefix]);
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      prefix.push(i);
+      secretPaths(x, prefix, out);
+      prefix.pop();
+    });
+  } else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      prefix.push(k);
+      secretPaths(x, prefix, out);
+      prefix.pop();
+    }
+  }
+}
+
+/** Order-free text of a JSON value: object keys sorted. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+/** Values equal as Terraform sees them (null and absent alike). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return canonical(a) === canonical(b);
+}
+
+/** Unset, or a zero value that older providers write for what was never set. */
+function isUnsetLike(v: unknown): boolean {
+  if (v === null || v === undefined || v === '' || v === false || v === 0) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (isObject(v)) return Object.keys(v).length === 0;
+  return false;
+}
+
+class Comparer {
+  public readonly diffs: AttrDiff[] = [];
+  private readonly masked = new PathTrie();
+
+  constructor(
+    private readonly lookup: StateLookup,
+    sensitive: readonly AttrPath[],
+    private readonly sets: ReadonlySet<string> | undefined,
+  ) {
+    for (const p of sensitive) this.masked.add(p);
+  }
+
+  public maskSecretsOf(name: string, declared: unknown): void {
+    const paths: AttrPath[] = [];
+    secretPaths(declared, [name], paths);
+    for (const p of paths) this.masked.add(p);
+  }
+
+  /** A value is hidden when it lies in, or holds, a sensitive value. */
+  private hidden(path: AttrPath): boolean {
+    return !this.masked.empty && this.masked.covers(path);
+  }
+
+  private push(path: AttrPath, declared: Shown, actual: Shown, via?: string): void {
+    const hide = this.hidden(path);
+    const mask = (s: Shown): Shown => (hide && s.kind === 'value' ? { kind: 'sensitive' } : s);
+    this.diffs.push({ path: formatPath(path), declared: mask(declared), actual: mask(actual), ...(via && !hide ? { via } : {}) });
+  }
+
+  private shownActual(v: unknown): Shown {
+    return v === undefined || v === null ? { kind: 'unset' } : { kind: 'value', value: v };
+  }
+
+  /** Compare a declared value with the actual one at `path`. */
+  public compare(decl: unknown, act: unknown, path: PathStep[]): void {
+    if (typeof decl === 'string' && decl.includes('${')) {
+      const e = evaluateString(decl, this.lookup);
+      if (e.kind === 'secret' || e.kind === 'opaque') return;
+      if (e.kind === 'missing') {
+        this.push(path, { kind: 'unknown', why: `${e.ref}, which is not in state` }, this.shownActual(act));
+        return;
+      }
+      if (!sameValue(e.value, act)) this.push(path, this.shownActual(e.value), this.shownActual(act), e.via);
+      return;
+    }
+    if (isObject(decl) && isObject(act)) {
+      for (const k of Object.keys(decl)) {
+        path.push(k);
+        this.compare(decl[k], act[k], path);
+        path.pop();
+      }
+      for (const k of Object.keys(act)) {
+        if (k in decl || act[k] === null || act[k] === undefined) continue;
+        path.push(k);
+        this.push(path, { kind: 'unset' }, { kind: 'value', value: act[k] });
+        path.pop();
+      }
+      return;
+    }
+    if (Array.isArray(decl) && Array.isArray(act)) {
+      const isSet = path.length === 1 && this.sets?.has(String(path[0]));
+      if (isSet || decl.length !== act.length) {
+        const r = resolveDeep(decl, this.lookup);
+        if (!r) return;
+        const same = isSet ? [...r.value as unknown[]].map(canonical).sort().join('\n') === [...act].map(canonical).sort().join('\n') : sameValue(r.value, act);
+        if (!same) this.push(path, r.missing ? { kind: 'unknown', why: `${r.missing}, which is not in state` } : { kind: 'value', value: r.value }, { kind: 'value', value: act });
+        return;
+      }
+      decl.forEach((d, i) => {
+        path.push(i);
+        this.compare(d, act[i], path);
+        path.pop();
+      });
+      return;
+    }
+    if (sameValue(decl, act)) return;
+    const r = resolveDeep(decl, this.lookup);
+    if (!r) return;
+    this.push(path, r.value === undefined || r.value === null ? { kind: 'unset' } : r.missing ? { kind: 'unknown', why: `${r.missing}, which is not in state` } : { kind: 'value', value: r.value }, this.shownActual(act));
+  }
+
+  /** An attribute the model does not set, holding a value in state. */
+  public extra(name: string, act: unknown): void {
+    this.push([name], { kind: 'unset' }, { kind: 'value', value: act });
+  }
+}
+
+/**
+ * The attributes in which a resource's state differs from its declaration; empty when in
+ * sync. `lookup` resolves references to other resources of the same state.
+ */
+export function compareResource(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup): AttrDiff[] {
+  // Sensitive: what the state marks, what the target declares (dotted paths such as
+  // `input.secrets`), and every leaf the model fills from a variable.
+  const c = new Comparer(lookup, [...instance.sensitivePaths, ...declared.sensitive.map((p) => p.split('.'))], schema.sets?.(declared.type));
+  for (const [name, v] of Object.entries(declared.attrs)) c.maskSecretsOf(name, v);
+  for (const [name, v] of Object.entries(declared.attrs)) c.compare(v, instance.attributes[name], [name]);
+  const computed = schema.computed(declared.type);
+  if (computed) {
+    for (const [name, v] of Object.entries(instance.attributes)) {
+      if (name in declared.attrs || computed.has(name) || isUnsetLike(v)) continue;
+      c.extra(name, v);
+    }
+  }
+  return c.diffs;
+}
+
+/** A value for people: JSON text, cut to `max` characters. */
+export function showValue(s: Shown, max = 80): string {
+  switch (s.kind) {
+    case 'unset':
+      return '(unset)';
+    case 'sensitive':
+      return '(sensitive)';
+    case 'unknown':
+      return `(${s.why})`;
+    case 'value': {
+      const t = JSON.stringify(s.value) ?? 'null';
+      return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+    }
+  }
+}

@@ -40,7 +40,7 @@ export function typeSchema(t: TfType): Record<string, unknown> {
     'x-tf': describe(t),
     type: [jsonType, 'string'],
     if: { type: 'string' },
-    then: { pattern: EXPRESSION },
+    then: { 'x-tf': describe(t), pattern: EXPRESSION },
     else: base,
   });
   if (t === 'string') return { 'x-tf': 'string', type: 'string' };
@@ -93,7 +93,7 @@ let validators: { resource: Map<string, ValidateFunction>; data: Map<string, Val
 
 function compiled(): NonNullable<typeof validators> {
   if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   ajv.addVocabulary(['x-tf']);
   const resource = new Map<string, ValidateFunction>();
   const data = new Map<string, ValidateFunction>();

@@ -1,0 +1,197 @@
+/**
+ * The aws target: EC2 deployments (property tests over random valid clouds) and S3 as an
+ * external Service (per tenant: a bucket and credentials that reach only it, handed to the
+ * tenant's instances across stacks).
+ */
+import * as fc from 'fast-check';
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User } from '../../lib/index';
+import { instanceTypeFor } from '../../lib/synth/aws/instance-types';
+import { nameOf } from '../../lib/synth/layout';
+import { addresses, buildSpec, cloudSpec, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec } from './helpers';
+
+const RUNS = { numRuns: 12 };
+
+function run(spec: CloudSpec) {
+  const built = buildSpec(spec);
+  const { compiled, rendered } = synth(built.cloud);
+  const model = compiled.built.model;
+  const stacks = compiled.layout.stacks.map((s) => ({ layout: s, tf: rendered.json.get(s.name)!, site: Number(/^ctl(\d+)$/.exec(s.name)![1]) }));
+  return { built, compiled, model, index: compiled.index, stacks };
+}
+
+describe('aws target: EC2 deployments', () => {
+  test('Networks become subnets of one VPC per back-end, in one zone, routed to an internet gateway when public or NAT', () => {
+    fc.assert(
+      fc.property(cloudSpec('ec2'), (spec) => {
+        const { stacks, model } = run(spec);
+        for (const { tf, layout } of stacks) {
+          const nets = layout.resources.filter((r) => r.kind === 'network');
+          const vpcs = Object.values(res(tf, 'aws_vpc'));
+          if (!nets.length) {
+            expect(vpcs).toEqual([]);
+            continue;
+          }
+          expect(vpcs).toEqual([expect.objectContaining({ cidr_block: nets[0].attrs.cidr })]);
+          const extra = Object.values(res(tf, 'aws_vpc_ipv4_cidr_block_association')).map((a) => a.cidr_block);
+          expect(extra.sort()).toEqual(nets.slice(1).map((n) => n.attrs.cidr).sort());
+          for (const n of nets) {
+            const subnet = res(tf, 'aws_subnet')[n.name];
+            const m = model.networks.find((x) => x.key === n.model)!;
+            const tpl = model.networkTemplates.find((t) => t.key === m.template);
+            expect(subnet).toMatchObject({ vpc_id: ref('aws_vpc', 'vpc'), cidr_block: m.cidr, availability_zone: '${element(data.aws_availability_zones.zones.names, 0)}', map_public_ip_on_launch: tpl?.visibility === 'public' });
+            if (tpl?.visibility === 'public' || tpl?.translation === 'nat') expect(res(tf, 'aws_route_table_association')[n.name]).toMatchObject({ subnet_id: ref('aws_subnet', n.name), route_table_id: ref('aws_route_table', 'internet') });
+          }
+          if (Object.keys(res(tf, 'aws_route_table_association')).length) expect(res(tf, 'aws_route_table').internet.route).toEqual([expect.objectContaining({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway', 'internet') })]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('every Sliver is an instance of the Flavor\'s instance type with one interface per Network of its Slice, eth0 first', () => {
+    fc.assert(
+      fc.property(cloudSpec('ec2'), (spec) => {
+        const { stacks, model, index } = run(spec);
+        for (const { tf, site } of stacks) {
+          const here = model.slivers.filter((v) => v.site === `site${site}`);
+          expect(Object.keys(res(tf, 'aws_instance')).sort()).toEqual(here.map((v) => nameOf(v)).sort());
+          for (const v of here) {
+            const instance = res(tf, 'aws_instance')[nameOf(v)];
+            expect(instance).toMatchObject({ instance_type: 't3.small', root_block_device: { volume_size: 20 } });
+            const nets = index.networksOfSlice.get(v.slice) ?? [];
+            const eni = (n: (typeof nets)[number]) => `port_${v.key.replace(/\//g, '__')}__${n.key.replace(/\//g, '__')}`;
+            if (!nets.length) {
+              expect(instance.primary_network_interface).toBeUndefined();
+              continue;
+            }
+            expect(instance.primary_network_interface).toEqual({ network_interface_id: ref('aws_network_interface', eni(nets[0])) });
+            nets.forEach((n, i) => {
+              expect(res(tf, 'aws_network_interface')[eni(n)].subnet_id).toBe(ref('aws_subnet', nameOf(n)));
+              if (i > 0) expect(res(tf, 'aws_network_interface_attachment')[eni(n)]).toMatchObject({ instance_id: ref('aws_instance', nameOf(v)), network_interface_id: ref('aws_network_interface', eni(n)), device_index: i });
+            });
+            expect(Object.keys(res(tf, 'aws_network_interface_attachment')).filter((k) => k.startsWith(`port_${v.key.replace(/\//g, '__')}__`)).length).toBe(nets.length - 1);
+            expect(instanceFacts(instance.user_data).facts.slice).toBe(model.slices.find((s) => s.key === v.slice)!.name);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("private tenancies admit only the tenant's group on the provider's ports (TEN-007), and public ones get an Elastic IP per provider instance", () => {
+    fc.assert(
+      fc.property(
+        cloudSpec('ec2').filter((s) => s.tenancy !== null && s.slivers[0] > 0 && s.slivers[1] > 0),
+        (spec) => {
+          const { stacks, model, built } = run(spec);
+          const t = model.tenants[0];
+          const tn = t.key.replace(/\//g, '__');
+          for (const { tf, site } of stacks) {
+            const rules = Object.values(res(tf, 'aws_vpc_security_group_ingress_rule'));
+            if (spec.tenancy!.connect === 'public') {
+              const providers = model.slivers.filter((v) => v.site === `site${site}` && v.slice === built.providerSlice!.node.path);
+              expect(Object.keys(res(tf, 'aws_eip')).length).toBe(providers.length);
+              for (const r of rules) expect(r.cidr_ipv4).toBe('0.0.0.0/0');
+              continue;
+            }
+            if (!rules.length) continue;
+            expect(rules.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([...spec.tenancy!.ports].sort((a, b) => a - b));
+            for (const r of rules)
+              expect(r).toMatchObject({ security_group_id: ref('aws_security_group', `secgroup_${tn}__provider`), referenced_security_group_id: ref('aws_security_group', `secgroup_${tn}__tenant`), ip_protocol: 'tcp', to_port: r.from_port });
+            for (const g of Object.values(res(tf, 'aws_security_group'))) expect(g.ingress).toBeUndefined();
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test('every reference names an element of its stack, and credentials reach the provider only as sensitive variables', () => {
+    fc.assert(
+      fc.property(cloudSpec('ec2'), (spec) => {
+        const { stacks } = run(spec);
+        for (const { tf, layout } of stacks) {
+          const known = addresses(tf);
+          expect(referencedAddresses({ resource: tf.resource, data: tf.data, provider: tf.provider }).filter((a) => !known.has(a))).toEqual([]);
+          expect(tf.provider.aws).toEqual([{ alias: layout.name, region: 'us-east-1', access_key: '${var.AWS_ACCESS_KEY_ID}' }]);
+          expect(tf.variable.AWS_ACCESS_KEY_ID).toMatchObject({ sensitive: true });
+          for (const byName of Object.values((tf.resource ?? {}) as Record<string, Record<string, { provider?: string }>>))
+            for (const [n, body] of Object.entries(byName)) if (!n.startsWith('addition_')) expect(body.provider).toBe(`aws.${layout.name}`);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('a Flavor becomes the smallest instance type that fits it, or the type it is named after', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 256, max: 700_000 }), (cores, ramMb) => {
+        const t = instanceTypeFor({ model: 'f', name: 'f', cores, ramMb });
+        const { INSTANCE_TYPES } = require('../../lib/synth/aws/instance-types') as typeof import('../../lib/synth/aws/instance-types');
+        const chosen = INSTANCE_TYPES.find((x) => x.name === t)!;
+        expect(chosen.vcpus).toBeGreaterThanOrEqual(cores);
+        expect(chosen.memoryMib).toBeGreaterThanOrEqual(ramMb);
+        for (const other of INSTANCE_TYPES) if (other.vcpus >= cores && other.memoryMib >= ramMb) expect(other.memoryMib).toBeGreaterThanOrEqual(chosen.memoryMib);
+      }),
+    );
+    expect(instanceTypeFor({ model: 'f', name: 'm5.large', cores: 1, ramMb: 512 })).toBe('m5.large');
+  });
+});
+
+/** A Syndicate-like Service on S3, with tenant instances on OpenStack and on EC2. */
+function s3Cloud(): Cloud {
+  Cloud.reset();
+  const cloud = new Cloud({ name: 's3' });
+  const site = new Site(cloud, 'lab');
+  const u = new User(cloud, 'ann', { site, publicKeys: ['ssh-ed25519 AAAAann ann'] });
+  site.grant(u, 'admin');
+  const image = new Image(cloud, 'img');
+  const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+  const tpl = new NetworkTemplate(cloud, 'private');
+  const os = new Deployment(cloud, 'os', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+  os.addController('os-head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+  const ec2 = new Deployment(cloud, 'ec2', { acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+  ec2.addController('ec2-eu', { backend: 'ec2', region: 'eu-west-1', sites: [site] });
+  const s3c = new Controller(cloud, 's3', { backend: 's3', region: 'eu-west-1', credentials: { access_key: Secret.env('AWS_ACCESS_KEY_ID'), secret_key: Secret.env('AWS_SECRET_ACCESS_KEY') } });
+  const s3 = new Service(cloud, 'S3', { controller: s3c });
+  const syn = site.addSlice('syndicate', { image, flavor });
+  syn.grant(u, 'admin');
+  syn.addSliver('ms-1', { deployment: os });
+  syn.addSliver('ms-2', { deployment: ec2 });
+  const idle = site.addSlice('idle', { image, flavor });
+  idle.grant(u, 'admin');
+  new Service(cloud, 'Syndicate', { slices: [syn] }).tenantOf(s3, { connect: 'public' });
+  new Service(cloud, 'Idle', { slices: [idle] }).tenantOf(s3, { connect: 'public' });
+  return cloud;
+}
+
+describe('aws target: S3 as an external Service', () => {
+  test('each tenant with instances gets a private bucket and an IAM user whose key reaches only that bucket', () => {
+    const { rendered } = synth(s3Cloud());
+    const tf = rendered.json.get('s3')!;
+    const t = 'tenancy_Syndicate__tenant-of-S3';
+    expect(Object.keys(res(tf, 'aws_s3_bucket'))).toEqual([t]);
+    expect(res(tf, 'aws_s3_bucket')[t].bucket_prefix).toBe('syndicate-');
+    expect(res(tf, 'aws_s3_bucket_public_access_block')[t]).toMatchObject({ bucket: ref('aws_s3_bucket', t), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(res(tf, 'aws_iam_user_policy')[t]).toMatchObject({ user: ref('aws_iam_user', t, 'name'), policy: `\${data.aws_iam_policy_document.${t}.json}` });
+    const statements = tf.data.aws_iam_policy_document[t].statement as { actions: string[]; resources: string[] }[];
+    expect(statements.flatMap((s) => s.resources).sort()).toEqual([ref('aws_s3_bucket', t, 'arn'), `${ref('aws_s3_bucket', t, 'arn')}/*`]);
+    expect(statements.flatMap((s) => s.actions).every((a) => a.startsWith('s3:') && !a.includes('*'))).toBe(true);
+    expect(res(tf, 'aws_iam_access_key')[t]).toMatchObject({ user: ref('aws_iam_user', t, 'name') });
+    for (const o of Object.values(tf.output as Record<string, { sensitive: boolean }>)) expect(o.sensitive).toBe(true);
+  });
+
+  test("the tenant's instances, on OpenStack and on EC2, get the bucket and the key in their user data, as sensitive values from the S3 stack's state", () => {
+    const { rendered } = synth(s3Cloud());
+    for (const [stack, type] of [['os-head', 'openstack_compute_instance_v2'], ['ec2-eu', 'aws_instance']] as const) {
+      const tf = rendered.json.get(stack)!;
+      const instances = Object.values(res(tf, type));
+      expect(instances).toHaveLength(1);
+      const made = instanceFacts(instances[0].user_data).facts.tenant_of.S3.resources;
+      expect(made.region).toBe('eu-west-1');
+      for (const k of ['bucket', 'access_key_id', 'secret_access_key']) expect(made[k]).toMatch(/^\$\{jsonencode\(.*data\.terraform_remote_state\.cross-stack-reference-input-s3\.outputs\./);
+      expect(made.secret_access_key).toMatch(/^\$\{jsonencode\(sensitive\(/);
+      expect(tf.data.terraform_remote_state['cross-stack-reference-input-s3'].config.path).toBe('../../../terraform.s3.tfstate');
+    }
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * The openstack target's mapping rules, each checked as a property over random valid clouds
+ * (fast-check): Sites, Slices, Users, privileges, catalog, Networks, Slivers, tenancies and
+ * providers' additions, and the references and provider configuration that tie them.
+ */
+import * as fc from 'fast-check';
+import type { NetworkModel, SliverModel } from '../../lib/index';
+import { nameOf } from '../../lib/synth/layout';
+import { checkOpenstackStack, KEYSTONE_ROLES } from '../../lib/synth/openstack/index';
+import { addresses, buildSpec, cloudSpec, data, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec, type Tf } from './helpers';
+
+const RUNS = { numRuns: 15 };
+
+const PROJECT = 'openstack_identity_project_v3';
+const NETWORK = 'openstack_networking_network_v2';
+const SUBNET = 'openstack_networking_subnet_v2';
+const PORT = 'openstack_networking_port_v2';
+const INSTANCE = 'openstack_compute_instance_v2';
+
+/** Synthesize a spec; per stack: its JSON, its Site index, and the model. */
+function run(spec: CloudSpec) {
+  const built = buildSpec(spec);
+  const { compiled, rendered } = synth(built.cloud);
+  const model = compiled.built.model;
+  const stacks = compiled.layout.stacks.map((s) => ({ layout: s, tf: rendered.json.get(s.name)!, site: Number(/^ctl(\d+)$/.exec(s.name)![1]) }));
+  return { built, compiled, model, index: compiled.index, stacks };
+}
+
+/** The Slivers a stack runs: those placed at its Site. */
+function sliversAt(model: ReturnType<typeof run>['model'], site: number): SliverModel[] {
+  return model.slivers.filter((v) => v.site === `site${site}`);
+}
+
+describe('openstack target: one project per Site and per Slice', () => {
+  test('every Site becomes an identity project named by its login base, and every Slice a child project with the Deployment quota', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks, model } = run(spec);
+        for (const { layout, tf } of stacks) {
+          const projects = res(tf, PROJECT);
+          for (const site of layout.resources.filter((r) => r.kind === 'site')) expect(projects[site.name].name).toBe(site.attrs.login_base);
+          for (const slice of layout.resources.filter((r) => r.kind === 'slice')) {
+            const s = model.slices.find((x) => x.key === slice.model)!;
+            const site = model.sites.find((x) => x.key === s.site)!;
+            expect(projects[slice.name]).toMatchObject({ name: `${site.loginBase}_${s.name}`, parent_id: ref(PROJECT, nameOf(site)) });
+            const quota = res(tf, 'openstack_compute_quotaset_v2')[slice.name];
+            const want = spec.limits;
+            if (want.cores === undefined && want.instances === undefined && want.ramMb === undefined) expect(quota).toBeUndefined();
+            else expect(quota).toMatchObject({ project_id: ref(PROJECT, slice.name), ...(want.cores !== undefined ? { cores: want.cores } : {}), ...(want.instances !== undefined ? { instances: want.instances } : {}), ...(want.ramMb !== undefined ? { ram: want.ramMb } : {}) });
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: users and privileges', () => {
+  test('every User with a role here gets an identity user and a keypair per public key, and every Slice privilege a role assignment on the Slice project', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks, model, built } = run(spec);
+        for (const { layout, tf } of stacks) {
+          const users = layout.resources.filter((r) => r.kind === 'user');
+          const keypairs = Object.values(res(tf, 'openstack_compute_keypair_v2'));
+          const wantKeys = users.flatMap((u) => built.keys[Number(u.model.replace('user', ''))].map((k) => ({ public_key: k, user_id: ref('openstack_identity_user_v3', u.name) })));
+          expect(keypairs.map((k) => ({ public_key: k.public_key, user_id: k.user_id })).sort((a, b) => (a.public_key < b.public_key ? -1 : 1))).toEqual(wantKeys.sort((a, b) => (a.public_key < b.public_key ? -1 : 1)));
+          for (const u of users) expect(res(tf, 'openstack_identity_user_v3')[u.name].name).toBe(u.attrs.name);
+          const assignments = res(tf, 'openstack_identity_role_assignment_v3');
+          const sliceGrants = model.privileges.filter((p) => p.scope === 'slice' && layout.resources.some((r) => r.kind === 'slice' && r.model === p.target));
+          for (const g of sliceGrants) {
+            expect(assignments[nameOf(g)]).toMatchObject({
+              user_id: ref('openstack_identity_user_v3', nameOf({ kind: 'User', key: g.user! })),
+              project_id: ref(PROJECT, nameOf({ kind: 'Slice', key: g.target! })),
+              role_id: `\${data.openstack_identity_role_v3.role_${KEYSTONE_ROLES.slice[g.role]}.id}`,
+            });
+          }
+          expect(Object.keys(assignments).filter((n) => n.startsWith('grant_') && n.includes('grant-user')).length).toBe(sliceGrants.length);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: catalog', () => {
+  test('Images and Flavors are created unless the Deployment says they exist; an Image with no source URL is looked up', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks } = run(spec);
+        for (const { tf } of stacks) {
+          const flavors = { created: Object.values(res(tf, 'openstack_compute_flavor_v2')), found: Object.values(data(tf, 'openstack_compute_flavor_v2')) };
+          const images = { created: Object.values(res(tf, 'openstack_images_image_v2')), found: Object.values(data(tf, 'openstack_images_image_v2')) };
+          if (spec.existingCatalog) {
+            expect(flavors).toEqual({ created: [], found: [expect.objectContaining({ name: 'small' })] });
+          } else {
+            expect(flavors).toEqual({ created: [expect.objectContaining({ name: 'small', vcpus: 2, ram: 2048, disk: 20 })], found: [] });
+          }
+          if (spec.existingCatalog || !spec.imageSource) expect(images).toEqual({ created: [], found: [expect.objectContaining({ name: 'img', most_recent: true })] });
+          else expect(images).toEqual({ created: [expect.objectContaining({ name: 'img', image_source_url: 'https://images.example/img.qcow2', disk_format: 'qcow2', container_format: 'bare' })], found: [] });
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: networks', () => {
+  test('a Network exists only on back-ends that host Slivers of a Slice attached to it, with a subnet, a route out when public or NAT, and a bandwidth rule', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks, model, index } = run(spec);
+        for (const { tf, site } of stacks) {
+          const slicesHere = new Set(sliversAt(model, site).map((v) => v.slice));
+          const want = model.networks.filter((n) => [n.owner, ...n.joined].some((s) => slicesHere.has(s)));
+          const networks = res(tf, NETWORK);
+          expect(Object.values(networks).map((n) => n.tags[0]).sort()).toEqual(want.map((n) => `xos:${n.key}`).sort());
+          for (const n of want) {
+            const name = nameOf(n);
+            expect(res(tf, SUBNET)[name]).toMatchObject({ network_id: ref(NETWORK, name), cidr: n.cidr, ip_version: 4 });
+            const tpl = model.networkTemplates.find((t) => t.key === n.template);
+            const routedByTemplate = tpl?.visibility === 'public' || tpl?.translation === 'nat';
+            const router = res(tf, 'openstack_networking_router_v2')[name];
+            if (routedByTemplate) {
+              expect(router).toMatchObject({ external_network_id: '${data.openstack_networking_network_v2.external.id}', enable_snat: tpl?.visibility !== 'public' });
+              expect(res(tf, 'openstack_networking_router_interface_v2')[name]).toEqual(expect.objectContaining({ router_id: ref('openstack_networking_router_v2', name), subnet_id: ref(SUBNET, name) }));
+            } else if (!spec.tenancy || spec.tenancy.connect !== 'public') expect(router).toBeUndefined();
+            if (n.bandwidthMbps !== null) {
+              expect(networks[name].qos_policy_id).toBe(ref('openstack_networking_qos_policy_v2', name));
+              expect(res(tf, 'openstack_networking_qos_bandwidth_limit_rule_v2')[name]).toMatchObject({ qos_policy_id: ref('openstack_networking_qos_policy_v2', name), max_kbps: n.bandwidthMbps * 1000 });
+            } else expect(networks[name].qos_policy_id).toBeUndefined();
+            const owner = model.slices.find((s) => s.key === n.owner)!;
+            if (slicesHere.has(owner.key) || index.sliversBySlice.get(owner.key)?.some((v) => v.site === `site${site}`)) expect(networks[name].tenant_id).toBe(ref(PROJECT, nameOf(owner)));
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: slivers', () => {
+  test('every Sliver is an instance with one port per Network of its Slice, in the stable order eth0, eth1, ...', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks, model, index } = run(spec);
+        for (const { tf, site } of stacks) {
+          const here = sliversAt(model, site);
+          expect(Object.keys(res(tf, INSTANCE)).sort()).toEqual(here.map((v) => nameOf(v)).sort());
+          for (const v of here) {
+            const instance = res(tf, INSTANCE)[nameOf(v)];
+            const nets: NetworkModel[] = index.networksOfSlice.get(v.slice) ?? [];
+            const ports = ((instance.network ?? []) as { port: string }[]).map((b) => /openstack_networking_port_v2\.([^.]+)\.id/.exec(b.port)![1]);
+            expect(ports.map((p) => res(tf, PORT)[p].network_id)).toEqual(nets.map((n) => ref(NETWORK, nameOf(n))));
+            expect(ports.map((p) => res(tf, PORT)[p].name)).toEqual(nets.map((_, i) => `${instance.name}-eth${i}`));
+            expect(instance.image_id).toMatch(/^\$\{(data\.)?openstack_images_image_v2\.[^.]+\.id\}$/);
+            expect(instance.flavor_id).toMatch(/^\$\{(data\.)?openstack_compute_flavor_v2\.[^.]+\.id\}$/);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("cloud-init carries the slice name, the host name, and the keys of exactly the users with a privilege on the Slice", () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks, model, built } = run(spec);
+        for (const { tf, site } of stacks) {
+          for (const v of sliversAt(model, site)) {
+            const instance = res(tf, INSTANCE)[nameOf(v)];
+            const { hostname, keys, facts } = instanceFacts(instance.user_data);
+            const slice = model.slices.find((s) => s.key === v.slice)!;
+            const privileged = new Set(model.privileges.filter((p) => p.scope === 'slice' && p.target === slice.key).map((p) => p.user));
+            const want = [...new Set(built.users.flatMap((u, i) => (privileged.has(u.node.path) ? built.keys[i] : [])))].sort();
+            expect(keys.sort()).toEqual(want);
+            expect(hostname).toBe(instance.name);
+            expect(facts).toMatchObject({ slice: slice.name, hostname: instance.name });
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: tenancy', () => {
+  const withTenancy = cloudSpec().filter((s) => s.tenancy !== null && s.slivers[0] > 0 && s.slivers[1] > 0);
+
+  test("a tenant's instances get the provider's credentials as sensitive values, and nobody else's instances do", () => {
+    fc.assert(
+      fc.property(withTenancy, (spec) => {
+        const { stacks, model, built } = run(spec);
+        for (const { tf, site } of stacks) {
+          for (const v of sliversAt(model, site)) {
+            const { facts } = instanceFacts(res(tf, INSTANCE)[nameOf(v)].user_data);
+            if (v.slice === built.tenantSlice!.node.path) expect(facts.tenant_of.Provider).toEqual({ connect: spec.tenancy!.connect, attributes: {}, credentials: { token: '${jsonencode(sensitive(var.provider_token))}' } });
+            else expect(facts.tenant_of).toEqual({});
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("private tenancies open only tenant-to-provider traffic on the provider's ports (TEN-007); public ones put a floating IP on each provider instance", () => {
+    fc.assert(
+      fc.property(withTenancy, (spec) => {
+        const { stacks, model, built } = run(spec);
+        const t = spec.tenancy!;
+        const tenancy = model.tenants[0];
+        for (const { tf, site } of stacks) {
+          const rules = Object.values(res(tf, 'openstack_networking_secgroup_rule_v2'));
+          const groups = res(tf, 'openstack_networking_secgroup_v2');
+          const here = sliversAt(model, site);
+          const providerHere = here.filter((v) => v.slice === built.providerSlice!.node.path);
+          if (t.connect === 'public') {
+            expect(Object.keys(groups).filter((g) => g.startsWith('secgroup_'))).toEqual([]);
+            expect(Object.keys(res(tf, 'openstack_networking_floatingip_v2')).length).toBe(providerHere.filter((v) => (model.networks.some((n) => n.owner === v.slice || n.joined.includes(v.slice)))).length);
+            for (const r of rules) expect(r.remote_ip_prefix).toBe('0.0.0.0/0');
+            continue;
+          }
+          if (!rules.length) continue; // neither side runs here
+          const tg = ref('openstack_networking_secgroup_v2', `secgroup_${tenancy.key.replace(/\//g, '__')}__tenant`);
+          const pg = ref('openstack_networking_secgroup_v2', `secgroup_${tenancy.key.replace(/\//g, '__')}__provider`);
+          for (const g of Object.values(groups)) expect(g.delete_default_rules).toBe(true);
+          expect(rules.map((r) => r.port_range_min).sort((a, b) => a - b)).toEqual([...t.ports].sort((a, b) => a - b));
+          for (const r of rules) expect(r).toMatchObject({ direction: 'ingress', remote_group_id: tg, security_group_id: pg, port_range_max: r.port_range_min });
+          // Ports on the tenancy's networks carry their side's group, and only it.
+          const tenantNet = t.connect === 'shared-private' ? tenancy.network : tenancy.interconnect!.tenantNetwork;
+          const providerNet = t.connect === 'shared-private' ? tenancy.network : tenancy.interconnect!.providerNetwork;
+          for (const v of here) {
+            const side = v.slice === built.providerSlice!.node.path ? { net: providerNet, group: pg } : v.slice === built.tenantSlice!.node.path ? { net: tenantNet, group: tg } : undefined;
+            if (!side) continue;
+            const port = res(tf, PORT)[`port_${v.key.replace(/\//g, '__')}__${side.net!.replace(/\//g, '__')}`];
+            expect(port.security_group_ids).toEqual([side.group]);
+          }
+          if (t.connect === 'interconnect-private') {
+            const gw = `gateway_${tenancy.key.replace(/\//g, '__')}`;
+            expect(res(tf, 'openstack_networking_router_v2')[gw]).toBeDefined();
+            const ifs = Object.entries(res(tf, 'openstack_networking_router_interface_v2')).filter(([n]) => n.startsWith(gw));
+            for (const [, i] of ifs) expect(i.router_id).toBe(ref('openstack_networking_router_v2', gw));
+            expect(ifs.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("a provider's per-instance volume is created and attached for every tenant instance", () => {
+    fc.assert(
+      fc.property(withTenancy.filter((s) => s.tenancy!.volumeGb !== null), (spec) => {
+        const { stacks, model, built } = run(spec);
+        for (const { tf, site } of stacks) {
+          const tenants = sliversAt(model, site).filter((v) => v.slice === built.tenantSlice!.node.path);
+          const volumes = Object.entries(res(tf, 'openstack_blockstorage_volume_v3'));
+          expect(volumes.length).toBe(tenants.length);
+          for (const v of tenants) {
+            const a = model.additions.find((x) => x.sliver === v.key)!;
+            expect(res(tf, 'openstack_blockstorage_volume_v3')[nameOf(a)].size).toBe(spec.tenancy!.volumeGb);
+            expect(res(tf, 'openstack_compute_volume_attach_v2')[nameOf(a)]).toMatchObject({ instance_id: ref(INSTANCE, nameOf(v)), volume_id: ref('openstack_blockstorage_volume_v3', nameOf(a)) });
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('openstack target: wiring', () => {
+  test('every reference names an element of the same stack, so Terraform orders creation and deletion', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks } = run(spec);
+        for (const { tf } of stacks) {
+          const known = addresses(tf);
+          const dangling = referencedAddresses({ resource: tf.resource, data: tf.data, provider: tf.provider }).filter((a) => !known.has(a));
+          expect(dangling).toEqual([]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('one provider configuration per Controller, used by every element, authenticated only through sensitive variables', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks } = run(spec);
+        for (const { tf, site, layout } of stacks) {
+          expect(tf.provider.openstack).toEqual([{ alias: layout.name, password: `\${var.OS_PASSWORD_${site}}` }]);
+          expect(tf.variable[`OS_PASSWORD_${site}`]).toMatchObject({ type: 'string', sensitive: true });
+          expect(tf.variable[`OS_PASSWORD_${site}`].default).toBeUndefined();
+          for (const mode of ['resource', 'data'] as const)
+            for (const [type, byName] of Object.entries((tf[mode] ?? {}) as Record<string, Record<string, Tf>>))
+              if (type.startsWith('openstack_')) for (const body of Object.values(byName)) expect(body.provider).toBe(`openstack.${layout.name}`);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('every synthesized element is valid against the vendored provider schema', () => {
+    fc.assert(
+      fc.property(cloudSpec(), (spec) => {
+        const { stacks } = run(spec);
+        for (const { tf } of stacks) expect(checkOpenstackStack(tf)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});

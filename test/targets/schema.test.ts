@@ -1,0 +1,105 @@
+/**
+ * The vendored OpenStack schema, the bindings generated from it, and the checker that
+ * validates synthesized stacks against it.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { generateAll, OUT_DIR, readSchema, staleFiles } from '../../scripts/gen-openstack';
+import { RESOURCES, DATA_SOURCES } from '../../scripts/vendor-openstack-schema';
+import { checkOpenstackStack } from '../../lib/synth/openstack/check';
+import * as bindings from '../../lib/synth/openstack/generated';
+import { computedOnly, OPENSTACK_SCHEMA } from '../../lib/synth/openstack/provider-schema';
+
+describe('vendored schema and generated bindings', () => {
+  test('the committed bindings are exactly what the generator makes from the vendored schema', () => {
+    expect(staleFiles(readSchema())).toEqual([]);
+  });
+
+  test('the freshness check notices an edited binding', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-gen-'));
+    for (const [f, text] of generateAll(readSchema())) fs.writeFileSync(path.join(dir, f), text);
+    expect(staleFiles(readSchema(), dir)).toEqual([]);
+    fs.appendFileSync(path.join(dir, 'compute-instance-v2.ts'), '// hand edit\n');
+    fs.writeFileSync(path.join(dir, 'extra.ts'), '');
+    expect(staleFiles(readSchema(), dir)).toEqual(['compute-instance-v2.ts', 'extra.ts']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the vendored schema holds every type the target uses, with its provenance', () => {
+    expect(Object.keys(OPENSTACK_SCHEMA.resource_schemas).sort()).toEqual([...RESOURCES].sort());
+    expect(Object.keys(OPENSTACK_SCHEMA.data_source_schemas).sort()).toEqual([...DATA_SOURCES].sort());
+    expect((OPENSTACK_SCHEMA as unknown as { '//': { source: string } })['//'].source).toContain('02aad3addceddc89e0f0b76e8c31fec04fb8e0e4');
+    expect(fs.readdirSync(OUT_DIR).filter((f) => f !== 'index.ts' && f !== 'provider.ts')).toHaveLength(RESOURCES.length + DATA_SOURCES.length);
+  });
+
+  test('a generated binding writes each argument under its schema name, and reads computed attributes as references', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'xos-gen-')) });
+    const stack = new TerraformStack(app, 's');
+    const net = new bindings.NetworkingNetworkV2(stack, 'n', { name: 'lan', adminStateUp: true, valueSpecs: { a: 'b' } });
+    const port = new bindings.NetworkingPortV2(stack, 'p', { networkId: net.id, fixedIp: [{ subnetId: 'sub', ipAddress: '10.0.0.5' }], securityGroupIds: ['g'] });
+    const tf = stack.toTerraform();
+    expect(tf.resource.openstack_networking_network_v2.n).toMatchObject({ name: 'lan', admin_state_up: true, value_specs: { a: 'b' } });
+    expect(tf.resource.openstack_networking_port_v2.p).toMatchObject({ network_id: '${openstack_networking_network_v2.n.id}', fixed_ip: [{ subnet_id: 'sub', ip_address: '10.0.0.5' }], security_group_ids: ['g'] });
+    expect(port.macAddress).toMatch(/TfToken/);
+    expect(checkOpenstackStack(tf)).toEqual([]);
+  });
+
+  test('computed-only attributes are known per type, for status not to call them drift', () => {
+    expect(computedOnly('openstack_compute_instance_v2')).toEqual(expect.arrayContaining(['all_metadata', 'all_tags', 'created', 'updated']));
+    expect(computedOnly('openstack_compute_instance_v2')).not.toContain('name');
+    expect(computedOnly('openstack_networking_port_v2')).toEqual(expect.arrayContaining(['all_fixed_ips', 'all_security_group_ids']));
+  });
+});
+
+describe('the OpenStack schema checker', () => {
+  const stack = (resource: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ resource, ...extra });
+
+  test('accepts a valid instance, with expressions standing for values of any type', () => {
+    const tf = stack({ openstack_compute_instance_v2: { vm: { name: 'vm', flavor_id: '${openstack_compute_flavor_v2.f.id}', config_drive: '${var.cd}', network: [{ port: '${openstack_networking_port_v2.p.id}' }], metadata: { a: 'b' } } } });
+    expect(checkOpenstackStack(tf)).toEqual([]);
+  });
+
+  test('reports a missing required argument', () => {
+    expect(checkOpenstackStack(stack({ openstack_networking_subnet_v2: { s: { cidr: '10.0.0.0/24' } } }))).toEqual([
+      { address: 'openstack_networking_subnet_v2.s', path: '', message: "missing required argument 'network_id'" },
+    ]);
+  });
+
+  test('reports an unknown argument, and a computed one that cannot be set', () => {
+    const problems = checkOpenstackStack(stack({ openstack_networking_port_v2: { p: { network_id: 'n', color: 'blue', mac: 'x', all_fixed_ips: ['1.2.3.4'] } } }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { address: 'openstack_networking_port_v2.p', path: '', message: "unknown argument 'color'" },
+        { address: 'openstack_networking_port_v2.p', path: '', message: "'all_fixed_ips' is computed by the provider and cannot be set" },
+      ]),
+    );
+  });
+
+  test('reports wrong types, in nested blocks too', () => {
+    const problems = checkOpenstackStack(stack({ openstack_compute_instance_v2: { vm: { name: 'vm', config_drive: 'yes', network: [{ port: 7 }], tags: 'a' } } }));
+    expect(problems.map((p) => `${p.path}: ${p.message}`).sort()).toEqual([
+      'config_drive: must be a bool (or a ${...} expression), got "yes"',
+      'network/0/port: must be a string (or a ${...} expression), got 7',
+      'tags: must be a set(string) (or a ${...} expression), got "a"',
+    ]);
+  });
+
+  test('reports a block given more often than the schema allows', () => {
+    const problems = checkOpenstackStack(stack({ openstack_networking_port_v2: { p: { network_id: 'n', binding: [{ vnic_type: 'normal' }, { vnic_type: 'direct' }] } } }));
+    expect(problems).toEqual([{ address: 'openstack_networking_port_v2.p', path: 'binding', message: 'must NOT have more than 1 items (got 2)' }]);
+  });
+
+  test('reports a type that is not in the vendored schema, and checks data sources and the provider block', () => {
+    const tf = stack(
+      { openstack_lb_pool_v2: { p: {} } },
+      { data: { openstack_images_image_v2: { i: { name: 'x', most_recent: 'no' } } }, provider: { openstack: [{ alias: 'a', auth_url: 'u', passwrd: 'x' }] } },
+    );
+    expect(checkOpenstackStack(tf)).toEqual([
+      { address: 'openstack_lb_pool_v2.p', path: '', message: "the vendored OpenStack schema has no resource type 'openstack_lb_pool_v2'" },
+      { address: 'data.openstack_images_image_v2.i', path: 'most_recent', message: 'must be a bool (or a ${...} expression), got "no"' },
+      { address: 'provider.openstack[0]', path: '', message: "unknown argument 'passwrd'" },
+    ]);
+  });
+});

@@ -153,7 +153,7 @@ function destroyItem(r: ResourceReview, labels: Map<string, string>): string {
 }
 
 function kindWord(k: Kind | undefined): string {
-  return k === 'Privilege' ? 'privilege' : k === 'Tenant' ? 'tenancy' : k ?? 'object';
+  return k === 'Privilege' ? 'privilege' : k === 'Tenant' ? 'tenancy' : k ?? 'resource (not in the model)';
 }
 
 function objectItem(o: ObjectReview, first: boolean): string {

@@ -223,7 +223,7 @@ export function findActor(actor: string, index: ModelIndex): UserModel | { ambig
 const WHAT: Record<Subject['status'], string> = { added: 'add', removed: 'remove', changed: 'change' };
 
 function describe(kind: Kind | undefined, key: string): string {
-  return `${kind === 'Privilege' ? 'privilege' : kind === 'Tenant' ? 'tenancy' : kind ?? 'object'} ${key}`;
+  return kind ? `${kind === 'Privilege' ? 'privilege' : kind === 'Tenant' ? 'tenancy' : kind} ${key}` : `resource ${key} (not in the model)`;
 }
 
 /**

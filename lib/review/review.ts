@@ -303,6 +303,8 @@ export function buildReview(input: ReviewInput): Review {
     const subjects: Subject[] = base
       ? modelDiffs.map((d) => ({ key: d.key, kind: d.kind, status: d.status }))
       : objects.filter((o) => o.status !== 'affected').map((o) => ({ key: o.key, kind: o.kind, status: o.status as Subject['status'] }));
+    // A resource outside the model lies in no write scope: only a root admin may change it.
+    for (const u of unmapped) subjects.push({ key: u.address, kind: undefined, status: u.action === 'create' ? 'added' : u.action === 'delete' || u.action === 'forget' ? 'removed' : 'changed' });
     authorization = authorize({ actor: input.actor, subjects, head: head.index, ...(base ? { base: base.index } : {}) });
   }
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { RootRole } from '../lib/model/types';
+import type { BackendConfig } from '../lib/synth/backend';
 import { Privilege } from './privilege';
 import type { User } from './user';
 
@@ -32,6 +33,19 @@ export interface CloudProps {
    * @default the XOS_TARGET environment variable, or 'auto'
    */
   readonly target?: string;
+  /**
+   * Where every stack keeps its Terraform state: `{ type: 'local' }`, `{ type: 'pg', connStr }`,
+   * `{ type: 's3', bucket, region }` or `{ type: 'remote', organization }` (HCP Terraform);
+   * `{stack}` in a text stands for the stack's name. An `xos.config.json` beside the program
+   * overrides it. Credentials never go here: Terraform reads them from the environment.
+   * @default a local state file per stack beside the output directory (`terraform.<stack>.tfstate`)
+   */
+  readonly backend?: BackendConfig;
+  /**
+   * Backends of single stacks, by stack name, over `backend`.
+   * @default none: every stack uses `backend`
+   */
+  readonly stackBackends?: Readonly<Record<string, BackendConfig>>;
 }
 
 /**
@@ -61,6 +75,8 @@ export class Cloud extends Construct {
   public readonly cloudName: string;
   public readonly outdir?: string;
   public readonly target?: string;
+  public readonly backend?: BackendConfig;
+  public readonly stackBackends?: Readonly<Record<string, BackendConfig>>;
   private synthRequested = false;
   private readonly rootGrants: Privilege[] = [];
 
@@ -69,6 +85,8 @@ export class Cloud extends Construct {
     this.cloudName = props.name ?? 'xos';
     this.outdir = props.outdir;
     this.target = props.target;
+    this.backend = props.backend;
+    this.stackBackends = props.stackBackends;
     registry().clouds.push(this);
   }
 

@@ -4,6 +4,7 @@ import { App } from 'cdktf';
 import type { Compiled } from '../compile';
 import { canonicalJson } from '../model/canonical';
 import { swapInto, writeDirAtomically, writeDirAtomicallyInterruptible } from './atomic';
+import { BACKENDS_CONTEXT, type BackendSettings } from './backend';
 import { checkSynthesized, renderLayout, TARGET_MODES, type TargetMode } from './targets';
 
 /** `auto`: each stack by its Controller's back-end (openstack, aws, local); `local`: every stack. */
@@ -13,6 +14,8 @@ export type Target = TargetMode;
 export interface SynthOptions {
   readonly outdir: string;
   readonly target: Target;
+  /** Where each stack keeps its state. @default a local state file per stack beside the output directory */
+  readonly backends?: BackendSettings;
 }
 
 export interface SynthResult {
@@ -21,8 +24,8 @@ export interface SynthResult {
 }
 
 /** Synthesize into `dir` (which must not exist or be empty) with cdktf, each stack by its target. */
-export function synthInto(compiled: Compiled, dir: string, target: Target): SynthResult {
-  const app = new App({ outdir: dir, stackTraces: false, skipValidation: true });
+export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings): SynthResult {
+  const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, ...(backends ? { context: { [BACKENDS_CONTEXT]: backends } } : {}) });
   const { stacks } = renderLayout(app, compiled.layout, target);
   app.synth();
   checkSynthesized(dir, stacks);
@@ -37,7 +40,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target): Synt
  */
 export function synthesizeAtomically(compiled: Compiled, options: SynthOptions): SynthResult {
   const outdir = path.resolve(options.outdir);
-  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target));
+  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends));
   return { ...result, outdir };
 }
 
@@ -47,7 +50,7 @@ export function synthesizeAtomically(compiled: Compiled, options: SynthOptions):
  */
 export async function synthesizeAtomicallyInterruptible(compiled: Compiled, options: SynthOptions): Promise<SynthResult> {
   const outdir = path.resolve(options.outdir);
-  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target));
+  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends));
   return { ...result, outdir };
 }
 

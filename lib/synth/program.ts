@@ -1,8 +1,10 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
 import { isXosError } from '../errors';
 import { formatViolation } from '../rules/index';
+import { resolveBackendSettings } from './backend';
 import { synthInto, TARGETS, type Target } from './output';
 
 /**
@@ -24,7 +26,9 @@ export function synthProgramCloud(cloud: Cloud): void {
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
   fs.mkdirSync(outdir, { recursive: true });
   try {
-    synthInto(compiled, outdir, target);
+    // Backends: the Cloud's, or xos.config.json beside the program (cdktf runs it from there).
+    const programDir = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
+    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir));
   } catch (e) {
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
     if (!isXosError(e) || e.kind !== 'usage') throw e;

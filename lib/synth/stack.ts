@@ -1,5 +1,6 @@
-import { LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { backendFor, BACKENDS_CONTEXT, renderBackend, type BackendSettings } from './backend';
 
 /** One stack per back-end (Controller). */
 export class XosStack extends TerraformStack {
@@ -8,9 +9,10 @@ export class XosStack extends TerraformStack {
 
   constructor(scope: Construct, name: string, private readonly requiredVersion = '>= 1.4') {
     super(scope, name);
-    // State lives beside the output directory (outdir/stacks/<name>/ -> outdir/..), so that
-    // re-synthesizing, which replaces the output directory whole, never touches it.
-    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    // The program's backend for this stack (see backend.ts). By default state lives beside
+    // the output directory (outdir/stacks/<name>/ -> outdir/..), so that re-synthesizing,
+    // which replaces the output directory whole, never touches it.
+    renderBackend(this, name, backendFor(this.node.tryGetContext(BACKENDS_CONTEXT) as BackendSettings | undefined, name));
   }
 
   /**

@@ -28,9 +28,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const { synthesizeAtomicallyInterruptible } = await import('../../synth/output');
   const { isInterrupted } = await import('../../synth/atomic');
+  const { resolveBackendSettings } = await import('../../synth/backend');
+  const backends = resolveBackendSettings(loaded.cloud, loaded.dir);
   let result;
   try {
-    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local' });
+    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends });
   } catch (e) {
     if (!isInterrupted(e)) throw e;
     io.err(`xos: ${e.message}.\n`);

@@ -1,0 +1,215 @@
+/**
+ * Where each stack keeps its Terraform state: a backend per stack, given by the program
+ * (`new Cloud({ backend })`) or by `xos.config.json` beside it (which wins, so that one
+ * program deploys to different places). Local, PostgreSQL (`pg`), S3 and Terraform
+ * Cloud / HCP Terraform (`remote`) are supported; `{stack}` in any text is replaced by the
+ * stack's name, so that every stack gets its own state.
+ *
+ * Credentials never go into the program or the synthesized JSON: pg reads its password
+ * from PG_CONN_STR or PGPASSWORD, S3 from the AWS environment, remote from `terraform login`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { LocalBackend, NamedRemoteWorkspace, PgBackend, RemoteBackend, S3Backend } from 'cdktf';
+import type { Construct } from 'constructs';
+import { usageError } from '../errors';
+
+export interface LocalBackendConfig {
+  readonly type: 'local';
+  /**
+   * The state file, relative to the stack's directory (`<out>/stacks/<stack>`).
+   * @default '../../../terraform.{stack}.tfstate' (beside the output directory, so that
+   * re-synthesizing never touches it)
+   */
+  readonly path?: string;
+}
+
+export interface PgBackendConfig {
+  readonly type: 'pg';
+  /**
+   * The connection string, without a password (`postgres://user@host:5432/db`).
+   * @default the PG_CONN_STR environment variable at plan and apply time
+   */
+  readonly connStr?: string;
+  /**
+   * The schema holding the stack's state.
+   * @default 'xos_{stack}' (with characters other than letters, digits and `_` turned to `_`)
+   */
+  readonly schemaName?: string;
+  /** The schema already exists (created by a database administrator). @default false */
+  readonly skipSchemaCreation?: boolean;
+}
+
+export interface S3BackendConfig {
+  readonly type: 's3';
+  readonly bucket: string;
+  /** The object key. @default 'xos/{stack}/terraform.tfstate' */
+  readonly key?: string;
+  readonly region: string;
+  /** A DynamoDB table for locking. @default no table (use `useLockfile`) */
+  readonly dynamodbTable?: string;
+  /** Lock with an S3 lock file (Terraform 1.10+). @default false */
+  readonly useLockfile?: boolean;
+  /** Encrypt the state at rest. @default true */
+  readonly encrypt?: boolean;
+  /** A custom S3 endpoint (MinIO, Ceph ...). @default AWS */
+  readonly endpoint?: string;
+}
+
+export interface RemoteBackendConfig {
+  readonly type: 'remote';
+  readonly organization: string;
+  /** @default 'app.terraform.io' (HCP Terraform) */
+  readonly hostname?: string;
+  /** The workspace of each stack. @default 'xos-{stack}' */
+  readonly workspace?: string;
+}
+
+export type BackendConfig = LocalBackendConfig | PgBackendConfig | S3BackendConfig | RemoteBackendConfig;
+
+export const BACKEND_TYPES = ['local', 'pg', 's3', 'remote'] as const;
+
+/** Backends for a whole program: one for every stack, and overrides by stack name. */
+export interface BackendSettings {
+  readonly backend?: BackendConfig;
+  readonly stackBackends?: Readonly<Record<string, BackendConfig>>;
+}
+
+/** The app context key under which synthesis hands the settings to every stack. */
+export const BACKENDS_CONTEXT = 'xos:backends';
+
+/** The name of the config file read beside a program. */
+export const CONFIG_FILE = 'xos.config.json';
+
+const FIELDS: Readonly<Record<BackendConfig['type'], Readonly<Record<string, 'string' | 'boolean'>>>> = {
+  local: { path: 'string' },
+  pg: { connStr: 'string', schemaName: 'string', skipSchemaCreation: 'boolean' },
+  s3: { bucket: 'string', key: 'string', region: 'string', dynamodbTable: 'string', useLockfile: 'boolean', encrypt: 'boolean', endpoint: 'string' },
+  remote: { organization: 'string', hostname: 'string', workspace: 'string' },
+};
+const REQUIRED: Readonly<Record<BackendConfig['type'], readonly string[]>> = { local: [], pg: [], s3: ['bucket', 'region'], remote: ['organization'] };
+
+function hasPassword(conn: string): boolean {
+  if (/^postgres(ql)?:\/\//.test(conn)) {
+    try {
+      return new URL(conn).password !== '';
+    } catch {
+      return false;
+    }
+  }
+  return /(^|\s)password\s*=/i.test(conn);
+}
+
+/** Check a backend configuration; throws a usage error naming `where` and the fix. */
+export function checkBackendConfig(raw: unknown, where: string): BackendConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw usageError(`${where}: a backend is an object such as { "type": "pg", "connStr": "postgres://user@host/db" } (got ${JSON.stringify(raw)}).`);
+  const o = raw as Record<string, unknown>;
+  const type = o.type as BackendConfig['type'];
+  if (!(BACKEND_TYPES as readonly string[]).includes(type as string)) throw usageError(`${where}: backend type ${JSON.stringify(o.type)} is not one of: ${BACKEND_TYPES.join(', ')}.`);
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'type') continue;
+    const t = FIELDS[type][k];
+    if (!t) {
+      const secret = /key|secret|token|password/i.test(k);
+      throw usageError(
+        `${where}: ${type} has no setting '${k}'${secret ? ': credentials never go into the program or its config; give them to Terraform through the environment (PG_CONN_STR/PGPASSWORD, AWS_*, terraform login)' : ` (it takes: ${Object.keys(FIELDS[type]).join(', ') || 'nothing'})`}.`,
+      );
+    }
+    if (typeof v !== t) throw usageError(`${where}: ${type} setting '${k}' must be a ${t} (got ${JSON.stringify(v)}).`);
+  }
+  for (const k of REQUIRED[type]) if (o[k] === undefined) throw usageError(`${where}: ${type} needs '${k}'.`);
+  if (type === 'pg' && typeof o.connStr === 'string' && hasPassword(o.connStr))
+    throw usageError(`${where}: the pg connection string holds a password, which would be written in plain text into every synthesized stack. Leave the password out and set PGPASSWORD (or the whole string in PG_CONN_STR) where terraform runs.`);
+  return o as unknown as BackendConfig;
+}
+
+/** Check a program's backend settings (from the Cloud or a config file). */
+export function checkBackendSettings(raw: { backend?: unknown; stackBackends?: unknown }, where: string): BackendSettings {
+  const out: { backend?: BackendConfig; stackBackends?: Record<string, BackendConfig> } = {};
+  if (raw.backend !== undefined) out.backend = checkBackendConfig(raw.backend, `${where} backend`);
+  if (raw.stackBackends !== undefined) {
+    if (typeof raw.stackBackends !== 'object' || raw.stackBackends === null || Array.isArray(raw.stackBackends)) throw usageError(`${where}: stackBackends maps stack names to backends (an object).`);
+    out.stackBackends = {};
+    for (const [stack, b] of Object.entries(raw.stackBackends)) out.stackBackends[stack] = checkBackendConfig(b, `${where} stackBackends.${stack}`);
+  }
+  return out;
+}
+
+/** Read `xos.config.json` from a folder; undefined when there is none. */
+export function readBackendConfigFile(dir: string): BackendSettings | undefined {
+  const file = path.join(dir, CONFIG_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw usageError(`${file} is not valid JSON (${(e as Error).message}). Fix it, or remove it to use the program's settings.`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw usageError(`${file} must hold an object such as { "backend": { "type": "pg" } }.`);
+  const unknown = Object.keys(doc).filter((k) => k !== 'backend' && k !== 'stackBackends' && k !== '$schema');
+  if (unknown.length) throw usageError(`${file}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (it takes: backend, stackBackends).`);
+  return checkBackendSettings(doc as Record<string, unknown>, file);
+}
+
+/**
+ * The settings a program synthesizes with: its Cloud's, overridden by `xos.config.json` in
+ * `programDir` (setting by setting: a file giving only `backend` keeps the Cloud's overrides).
+ */
+export function resolveBackendSettings(cloud: BackendSettings, programDir?: string): BackendSettings {
+  const file = programDir ? readBackendConfigFile(programDir) : undefined;
+  const checked = checkBackendSettings(cloud, 'Cloud');
+  if (!file) return checked;
+  return {
+    ...(file.backend ?? checked.backend ? { backend: file.backend ?? checked.backend } : {}),
+    ...(checked.stackBackends || file.stackBackends ? { stackBackends: { ...(checked.stackBackends ?? {}), ...(file.stackBackends ?? {}) } } : {}),
+  };
+}
+
+/** `{stack}` replaced by the stack's name. */
+function fill(template: string, stack: string): string {
+  return template.split('{stack}').join(stack);
+}
+
+/** A PostgreSQL identifier from a stack name: Terraform's pg backend does not quote it. */
+function pgIdent(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** The backend of one stack. */
+export function backendFor(settings: BackendSettings | undefined, stack: string): BackendConfig {
+  return settings?.stackBackends?.[stack] ?? settings?.backend ?? { type: 'local' };
+}
+
+/** Add the stack's backend to a cdktf stack. */
+export function renderBackend(scope: Construct, stack: string, config: BackendConfig): void {
+  switch (config.type) {
+    case 'local':
+      new LocalBackend(scope, { path: fill(config.path ?? '../../../terraform.{stack}.tfstate', stack) });
+      return;
+    case 'pg': {
+      const schemaName = config.schemaName ? config.schemaName.split('{stack}').join(pgIdent(stack)) : `xos_${pgIdent(stack)}`;
+      // conn_str may be left out (Terraform then reads PG_CONN_STR): cdktf's type requires it.
+      const props = { schemaName, ...(config.connStr ? { connStr: config.connStr } : {}), ...(config.skipSchemaCreation ? { skipSchemaCreation: true } : {}) };
+      new PgBackend(scope, props as ConstructorParameters<typeof PgBackend>[1]);
+      return;
+    }
+    case 's3':
+      new S3Backend(scope, {
+        bucket: config.bucket,
+        key: fill(config.key ?? 'xos/{stack}/terraform.tfstate', stack),
+        region: config.region,
+        encrypt: config.encrypt ?? true,
+        ...(config.dynamodbTable ? { dynamodbTable: config.dynamodbTable } : {}),
+        ...(config.useLockfile ? { useLockfile: true } : {}),
+        ...(config.endpoint ? { endpoints: { s3: config.endpoint }, usePathStyle: true } : {}),
+      } as ConstructorParameters<typeof S3Backend>[1]);
+      return;
+    case 'remote':
+      new RemoteBackend(scope, {
+        organization: config.organization,
+        ...(config.hostname ? { hostname: config.hostname } : {}),
+        workspaces: new NamedRemoteWorkspace(fill(config.workspace ?? 'xos-{stack}', stack)),
+      });
+      return;
+  }
+}

@@ -201,7 +201,8 @@ function sections(review: Review): Section[] {
   const authHead: string[] = ['### Authorization', ''];
   if (!a.checked) authHead.push('Authorization was not checked: no `--actor` was given. Run with `--actor USER` to check RBAC-006, RBAC-007 and RBAC-008.');
   else {
-    authHead.push(`Actor: ${code(a.actor ?? '')}${a.actorRoles.length ? ` — holds ${a.actorRoles.map(esc).join(', ')}` : ' — holds no role'} (roles read from the ${a.rolesFrom} model). ${a.checks.length - a.denied} of ${a.checks.length} checks pass.`);
+    const verdict = a.checks.length ? `${a.checks.length - a.denied} of ${a.checks.length} checks pass.` : 'The change adds, changes or removes no model object: nothing to authorize.';
+    authHead.push(`Actor: ${code(a.actor ?? '')}${a.actorRoles.length ? ` — holds ${a.actorRoles.map(esc).join(', ')}` : ' — holds no role'} (roles read from the ${a.rolesFrom} model). ${verdict}`);
     for (const n of a.notes) authHead.push(`- ${esc(n)}`);
   }
   const denied = a.checks.filter((c) => !c.allowed);
@@ -261,6 +262,7 @@ function sections(review: Review): Section[] {
 }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const trimEnd = (s: string) => s.replace(/\n+$/, '');
 
 interface Fitted {
   readonly text: string;
@@ -292,7 +294,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   const limit = Math.min(options.limit ?? COMMENT_LIMIT, COMMENT_LIMIT);
   const head = summaryBlock(review);
   const secs = sections(review);
-  const whole = [head, ...secs.map((s) => [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n'))].join('\n\n') + '\n';
+  const whole = [head, ...secs.map((s) => [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n'))].map(trimEnd).join('\n\n') + '\n';
   if (bytes(whole) <= limit) return whole;
 
   const how = options.fullCommand ? code(options.fullCommand) : '`xos review` with `--format json`';
@@ -326,5 +328,5 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
     `See all of it with ${how}.`,
   ].join('\n');
   const parts = [head, ...secs.map((s) => out.get(s.name)?.text).filter((t): t is string => !!t), note];
-  return parts.join('\n\n') + '\n';
+  return parts.map(trimEnd).join('\n\n') + '\n';
 }

@@ -104,6 +104,15 @@ describe('what the fixtures show', () => {
     expect(renderMarkdown(reviewOf('borchero-terraform-plan-comment/3-remove.plan.json'))).toContain('**forget (removed from state, object left alone)**');
   });
 
+  test('an imported resource is counted and shown with the id it is imported from', () => {
+    const raw = rawOf('hashicorp-terraform-json/moved_block.plan.json');
+    delete raw.resource_changes[0].previous_address;
+    raw.resource_changes[0].change.importing = { id: 'uBIJLwrgNTh6OQ' };
+    const r = buildReview({ plans: [{ plan: normalizePlan(raw, 'import.json') }], head });
+    expect(r.summary.total).toMatchObject({ import: 1, move: 0, create: 0 });
+    expect(renderMarkdown(r)).toContain('`random_id.test2` (import): **no change**, imported from id `uBIJLwrgNTh6OQ`');
+  });
+
   test('drift gets its own section; addresses Terraform 1.0.0 left out are rebuilt and say so', () => {
     const r = reviewOf('terraform-compliance-cli/test_issue_522.plan.out.json');
     expect(r.drift.entries).toHaveLength(rawOf('terraform-compliance-cli/test_issue_522.plan.out.json').resource_drift.length);

@@ -19,7 +19,7 @@ function tenancyText(t: TenancyLine): string {
 }
 
 function counts(c: Readonly<Record<string, number>>): string {
-  const parts = Object.entries(c).map(([k, n]) => `${n} ${k}`);
+  const parts = Object.entries(c).map(([k, n]) => `${n} ${k}${n === 1 || /^[a-z]/.test(k) ? '' : 's'}`);
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
@@ -74,7 +74,7 @@ function operatorText(o: OperatorSection): string {
   for (const s of o.services) {
     rows.push([
       s.name,
-      s.external ? `external${s.backend ? ` (${s.backend})` : ''}` : 'sliced',
+      s.external ? `external${s.backend && s.backend !== 'external' ? ` (${s.backend})` : ''}` : 'sliced',
       ...(withStatus ? [s.status ? `${s.status.status}${Object.keys(s.status.counts).length > 1 ? ` (${counts(s.status.counts)})` : ''}` : 'unknown'] : []),
       String(s.slices),
       String(s.slivers),

@@ -17,6 +17,7 @@ import type {
   SliverModel,
   TenantModel,
 } from '../model/types';
+import { COLLECTIONS } from '../model/types';
 import { accessOf, type Access, type HeldRole } from './access';
 import { aggregateStatus, type StatusSource } from './status';
 
@@ -156,11 +157,17 @@ export function buildView(index: ModelIndex, user: string, status?: StatusSource
   };
 }
 
+/** Counts by kind, in the order the model lists its collections. */
 function countByKind(index: ModelIndex, keys: ReadonlySet<string>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of [...keys].sort()) {
+  const counts = new Map<string, number>();
+  for (const k of keys) {
     const o = index.get(k);
-    if (o) out[o.kind] = (out[o.kind] ?? 0) + 1;
+    if (o) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  }
+  const out: Record<string, number> = {};
+  for (const c of COLLECTIONS) {
+    const kind = (index.model[c][0] as { kind?: string } | undefined)?.kind;
+    if (kind && counts.has(kind)) out[kind] = counts.get(kind)!;
   }
   return out;
 }

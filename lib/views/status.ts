@@ -22,12 +22,20 @@ export interface StatusSource {
   readonly description: string;
 }
 
-/** Worst first: the status a group of objects shows is the worst of its members. */
-const SEVERITY = ['failed', 'drifted', 'orphaned', 'pending', 'unknown', 'in-sync'];
+/**
+ * Worst first, as `xos status` orders them; `unknown` (the state says nothing of the object)
+ * ranks just above in sync. The status a group of objects shows is its worst member's.
+ */
+const SEVERITY = ['failed', 'drifted', 'pending', 'orphaned', 'unknown', 'in-sync'];
 
 function rank(status: string): number {
   const i = SEVERITY.indexOf(status);
   return i < 0 ? SEVERITY.indexOf('unknown') : i;
+}
+
+/** True when status `a` is worse than `b`. */
+export function worse(a: string, b: string): boolean {
+  return rank(a) < rank(b);
 }
 
 /** The status of a group of objects: the worst member's, with how many share each status. */
@@ -42,7 +50,8 @@ export function aggregateStatus(keys: readonly string[], lookup: StatusLookup): 
     seen++;
     counts[s.status] = (counts[s.status] ?? 0) + 1;
     if (rank(s.status) < rank(worst)) worst = s.status;
-    if (s.status !== 'in-sync' && s.detail) details.push(`${k}: ${s.detail}`);
+    // Pending objects are simply not applied yet; the rest need someone's attention.
+    if (s.status !== 'in-sync' && s.status !== 'pending' && s.detail) details.push(`${k}: ${s.detail}`);
   }
   return { status: seen ? worst : 'unknown', counts, details };
 }

@@ -5,13 +5,13 @@ export const spec: CommandSpec = {
   name: 'view',
   summary:
     'Show the cloud as one User sees it, from the read and write scopes of their roles: a tenant gets their Slices and Slivers, a service developer the placement, networks and tenancy of their Services, an operator every Service with its tenants, providers and (given state) status. Lists the View objects the program declares.',
-  usage: 'xos view <program> --as USER [--json] [--state FILE | --out DIR]',
+  usage: 'xos view <program> --as USER [--json] [--out DIR] [--state [STACK=]FILE ...]',
   positionals: ['program'],
   options: [
     { name: 'as', type: 'string', description: 'the User whose view to show (name or key)', placeholder: 'USER' },
     { name: 'json', type: 'boolean', description: 'print the view as JSON' },
-    { name: 'state', type: 'string', description: 'Terraform state (terraform show -json, or a .tfstate) for the operator view\'s status', placeholder: 'FILE' },
-    { name: 'out', type: 'string', description: 'a synthesized output directory whose stacks hold local state, for the status', placeholder: 'DIR' },
+    { name: 'state', type: 'strings', description: "Terraform state (raw, or terraform show -json) for each Service's status, as xos status reads it; repeat for more stacks; STACK=FILE names its stack", placeholder: '[STACK=]FILE' },
+    { name: 'out', type: 'string', description: "the synthesized output: each stack's state is read from its backend, as xos status does", placeholder: 'DIR' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
   ],
 };
@@ -29,7 +29,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw usageError(`unknown user '${who}' in ${compiled.built.model.name}. Known users: ${known.length ? known.join(', ') : '(none: the program declares no User)'}. Pass one of them to --as.`);
   }
   const { statusSource } = await import('../../views/state-source');
-  const status = await statusSource(compiled, { state: args.options.state as string | undefined, out: args.options.out as string | undefined });
+  const status = await statusSource(compiled, { states: args.options.state as string[] | undefined, out: args.options.out as string | undefined });
   const { buildView } = await import('../../views/report');
   const view = buildView(compiled.index, user.key, status);
   if (args.options.json) io.out(JSON.stringify(view, null, 2) + '\n');

@@ -274,7 +274,7 @@ class Comparer {
       const e = evaluateString(decl, this.lookup);
       if (e.kind === 'secret' || e.kind === 'opaque') return;
       if (e.kind === 'missing') {
-        this.push(path, { kind: 'unknown', why: `${e.ref}, which is not in state` }, this.shownActual(act));
+        this.push(path, { kind: 'unknown', why: `${e.ref}, not in state` }, this.shownActual(act));
         return;
       }
       if (!sameValue(e.value, act)) this.push(path, this.shownActual(e.value), this.shownActual(act), e.via);
@@ -300,7 +300,7 @@ class Comparer {
         const r = resolveDeep(decl, this.lookup);
         if (!r) return;
         const same = isSet ? [...r.value as unknown[]].map(canonical).sort().join('\n') === [...act].map(canonical).sort().join('\n') : sameValue(r.value, act);
-        if (!same) this.push(path, r.missing ? { kind: 'unknown', why: `${r.missing}, which is not in state` } : { kind: 'value', value: r.value }, { kind: 'value', value: act });
+        if (!same) this.push(path, r.missing ? { kind: 'unknown', why: `${r.missing}, not in state` } : { kind: 'value', value: r.value }, { kind: 'value', value: act });
         return;
       }
       decl.forEach((d, i) => {
@@ -313,7 +313,7 @@ class Comparer {
     if (sameValue(decl, act)) return;
     const r = resolveDeep(decl, this.lookup);
     if (!r) return;
-    this.push(path, r.value === undefined || r.value === null ? { kind: 'unset' } : r.missing ? { kind: 'unknown', why: `${r.missing}, which is not in state` } : { kind: 'value', value: r.value }, this.shownActual(act));
+    this.push(path, r.value === undefined || r.value === null ? { kind: 'unset' } : r.missing ? { kind: 'unknown', why: `${r.missing}, not in state` } : { kind: 'value', value: r.value }, this.shownActual(act));
   }
 
   /** An attribute the model does not set, holding a value in state. */

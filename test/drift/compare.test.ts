@@ -75,7 +75,7 @@ describe('comparing a declared resource with its state', () => {
   test('a reference to a resource missing from state cannot match, and says why', () => {
     const s = localState([{ name: 'grant', input: { user_id: 'uuid-dave' } }]);
     const d = diff(declared('grant', { user_id: '${terraform_data.user_dave.id}' }), s);
-    expect(lines(d)).toEqual(['input.user_id: (terraform_data.user_dave.id, which is not in state) -> "uuid-dave"']);
+    expect(lines(d)).toEqual(['input.user_id: (terraform_data.user_dave.id, not in state) -> "uuid-dave"']);
   });
 
   test('never compares a secret (its value is not in the model) and never shows one', () => {

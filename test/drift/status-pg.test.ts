@@ -124,7 +124,7 @@ describeWith('postgres', 'xos status against state in PostgreSQL (central-office
     // drifted: each differing attribute, declared and actual.
     expect(at('m1.large')).toMatchObject({ kind: 'Flavor', status: 'drifted', detail: 'input.ram_mb: declared 16384, actual 8192' });
     expect(at('co1/vbng/bng-1')).toMatchObject({ status: 'drifted', detail: 'port_co1__vbng__bng-1__co1__vbng__wan: in state, no longer declared' });
-    expect(at('co1/volt/grant-dave-admin').detail).toMatch(/^input\.user_id: declared \(terraform_data\.user_dave\.id, which is not in state\), actual "[0-9a-f-]{36}"$/);
+    expect(at('co1/volt/grant-dave-admin').detail).toMatch(/^input\.user_id: declared \(terraform_data\.user_dave\.id, not in state\), actual "[0-9a-f-]{36}"$/);
     // A dropped credential is drift whose value stays hidden.
     const controller = at('co1-openstack');
     expect(controller.status).toBe('drifted');

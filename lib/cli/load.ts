@@ -38,7 +38,7 @@ export function resolveProgram(program: string): string {
     if (!fs.existsSync(main)) throw usageError(`${program} is a folder without main.ts. Put the program in ${path.join(program, 'main.ts')}, or name the .ts file.`);
     return main;
   }
-  if (!/\.(ts|js|cjs|mjs|mts|cts)$/.test(abs)) throw usageError(`${program} is not a TypeScript program (.ts). Give a .ts file, or a folder holding main.ts.`);
+  if (!/\.(ts|js|cjs|mjs|mts|cts)$/.test(abs)) throw usageError(`${program} is not a TypeScript program (.ts) or a YAML recipe (.yaml). Give a .ts file, a folder holding main.ts, or a recipe.yaml.`);
   return abs;
 }
 

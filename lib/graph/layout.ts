@@ -146,14 +146,21 @@ export function layoutGraph(g: Graph): Placed {
     up.set(b, [...(up.get(b) ?? []), a]);
   }
   const ext = (id: string) => (vertices.get(id)!.external ? 1 : 0);
+  /** Edge crossings between consecutive layers: inversions of lower positions, counted with a Fenwick tree. */
   const crossings = (ls: string[][]): number => {
     let c = 0;
     for (let l = 0; l + 1 < ls.length; l++) {
       const pos = new Map(ls[l + 1].map((id, i) => [id, i]));
       const segs: [number, number][] = [];
       ls[l].forEach((id, i) => (dn.get(id) ?? []).forEach((t) => segs.push([i, pos.get(t) ?? 0])));
-      for (let a = 0; a < segs.length; a++)
-        for (let b = a + 1; b < segs.length; b++) if ((segs[a][0] - segs[b][0]) * (segs[a][1] - segs[b][1]) < 0) c++;
+      segs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const tree = new Array<number>(ls[l + 1].length + 1).fill(0);
+      segs.forEach(([, v], seen) => {
+        let atMost = 0;
+        for (let i = v + 1; i > 0; i -= i & -i) atMost += tree[i];
+        c += seen - atMost;
+        for (let i = v + 1; i < tree.length; i += i & -i) tree[i]++;
+      });
     }
     return c;
   };
@@ -177,18 +184,31 @@ export function layoutGraph(g: Graph): Placed {
       best = layers.map((x) => [...x]);
     }
   }
-  // Then swap neighbours while that removes crossings (the "transpose" step).
+  // Then swap neighbours while that removes crossings (the "transpose" step): only the
+  // crossings among the two nodes' own edges change, so only those are counted.
+  const at = new Map<string, number>();
+  best.forEach((ids) => ids.forEach((id, i) => at.set(id, i)));
+  const between = (a: string, b: string): number => {
+    let c = 0;
+    for (const nb of [up, dn]) {
+      const pb = (nb.get(b) ?? []).map((x) => at.get(x) ?? 0);
+      for (const x of nb.get(a) ?? []) {
+        const pa = at.get(x) ?? 0;
+        for (const y of pb) if (pa > y) c++;
+      }
+    }
+    return c;
+  };
   for (let improved = bestCrossings > 0, rounds = 0; improved && rounds < 6; rounds++) {
     improved = false;
-    for (let l = 0; l < depth; l++) {
-      for (let i = 0; i + 1 < best[l].length; i++) {
-        if (ext(best[l][i]) !== ext(best[l][i + 1])) continue;
-        [best[l][i], best[l][i + 1]] = [best[l][i + 1], best[l][i]];
-        const c = crossings(best);
-        if (c < bestCrossings) {
-          bestCrossings = c;
-          improved = true;
-        } else [best[l][i], best[l][i + 1]] = [best[l][i + 1], best[l][i]];
+    for (const ids of best) {
+      for (let i = 0; i + 1 < ids.length; i++) {
+        const [a, b] = [ids[i], ids[i + 1]];
+        if (ext(a) !== ext(b) || between(b, a) >= between(a, b)) continue;
+        [ids[i], ids[i + 1]] = [b, a];
+        at.set(a, i + 1);
+        at.set(b, i);
+        improved = true;
       }
     }
   }

@@ -1,0 +1,218 @@
+/**
+ * Atomic output: synthesis writes a temporary directory beside the target and renames it
+ * into place under a lock. An error, a signal or a second writer never leaves a mix, a
+ * half-written folder or a temporary directory behind.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { abandonTemps, checkTarget, lock, lockSync, makeTemp, siblings, swapInto, writeDirAtomically } from '../../lib/synth/atomic';
+import { bigProgram } from '../helpers/big-program';
+import { filesBelow } from '../helpers/examples';
+import { tmpDir, xos } from '../helpers/tools';
+
+const BIN = path.resolve(__dirname, '..', '..', 'dist', 'bin', 'xos.js');
+
+/** Every file below a folder with its bytes, to compare two outputs exactly. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of filesBelow(dir)) out[f] = fs.readFileSync(path.join(dir, f), 'latin1');
+  return out;
+}
+
+/** A folder that looks like a previous synthesized output. */
+function previousOutput(dir: string): Record<string, string> {
+  fs.mkdirSync(path.join(dir, 'stacks', 'old'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), '{"version":"old"}\n');
+  fs.writeFileSync(path.join(dir, 'xos-model.json'), '{"name":"old"}\n');
+  fs.writeFileSync(path.join(dir, 'stacks', 'old', 'cdk.tf.json'), '{}\n');
+  return snapshot(dir);
+}
+
+/** A pid that is certainly not running: a child that has already exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
+}
+
+/** Wait until `check` holds, polling; fails the test after `limitMs`. */
+async function until(what: string, check: () => boolean, limitMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The entries beside `out` in its parent folder, other than `out` itself. */
+function leftovers(out: string): string[] {
+  return fs.readdirSync(path.dirname(out)).filter((n) => n !== path.basename(out));
+}
+
+describe('writing a folder atomically', () => {
+  test('an error while writing leaves the old folder as it was and no temporary folder', () => {
+    const out = path.join(tmpDir(), 'out');
+    const before = previousOutput(out);
+    expect(() =>
+      writeDirAtomically(out, (tmp) => {
+        fs.writeFileSync(path.join(tmp, 'manifest.json'), 'half');
+        throw new Error('disk on fire');
+      }),
+    ).toThrow('disk on fire');
+    expect(snapshot(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('a successful write replaces the old folder whole', () => {
+    const out = path.join(tmpDir(), 'out');
+    previousOutput(out);
+    writeDirAtomically(out, (tmp) => fs.writeFileSync(path.join(tmp, 'manifest.json'), 'new'));
+    expect(snapshot(out)).toEqual({ 'manifest.json': 'new' });
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('a swap waits while another writer holds the lock, and goes ahead once it is released', async () => {
+    const out = path.join(tmpDir(), 'out');
+    previousOutput(out);
+    const release = lockSync(out);
+    let second: (() => void) | undefined;
+    const waiting = lock(out).then((r) => (second = r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(second).toBeUndefined();
+    release();
+    await waiting;
+    expect(second).toBeDefined();
+    expect(fs.existsSync(siblings(out).lock)).toBe(true);
+    second!();
+    expect(fs.existsSync(siblings(out).lock)).toBe(false);
+  });
+
+  test('a lock left by a writer that died is taken over', () => {
+    const out = path.join(tmpDir(), 'out');
+    fs.writeFileSync(siblings(out).lock, String(deadPid()));
+    const tmp = makeTemp(out);
+    fs.writeFileSync(path.join(tmp, 'manifest.json'), 'new');
+    swapInto(tmp, out);
+    expect(snapshot(out)).toEqual({ 'manifest.json': 'new' });
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('what a killed writer left is swept by the next: its temporary folder removed, a moved-aside output restored', () => {
+    const out = path.join(tmpDir(), 'out');
+    const dead = deadPid();
+    const { parent, tmpPrefix, oldPrefix } = siblings(out);
+    fs.mkdirSync(path.join(parent, `${tmpPrefix}${dead}-abc`));
+    fs.writeFileSync(path.join(parent, `${tmpPrefix}${dead}-abc`, 'manifest.json'), 'half');
+    // The writer was killed between its two renames: the output sits aside, the target is gone.
+    fs.mkdirSync(path.join(parent, `${oldPrefix}${dead}-1`));
+    fs.writeFileSync(path.join(parent, `${oldPrefix}${dead}-1`, 'manifest.json'), 'previous');
+    const mine = makeTemp(out);
+    expect(snapshot(out)).toEqual({ 'manifest.json': 'previous' });
+    expect(leftovers(out)).toEqual([path.basename(mine)]);
+    abandonTemps();
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('a live writer\'s temporary folder is left alone', () => {
+    const out = path.join(tmpDir(), 'out');
+    const { parent, tmpPrefix } = siblings(out);
+    const live = path.join(parent, `${tmpPrefix}${process.ppid}-xyz`);
+    fs.mkdirSync(live);
+    const mine = makeTemp(out);
+    expect(fs.existsSync(live)).toBe(true);
+    fs.rmSync(mine, { recursive: true });
+    fs.rmSync(live, { recursive: true });
+  });
+
+  test.each([
+    ['the working folder', () => process.cwd(), /holds the folder you work in/],
+    ['a parent of the working folder', () => path.dirname(process.cwd()), /holds the folder you work in/],
+    ['the file system root', () => '/', /holds the folder you work in/],
+    ['the home folder', () => os.homedir(), /holds the folder you work in/],
+    ['a file', () => { const f = path.join(tmpDir(), 'f'); fs.writeFileSync(f, 'x'); return f; }, /it is a file, not a folder/],
+    ['a path through a file', () => { const f = path.join(tmpDir(), 'f'); fs.writeFileSync(f, 'x'); return path.join(f, 'out'); }, /a part of that path is a file/],
+    ['a folder of other things', () => { const d = tmpDir(); fs.writeFileSync(path.join(d, 'main.ts'), ''); return d; }, /refusing to replace .*it holds 1 entry \(main\.ts\) and no manifest\.json or xos-model\.json/],
+  ])('refuses to replace %s', (_what, target, message) => {
+    expect(() => checkTarget(target())).toThrow(message);
+  });
+
+  test('accepts a new folder, an empty one, and a previous output', () => {
+    const d = tmpDir();
+    expect(() => checkTarget(path.join(d, 'new'))).not.toThrow();
+    expect(() => checkTarget(d)).not.toThrow();
+    previousOutput(path.join(d, 'prev'));
+    expect(() => checkTarget(path.join(d, 'prev'))).not.toThrow();
+  });
+});
+
+describe('xos synth as real processes', () => {
+  const work = tmpDir('xos-atomic-');
+  for (const [name, sites] of [['race-a', 60], ['race-b', 61], ['big', 400]] as const) fs.writeFileSync(path.join(work, `${name}.ts`), bigProgram({ name, sites }));
+
+  /** The output of one synth of a program, made alone, to compare with. */
+  function reference(program: string): Record<string, string> {
+    const out = path.join(tmpDir(), 'ref');
+    const r = xos(['synth', path.join(work, program), '--out', out, '--transpile-only', '--target', 'local']);
+    expect(r.stderr).toBe('');
+    return snapshot(out);
+  }
+
+  test('two synths into one folder at once both succeed, and the folder holds one of their outputs whole', async () => {
+    const refs = [reference('race-a.ts'), reference('race-b.ts')];
+    for (let round = 0; round < 2; round++) {
+      const out = path.join(tmpDir(), 'out');
+      previousOutput(out);
+      const run = (program: string) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [BIN, 'synth', path.join(work, program), '--out', out, '--transpile-only', '--target', 'local'], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('close', (code) => resolve({ code, stderr }));
+        });
+      const results = await Promise.all([run('race-a.ts'), run('race-b.ts')]);
+      expect(results).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+      const got = snapshot(out);
+      expect([JSON.stringify(got) === JSON.stringify(refs[0]), JSON.stringify(got) === JSON.stringify(refs[1])]).toContain(true);
+      expect(leftovers(out)).toEqual([]);
+    }
+  });
+
+  test('a synth waits for the lock another writer holds, and never swaps under it', async () => {
+    const out = path.join(tmpDir(), 'out');
+    const before = previousOutput(out);
+    fs.writeFileSync(siblings(out).lock, String(process.pid));
+    const child = spawn(process.execPath, [BIN, 'synth', path.join(work, 'race-a.ts'), '--out', out, '--transpile-only', '--target', 'local'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { parent, tmpPrefix } = siblings(out);
+    const tmp = () => fs.readdirSync(parent).find((n) => n.startsWith(tmpPrefix));
+    // xos-model.json is the last file a synth writes before it swaps.
+    await until('the child to finish writing its temporary folder', () => !!tmp() && fs.existsSync(path.join(parent, tmp()!, 'xos-model.json')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(snapshot(out)).toEqual(before);
+    fs.rmSync(siblings(out).lock);
+    expect(await exited).toBe(0);
+    expect(snapshot(out)['manifest.json']).not.toBe(before['manifest.json']);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('a synth stopped by %s mid-synthesis leaves the old output intact and no temporary folder', async (signal) => {
+    const out = path.join(tmpDir(), 'out');
+    const before = previousOutput(out);
+    const child = spawn(process.execPath, [BIN, 'synth', path.join(work, 'big.ts'), '--out', out, '--transpile-only', '--target', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { parent, tmpPrefix } = siblings(out);
+    await until('the synth to start writing', () => fs.readdirSync(parent).some((n) => n.startsWith(tmpPrefix)));
+    child.kill(signal);
+    const code = await exited;
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`xos: interrupted by ${signal}: nothing was written, and ${out} is as it was.\n`);
+    expect(code).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(snapshot(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
+  });
+});

@@ -29,13 +29,14 @@ export const TARGET_OF_BACKEND: Readonly<Record<string, TargetName>> = {
 
 /** The target that renders one stack, or a usage error naming the Controller and the fix. */
 export function targetOf(stack: Pick<StackLayout, 'backend' | 'controller' | 'name'>, mode: TargetMode = 'auto'): TargetName {
+  if (mode === 'local') return 'local';
   const t = TARGET_OF_BACKEND[stack.backend];
   if (!t)
     throw usageError(
       `Controller ${stack.controller}: back-end kind '${stack.backend}' has no synthesis target (known kinds: ${Object.keys(TARGET_OF_BACKEND).join(', ')}). ` +
         `Declare the Controller with one of those kinds, or synthesize with --target local to turn every stack into terraform_data.`,
     );
-  return mode === 'local' ? 'local' : t;
+  return t;
 }
 
 /** Values one stack hands to others: per tenancy, what an external provider created for the tenant. */

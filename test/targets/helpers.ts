@@ -2,12 +2,30 @@
  * Helpers for the target tests: random valid clouds (fast-check), synthesis in memory,
  * and small readers over the Terraform JSON of a stack.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { Cloud, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, type Slice } from '../../lib/index';
 import { compileCloud, type Compiled } from '../../lib/compile';
 import { renderInMemory, type RenderedLayout } from '../../lib/synth/rendered';
 
 export type Tf = Record<string, any>;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Run a program on its own, as `cdktf synth` does (the `xos` import resolved to this library). */
+export function runProgram(program: string, env: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string } {
+  const entry = fs.statSync(path.join(ROOT, program)).isDirectory() ? path.join(ROOT, program, 'main.ts') : path.join(ROOT, program);
+  const boot = `
+    require('ts-node').register({ transpileOnly: true, skipProject: true, compilerOptions: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } });
+    const M = require('module'); const orig = M._resolveFilename;
+    M._resolveFilename = function (r, ...a) { return orig.call(this, r === 'xos' ? ${JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))} : r, ...a); };
+    require(${JSON.stringify(entry)});`;
+  const r = spawnSync(process.execPath, ['-e', boot], { cwd: ROOT, env, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
 
 /** Compile a cloud, failing the test with the violations when it has errors. */
 export function compileClean(cloud: Cloud): Compiled {

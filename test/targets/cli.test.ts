@@ -1,0 +1,61 @@
+/**
+ * Choosing the target from the command line (`xos synth --target auto|local`) and, for
+ * `cdktf synth`, from XOS_TARGET.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { tmpDir, xos } from '../helpers/tools';
+import { runProgram } from './helpers';
+
+function stack(out: string, name: string): any {
+  return JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+}
+
+describe('xos synth --target', () => {
+  test("by default picks each stack's target from its Controller, and says which", () => {
+    const out = path.join(tmpDir('xos-target-'), 'out');
+    const r = xos(['synth', 'examples/central-office', '--out', out, '--transpile-only']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('target auto (openstack: 1, local: 1)');
+    expect(Object.keys(stack(out, 'co1-openstack').terraform.required_providers)).toEqual(['openstack']);
+    expect(Object.keys(stack(out, 'subscriber-portal').resource)).toEqual(['terraform_data']);
+  });
+
+  test('local turns every stack into terraform_data, with no provider to download', () => {
+    const out = path.join(tmpDir('xos-target-'), 'out');
+    const r = xos(['synth', 'examples/central-office', '--out', out, '--target', 'local', '--transpile-only', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).stacks.map((s: { target: string }) => s.target)).toEqual(['local', 'local']);
+    const tf = stack(out, 'co1-openstack');
+    expect(Object.keys(tf.resource)).toEqual(['terraform_data']);
+    expect(tf.provider).toBeUndefined();
+  });
+
+  test('an unknown target is a usage error listing the choices', () => {
+    const r = xos(['synth', 'examples/hello', '--target', 'openstack']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("xos: --target 'openstack' is not one of: auto, local\n");
+  });
+});
+
+describe('cdktf synth (the program run on its own)', () => {
+  test.each([
+    [undefined, ['openstack']],
+    ['local', []],
+  ])('with XOS_TARGET=%s writes providers %j', (target, providers) => {
+    const out = path.join(tmpDir('xos-target-'), 'cdktf.out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: out };
+    delete env.XOS_TARGET;
+    if (target) env.XOS_TARGET = target;
+    const r = runProgram('examples/hello', env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(Object.keys(stack(out, 'princeton-head').terraform.required_providers ?? {})).toEqual(providers);
+  });
+
+  test('a back-end the target cannot be told about ends the program with the message, not a stack trace', () => {
+    const out = path.join(tmpDir('xos-target-'), 'cdktf.out');
+    const r = runProgram('test/targets/programs/fractional-flavor.ts', { ...process.env, CDKTF_OUTDIR: out });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('xos: Flavor half: cores 1.5 cannot be told to OpenStack, which takes whole numbers (1 or more). Give the Flavor whole cores.\n');
+  });
+});

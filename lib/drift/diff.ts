@@ -84,6 +84,8 @@ export interface StackDiffInput {
   /** Drift that a refresh found, by address. */
   readonly refresh?: ReadonlyMap<string, RefreshDrift>;
   readonly notes?: readonly string[];
+  /** The target the stack is declared for, for messages. */
+  readonly target?: string;
 }
 
 export function emptyTotals(): Totals {
@@ -134,25 +136,36 @@ function objectDetail(resources: readonly ResourceReport[], status: Status): str
     return notes.join('; ');
   }
   const bad = resources.filter((r) => r.status !== 'in-sync');
+  // Resource names alone, unless two resources of the object share a name (other types).
+  const names = new Set(resources.map((r) => shortAddress(r.address)));
+  const label = names.size === resources.length ? shortAddress : (a: string) => a;
   if (resources.length === 1) return bad[0]?.reason ?? '';
   if (bad.length > 1 && bad.every((r) => r.status === 'pending' && r.reason === 'not in state')) {
-    return bad.length === resources.length ? `not in state (${bad.length} resources)` : `${bad.length} of ${resources.length} resources not in state: ${bad.map((r) => shortAddress(r.address)).join(', ')}`;
+    return bad.length === resources.length ? `not in state (${bad.length} resources)` : `${bad.length} of ${resources.length} resources not in state: ${bad.map((r) => label(r.address)).join(', ')}`;
   }
   if (bad.length > 1 && bad.every((r) => r.status === 'orphaned')) return `in state, no longer declared (${bad.length} resources)`;
-  return bad.map((r) => `${shortAddress(r.address)}: ${r.reason}`).join('; ');
+  return bad.map((r) => `${label(r.address)}: ${r.reason}`).join('; ');
 }
 
 /** Check that a state belongs to this stack at all; throws when none of its resources is declared. */
 function checkBelongs(input: StackDiffInput, managed: readonly StateInstance[], declaredAddresses: ReadonlySet<string>, modelKeys: ReadonlySet<string>): void {
   if (!input.state || managed.length === 0 || declaredAddresses.size === 0) return;
+  let sameModel = false;
   for (const i of managed) {
     if (declaredAddresses.has(i.address)) return;
     const k = input.schema.modelKey?.(i);
-    if (k !== undefined && modelKeys.has(k)) return;
+    if (k !== undefined && modelKeys.has(k)) sameModel = true;
   }
+  const declaredTypes = new Set(input.declared.map((d) => d.type));
+  const stateTypes = [...new Set(managed.map((i) => i.type))].sort();
+  if (sameModel && !stateTypes.some((t) => declaredTypes.has(t)))
+    throw usageError(
+      `${input.state.source} holds this model's objects as ${stateTypes.slice(0, 4).join(', ')}${stateTypes.length > 4 ? ', ...' : ''}, but stack ${input.stack} is declared${input.target ? ` for the ${input.target} target` : ''} as ${[...declaredTypes].sort().slice(0, 4).join(', ')}${declaredTypes.size > 4 ? ', ...' : ''}: it was synthesized for another target. Give the target it was deployed with (--target local, for example).`,
+    );
+  if (sameModel) return;
   const sample = managed.slice(0, 3).map((i) => i.address).join(', ');
   throw usageError(
-    `${input.state.source} is not the state of stack ${input.stack}: none of its ${managed.length} resources (${sample}${managed.length > 3 ? ', ...' : ''}) is declared there, nor names an object of this model. It is the state of another program or stack; check --state, or the backend's configuration (its key, schema or workspace).`,
+    `${input.state.source} is not the state of stack ${input.stack}: none of its ${managed.length} resources (${sample}${managed.length > 3 ? ', ...' : ''}) is declared there, nor names an object of this model. It is the state of another program or stack, or of another target; check --state and --target, or the backend's configuration (its key, schema or workspace).`,
   );
 }
 

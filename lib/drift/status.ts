@@ -9,7 +9,7 @@ import { usageError, externalError, isXosError } from '../errors';
 import { ModelIndex } from '../model/index';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { declaredResources, type DeclaredResource, type TargetName } from '../synth/declared';
-import { buildLayout, type Layout } from '../synth/layout';
+import { buildLayout, type Layout, type StackLayout } from '../synth/layout';
 import { decodeText, parseJsonText } from '../state/decode';
 import { localStatePath, pullState, stackBackendOf, type TerraformOptions } from '../state/pull';
 import { readStateFile, readStateText } from '../state/read';
@@ -96,10 +96,13 @@ export function parseGivenState(arg: string, stacks: readonly string[]): GivenSt
 
 export interface StatusOptions {
   readonly declared: DeclaredSide;
-  /** The target of every stack; by default each stack's is read from its synthesized output. */
-  readonly target?: TargetName;
-  /** The target of a stack whose synthesized output does not say. @default 'local' */
-  readonly defaultTarget?: TargetName;
+  /**
+   * The target of every stack (`auto`: each by its Controller's back-end, as `xos synth`
+   * picks it). @default each stack's is read from its synthesized output
+   */
+  readonly target?: TargetName | 'auto';
+  /** The target of a stack whose synthesized output does not say. @default 'auto' */
+  readonly defaultTarget?: TargetName | 'auto';
   /** The synthesized output directory (holding stacks/<stack>/cdk.tf.json). */
   readonly outdir: string;
   /** Read these files instead of the backends; only their stacks are reported. */
@@ -199,7 +202,13 @@ async function stateOfStack(stack: string, stackDir: string, options: StatusOpti
 function declaredByStack(options: StatusOptions): Map<string, { target: TargetName; declared: DeclaredResource[] }> {
   const layout = options.declared.layout;
   const targets = new Map<string, TargetName>();
-  for (const s of layout.stacks) targets.set(s.name, options.target ?? detectStackTarget(path.join(options.outdir, 'stacks', s.name)) ?? options.defaultTarget ?? 'local');
+  // `auto` asks the synthesizer's own choice (loaded only then: it brings cdktf).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const pick = (t: TargetName | 'auto', s: StackLayout): TargetName => (t === 'auto' ? (require('../synth/targets') as typeof import('../synth/targets')).targetOf(s) : t);
+  for (const s of layout.stacks) {
+    const t = options.target ? pick(options.target, s) : detectStackTarget(path.join(options.outdir, 'stacks', s.name)) ?? pick(options.defaultTarget ?? 'auto', s);
+    targets.set(s.name, t);
+  }
   const out = new Map<string, { target: TargetName; declared: DeclaredResource[] }>();
   for (const t of new Set(targets.values())) {
     const all = declaredFor(layout, t);
@@ -218,7 +227,7 @@ function targetsText(stacks: Map<string, { target: TargetName }>, fallback: Targ
 export async function computeStatus(options: StatusOptions): Promise<StatusReport> {
   const byStack = declaredByStack(options);
   const declared = new Map([...byStack].map(([s, v]) => [s, v.declared]));
-  const fallback = options.target ?? options.defaultTarget ?? 'local';
+  const fallback: TargetName = options.target && options.target !== 'auto' ? options.target : options.defaultTarget && options.defaultTarget !== 'auto' ? options.defaultTarget : 'local';
   const schemaOf = (stack: string) => targetSchema(byStack.get(stack)?.target ?? fallback);
   const kindOf = (key: string) => options.declared.kindOf(key);
   const meta = { program: options.declared.name, target: targetsText(byStack, fallback), refreshed: !!options.refresh };
@@ -229,7 +238,7 @@ export async function computeStatus(options: StatusOptions): Promise<StatusRepor
     for (const [stack, ds] of declared) {
       const state = assigned.get(stack);
       if (!state) continue;
-      stacks.push(diffStack({ stack, backend: `file ${state.source}`, declared: ds, state, schema: schemaOf(stack), kindOf }));
+      stacks.push(diffStack({ stack, backend: `file ${state.source}`, declared: ds, state, schema: schemaOf(stack), kindOf, target: byStack.get(stack)?.target }));
     }
     return buildReport({ ...meta, stateSource: '--state' }, stacks);
   }
@@ -245,7 +254,7 @@ export async function computeStatus(options: StatusOptions): Promise<StatusRepor
     const read = await stateOfStack(stack, path.join(stacksDir, stack), options);
     const notes = declared.has(stack) ? read.notes : [...read.notes, 'the model no longer declares this stack (its Controller was removed)'];
     const schema = byStack.has(stack) ? schemaOf(stack) : targetSchema(detectStackTarget(path.join(stacksDir, stack)) ?? fallback);
-    return diffStack({ stack, backend: read.backend, declared: declared.get(stack) ?? [], ...(read.state ? { state: read.state } : {}), schema, kindOf, ...(read.refresh ? { refresh: read.refresh } : {}), notes });
+    return diffStack({ stack, backend: read.backend, declared: declared.get(stack) ?? [], ...(read.state ? { state: read.state } : {}), schema, kindOf, ...(read.refresh ? { refresh: read.refresh } : {}), notes, target: byStack.get(stack)?.target });
   });
   return buildReport({ ...meta, stateSource: options.pull || options.refresh ? 'terraform state pull' : "each stack's backend" }, stacks);
 }

@@ -140,6 +140,17 @@ describeWith('terraform', 'xos status with a local backend, after a real apply',
     expect(fs.existsSync(path.join(stackDir, '.terraform'))).toBe(false);
   });
 
+  test('with --state and no synthesized output, the target is the program\'s choice unless --target says', () => {
+    const file = path.join(work, 'terraform.princeton-head.tfstate');
+    const nowhere = path.join(work, 'not-synthesized');
+    // hello's Controller is an openstack back-end: auto picks the openstack target, whose addresses this local state lacks.
+    const auto = xos(['status', 'examples/hello', '--out', nowhere, '--transpile-only', '--state', file], { env });
+    expect(auto.code).toBe(1);
+    expect(auto.stderr).toMatch(/terraform.princeton-head.tfstate holds this model's objects as terraform_data, but stack princeton-head is declared for the openstack target as openstack_.*: it was synthesized for another target. Give the target it was deployed with \(--target local/);
+    const local = xos(['status', 'examples/hello', '--out', nowhere, '--transpile-only', '--state', file, '--target', 'local'], { env });
+    expect(local.code).toBe(0);
+  });
+
   test('a tainted resource fails its object, and the secret given at apply never shows (exit 2)', () => {
     terraform(stackDir, ['init', '-input=false', '-no-color'], env);
     terraform(stackDir, ['taint', '-no-color', 'terraform_data.sliver_princeton__hello__vm1'], env);

@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
     { name: 'state', type: 'strings', description: 'read this state (raw, or terraform show -json) instead of the backends; repeat for more stacks; STACK=FILE names its stack', placeholder: '[STACK=]FILE' },
     { name: 'pull', type: 'boolean', description: 'read every stack with terraform state pull, local backends too' },
     { name: 'refresh', type: 'boolean', description: 'first run terraform plan -refresh-only in each stack, and report what changed outside Terraform' },
-    { name: 'target', type: 'string', description: "the target the stacks were synthesized for (default: read from each synthesized stack, else the program's)", choices: ['local', 'openstack', 'aws'], placeholder: 'TARGET' },
+    { name: 'target', type: 'string', description: "the target the stacks were synthesized for; auto: each by its Controller's back-end (default: read from each synthesized stack, else the program's, else auto)", choices: ['auto', 'local', 'openstack', 'aws'], placeholder: 'TARGET' },
     { name: 'json', type: 'boolean', description: 'print the report as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
   ],
@@ -47,7 +47,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     outdir = String(args.options.out ?? 'cdktf.out');
     defaultTarget = loaded.cloud.target ?? defaultTarget;
   }
-  if (defaultTarget !== undefined && !['local', 'openstack', 'aws'].includes(defaultTarget)) defaultTarget = undefined;
+  if (defaultTarget !== undefined && !['auto', 'local', 'openstack', 'aws'].includes(defaultTarget)) defaultTarget = undefined;
 
   const stacks = declared.layout.stacks.map((s) => s.name);
   const report = await status.computeStatus({

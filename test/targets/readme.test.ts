@@ -1,0 +1,45 @@
+/**
+ * The README's target sections show real output: each program shown is the file named beside
+ * it, and each Terraform excerpt is part of what that program synthesizes today.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadProgram } from '../../lib/cli/load';
+import { compileCloud } from '../../lib/compile';
+import { renderInMemory } from '../../lib/synth/rendered';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** The fenced block right after each marker comment of a kind. */
+function blocks(marker: string): { args: string[]; body: string }[] {
+  const re = new RegExp(`<!-- ${marker}: ([^>]*) -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``, 'g');
+  return [...README.matchAll(re)].map((m) => ({ args: m[1].trim().split(/\s+/), body: m[2] }));
+}
+
+const rendered = new Map<string, Map<string, Record<string, any>>>();
+function stacksOf(program: string): Map<string, Record<string, any>> {
+  if (!rendered.has(program)) {
+    const compiled = compileCloud(loadProgram(path.join(ROOT, program), { transpileOnly: true }).cloud);
+    rendered.set(program, new Map(renderInMemory(compiled.layout, 'auto').json));
+  }
+  return rendered.get(program)!;
+}
+
+test('the README shows the target sections\' programs and excerpts', () => {
+  expect(blocks('readme-check-program').length).toBe(1);
+  expect(blocks('readme-check').length).toBe(3);
+});
+
+test.each(blocks('readme-check-program').map((b) => [b.args[0], b.body] as const))('the program shown is %s, verbatim', (file, body) => {
+  expect(body).toBe(fs.readFileSync(path.join(ROOT, file), 'utf8').trimEnd());
+});
+
+test.each(blocks('readme-check').map((b) => [b.args[0], b.args[1], b.body] as const))('what the README shows for %s, stack %s, is what it synthesizes', (program, stack, body) => {
+  const tf = stacksOf(program).get(stack)!;
+  for (const [address, want] of Object.entries(JSON.parse(body) as Record<string, unknown>)) {
+    const parts = address.split('.');
+    const got = parts[0] === 'provider' ? tf.provider[parts[1]] : parts[0] === 'data' ? tf.data?.[parts[1]]?.[parts[2]] : tf.resource?.[parts[0]]?.[parts[1]];
+    expect({ address, got }).toMatchObject({ address, got: want });
+  }
+});

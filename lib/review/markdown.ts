@@ -215,7 +215,7 @@ function sections(review: Review): Section[] {
       const who = c.approvers.map((x) => `${esc(x.role)} (${x.users.length ? x.users.map(esc).join(', ') : 'nobody holds it'})`).join(' · ');
       return `- ⛔ **${c.id}** may not ${c.id === 'RBAC-008' ? 'change their own home Site:' : c.id === 'RBAC-007' ? 'grant' : c.status === 'added' ? 'add' : c.status === 'removed' ? 'remove' : 'change'} ${c.id === 'RBAC-008' ? '' : `${kindWord(c.kind)} `}${code(labels.get(c.key) ?? c.key)} — approval from one of: ${who}`;
     }),
-    tail: allowed.length ? `- ✅ may ${allowed.length === 1 ? 'make' : 'make all'} ${plural(allowed.length, 'other change')}: ${allowed.slice(0, 20).map((c) => code(labels.get(c.key) ?? c.key)).join(', ')}${allowed.length > 20 ? ` and ${allowed.length - 20} more` : ''}` : undefined,
+    tail: allowed.length ? `- ✅ may make ${!denied.length ? `every change (${allowed.length})` : allowed.length === 1 ? 'the other change' : `the ${allowed.length} other changes`}: ${allowed.slice(0, 20).map((c) => code(labels.get(c.key) ?? c.key)).join(', ')}${allowed.length > 20 ? ` and ${allowed.length - 20} more` : ''}` : undefined,
     unit: 'authorization findings',
   });
 

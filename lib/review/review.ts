@@ -402,9 +402,11 @@ function xosKind(c: PlanChange): string | undefined {
  * only errors block.
  */
 export function ruleViolations(head: XosModel, base?: XosModel): ViolationReview[] {
+  // The same rule on the same object counts as the same violation, even if its message
+  // changed (a count in it, say).
   const h = compileModel(builtFromJson(head)).violations;
-  const before = base ? new Set(compileModel(builtFromJson(base)).violations.map((v) => `${v.id}\u0000${v.path}\u0000${v.message}`)) : undefined;
-  return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}\u0000${v.message}`) } : {}) }));
+  const before = base ? new Set(compileModel(builtFromJson(base)).violations.map((v) => `${v.id}\u0000${v.path}`)) : undefined;
+  return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}`) } : {}) }));
 }
 
 export type { ModelSide };

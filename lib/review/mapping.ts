@@ -94,11 +94,9 @@ export function parsePlanArg(arg: string, exists: (f: string) => boolean): { sta
  * tie, are usage errors that say how to name the stack.
  */
 export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], sides: readonly ModelSide[]): PlanStack[] {
-  const known = new Set<string>();
   const owners = new Map<string, Set<string>>(); // address -> stacks declaring it
   for (const side of sides) {
     for (const [stack, m] of side.stacks) {
-      known.add(stack);
       for (const a of m.keys()) {
         const s = owners.get(a);
         if (s) s.add(stack);
@@ -145,7 +143,6 @@ export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], s
     taken.set(result.stack, plan.file);
     out.push(result);
   }
-  void known;
   return out;
 }
 

@@ -91,8 +91,17 @@ function registerTsNode(options: LoadOptions): void {
 function formatTsError(e: unknown, dir: string): string | undefined {
   const err = e as { diagnosticCodes?: number[]; diagnostics?: { file?: { fileName: string; getLineAndCharacterOfPosition(p: number): { line: number; character: number } }; start?: number; code: number; messageText: unknown }[] };
   if (!err || !Array.isArray(err.diagnosticCodes) || !Array.isArray(err.diagnostics)) return undefined;
-  const flatten = (m: unknown): string => (typeof m === 'string' ? m : (m as { messageText: string }).messageText);
+  // A message chain (`Argument of type ... is not assignable`, then `Property 'site' is missing`), on one line.
+  const flatten = (m: unknown): string => {
+    if (typeof m === 'string') return m;
+    const chain = m as { messageText: string; next?: unknown[] };
+    return [chain.messageText, ...(chain.next ?? []).map(flatten)].join(' ');
+  };
+  // A binary file or a long paste gives hundreds of diagnostics; the first ones say what is wrong.
+  const MAX = 20;
+  const more = err.diagnostics.length - MAX;
   return err.diagnostics
+    .slice(0, MAX)
     .map((d) => {
       let where = '';
       if (d.file && d.start !== undefined) {
@@ -101,6 +110,7 @@ function formatTsError(e: unknown, dir: string): string | undefined {
       }
       return `${where}TS${d.code}: ${flatten(d.messageText)}`;
     })
+    .concat(more > 0 ? [`(and ${more} more error${more === 1 ? '' : 's'})`] : [])
     .join('\n');
 }
 
@@ -145,8 +155,8 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
     if (ts) throw usageError(`${path.relative(process.cwd(), file) || file} does not compile:\n${ts}`, (e as Error).stack);
     const where = programFrame(e, process.cwd());
     const msg = describeThrown(e);
-    if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND' && !where)
-      throw usageError(`${path.relative(process.cwd(), file)}: ${msg.split('\n')[0]}. Check the import's path or install the package.`, (e as Error)?.stack);
+    if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND')
+      throw usageError(`${where ?? path.relative(process.cwd(), file)}: ${msg.split('\n')[0]}. Check the import's path or install the package.`, (e as Error)?.stack);
     throw usageError(`the program threw: ${msg.split('\n')[0]}${where ? ` (at ${where})` : ''}`, (e as Error)?.stack);
   } finally {
     Cloud.setCaptureMode(false);
@@ -170,7 +180,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
 export function describeThrown(e: unknown): string {
   const cut = (t: string) => (t.length > 1000 ? `${t.slice(0, 997)}... (${t.length.toLocaleString('en-US')} characters)` : t);
   if (e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string' && typeof (e as Error).stack === 'string')) return cut((e as Error).message || (e as Error).name || 'an Error with no message');
-  if (typeof e === 'string') return cut(e) || 'an empty string';
+  if (typeof e === 'string') return `${cut(e) || "''"} (a string, not an Error, so xos cannot tell where it was thrown; throw new Error('...') instead)`;
   let text: string;
   try {
     text = JSON.stringify(e) ?? String(e);

@@ -91,8 +91,20 @@ export function summarize(vs: readonly Violation[]): { errors: number; warnings:
 /** `ID severity path: message (file:line)`, one line. */
 export function formatViolation(v: Violation): string {
   const where = v.source ? ` (${v.source})` : '';
-  const ack = v.acknowledged ? ` [acknowledged: ${v.acknowledged}]` : '';
-  return `${v.id} ${v.severity} ${v.path || '(cloud)'}: ${v.message}${where}${ack}`;
+  const ack = v.acknowledged ? ` [acknowledged: ${elide(v.acknowledged, 500)}]` : '';
+  return `${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`;
+}
+
+/**
+ * Text cut to about `max` characters for a line of output: the start and the end are kept
+ * (the end of a message says what to do), the middle is elided with its length. A 10 MB
+ * name in a model never makes a 10 MB line.
+ */
+export function elide(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.6);
+  const tail = Math.floor(max * 0.3);
+  return `${text.slice(0, head)}...(${(text.length - head - tail).toLocaleString('en-US')} characters)...${text.slice(text.length - tail)}`;
 }
 
 /** docs/rules.md, generated from the rules' metadata. */

@@ -23,10 +23,16 @@ const LOCK_POLL_MS = 25;
 /** The signals an interruptible write cleans up after. */
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** A path for a message: relative to the working folder when inside it, else absolute. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(p));
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
+}
+
 /** Thrown by {@link writeDirAtomicallyInterruptible} when a signal stopped the write. */
 export class Interrupted extends Error {
   constructor(public readonly signal: NodeJS.Signals, public readonly target: string) {
-    super(`interrupted by ${signal}: nothing was written, and ${path.relative(process.cwd(), target) || '.'} is as it was`);
+    super(`interrupted by ${signal}: nothing was written, and ${shown(target)} is as it was`);
     this.name = 'Interrupted';
   }
 
@@ -99,24 +105,24 @@ export const OUTPUT_MARKERS = ['manifest.json', 'xos-model.json'] as const;
 export function checkTarget(target: string): void {
   const abs = path.resolve(target);
   const cwd = process.cwd();
-  const shown = path.relative(cwd, abs) || '.';
+  const where = shown(abs);
   const choose = 'Choose a new or empty folder for the output, for example --out cdktf.out.';
   if (abs === path.parse(abs).root || abs === os.homedir() || cwd === abs || cwd.startsWith(abs + path.sep))
-    throw usageError(`refusing to write the output to ${shown}: xos replaces the whole output folder, and this one holds the folder you work in. ${choose}`);
+    throw usageError(`refusing to write the output to ${where}: xos replaces the whole output folder, and this one holds the folder you work in. ${choose}`);
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw usageError(`cannot write the output to ${shown}: a part of that path is a file, not a folder. ${choose}`);
-    if (code !== 'ENOENT') throw externalError(`cannot write the output to ${shown}: ${(e as Error).message}.`);
+    if (code === 'ENOTDIR') throw usageError(`cannot write the output to ${where}: a part of that path is a file, not a folder. ${choose}`);
+    if (code !== 'ENOENT') throw externalError(`cannot write the output to ${where}: ${(e as Error).message}.`);
   }
   if (!stat) return;
-  if (!stat.isDirectory()) throw usageError(`cannot write the output to ${shown}: it is a file, not a folder. ${choose}`);
+  if (!stat.isDirectory()) throw usageError(`cannot write the output to ${where}: it is a file, not a folder. ${choose}`);
   const entries = fs.readdirSync(abs);
   if (entries.length && !OUTPUT_MARKERS.some((m) => entries.includes(m)))
     throw usageError(
-      `refusing to replace ${shown}: it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no ${OUTPUT_MARKERS.join(' or ')}, so it is not a synthesized output, and xos replaces the whole output folder. ${choose}`,
+      `refusing to replace ${where}: it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and no ${OUTPUT_MARKERS.join(' or ')}, so it is not a synthesized output, and xos replaces the whole output folder. ${choose}`,
     );
 }
 
@@ -149,9 +155,9 @@ export function makeTemp(target: string): string {
     return tmp;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const shown = path.relative(process.cwd(), parent) || '.';
-    if (code === 'ENOTDIR' || code === 'EEXIST') throw usageError(`cannot write the output beside ${shown}: a part of that path is a file, not a folder. Choose another --out.`);
-    throw externalError(`cannot write the output beside ${shown}: ${(e as Error).message}. Check that the folder is writable and the disk has room.`);
+    const where = shown(parent);
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw usageError(`cannot write the output beside ${where}: a part of that path is a file, not a folder. Choose another --out.`);
+    throw externalError(`cannot write the output beside ${where}: ${(e as Error).message}. Check that the folder is writable and the disk has room.`);
   }
 }
 

@@ -4,7 +4,7 @@
  * and review (plan -> model objects) read these; every target provides them.
  */
 import type { Layout, LayoutKind, StackLayout } from './layout';
-import { localInput } from './local';
+import { localBody } from './local';
 
 export interface DeclaredResource {
   /** The Terraform address in its stack, for example `terraform_data.sliver_co1__vcpe__cpe-1`. */
@@ -33,8 +33,8 @@ function localDeclared(stack: StackLayout): DeclaredResource[] {
     name: r.name,
     model: r.model,
     kind: r.kind,
-    attrs: { input: localInput(r) },
-    sensitive: Object.keys(r.secrets ?? {}).length ? ['input.secrets'] : [],
+    attrs: localBody(r),
+    sensitive: Object.keys(r.secrets ?? {}).length ? ['triggers_replace'] : [],
   }));
 }
 

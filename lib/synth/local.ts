@@ -12,14 +12,26 @@ export function localRef(name: string): string {
   return `\${terraform_data.${name}.id}`;
 }
 
-/** `input` of a resource: declared attributes, references, and (under `secrets`) variables. */
+/** `input` of a resource: declared attributes and references. */
 export function localInput(r: LayoutResource): Record<string, unknown> {
   const input: Record<string, unknown> = { xos_kind: r.kind, xos_key: r.model, ...r.attrs };
   for (const [k, v] of Object.entries(r.refs)) input[`${k}_id`] = localRef(v);
   for (const [k, v] of Object.entries(r.refLists ?? {})) input[`${k}_ids`] = v.map(localRef);
-  const secrets = Object.entries(r.secrets ?? {});
-  if (secrets.length) input.secrets = Object.fromEntries(secrets.map(([k, v]) => [k, `\${var.${v}}`]));
   return input;
+}
+
+/**
+ * The whole `terraform_data` body. Secrets (sensitive variables) go under
+ * `triggers_replace.secrets`, never into `input`: terraform_data copies `input` into its
+ * computed `output`, and Terraform does not keep the sensitive mark on that copy, so a secret
+ * in `input` would show in plain text in plans and state. `triggers_replace` is not copied;
+ * rotating a secret replaces the resource, as re-keying an instance would.
+ */
+export function localBody(r: LayoutResource): { input: Record<string, unknown>; triggers_replace?: Record<string, unknown> } {
+  const secrets = Object.entries(r.secrets ?? {});
+  const body: { input: Record<string, unknown>; triggers_replace?: Record<string, unknown> } = { input: localInput(r) };
+  if (secrets.length) body.triggers_replace = { secrets: Object.fromEntries(secrets.map(([k, v]) => [k, `\${var.${v}}`])) };
+  return body;
 }
 
 export function renderLocal(stack: XosStack, layout: StackLayout): void {
@@ -30,5 +42,5 @@ export function renderLocal(stack: XosStack, layout: StackLayout): void {
   }
   // Each resource is `terraform_data` (built into Terraform 1.4+; the stack requires it once,
   // instead of cdktf's DataResource running `terraform version` per resource at synth time).
-  for (const r of layout.resources) stack.addRawResource('terraform_data', r.name, { input: localInput(r) });
+  for (const r of layout.resources) stack.addRawResource('terraform_data', r.name, localBody(r));
 }

@@ -7,7 +7,7 @@ import { compileCloud } from '../../lib/compile';
 import { compileExample, EXAMPLES, filesBelow, loadExample } from '../helpers/examples';
 import { tmpDir } from '../helpers/tools';
 
-type TfJson = { resource?: Record<string, Record<string, { input: Record<string, unknown> }>>; variable?: Record<string, { sensitive?: boolean }>; terraform?: Record<string, unknown> };
+type TfJson = { resource?: Record<string, Record<string, { input: Record<string, unknown>; triggers_replace?: { secrets: Record<string, unknown> } }>>; variable?: Record<string, { sensitive?: boolean }>; terraform?: Record<string, unknown> };
 
 function synth(name: string) {
   const compiled = compileExample(name);
@@ -90,10 +90,9 @@ describe.each(EXAMPLES)('example %s', (name) => {
     for (const tf of stacks.values()) {
       for (const v of Object.values(tf.variable ?? {})) expect(v.sensitive).toBe(true);
       for (const r of Object.values(tf.resource!.terraform_data)) {
-        for (const val of Object.values((r.input.secrets ?? {}) as Record<string, unknown>)) expect(val).toMatch(/^\$\{var\.[A-Za-z0-9_]+\}$/);
-        const { secrets, ...rest } = r.input;
-        void secrets;
-        expect(JSON.stringify(rest)).not.toContain('${var.');
+        // Secrets only under triggers_replace: terraform_data copies `input` into an unmarked `output`.
+        for (const val of Object.values(r.triggers_replace?.secrets ?? {})) expect(val).toMatch(/^\$\{var\.[A-Za-z0-9_]+\}$/);
+        expect(JSON.stringify(r.input)).not.toContain('${var.');
       }
     }
   });
@@ -148,7 +147,7 @@ describe('central-office', () => {
 
   test('vCPE instances receive vBNG\'s credential as a sensitive variable and their tenancy attributes', () => {
     const cpe = rs.find((r) => r.input.xos_key === 'co1/vcpe/cpe-1' && r.input.xos_kind === 'sliver')!;
-    expect(cpe.input.secrets).toEqual({ provider_vBNG_api_token: '${var.vbng_api_token}' });
+    expect(cpe.triggers_replace).toEqual({ secrets: { provider_vBNG_api_token: '${var.vbng_api_token}' } });
     expect((cpe.input.user_data as { tenant_of: Record<string, unknown> }).tenant_of).toEqual({ vBNG: { connect: 'public', attributes: { routable_subnet: '198.51.100.0/26' } } });
   });
 });

@@ -131,7 +131,7 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
     // The new Sliver carries vBNG's token (CDN is a tenant of vBNG): shown, masked.
     const json = JSON.parse(review('--format', 'json').stdout);
     const sliver = json.objects.find((o: { key: string }) => o.key === 'co1/cdn/cache-3').resources.find((r: { part: string }) => r.part === 'sliver');
-    expect(sliver.attributes).toEqual(expect.arrayContaining([{ path: 'input.secrets', after: '(sensitive)', sensitive: true }]));
+    expect(sliver.attributes).toEqual(expect.arrayContaining([{ path: 'triggers_replace', after: '(sensitive)', sensitive: true }]));
   });
 
   test('carol, root admin, may make every change: exit 0', () => {

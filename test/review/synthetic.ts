@@ -78,8 +78,8 @@ export function syntheticPlans(base: XosModel | undefined, head: XosModel, optio
         provider_name: 'terraform.io/builtin/terraform',
         change: {
           actions,
-          before: rb ? { ...(rb.value as object), id: `id-${name}`, output: (rb.value as { input?: unknown }).input ?? null, triggers_replace: null } : null,
-          after: ra ? { ...(ra.value as object), ...(actions[0] === 'create' ? {} : { id: `id-${name}` }), triggers_replace: null } : null,
+          before: rb ? { triggers_replace: null, ...(rb.value as object), id: `id-${name}`, output: (rb.value as { input?: unknown }).input ?? null } : null,
+          after: ra ? { triggers_replace: null, ...(ra.value as object), ...(actions[0] === 'create' ? {} : { id: `id-${name}` }) } : null,
           after_unknown: actions[0] === 'create' ? { id: true, output: true } : actions[0] === 'update' ? { output: true } : {},
           before_sensitive: options.unmarked || !rb ? false : rb.marks,
           after_sensitive: options.unmarked || !ra ? false : ra.marks,

@@ -5,6 +5,7 @@
  */
 import { COMMON_OPTIONS, helpText, parseArgs, type CommandSpec, type ParsedArgs } from '../lib/cli/args';
 import { processIo, type Io } from '../lib/cli/io';
+import { printable } from '../lib/util/printable';
 import { isXosError } from '../lib/errors';
 
 interface CommandModule {
@@ -57,12 +58,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     if (isXosError(e)) {
       const label = e.kind === 'external' ? 'xos: error' : 'xos';
-      io.err(`${label}: ${e.message}\n`);
+      io.err(`${label}: ${printable(e.message)}\n`);
       if (debug && e.detail) io.err(`${e.detail}\n`);
       else if (e.detail) io.err(`(run with --debug for the full trace)\n`);
       return 1;
     }
-    io.err(`xos: internal error: ${(e as Error)?.message ?? e}\nThis is a bug in xos; please report it${debug ? '' : ' with the output of --debug'}.\n`);
+    io.err(`xos: internal error: ${printable(String((e as Error)?.message ?? e))}\nThis is a bug in xos; please report it${debug ? '' : ' with the output of --debug'}.\n`);
     if (debug) io.err(`${(e as Error)?.stack ?? ''}\n`);
     return 1;
   }

@@ -42,8 +42,12 @@ export function readModelFile(file: string): DeclaredSide {
   }
   const doc = parseJsonText(decodeText(bytes), file, 'an xos model (xos-model.json)') as Record<string, unknown>;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw usageError(`${file} is not an xos model: expected a JSON object.`);
+  if (doc.formatVersion === undefined) {
+    const tf = 'format_version' in doc || ('version' in doc && ('terraform_version' in doc || 'resources' in doc));
+    throw usageError(`${file} is not an xos model: it has no "formatVersion" (its keys: ${Object.keys(doc).slice(0, 6).join(', ') || 'none'}). ${tf ? 'It looks like Terraform JSON (a state or a plan): give a state with --state.' : 'Give a program, or the xos-model.json that xos synth wrote.'}`);
+  }
   if (doc.formatVersion !== MODEL_FORMAT_VERSION)
-    throw usageError(`${file} has model formatVersion ${JSON.stringify(doc.formatVersion)}; this xos reads ${MODEL_FORMAT_VERSION}. ${'version' in doc || 'format_version' in doc ? 'It looks like a Terraform state: give it with --state.' : 'Synthesize it again with this xos.'}`);
+    throw usageError(`${file} has model formatVersion ${JSON.stringify(doc.formatVersion)}; this xos reads ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
   for (const c of COLLECTIONS) {
     if (!Array.isArray(doc[c])) throw usageError(`${file} is not a whole xos model: '${c}' is missing or not a list. Synthesize it again with xos synth.`);
   }

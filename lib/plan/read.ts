@@ -41,6 +41,7 @@ export function readPlanFile(file: string): Plan {
     const code = (e as NodeJS.ErrnoException).code;
     throw externalError(`cannot read plan file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
   }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw externalError(`plan file ${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > plan.json). ${HOW_TO}`);
   return parsePlan(bytes, file);
 }
 

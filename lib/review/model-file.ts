@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import type { BuiltModel } from '../model/build';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { externalError } from '../errors';
+import { decodeText } from '../state/decode';
 
 const HOW_TO = 'It is written by `xos synth <program>` as <out>/xos-model.json.';
 
@@ -13,7 +14,8 @@ const HOW_TO = 'It is written by `xos synth <program>` as <out>/xos-model.json.'
 export function readModelFile(file: string, role = 'model'): XosModel {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // UTF-8 with or without a byte order mark, or UTF-16 with one (as a Windows editor saves it).
+    text = decodeText(fs.readFileSync(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw externalError(`cannot read ${role} file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
@@ -33,6 +35,8 @@ export function checkModel(raw: unknown, file: string, role = 'model'): XosModel
   const o = raw as Record<string, unknown>;
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw externalError(`${role} file ${file} is not an xos model: expected a JSON object. ${HOW_TO}`);
   if ('format_version' in o || 'resource_changes' in o) throw externalError(`${role} file ${file} is a Terraform plan or state, not an xos model: give plans with --plan, and the model as the xos-model.json that \`xos synth <program>\` writes.`);
+  if (o.formatVersion === undefined)
+    throw externalError(`${role} file ${file} is not an xos model: it has no "formatVersion" (its keys: ${Object.keys(o).slice(0, 6).join(', ') || 'none'}). ${HOW_TO}`);
   if (o.formatVersion !== MODEL_FORMAT_VERSION)
     throw externalError(`${role} file ${file} has model format version ${JSON.stringify(o.formatVersion) ?? 'none'}; this xos reads version ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
   if (typeof o.name !== 'string') throw externalError(`${role} file ${file} has no model "name". ${HOW_TO}`);

@@ -1,4 +1,5 @@
 import type { BuiltModel } from '../model/build';
+import { printable } from '../util/printable';
 import { ModelIndex } from '../model/index';
 import type { Layout } from '../synth/layout';
 import { depRules } from './dep';
@@ -92,7 +93,7 @@ export function summarize(vs: readonly Violation[]): { errors: number; warnings:
 export function formatViolation(v: Violation): string {
   const where = v.source ? ` (${v.source})` : '';
   const ack = v.acknowledged ? ` [acknowledged: ${elide(v.acknowledged, 500)}]` : '';
-  return `${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`;
+  return printable(`${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`);
 }
 
 /**

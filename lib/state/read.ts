@@ -27,10 +27,11 @@ function describeOther(doc: Json): string | undefined {
 
 /** Read a parsed JSON document as a state. */
 export function readStateDocument(doc: unknown, source: string, options: ReadOptions = {}): StateSnapshot {
-  if (!isObject(doc)) throw usageError(`${source} holds JSON ${Array.isArray(doc) ? 'array' : typeof doc}, not a Terraform state (an object with "version": 4, or "format_version" and "values").`);
+  if (!isObject(doc)) throw usageError(`${source} holds JSON ${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc}, not a Terraform state (an object with "version": 4, or "format_version" and "values").`);
   const other = describeOther(doc);
   if (other) throw usageError(`${source} is ${other}.`);
-  if ('version' in doc) {
+  // Other JSON has a "version" too (package.json's "1.0.0"): a state's is a number, or comes with a state's other keys.
+  if ('version' in doc && (typeof doc.version === 'number' || 'terraform_version' in doc || 'lineage' in doc || 'resources' in doc)) {
     const v = doc.version;
     if (v === 4) return readStateV4(doc, source, options);
     if (v === 1 || v === 2 || v === 3)
@@ -57,5 +58,6 @@ export function readStateFile(file: string, options: ReadOptions = {}): StateSna
     if (code === 'EISDIR') throw usageError(`${file} is a folder, not a state file.`);
     throw usageError(`cannot read the state file ${file}: ${(e as Error).message}`);
   }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw usageError(`${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > state.json), then give the JSON.`);
   return readStateText(decodeText(bytes), file, options);
 }

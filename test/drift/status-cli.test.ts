@@ -94,7 +94,7 @@ describe('xos status without terraform', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/damaged\/xos-model.json is truncated/);
     fs.writeFileSync(path.join(dir, 'xos-model.json'), '{"version": 4, "resources": []}');
-    expect(xos(['status', dir]).stderr).toMatch(/model formatVersion undefined; .*It looks like a Terraform state: give it with --state/);
+    expect(xos(['status', dir]).stderr).toMatch(/is not an xos model: it has no "formatVersion" .*It looks like Terraform JSON \(a state or a plan\): give a state with --state/);
   });
 });
 

@@ -170,7 +170,7 @@ function fill(template: string, stack: string): string {
   return template.split('{stack}').join(stack);
 }
 
-/** A PostgreSQL identifier from a stack name: Terraform's pg backend does not quote it. */
+/** A plain PostgreSQL identifier from a stack name (lower case, `_`), usable in psql without quotes. */
 function pgIdent(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }

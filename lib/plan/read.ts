@@ -54,6 +54,9 @@ export function parsePlan(input: Buffer | string, file: string): Plan {
     raw = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
+    const at = /position (\d+)/.exec(msg);
+    if (/end of JSON input|Unterminated string/.test(msg) || (at !== null && Number(at[1]) >= text.trimEnd().length - 1))
+      throw externalError(`plan file ${file} is truncated: its JSON ends early (${msg}). It was cut off while being written or copied. ${HOW_TO}`);
     const hint = /^\s*(Terraform|Plan:|─|No changes|\x1b)/.test(text) ? ' It looks like the human-readable output of `terraform plan` or `terraform show`, not JSON.' : '';
     throw externalError(`plan file ${file} is not valid JSON (${msg}).${hint} ${HOW_TO}`);
   }

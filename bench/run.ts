@@ -36,6 +36,8 @@ function main(): void {
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
   }
   const tasks = (arg('tasks') ?? taskNames().join(',')).split(',');
+  // Inputs made by an earlier run (synthesized output, plans, states) may come from older code.
+  for (const f of fs.readdirSync(require('os').tmpdir())) if (/^xos-bench-(out|plans|states)-/.test(f)) fs.rmSync(path.join(require('os').tmpdir(), f), { recursive: true, force: true });
   const rows: (Measurement | { task: string; size: number; error: string })[] = [];
   for (const size of sizes) {
     for (const task of tasks) {

@@ -120,3 +120,19 @@ registerTask('review', (size, seed) => {
   void changes;
   return { ms, resources: plans.reduce((n, p) => n + p.plan.changes.length, 0), extra: { floorMs: Math.round(floorMs), vsOwnFloor: +(ms / Math.max(1, floorMs)).toFixed(2), markdownChars: md.length } };
 });
+
+registerTask('status', async (size, seed) => {
+  const files = cachedStates(size, seed);
+  const out = cachedOutput(size, seed);
+  const modelFile = path.join(out, 'xos-model.json');
+  const { computeStatus, readModelFile } = require('../lib/drift/status') as typeof import('../lib/drift/status');
+  const t0 = performance.now();
+  const declared = readModelFile(modelFile);
+  const report = await computeStatus({ declared, outdir: out, target: 'local', states: files.map((file) => ({ stack: path.basename(file).replace(/^terraform\.|\.tfstate$/g, ''), file })) });
+  const ms = performance.now() - t0;
+  const floorMs = jsonFloor([...files, modelFile]);
+  const t = report.totals;
+  const differs = t.failed + t.drifted + t.pending + t.orphaned;
+  const resources = files.reduce((n, f) => n + (JSON.parse(fs.readFileSync(f, 'utf8')) as { resources: unknown[] }).resources.length, 0);
+  return { ms, resources, extra: { floorMs: Math.round(floorMs), vsOwnFloor: +(ms / Math.max(1, floorMs)).toFixed(2), inSync: t['in-sync'], differs, objects: t.objects } };
+});

@@ -42,7 +42,10 @@ export function stackFiles(out: string): string[] {
   return fs.readdirSync(path.join(out, 'stacks')).map((s) => path.join(out, 'stacks', s, 'cdk.tf.json'));
 }
 
-const tasks: Record<string, (size: number, seed: number) => Omit<Measurement, 'task' | 'size' | 'maxRssMb'>> = {
+type TaskResult = Omit<Measurement, 'task' | 'size' | 'maxRssMb'>;
+type Task = (size: number, seed: number) => TaskResult | Promise<TaskResult>;
+
+const tasks: Record<string, Task> = {
   /** Build the model from the constructs and run every static rule. */
   compile(size, seed) {
     const t0 = performance.now();
@@ -116,7 +119,7 @@ const tasks: Record<string, (size: number, seed: number) => Omit<Measurement, 't
 };
 
 /** Tasks that other modules add (status, review, openstack synthesis) register here. */
-export function registerTask(name: string, fn: (size: number, seed: number) => Omit<Measurement, 'task' | 'size' | 'maxRssMb'>): void {
+export function registerTask(name: string, fn: Task): void {
   tasks[name] = fn;
 }
 
@@ -124,10 +127,10 @@ export function taskNames(): string[] {
   return Object.keys(tasks);
 }
 
-export function runTask(task: string, size: number, seed: number): Measurement {
+export async function runTask(task: string, size: number, seed: number): Promise<Measurement> {
   const fn = tasks[task];
   if (!fn) throw new Error(`unknown bench task '${task}' (known: ${Object.keys(tasks).join(', ')})`);
-  const r = fn(size, seed);
+  const r = await fn(size, seed);
   return { task, size, ...r, ms: Math.round(r.ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
@@ -141,6 +144,11 @@ if (require.main === module) {
     }
   }
   const [task, size, seed] = process.argv.slice(2);
-  const m = runTask(task, Number(size), Number(seed ?? 1));
-  process.stdout.write(JSON.stringify(m) + '\n');
+  runTask(task, Number(size), Number(seed ?? 1)).then(
+    (m) => process.stdout.write(JSON.stringify(m) + '\n'),
+    (e) => {
+      process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -32,10 +32,10 @@ describe('the cloud generator', () => {
 });
 
 describe('the benchmark tasks (smallest size, no timing asserted)', () => {
-  test('synth-local and the plain cdktf baseline declare the same resources, and the floor reads the same bytes', () => {
-    const ours = runTask('synth-local', 300, 1);
-    const plain = runTask('plain-cdktf', 300, 1);
-    const floor = runTask('floor', 300, 1);
+  test('synth-local and the plain cdktf baseline declare the same resources, and the floor reads the same bytes', async () => {
+    const ours = await runTask('synth-local', 300, 1);
+    const plain = await runTask('plain-cdktf', 300, 1);
+    const floor = await runTask('floor', 300, 1);
     expect(ours.resources).toBe(plain.resources);
     expect(ours.resources).toBeGreaterThan(100);
     expect(Number(floor.extra!.bytes)).toBeGreaterThan(0);
@@ -45,9 +45,28 @@ describe('the benchmark tasks (smallest size, no timing asserted)', () => {
     }
   });
 
-  test('compile reports validation time apart', () => {
-    const m = runTask('compile', 300, 1);
+  test('compile reports validation time apart', async () => {
+    const m = await runTask('compile', 300, 1);
     expect(m.extra).toEqual(expect.objectContaining({ validateMs: expect.any(Number), buildMs: expect.any(Number) }));
+  });
+});
+
+describe('the benchmark tasks over status and review (smallest size)', () => {
+  beforeAll(() => {
+    require('../../bench/tasks-extra');
+  });
+
+  test('status over a matching state finds every object in sync', async () => {
+    const m = await runTask('status', 300, 2);
+    expect(m.extra).toEqual(expect.objectContaining({ differs: 0 }));
+    expect(Number(m.extra!.inSync)).toBe(Number(m.extra!.objects));
+    expect(Number(m.extra!.inSync)).toBeGreaterThan(50);
+  });
+
+  test('review over a matching plan sees every resource created and fits a comment', async () => {
+    const m = await runTask('review', 300, 2);
+    expect(m.resources).toBeGreaterThan(100);
+    expect(Number(m.extra!.markdownChars)).toBeLessThanOrEqual(65536);
   });
 });
 

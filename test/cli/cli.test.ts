@@ -136,3 +136,24 @@ test('xos --help lists the commands', () => {
   expect(r.stdout).toContain('validate');
   expect(r.stdout).toContain('synth');
 });
+
+describe('xos synth --since', () => {
+  test('names the stacks whose output changed, so CI plans only those', () => {
+    const dir = tmpDir();
+    const prog = path.join(dir, 'main.ts');
+    fs.copyFileSync(path.join('examples', 'opencloud', 'main.ts'), prog);
+    const out = path.join(dir, 'out');
+    expect(xos(['synth', prog, '--out', out, '--transpile-only', '--target', 'local']).code).toBe(0);
+    // One more Sliver at Princeton's edge: only that back-end's stack changes.
+    fs.appendFileSync(prog, "\nnewSlice.addSliver('app-3', { deployment: edges[0].dep, site: edges[0].site });\n");
+    const r = xos(['synth', prog, '--out', out, '--since', out, '--transpile-only', '--target', 'local', '--json']);
+    expect(r.code).toBe(0);
+    const { changes } = JSON.parse(r.stdout);
+    expect(changes.changed).toEqual(['princeton-openstack']);
+    expect(changes.added).toEqual([]);
+    expect(changes.removed).toEqual([]);
+    expect(changes.unchanged).toHaveLength(11);
+    const text = xos(['synth', prog, '--out', path.join(dir, 'out2'), '--since', out, '--transpile-only', '--target', 'local']);
+    expect(text.stdout).toContain(`since ${out}: changed none; added none; removed none; 12 unchanged`);
+  });
+});

@@ -4,11 +4,12 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'Validate, then write cdktf output: manifest.json, one stacks/<stack>/cdk.tf.json per Controller, and xos-model.json. With any error nothing is written.',
-  usage: 'xos synth <program> [--out DIR] [--target auto|local] [--strict] [--json]',
+  usage: 'xos synth <program> [--out DIR] [--target auto|local] [--since DIR] [--strict] [--json]',
   positionals: ['program'],
   options: [
     { name: 'out', type: 'string', description: 'output directory', default: 'cdktf.out', placeholder: 'DIR' },
     { name: 'target', type: 'string', description: "synthesis target: 'auto' picks each stack's from its Controller (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' makes every stack terraform_data", default: 'auto', choices: ['auto', 'local'], placeholder: 'TARGET' },
+    { name: 'since', type: 'string', description: "report which stacks' output changed against this earlier output directory (it may be --out itself), so CI plans only those", placeholder: 'DIR' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
@@ -30,6 +31,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { isInterrupted } = await import('../../synth/atomic');
   const { resolveBackendSettings } = await import('../../synth/backend');
   const backends = resolveBackendSettings(loaded.cloud, loaded.dir);
+  const since = args.options.since === undefined ? undefined : String(args.options.since);
+  const { snapshotStacks, compareSnapshots } = await import('../../synth/since');
+  // Taken before writing: --since may name the output directory itself.
+  const before = since === undefined ? undefined : snapshotStacks(since);
   let result;
   try {
     result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends });
@@ -38,14 +43,19 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`xos: ${e.message}.\n`);
     return e.exitCode;
   }
+  const changes = before && compareSnapshots(before, snapshotStacks(String(args.options.out)));
   if (args.options.json) {
-    io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced }, null, 2) + '\n');
+    io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced, ...(changes ? { since, changes } : {}) }, null, 2) + '\n');
   } else {
     // Say which target each back-end got: `auto (openstack: 2, aws: 1, local: 1)`.
     const counts = new Map<string, number>();
     for (const s of result.stacks) counts.set(s.target ?? 'local', (counts.get(s.target ?? 'local') ?? 0) + 1);
     const target = `${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
     printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target });
+    if (changes) {
+      const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : 'none');
+      io.out(`since ${since}: changed ${list(changes.changed)}; added ${list(changes.added)}; removed ${list(changes.removed)}; ${changes.unchanged.length} unchanged\n`);
+    }
   }
   return 0;
 }

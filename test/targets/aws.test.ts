@@ -9,7 +9,8 @@ import { instanceTypeFor } from '../../lib/synth/aws/instance-types';
 import { nameOf } from '../../lib/synth/layout';
 import { addresses, buildSpec, cloudSpec, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec } from './helpers';
 
-const RUNS = { numRuns: 12 };
+/** More runs with XOS_PROPERTY_RUNS=N (CI keeps the default small: the machine is shared). */
+const RUNS = { numRuns: Number(process.env.XOS_PROPERTY_RUNS ?? 12) };
 
 function run(spec: CloudSpec) {
   const built = buildSpec(spec);

@@ -4,12 +4,13 @@
  * providers' additions, and the references and provider configuration that tie them.
  */
 import * as fc from 'fast-check';
-import type { NetworkModel, SliverModel } from '../../lib/index';
+import { Cloud, Deployment, Flavor, Image, Secret, Site, type NetworkModel, type SliverModel } from '../../lib/index';
 import { nameOf } from '../../lib/synth/layout';
 import { checkOpenstackStack, KEYSTONE_ROLES } from '../../lib/synth/openstack/index';
 import { addresses, buildSpec, cloudSpec, data, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec, type Tf } from './helpers';
 
-const RUNS = { numRuns: 15 };
+/** More runs with XOS_PROPERTY_RUNS=N (CI keeps the default small: the machine is shared). */
+const RUNS = { numRuns: Number(process.env.XOS_PROPERTY_RUNS ?? 15) };
 
 const PROJECT = 'openstack_identity_project_v3';
 const NETWORK = 'openstack_networking_network_v2';
@@ -308,5 +309,36 @@ describe('openstack target: wiring', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('openstack target: provider authentication', () => {
+  const withCredentials = (credentials: Record<string, ReturnType<typeof Secret.env>> | undefined) => {
+    Cloud.reset();
+    const cloud = new Cloud({ name: 'auth' });
+    const site = new Site(cloud, 'lab');
+    const image = new Image(cloud, 'img');
+    const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+    const dep = new Deployment(cloud, 'dep', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor] });
+    dep.addController('head', { backend: 'openstack', url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne', sites: [site], ...(credentials ? { credentials } : {}) });
+    site.addSlice('s', { image, flavor }).addSliver('v', { deployment: dep });
+    return synth(cloud).rendered.json.get('head')!;
+  };
+
+  test('from a clouds.yaml entry named by a reference', () => {
+    const tf = withCredentials({ cloud: Secret.env('OS_CLOUD') });
+    expect(tf.provider.openstack).toEqual([{ alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne', cloud: '${var.OS_CLOUD}' }]);
+    expect(tf.variable.OS_CLOUD).toMatchObject({ sensitive: true });
+  });
+
+  test('from the OS_* environment of the machine running Terraform when the Controller gives no credentials', () => {
+    const tf = withCredentials(undefined);
+    expect(tf.provider.openstack).toEqual([{ alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne' }]);
+    expect(tf.variable).toBeUndefined();
+  });
+
+  test('from an application credential, under the provider argument names', () => {
+    const tf = withCredentials({ application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') });
+    expect(tf.provider.openstack[0]).toMatchObject({ application_credential_id: '${var.app_id}', application_credential_secret: '${var.app_secret}' });
   });
 });

@@ -53,7 +53,8 @@ export function parsePlan(input: Buffer | string, file: string): Plan {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    // One line: V8 quotes the start of the text, newlines and all.
+    const msg = (e as Error).message.replace(/\s*\n\s*/g, ' ');
     const at = /position (\d+)/.exec(msg);
     if (/end of JSON input|Unterminated string/.test(msg) || (at !== null && Number(at[1]) >= text.trimEnd().length - 1))
       throw externalError(`plan file ${file} is truncated: its JSON ends early (${msg}). It was cut off while being written or copied. ${HOW_TO}`);

@@ -25,7 +25,7 @@ export function readModelFile(file: string, role = 'model'): XosModel {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw externalError(`${role} file ${file} is not valid JSON (${(e as Error).message}). ${HOW_TO}`);
+    throw externalError(`${role} file ${file} is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')}). ${HOW_TO}`);
   }
   return checkModel(raw, file, role);
 }

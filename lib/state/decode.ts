@@ -1,7 +1,7 @@
 /**
  * Bytes to JSON, with errors that say what is wrong with the file: empty, truncated, not
  * JSON. Text in UTF-8 (with or without a byte order mark) and UTF-16 with a byte order mark
- * (what Windows PowerShell's `>` writes) is read.
+ * (what Windows PowerShell's `>` writes) or without one is read.
  */
 import { usageError } from '../errors';
 
@@ -15,6 +15,13 @@ export function decodeText(bytes: Uint8Array): string {
     return swapped.toString('utf16le');
   }
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  // UTF-16 without a byte order mark: JSON starts with an ASCII character, so one of its
+  // first two bytes is NUL. Taken only when the text then reads as JSON's start.
+  if (buf.length >= 2 && buf.length % 2 === 0 && (buf[0] === 0) !== (buf[1] === 0)) {
+    const le = buf[1] === 0 ? buf : Buffer.from(buf).swap16();
+    const text = le.toString('utf16le');
+    if (/^\s*[[{]/.test(text)) return text;
+  }
   return buf.toString('utf8');
 }
 

@@ -1,0 +1,22 @@
+// A Controller credential given as a literal string: the value must never be echoed.
+// expect exit: 1
+// expect stdout: ^DEP-008 error head2: Controller head2: credential 'password' is a literal value\. Pass a reference instead: Secret\.env\('NAME'\) or Secret\.tfVar\('name'\); the value is never written anywhere\.
+// expect stderr: ^xos: nothing was written\.$
+// expect silent: Tr0ub4dor&3-literal
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+dep.addController('head2', { backend: 'openstack', sites: [], credentials: { password: 'Tr0ub4dor&3-literal' as never } });
+cloud.synth();

@@ -1,0 +1,22 @@
+// A Service tenancy credential given as a literal: never echoed.
+// expect exit: 1
+// expect stdout: ^DEP-008 error cdn: Service cdn: tenancy credential 'apiKey' is a literal value\.
+// expect stderr: ^xos: nothing was written\.$
+// expect silent: sk_live_4eC39HqLyjWDarjtT1zdp7dc
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+new Service(cloud, 'cdn', { slices: [web], credentials: { apiKey: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' as never } });
+cloud.synth();

@@ -1,0 +1,4 @@
+{
+  "sites": ["princeton"],
+  "slices": []
+}

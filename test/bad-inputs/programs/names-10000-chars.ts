@@ -1,0 +1,28 @@
+// Ids of 10,000 characters (two that differ only at the end): valid, distinct, short Terraform names.
+// expect exit: 0
+// expect stdout: violations: none
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+for (const end of ['a', 'b']) {
+  const s = new Site(cloud, 'x'.repeat(9_999) + end);
+  s.grant(alice, 'admin');
+  head.addSite(s);
+  const sl = s.addSlice('y'.repeat(10_000), { image, flavor });
+  sl.grant(alice, 'admin');
+  sl.addSliver('v'.repeat(10_000), { deployment: dep });
+  dep.allowAcquire(s);
+}
+cloud.synth();

@@ -1,0 +1,25 @@
+// A public Network under --strict: the warning fails the run and nothing is written.
+// expect args: --strict
+// expect exit: 1
+// expect stdout: ^NET-005 warning site1/web/front
+// expect stdout: ^violations: 0 errors, 1 warning \(failing: --strict\)$
+// expect stderr: ^xos: nothing was written \(--strict: warnings fail the run\)\.$
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+const pub = new NetworkTemplate(cloud, 'public', { visibility: 'public' });
+dep.support(pub);
+web.addNetwork('front', { cidr: '10.3.0.0/24', template: pub });
+cloud.synth();

@@ -1,0 +1,22 @@
+// A public Network: a warning, which passes without --strict.
+// expect exit: 0
+// expect stdout: ^NET-005 warning site1/web/front: Network front is public: its 1 Sliver is reachable from the Internet\. No tenancy reaches its Slices publicly, so a private Network would serve\. \(test\/bad-inputs\/programs\/net-005-public-warning\.ts:\d+\)$
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+const pub = new NetworkTemplate(cloud, 'public', { visibility: 'public' });
+dep.support(pub);
+web.addNetwork('front', { cidr: '10.3.0.0/24', template: pub });
+cloud.synth();

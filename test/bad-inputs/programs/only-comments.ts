@@ -1,0 +1,2 @@
+// TODO: declare the cloud
+/* nothing yet */

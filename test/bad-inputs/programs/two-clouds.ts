@@ -1,0 +1,4 @@
+import { Cloud } from 'xos';
+
+new Cloud({ name: 'a' }).synth();
+new Cloud({ name: 'b' }).synth();

@@ -1,0 +1,23 @@
+// Two Controllers with one stack name.
+// expect exit: 1
+// expect stdout: ^XOS-NAME error head2: Controllers 'head' \(declared at test\/bad-inputs\/programs\/xos-name-stack\.ts:\d+\) and 'head2' both get the stack 'head' \(stacks/head\)\. Give one of them another stackName\.
+// expect stderr: ^xos: nothing was written\.$
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+const other = new Site(cloud, 'site2');
+const dep2 = new Deployment(cloud, 'dep2', { hostSites: [other] });
+dep2.addController('head2', { backend: 'openstack', sites: [other], stackName: 'head' });
+cloud.synth();

@@ -135,3 +135,9 @@ export function flavorSizes(f: LayoutResource, cloud: string): { cores: number; 
 export function safeName(s: string, max = 255): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/-+/g, '-').slice(0, max);
 }
+
+/** A provider alias from a stack name: letters, digits, `_` and `-`, starting with a letter. */
+export function providerAlias(stack: string): string {
+  const a = stack.replace(/[^A-Za-z0-9_-]/g, '_');
+  return /^[A-Za-z]/.test(a) ? a : `c_${a}`;
+}

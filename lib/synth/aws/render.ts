@@ -43,7 +43,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { usageError } from '../../errors';
 import { overlaps, parseCidr, type Cidr } from '../../model/cidr';
 import { sliverUserData } from '../cloud-init';
-import { endpointPlacements, flavorSizes, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
+import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import type { ElementOrigin, RenderContext } from '../targets';
@@ -64,12 +64,6 @@ export const AWS_CREDENTIALS: Readonly<Record<string, ProviderArg>> = {
   aws_session_token: 'token',
   profile: 'profile',
 };
-
-/** A provider alias from a stack name: letters, digits, `_` and `-`, starting with a letter. */
-function providerAlias(stack: string): string {
-  const a = stack.replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z]/.test(a) ? a : `c_${a}`;
-}
 
 /** VPC and subnet blocks on EC2 are /16 to /28. */
 const MIN_PREFIX = 16;

@@ -6,7 +6,7 @@
 import { registerDeclared } from '../declared';
 import { renderedDeclared } from '../rendered';
 
-export { renderOpenstack, KEYSTONE_ROLES, providerArgument, providerAlias } from './render';
+export { renderOpenstack, KEYSTONE_ROLES, providerArgument } from './render';
 export { checkOpenstackStack, formatProblems, type SchemaProblem } from './check';
 export { OPENSTACK_SCHEMA, computedOnly } from './provider-schema';
 

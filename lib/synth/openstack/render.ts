@@ -19,7 +19,7 @@
 import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
 import { sliverUserData } from '../cloud-init';
-import { endpointPlacements, flavorSizes, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
+import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import type { ElementOrigin, RenderContext } from '../targets';
@@ -57,12 +57,6 @@ export function providerArgument(key: string): string | undefined {
 
 function camel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** A provider alias from a stack name: letters, digits, `_` and `-`, starting with a letter. */
-export function providerAlias(stack: string): string {
-  const a = stack.replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z]/.test(a) ? a : `c_${a}`;
 }
 
 class OpenstackRenderer {

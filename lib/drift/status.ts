@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { usageError, externalError, isXosError } from '../errors';
 import { ModelIndex } from '../model/index';
+import { modelShapeProblem } from '../model/shape';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { declaredResources, type DeclaredResource, type TargetName } from '../synth/declared';
 import { buildLayout, type Layout, type StackLayout } from '../synth/layout';
@@ -51,6 +52,8 @@ export function readModelFile(file: string): DeclaredSide {
   for (const c of COLLECTIONS) {
     if (!Array.isArray(doc[c])) throw usageError(`${file} is not a whole xos model: '${c}' is missing or not a list. Synthesize it again with xos synth.`);
   }
+  const problem = modelShapeProblem(doc);
+  if (problem) throw usageError(`${file} is not a whole xos model: ${problem}. Synthesize it again with xos synth.`);
   return declaredSideOf(doc as unknown as XosModel);
 }
 

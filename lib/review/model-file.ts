@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import type { BuiltModel } from '../model/build';
+import { modelShapeProblem } from '../model/shape';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { externalError } from '../errors';
 import { decodeText } from '../state/decode';
@@ -49,6 +50,8 @@ export function checkModel(raw: unknown, file: string, role = 'model'): XosModel
         throw externalError(`${role} file ${file}: ${c}[${i}] is not a model object (it needs a "kind" and a "key").`);
     });
   }
+  const problem = modelShapeProblem(o);
+  if (problem) throw externalError(`${role} file ${file} is not a whole xos model: ${problem}. ${HOW_TO}`);
   const model: Record<string, unknown> = { ...o };
   for (const c of COLLECTIONS) if (model[c] === undefined) model[c] = [];
   return model as unknown as XosModel;

@@ -9,9 +9,11 @@ import * as path from 'path';
 import fc from 'fast-check';
 import * as lib from '../../lib/index';
 import { compileCloud } from '../../lib/compile';
+import { canonicalJson } from '../../lib/model/canonical';
+import { modelShapeProblem } from '../../lib/model/shape';
 import { RULES } from '../../lib/rules/index';
 import { synthesizeAtomically } from '../../lib/synth/output';
-import { filesBelow } from '../helpers/examples';
+import { compileExample, EXAMPLES, filesBelow } from '../helpers/examples';
 import { buildCloud, cloudSpec, MUTATIONS, type CloudSpec } from '../helpers/random-cloud';
 import { tmpDir, xos } from '../helpers/tools';
 
@@ -38,6 +40,8 @@ describe('random valid clouds', () => {
         const c = compileCloud(buildCloud(spec, lib).cloud);
         expect(c.violations.filter((v) => !v.acknowledged)).toEqual([]);
         expect(c.layout.stacks.length).toBeGreaterThan(0);
+        // Its xos-model.json reads back whole.
+        expect(modelShapeProblem(JSON.parse(canonicalJson(c.built.model)))).toBeUndefined();
       }),
       { numRuns: 150 },
     );
@@ -76,6 +80,10 @@ describe('random valid clouds', () => {
       expect(snapshot(out)).toEqual(synth(spec));
     }
   });
+});
+
+test('the xos-model.json of every example reads back whole', () => {
+  for (const name of EXAMPLES) expect([name, modelShapeProblem(JSON.parse(canonicalJson(compileExample(name).built.model)))]).toEqual([name, undefined]);
 });
 
 describe('one mutation that breaks an invariant', () => {

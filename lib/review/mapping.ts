@@ -9,7 +9,7 @@ import { ModelIndex } from '../model/index';
 import type { ModelObject, XosModel } from '../model/types';
 import type { PathStep, Plan, PlanChange } from '../plan/types';
 import { declaredResources, type DeclaredResource, type TargetName } from '../synth/declared';
-import { buildLayout, type Layout } from '../synth/layout';
+import { buildLayout, type Layout, type StackLayout } from '../synth/layout';
 
 /** One model, laid out and indexed, with its address maps. */
 export interface ModelSide {
@@ -25,13 +25,27 @@ export interface DeclaredSecrets extends DeclaredResource {
   readonly secretPaths: readonly (readonly PathStep[])[];
 }
 
+/** How a model side indexes the real targets' addresses: at once, or on first need. */
+export interface ModelSideOptions {
+  /**
+   * `now`: index the addresses of each stack's own target (openstack, aws) at once.
+   * `later`: only when `indexRealTargets` is called: the real targets render the whole layout
+   * through cdktf, seconds for a large cloud, which a review of local-target plans never needs.
+   * @default 'now'
+   */
+  readonly realTargets?: 'now' | 'later';
+}
+
+/** Sides whose real targets' addresses are still to be indexed, with the step that does it. */
+const pendingRealTargets = new WeakMap<ModelSide, () => void>();
+
 /**
  * Lay out a model and index its declared resources by stack and address. `xos synth` maps
  * each stack either by its back-end's target (`auto`) or to `local`; the review does not know
  * which, so it indexes both (their addresses never collide: the same address always means
- * the same model object).
+ * the same model object). The local addresses come first, so they win where both declare one.
  */
-export function modelSide(model: XosModel, target: TargetName = 'local'): ModelSide {
+export function modelSide(model: XosModel, target: TargetName = 'local', options: ModelSideOptions = {}): ModelSide {
   const index = new ModelIndex(model);
   const layout = buildLayout(model, index);
   const stacks = new Map<string, Map<string, DeclaredSecrets>>();
@@ -43,16 +57,59 @@ export function modelSide(model: XosModel, target: TargetName = 'local'): ModelS
     }
   };
   add(declaredResources(layout, target));
-  if (target === 'local') {
-    try {
-      // `auto`: each stack as its back-end's own target maps it.
-      add((declaredResources as (l: Layout, t: string) => Map<string, DeclaredResource[]>)(layout, 'auto'));
-    } catch {
-      // A target that cannot be loaded here maps nothing; its plans fall back to `xos_key`.
-    }
-  }
   for (const s of layout.stacks) if (!stacks.has(s.name)) stacks.set(s.name, new Map());
-  return { model, index, layout, stacks };
+  const side: ModelSide = { model, index, layout, stacks };
+  if (target === 'local' && layout.stacks.some(hasRealTarget)) {
+    pendingRealTargets.set(side, () => {
+      try {
+        // `auto`: each stack as its back-end's own target maps it.
+        add((declaredResources as (l: Layout, t: string) => Map<string, DeclaredResource[]>)(layout, 'auto'));
+      } catch {
+        // A target that cannot be loaded here maps nothing; its plans fall back to `xos_key`.
+      }
+    });
+    if (options.realTargets !== 'later') indexRealTargets(side);
+  }
+  return side;
+}
+
+/** True when `xos synth` (target auto) renders the stack with a real target, not `local`. */
+function hasRealTarget(s: StackLayout): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return (require('../synth/targets') as typeof import('../synth/targets')).targetOf(s) !== 'local';
+  } catch {
+    // A back-end without a target: let the mapping say so (it maps nothing then).
+    return true;
+  }
+}
+
+/** Index the real targets' addresses of a side made with `realTargets: 'later'` (once; no-op after). */
+export function indexRealTargets(side: ModelSide): void {
+  const pending = pendingRealTargets.get(side);
+  if (!pending) return;
+  pendingRealTargets.delete(side);
+  pending();
+}
+
+/** True while a side has real targets' addresses not yet indexed. */
+export function realTargetsPending(side: ModelSide): boolean {
+  return pendingRealTargets.has(side);
+}
+
+/**
+ * True when some address of an assigned plan is declared by no side in the plan's stack: only
+ * then can the real targets' addresses (indexed later) change how the plans map.
+ */
+export function needsRealTargets(assigned: readonly PlanStack[], sides: readonly ModelSide[]): boolean {
+  for (const { plan, stack } of assigned) {
+    const maps = sides.map((s) => s.stacks.get(stack)).filter((m): m is ReadonlyMap<string, DeclaredSecrets> => m !== undefined);
+    const known = (a: string | undefined) => a === undefined || maps.some((m) => m.has(a));
+    for (const c of plan.changes) if (!known(c.address) || !known(c.previousAddress)) return true;
+    for (const c of plan.drift) if (!known(c.address) || !known(c.previousAddress)) return true;
+    for (const a of plan.configuredAddresses) if (!known(a)) return true;
+  }
+  return false;
 }
 
 /** `input.secrets` -> ['input', 'secrets']. */

@@ -11,7 +11,7 @@ import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '.
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
 import type { TargetName } from '../synth/declared';
-import { assignStacks, mapChange, modelSide, type ModelSide, type ObjectRef } from './mapping';
+import { assignStacks, indexRealTargets, mapChange, modelSide, needsRealTargets, realTargetsPending, type ModelSide, type ObjectRef, type PlanStack } from './mapping';
 import { diffModels, type ObjectDiff } from './model-diff';
 import { builtFromJson } from './model-file';
 import { tenancyDiagram, type Diagram, type Mark } from './mermaid';
@@ -204,10 +204,12 @@ export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k:
 /** Build the review. Throws usage errors for plans that cannot be placed (see assignStacks). */
 export function buildReview(input: ReviewInput): Review {
   const target = input.target ?? 'local';
-  const head = modelSide(input.head, target);
-  const base = input.base ? modelSide(input.base, target) : undefined;
+  // The real targets' addresses (a cdktf render of the whole layout) are indexed only when
+  // some plan holds an address the local target does not declare in its stack.
+  const head = modelSide(input.head, target, { realTargets: 'later' });
+  const base = input.base ? modelSide(input.base, target, { realTargets: 'later' }) : undefined;
   const lookup = (k: string | null | undefined) => head.index.get(k) ?? base?.index.get(k);
-  const assigned = assignStacks(input.plans, base ? [head, base] : [head]);
+  const assigned = assignWithTargets(input.plans, base ? [head, base] : [head]);
 
   const total = emptyCounts();
   const stacks: StackSummary[] = [];
@@ -341,6 +343,23 @@ export function buildReview(input: ReviewInput): Review {
     ...(diagram ? { diagram } : {}),
     notes,
   };
+}
+
+/**
+ * Assign the plans to stacks by the local addresses first; index the real targets' addresses
+ * (a cdktf render of the whole layout) and assign again only when some plan holds an address
+ * the local target does not declare in its stack, or the local addresses alone tie or clash.
+ */
+function assignWithTargets(plans: ReviewInput['plans'], sides: readonly ModelSide[]): PlanStack[] {
+  let assigned: PlanStack[] | undefined;
+  try {
+    assigned = assignStacks(plans, sides);
+  } catch (e) {
+    if (!sides.some(realTargetsPending)) throw e;
+  }
+  if (assigned && !(sides.some(realTargetsPending) && needsRealTargets(assigned, sides))) return assigned;
+  sides.forEach(indexRealTargets);
+  return assignStacks(plans, sides);
 }
 
 function byStackAddress(a: { stack: string; address: string }, b: { stack: string; address: string }): number {

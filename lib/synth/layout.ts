@@ -374,7 +374,10 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
 
     // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
     for (const v of [...slivers].sort(byKey)) {
-      const s = slices.get(v.slice)!;
+      // A Sliver of an undeclared Slice (a model read from JSON can hold one) is the rules'
+      // to report; it has nothing to be synthesized into.
+      const s = slices.get(v.slice);
+      if (!s) continue;
       const svc = index.servicesBySlice.get(s.key);
       const keys = sliceKeys(index, s.key);
       const secrets: Record<string, string> = {};

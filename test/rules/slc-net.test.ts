@@ -190,3 +190,16 @@ describe('NET-005 public Networks are reachable from the Internet', () => {
     expect(v[0].message).toBe('Network wan is public: its 1 Sliver is reachable from the Internet. No tenancy reaches its Slices publicly, so a private Network would serve.');
   });
 });
+
+describe('a model read from JSON may reference what it does not declare', () => {
+  test('a Sliver of an undeclared Slice is left to the rules, and the layout does not break', () => {
+    const { buildLayout } = require('../../lib/synth/layout');
+    const { ModelIndex } = require('../../lib/model/index');
+    const b = baseCloud();
+    b.slice.addSliver('v1', { deployment: b.dep });
+    const model = compile(b.cloud).built.model;
+    const broken = { ...model, slices: [], slivers: model.slivers.map((v) => ({ ...v, slice: 'site1/gone' })) };
+    const layout = buildLayout(broken, new ModelIndex(broken));
+    expect(layout.stacks[0].resources.filter((r: { kind: string }) => r.kind === 'sliver')).toEqual([]);
+  });
+});

@@ -34,6 +34,8 @@ export interface ModelSideOptions {
    * @default 'now'
    */
   readonly realTargets?: 'now' | 'later';
+  /** The model's index and layout when already made (by compileModel): not made again. */
+  readonly compiled?: { readonly index: ModelIndex; readonly layout: Layout };
 }
 
 /** Sides whose real targets' addresses are still to be indexed, with the step that does it. */
@@ -46,8 +48,8 @@ const pendingRealTargets = new WeakMap<ModelSide, () => void>();
  * the same model object). The local addresses come first, so they win where both declare one.
  */
 export function modelSide(model: XosModel, target: TargetName = 'local', options: ModelSideOptions = {}): ModelSide {
-  const index = new ModelIndex(model);
-  const layout = buildLayout(model, index);
+  const index = options.compiled?.index ?? new ModelIndex(model);
+  const layout = options.compiled?.layout ?? buildLayout(model, index);
   const stacks = new Map<string, Map<string, DeclaredSecrets>>();
   const add = (declared: Map<string, DeclaredResource[]>) => {
     for (const [stack, rs] of declared) {
@@ -146,21 +148,32 @@ export function parsePlanArg(arg: string, exists: (f: string) => boolean): { sta
 }
 
 /**
+ * Address -> the stacks declaring it (of any side), in the order first seen: one stack name
+ * for most addresses, a set only for those several stacks declare.
+ */
+function ownersOf(sides: readonly ModelSide[]): Map<string, string | Set<string>> {
+  const owners = new Map<string, string | Set<string>>();
+  for (const side of sides) {
+    for (const [stack, m] of side.stacks) {
+      for (const a of m.keys()) {
+        const o = owners.get(a);
+        if (o === undefined) owners.set(a, stack);
+        else if (typeof o === 'string') {
+          if (o !== stack) owners.set(a, new Set([o, stack]));
+        } else o.add(stack);
+      }
+    }
+  }
+  return owners;
+}
+
+/**
  * Decide each plan's stack: the name given, else the stack (of the head or base layout)
  * whose declared addresses the plan's addresses match most. Two plans for one stack, or a
  * tie, are usage errors that say how to name the stack.
  */
 export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], sides: readonly ModelSide[]): PlanStack[] {
-  const owners = new Map<string, Set<string>>(); // address -> stacks declaring it
-  for (const side of sides) {
-    for (const [stack, m] of side.stacks) {
-      for (const a of m.keys()) {
-        const s = owners.get(a);
-        if (s) s.add(stack);
-        else owners.set(a, new Set([stack]));
-      }
-    }
-  }
+  const owners = plans.some((p) => !p.stack) ? ownersOf(sides) : new Map<string, string | Set<string>>();
   const out: PlanStack[] = [];
   const taken = new Map<string, string>();
   for (const { plan, stack } of plans) {
@@ -173,7 +186,9 @@ export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], s
       const vote = (a: string | undefined) => {
         if (!a || seen.has(a)) return;
         seen.add(a);
-        for (const s of owners.get(a) ?? []) votes.set(s, (votes.get(s) ?? 0) + 1);
+        const o = owners.get(a);
+        if (typeof o === 'string') votes.set(o, (votes.get(o) ?? 0) + 1);
+        else if (o) for (const s of o) votes.set(s, (votes.get(s) ?? 0) + 1);
       };
       for (const c of plan.changes) {
         vote(c.address);

@@ -6,7 +6,7 @@
  *
  * Time is linear in the size of the plans (plus n log n sorting): every lookup is a map.
  */
-import { compileModel } from '../compile';
+import { compileModel, type Compiled } from '../compile';
 import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
@@ -206,8 +206,11 @@ export function buildReview(input: ReviewInput): Review {
   const target = input.target ?? 'local';
   // The real targets' addresses (a cdktf render of the whole layout) are indexed only when
   // some plan holds an address the local target does not declare in its stack.
-  const head = modelSide(input.head, target, { realTargets: 'later' });
-  const base = input.base ? modelSide(input.base, target, { realTargets: 'later' }) : undefined;
+  // Each model is indexed and laid out once, for the rules and for the address maps alike.
+  const headCompiled = compileModel(builtFromJson(input.head));
+  const baseCompiled = input.base ? compileModel(builtFromJson(input.base)) : undefined;
+  const head = modelSide(input.head, target, { realTargets: 'later', compiled: headCompiled });
+  const base = input.base ? modelSide(input.base, target, { realTargets: 'later', compiled: baseCompiled }) : undefined;
   const lookup = (k: string | null | undefined) => head.index.get(k) ?? base?.index.get(k);
   const assigned = assignWithTargets(input.plans, base ? [head, base] : [head]);
 
@@ -311,7 +314,7 @@ export function buildReview(input: ReviewInput): Review {
   }
 
   // Which rules the head model breaks.
-  const violations = ruleViolations(input.head, input.base);
+  const violations = violationsOf(headCompiled, baseCompiled);
 
   // The picture.
   const marks = new Map<string, Mark>();
@@ -421,10 +424,16 @@ function xosKind(c: PlanChange): string | undefined {
  * only errors block.
  */
 export function ruleViolations(head: XosModel, base?: XosModel): ViolationReview[] {
-  // The same rule on the same object counts as the same violation, even if its message
-  // changed (a count in it, say).
-  const h = compileModel(builtFromJson(head)).violations;
-  const before = base ? new Set(compileModel(builtFromJson(base)).violations.map((v) => `${v.id}\u0000${v.path}`)) : undefined;
+  return violationsOf(compileModel(builtFromJson(head)), base ? compileModel(builtFromJson(base)) : undefined);
+}
+
+/**
+ * The violations of compiled models. The same rule on the same object counts as the same
+ * violation, even if its message changed (a count in it, say).
+ */
+function violationsOf(head: Compiled, base: Compiled | undefined): ViolationReview[] {
+  const h = head.violations;
+  const before = base ? new Set(base.violations.map((v) => `${v.id}\u0000${v.path}`)) : undefined;
   return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}`) } : {}) }));
 }
 

@@ -2,6 +2,10 @@
  * Generate typed cdktf bindings for the OpenStack provider from the vendored provider schema
  * (lib/synth/openstack/schema.json), offline: one class per resource and data source type
  * on cdktf's TerraformResource / TerraformDataSource, and the provider on TerraformProvider.
+ * Beside each class, the same type without constructs: a typed interface of plain arguments
+ * (`...Args`, where a `${...}` expression may stand for any value) and a pure converter to
+ * Terraform JSON (`networkingPortV2.toTerraform(args)`), which the openstack target uses so
+ * that a large cloud pays no construct, token or stack trace per resource.
  *
  *   npx ts-node scripts/gen-openstack.ts          write lib/synth/openstack/generated/
  *   npx ts-node scripts/gen-openstack.ts --check  exit 1 when the committed code is stale
@@ -12,7 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { TfAttribute, TfBlock, TfType, VendoredSchema } from '../lib/synth/openstack/provider-schema';
+import type { TfAttribute, TfBlock, TfNestedBlock, TfType, VendoredSchema } from '../lib/synth/openstack/provider-schema';
 
 export type { TfAttribute, TfBlock, TfType, VendoredSchema };
 
@@ -88,6 +92,85 @@ function sorted<T>(o: Record<string, T> | undefined): [string, T][] {
   return Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The TypeScript type of a plain value of Terraform type `t`: a `${...}` expression may stand for any. */
+export function plainType(t: TfType): string {
+  if (t === 'string') return 'string';
+  if (t === 'number') return 'number | Expression';
+  if (t === 'bool') return 'boolean | Expression';
+  if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set')) {
+    const item = plainType(t[1] as TfType);
+    return `readonly ${/[ |]/.test(item) ? `(${item})` : item}[] | Expression`;
+  }
+  if (Array.isArray(t) && t[0] === 'map') return `{ readonly [key: string]: ${plainType(t[1] as TfType)} } | Expression`;
+  if (Array.isArray(t) && t[0] === 'object') {
+    const fields = sorted(t[1] as Record<string, TfType>).map(([k, v]) => `readonly ${k}: ${plainType(v)}`);
+    return `{ ${fields.join('; ')} } | Expression`;
+  }
+  return 'unknown';
+}
+
+/** The statement that copies one plain argument into the Terraform JSON `o`, when it is set. */
+function plainCopy(tf: string, field: string, convert?: { fn: string; mode: TfNestedBlock['nesting_mode'] }): string {
+  const v = `a.${field}`;
+  if (!convert) return `  if (${v} !== undefined) o.${tf} = ${v};`;
+  const value =
+    convert.mode === 'list' || convert.mode === 'set'
+      ? `typeof ${v} === 'string' ? ${v} : ${v}.map(${convert.fn})`
+      : convert.mode === 'map'
+        ? `Object.fromEntries(Object.entries(${v}).map(([k, x]) => [k, ${convert.fn}(x)]))`
+        : `${convert.fn}(${v})`;
+  return `  if (${v} !== undefined) o.${tf} = ${value};`;
+}
+
+/** The TypeScript type of a plain nested block argument. */
+function plainBlockType(t: string, nb: TfNestedBlock): string {
+  if (nb.nesting_mode === 'list' || nb.nesting_mode === 'set') return `readonly ${t}[] | Expression`;
+  if (nb.nesting_mode === 'map') return `{ readonly [key: string]: ${t} }`;
+  return t;
+}
+
+/**
+ * Plain argument interfaces and converters of a block's arguments (`fields` and `copies` of the
+ * block itself are returned; nested blocks' interfaces and converters go to `out`, depth first).
+ */
+function plainBlock(prefix: string, block: TfBlock, out: string[], skip: (name: string) => boolean = () => false): { fields: string[]; copies: string[] } {
+  const fields: string[] = [];
+  const copies: string[] = [];
+  for (const [a, attr] of sorted(block.attributes)) {
+    if (!settable(attr) || skip(a)) continue;
+    fields.push(`${doc(attr.description, '  ', [...(attr.sensitive ? ['Sensitive.'] : []), ...(attr.deprecated ? ['@deprecated'] : [])])}  readonly ${camel(a)}${attr.required ? '' : '?'}: ${plainType(attr.type)};`);
+    copies.push(plainCopy(a, camel(a)));
+  }
+  for (const [b, nb] of sorted(block.block_types)) {
+    const t = `${prefix}${pascal(b)}Args`;
+    const fn = `${lowerFirst(t)}ToTerraform`;
+    const inner = plainBlock(`${prefix}${pascal(b)}`, nb.block, out);
+    out.push(`${doc(nb.block.description, '', [`One \`${b}\` block, as plain values.`])}export interface ${t} {\n${inner.fields.join('\n')}\n}\n`);
+    out.push(`/** Terraform JSON of one \`${b}\` block: schema names, unset arguments left out. */\nexport function ${fn}(a: ${t}): Record<string, unknown> {\n  const o: Record<string, unknown> = {};\n${inner.copies.join('\n')}\n  return o;\n}\n`);
+    fields.push(`  readonly ${camel(b)}${(nb.min_items ?? 0) > 0 ? '' : '?'}: ${plainBlockType(t, nb)};`);
+    copies.push(plainCopy(b, camel(b), { fn, mode: nb.nesting_mode }));
+  }
+  return { fields, copies };
+}
+
+/** The plain (construct-free) part of one resource or data source binding. */
+function plainElement(type: string, block: TfBlock, data: boolean): string {
+  const cls = className(type, data);
+  const out: string[] = [];
+  const { fields, copies } = plainBlock(cls, block, out, (a) => a === 'id');
+  const attributes = sorted(block.attributes).map(([a]) => `'${a}'`);
+  out.push(`/** Arguments of \`${data ? 'data.' : ''}${type}\` as plain values, for synthesis without constructs. */\nexport interface ${cls}Args {\n${fields.join('\n')}\n}\n`);
+  out.push(`/** The attributes of \`${data ? 'data.' : ''}${type}\` that a reference may read. */\nexport type ${cls}Attribute = ${attributes.join(' | ')};\n`);
+  out.push(
+    `/** \`${data ? 'data.' : ''}${type}\` without constructs: its typed arguments to Terraform JSON, and references to it. */\n` +
+      `export const ${lowerFirst(cls)}: ElementType<${cls}Args, ${cls}Attribute> = {\n` +
+      `  type: '${type}',\n  mode: '${data ? 'data' : 'resource'}',\n` +
+      `  toTerraform(a: ${cls}Args): Record<string, unknown> {\n    const o: Record<string, unknown> = {};\n${copies.map((c) => `  ${c}`).join('\n')}\n    return o;\n  },\n` +
+      `  ref: (name: string, attribute: ${cls}Attribute): Expression => \`\\\${${data ? 'data.' : ''}${type}.\${name}.\${attribute}}\`,\n};\n`,
+  );
+  return out.join('\n');
+}
+
 /** Interfaces and mapper functions for a block's nested blocks, depth first. */
 function nestedBlocks(prefix: string, block: TfBlock, out: string[]): void {
   for (const [name, nb] of sorted(block.block_types)) {
@@ -124,7 +207,10 @@ function lowerFirst(s: string): string {
 /** The TypeScript source of one resource or data source binding. */
 export function generateElement(type: string, block: TfBlock, data: boolean): string {
   const cls = className(type, data);
-  const parts: string[] = [HEADER, `import * as cdktf from 'cdktf';\nimport type { Construct } from 'constructs';\nimport { PROVIDER_VERSION_CONSTRAINT } from './provider';\n`];
+  const parts: string[] = [
+    HEADER,
+    `import * as cdktf from 'cdktf';\nimport type { Construct } from 'constructs';\nimport { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';\n`,
+  ];
   nestedBlocks(cls, block, parts);
   const fields: string[] = [];
   const mapping: string[] = [];
@@ -166,14 +252,35 @@ export function generateElement(type: string, block: TfBlock, data: boolean): st
       getters.join('\n') +
       `\n  protected override synthesizeAttributes(): { [name: string]: any } {\n    return {\n${mapping.join('\n')}\n    };\n  }\n}\n`,
   );
+  parts.push(plainElement(type, block, data));
   return parts.join('\n');
 }
+
+/** Types every plain binding shares, in the provider's file. */
+const PLAIN_TYPES = `/** A Terraform expression (\`\${...}\`): stands for a value of any type. */
+export type Expression = \`\\\${\${string}}\`;
+
+/**
+ * One resource or data source type without constructs: the Terraform JSON of its typed
+ * arguments (schema names, unset arguments left out) and references to its attributes.
+ */
+export interface ElementType<A, K extends string> {
+  /** The Terraform type, \`openstack_...\`. */
+  readonly type: string;
+  readonly mode: 'resource' | 'data';
+  /** The arguments as Terraform JSON. */
+  toTerraform(args: A): Record<string, unknown>;
+  /** The expression that reads \`attribute\` of the element named \`name\`. */
+  ref(name: string, attribute: K): Expression;
+}
+`;
 
 /** The TypeScript source of the provider binding. */
 export function generateProvider(block: TfBlock): string {
   const parts: string[] = [HEADER, `import * as cdktf from 'cdktf';\nimport type { Construct } from 'constructs';\n`];
   parts.push(`/** The provider's registry source. */\nexport const PROVIDER_SOURCE = '${PROVIDER_SOURCE}';\n`);
   parts.push(`/** The provider versions the vendored schema describes. */\nexport const PROVIDER_VERSION_CONSTRAINT = '${PROVIDER_VERSION_CONSTRAINT}';\n`);
+  parts.push(PLAIN_TYPES);
   nestedBlocks('OpenstackProvider', block, parts);
   const fields: string[] = ['  /** Alias of this provider configuration (one per Controller). */\n  readonly alias?: string;'];
   const mapping: string[] = [];

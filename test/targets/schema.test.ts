@@ -6,11 +6,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { generateAll, OUT_DIR, readSchema, staleFiles } from '../../scripts/gen-openstack';
+import { camel, className, generateAll, OUT_DIR, readSchema, staleFiles } from '../../scripts/gen-openstack';
 import { RESOURCES, DATA_SOURCES } from '../../scripts/vendor-openstack-schema';
 import { checkOpenstackStack } from '../../lib/synth/openstack/check';
 import * as bindings from '../../lib/synth/openstack/generated';
-import { computedOnly, OPENSTACK_SCHEMA } from '../../lib/synth/openstack/provider-schema';
+import { computedOnly, OPENSTACK_SCHEMA, type TfBlock, type TfType } from '../../lib/synth/openstack/provider-schema';
 
 describe('vendored schema and generated bindings', () => {
   test('the committed bindings are exactly what the generator makes from the vendored schema', () => {
@@ -44,6 +44,54 @@ describe('vendored schema and generated bindings', () => {
     expect(tf.resource.openstack_networking_port_v2.p).toMatchObject({ network_id: '${openstack_networking_network_v2.n.id}', fixed_ip: [{ subnet_id: 'sub', ip_address: '10.0.0.5' }], security_group_ids: ['g'] });
     expect(port.macAddress).toMatch(/TfToken/);
     expect(checkOpenstackStack(tf)).toEqual([]);
+  });
+
+  test('the plain binding of every type writes every argument exactly as its construct class does', () => {
+    // A sample value for each Terraform type; one of each argument and nested block.
+    const sample = (t: TfType, name: string): unknown => {
+      if (t === 'string') return `v-${name}`;
+      if (t === 'number') return 7;
+      if (t === 'bool') return true;
+      if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set')) return [sample(t[1] as TfType, name)];
+      if (Array.isArray(t) && t[0] === 'map') return { k: sample(t[1] as TfType, name) };
+      if (Array.isArray(t) && t[0] === 'object') return Object.fromEntries(Object.entries(t[1] as Record<string, TfType>).map(([k, v]) => [k, sample(v, k)]));
+      throw new Error(`no sample for ${JSON.stringify(t)}`);
+    };
+    const args = (b: TfBlock, top: boolean): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      for (const [n, a] of Object.entries(b.attributes ?? {})) if ((a.required || a.optional) && !(top && n === 'id')) out[camel(n)] = sample(a.type, n);
+      for (const [n, nb] of Object.entries(b.block_types ?? {})) {
+        const inner = args(nb.block, false);
+        out[camel(n)] = nb.nesting_mode === 'list' || nb.nesting_mode === 'set' ? [inner] : nb.nesting_mode === 'map' ? { k: inner } : inner;
+      }
+      return out;
+    };
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'xos-gen-')) });
+    const stack = new TerraformStack(app, 's');
+    const want: [string, string, Record<string, unknown>, Record<string, unknown>][] = [];
+    for (const [mode, schemas] of [['resource', OPENSTACK_SCHEMA.resource_schemas], ['data', OPENSTACK_SCHEMA.data_source_schemas]] as const) {
+      for (const [type, s] of Object.entries(schemas)) {
+        const cls = className(type, mode === 'data');
+        const a = args(s.block, true);
+        new (bindings as unknown as Record<string, new (sc: TerraformStack, id: string, c: object) => unknown>)[cls](stack, `${mode}-${type}`, { ...a }).overrideLogicalId('x');
+        const plain = (bindings as unknown as Record<string, { type: string; mode: string; toTerraform(a: object): Record<string, unknown> }>)[cls.charAt(0).toLowerCase() + cls.slice(1)];
+        expect([plain.type, plain.mode]).toEqual([type, mode]);
+        want.push([mode, type, a, plain.toTerraform(a)]);
+      }
+    }
+    const tf = stack.toTerraform();
+    for (const [mode, type, a, plain] of want) {
+      const { ['//']: _meta, ...fromClass } = tf[mode][type].x;
+      expect({ type, json: plain }).toEqual({ type, json: fromClass });
+      expect(Object.keys(plain).length).toBeGreaterThanOrEqual(Object.keys(a).length);
+    }
+    expect(checkOpenstackStack({ resource: Object.fromEntries(want.filter((w) => w[0] === 'resource').map(([, type, , json]) => [type, { x: json }])) })).toEqual([]);
+  });
+
+  test('a plain binding refers to attributes of resources and data sources by expression', () => {
+    expect(bindings.networkingPortV2.ref('p', 'mac_address')).toBe('${openstack_networking_port_v2.p.mac_address}');
+    expect(bindings.dataImagesImageV2.ref('img', 'id')).toBe('${data.openstack_images_image_v2.img.id}');
+    expect(bindings.networkingPortV2.toTerraform({ networkId: '${x.y.id}', adminStateUp: '${var.up}', fixedIp: [{ subnetId: 's' }] })).toEqual({ network_id: '${x.y.id}', admin_state_up: '${var.up}', fixed_ip: [{ subnet_id: 's' }] });
   });
 
   test('computed-only attributes are known per type, for status not to call them drift', () => {

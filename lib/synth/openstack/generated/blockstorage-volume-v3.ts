@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface BlockstorageVolumeV3SchedulerHints {
   readonly additionalProperties?: { [key: string]: string };
@@ -185,3 +185,91 @@ export class BlockstorageVolumeV3 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `scheduler_hints` block, as plain values.
+ */
+export interface BlockstorageVolumeV3SchedulerHintsArgs {
+  readonly additionalProperties?: { readonly [key: string]: string } | Expression;
+  readonly differentHost?: readonly string[] | Expression;
+  readonly localToInstance?: string;
+  readonly query?: string;
+  readonly sameHost?: readonly string[] | Expression;
+}
+
+/** Terraform JSON of one `scheduler_hints` block: schema names, unset arguments left out. */
+export function blockstorageVolumeV3SchedulerHintsArgsToTerraform(a: BlockstorageVolumeV3SchedulerHintsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.additionalProperties !== undefined) o.additional_properties = a.additionalProperties;
+  if (a.differentHost !== undefined) o.different_host = a.differentHost;
+  if (a.localToInstance !== undefined) o.local_to_instance = a.localToInstance;
+  if (a.query !== undefined) o.query = a.query;
+  if (a.sameHost !== undefined) o.same_host = a.sameHost;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface BlockstorageVolumeV3TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function blockstorageVolumeV3TimeoutsArgsToTerraform(a: BlockstorageVolumeV3TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_blockstorage_volume_v3` as plain values, for synthesis without constructs. */
+export interface BlockstorageVolumeV3Args {
+  readonly availabilityZone?: string;
+  readonly consistencyGroupId?: string;
+  readonly description?: string;
+  readonly enableOnlineResize?: boolean | Expression;
+  readonly imageId?: string;
+  readonly metadata?: { readonly [key: string]: string } | Expression;
+  readonly multiattach?: boolean | Expression;
+  readonly name?: string;
+  readonly region?: string;
+  readonly size: number | Expression;
+  readonly snapshotId?: string;
+  readonly sourceReplica?: string;
+  readonly sourceVolId?: string;
+  readonly volumeType?: string;
+  readonly schedulerHints?: readonly BlockstorageVolumeV3SchedulerHintsArgs[] | Expression;
+  readonly timeouts?: BlockstorageVolumeV3TimeoutsArgs;
+}
+
+/** The attributes of `openstack_blockstorage_volume_v3` that a reference may read. */
+export type BlockstorageVolumeV3Attribute = 'attachment' | 'availability_zone' | 'consistency_group_id' | 'description' | 'enable_online_resize' | 'id' | 'image_id' | 'metadata' | 'multiattach' | 'name' | 'region' | 'size' | 'snapshot_id' | 'source_replica' | 'source_vol_id' | 'volume_type';
+
+/** `openstack_blockstorage_volume_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const blockstorageVolumeV3: ElementType<BlockstorageVolumeV3Args, BlockstorageVolumeV3Attribute> = {
+  type: 'openstack_blockstorage_volume_v3',
+  mode: 'resource',
+  toTerraform(a: BlockstorageVolumeV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.availabilityZone !== undefined) o.availability_zone = a.availabilityZone;
+    if (a.consistencyGroupId !== undefined) o.consistency_group_id = a.consistencyGroupId;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.enableOnlineResize !== undefined) o.enable_online_resize = a.enableOnlineResize;
+    if (a.imageId !== undefined) o.image_id = a.imageId;
+    if (a.metadata !== undefined) o.metadata = a.metadata;
+    if (a.multiattach !== undefined) o.multiattach = a.multiattach;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.size !== undefined) o.size = a.size;
+    if (a.snapshotId !== undefined) o.snapshot_id = a.snapshotId;
+    if (a.sourceReplica !== undefined) o.source_replica = a.sourceReplica;
+    if (a.sourceVolId !== undefined) o.source_vol_id = a.sourceVolId;
+    if (a.volumeType !== undefined) o.volume_type = a.volumeType;
+    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(blockstorageVolumeV3SchedulerHintsArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = blockstorageVolumeV3TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: BlockstorageVolumeV3Attribute): Expression => `\${openstack_blockstorage_volume_v3.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_compute_flavor_v2`.
@@ -126,3 +126,45 @@ export class ComputeFlavorV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_compute_flavor_v2` as plain values, for synthesis without constructs. */
+export interface ComputeFlavorV2Args {
+  readonly description?: string;
+  readonly disk: number | Expression;
+  readonly ephemeral?: number | Expression;
+  readonly extraSpecs?: { readonly [key: string]: string } | Expression;
+  readonly flavorId?: string;
+  readonly isPublic?: boolean | Expression;
+  readonly name: string;
+  readonly ram: number | Expression;
+  readonly region?: string;
+  readonly rxTxFactor?: number | Expression;
+  readonly swap?: number | Expression;
+  readonly vcpus: number | Expression;
+}
+
+/** The attributes of `openstack_compute_flavor_v2` that a reference may read. */
+export type ComputeFlavorV2Attribute = 'description' | 'disk' | 'ephemeral' | 'extra_specs' | 'flavor_id' | 'id' | 'is_public' | 'name' | 'ram' | 'region' | 'rx_tx_factor' | 'swap' | 'vcpus';
+
+/** `openstack_compute_flavor_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const computeFlavorV2: ElementType<ComputeFlavorV2Args, ComputeFlavorV2Attribute> = {
+  type: 'openstack_compute_flavor_v2',
+  mode: 'resource',
+  toTerraform(a: ComputeFlavorV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.disk !== undefined) o.disk = a.disk;
+    if (a.ephemeral !== undefined) o.ephemeral = a.ephemeral;
+    if (a.extraSpecs !== undefined) o.extra_specs = a.extraSpecs;
+    if (a.flavorId !== undefined) o.flavor_id = a.flavorId;
+    if (a.isPublic !== undefined) o.is_public = a.isPublic;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.ram !== undefined) o.ram = a.ram;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.rxTxFactor !== undefined) o.rx_tx_factor = a.rxTxFactor;
+    if (a.swap !== undefined) o.swap = a.swap;
+    if (a.vcpus !== undefined) o.vcpus = a.vcpus;
+    return o;
+  },
+  ref: (name: string, attribute: ComputeFlavorV2Attribute): Expression => `\${openstack_compute_flavor_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface ComputeInstanceV2BlockDevice {
   readonly bootIndex?: number;
@@ -388,3 +388,244 @@ export class ComputeInstanceV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `block_device` block, as plain values.
+ */
+export interface ComputeInstanceV2BlockDeviceArgs {
+  readonly bootIndex?: number | Expression;
+  readonly deleteOnTermination?: boolean | Expression;
+  readonly destinationType?: string;
+  readonly deviceType?: string;
+  readonly diskBus?: string;
+  readonly guestFormat?: string;
+  readonly multiattach?: boolean | Expression;
+  readonly sourceType: string;
+  readonly uuid?: string;
+  readonly volumeSize?: number | Expression;
+  readonly volumeType?: string;
+}
+
+/** Terraform JSON of one `block_device` block: schema names, unset arguments left out. */
+export function computeInstanceV2BlockDeviceArgsToTerraform(a: ComputeInstanceV2BlockDeviceArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.bootIndex !== undefined) o.boot_index = a.bootIndex;
+  if (a.deleteOnTermination !== undefined) o.delete_on_termination = a.deleteOnTermination;
+  if (a.destinationType !== undefined) o.destination_type = a.destinationType;
+  if (a.deviceType !== undefined) o.device_type = a.deviceType;
+  if (a.diskBus !== undefined) o.disk_bus = a.diskBus;
+  if (a.guestFormat !== undefined) o.guest_format = a.guestFormat;
+  if (a.multiattach !== undefined) o.multiattach = a.multiattach;
+  if (a.sourceType !== undefined) o.source_type = a.sourceType;
+  if (a.uuid !== undefined) o.uuid = a.uuid;
+  if (a.volumeSize !== undefined) o.volume_size = a.volumeSize;
+  if (a.volumeType !== undefined) o.volume_type = a.volumeType;
+  return o;
+}
+
+/**
+ * One `network` block, as plain values.
+ */
+export interface ComputeInstanceV2NetworkArgs {
+  readonly accessNetwork?: boolean | Expression;
+  readonly fixedIpV4?: string;
+  readonly fixedIpV6?: string;
+  /**
+   * @deprecated
+   */
+  readonly floatingIp?: string;
+  readonly name?: string;
+  readonly port?: string;
+  readonly uuid?: string;
+}
+
+/** Terraform JSON of one `network` block: schema names, unset arguments left out. */
+export function computeInstanceV2NetworkArgsToTerraform(a: ComputeInstanceV2NetworkArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.accessNetwork !== undefined) o.access_network = a.accessNetwork;
+  if (a.fixedIpV4 !== undefined) o.fixed_ip_v4 = a.fixedIpV4;
+  if (a.fixedIpV6 !== undefined) o.fixed_ip_v6 = a.fixedIpV6;
+  if (a.floatingIp !== undefined) o.floating_ip = a.floatingIp;
+  if (a.name !== undefined) o.name = a.name;
+  if (a.port !== undefined) o.port = a.port;
+  if (a.uuid !== undefined) o.uuid = a.uuid;
+  return o;
+}
+
+/**
+ * One `personality` block, as plain values.
+ */
+export interface ComputeInstanceV2PersonalityArgs {
+  readonly content: string;
+  readonly file: string;
+}
+
+/** Terraform JSON of one `personality` block: schema names, unset arguments left out. */
+export function computeInstanceV2PersonalityArgsToTerraform(a: ComputeInstanceV2PersonalityArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.content !== undefined) o.content = a.content;
+  if (a.file !== undefined) o.file = a.file;
+  return o;
+}
+
+/**
+ * One `scheduler_hints` block, as plain values.
+ */
+export interface ComputeInstanceV2SchedulerHintsArgs {
+  readonly additionalProperties?: { readonly [key: string]: string } | Expression;
+  readonly buildNearHostIp?: string;
+  readonly differentCell?: readonly string[] | Expression;
+  readonly differentHost?: readonly string[] | Expression;
+  readonly group?: string;
+  readonly query?: readonly string[] | Expression;
+  readonly sameHost?: readonly string[] | Expression;
+  readonly targetCell?: string;
+}
+
+/** Terraform JSON of one `scheduler_hints` block: schema names, unset arguments left out. */
+export function computeInstanceV2SchedulerHintsArgsToTerraform(a: ComputeInstanceV2SchedulerHintsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.additionalProperties !== undefined) o.additional_properties = a.additionalProperties;
+  if (a.buildNearHostIp !== undefined) o.build_near_host_ip = a.buildNearHostIp;
+  if (a.differentCell !== undefined) o.different_cell = a.differentCell;
+  if (a.differentHost !== undefined) o.different_host = a.differentHost;
+  if (a.group !== undefined) o.group = a.group;
+  if (a.query !== undefined) o.query = a.query;
+  if (a.sameHost !== undefined) o.same_host = a.sameHost;
+  if (a.targetCell !== undefined) o.target_cell = a.targetCell;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface ComputeInstanceV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+  readonly update?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function computeInstanceV2TimeoutsArgsToTerraform(a: ComputeInstanceV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  if (a.update !== undefined) o.update = a.update;
+  return o;
+}
+
+/**
+ * One `vendor_options` block, as plain values.
+ */
+export interface ComputeInstanceV2VendorOptionsArgs {
+  readonly detachPortsBeforeDestroy?: boolean | Expression;
+  readonly ignoreResizeConfirmation?: boolean | Expression;
+}
+
+/** Terraform JSON of one `vendor_options` block: schema names, unset arguments left out. */
+export function computeInstanceV2VendorOptionsArgsToTerraform(a: ComputeInstanceV2VendorOptionsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.detachPortsBeforeDestroy !== undefined) o.detach_ports_before_destroy = a.detachPortsBeforeDestroy;
+  if (a.ignoreResizeConfirmation !== undefined) o.ignore_resize_confirmation = a.ignoreResizeConfirmation;
+  return o;
+}
+
+/**
+ * One `volume` block, as plain values.
+ */
+export interface ComputeInstanceV2VolumeArgs {
+  readonly device?: string;
+  readonly id?: string;
+  readonly volumeId: string;
+}
+
+/** Terraform JSON of one `volume` block: schema names, unset arguments left out. */
+export function computeInstanceV2VolumeArgsToTerraform(a: ComputeInstanceV2VolumeArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.device !== undefined) o.device = a.device;
+  if (a.id !== undefined) o.id = a.id;
+  if (a.volumeId !== undefined) o.volume_id = a.volumeId;
+  return o;
+}
+
+/** Arguments of `openstack_compute_instance_v2` as plain values, for synthesis without constructs. */
+export interface ComputeInstanceV2Args {
+  readonly accessIpV4?: string;
+  readonly accessIpV6?: string;
+  /**
+   * Sensitive.
+   */
+  readonly adminPass?: string;
+  readonly availabilityZone?: string;
+  readonly availabilityZoneHints?: string;
+  readonly configDrive?: boolean | Expression;
+  readonly flavorId?: string;
+  readonly flavorName?: string;
+  /**
+   * @deprecated
+   */
+  readonly floatingIp?: string;
+  readonly forceDelete?: boolean | Expression;
+  readonly imageId?: string;
+  readonly imageName?: string;
+  readonly keyPair?: string;
+  readonly metadata?: { readonly [key: string]: string } | Expression;
+  readonly name: string;
+  readonly networkMode?: string;
+  readonly powerState?: string;
+  readonly region?: string;
+  readonly securityGroups?: readonly string[] | Expression;
+  readonly stopBeforeDestroy?: boolean | Expression;
+  readonly tags?: readonly string[] | Expression;
+  readonly userData?: string;
+  readonly blockDevice?: readonly ComputeInstanceV2BlockDeviceArgs[] | Expression;
+  readonly network?: readonly ComputeInstanceV2NetworkArgs[] | Expression;
+  readonly personality?: readonly ComputeInstanceV2PersonalityArgs[] | Expression;
+  readonly schedulerHints?: readonly ComputeInstanceV2SchedulerHintsArgs[] | Expression;
+  readonly timeouts?: ComputeInstanceV2TimeoutsArgs;
+  readonly vendorOptions?: readonly ComputeInstanceV2VendorOptionsArgs[] | Expression;
+  readonly volume?: readonly ComputeInstanceV2VolumeArgs[] | Expression;
+}
+
+/** The attributes of `openstack_compute_instance_v2` that a reference may read. */
+export type ComputeInstanceV2Attribute = 'access_ip_v4' | 'access_ip_v6' | 'admin_pass' | 'all_metadata' | 'all_tags' | 'availability_zone' | 'availability_zone_hints' | 'config_drive' | 'created' | 'flavor_id' | 'flavor_name' | 'floating_ip' | 'force_delete' | 'id' | 'image_id' | 'image_name' | 'key_pair' | 'metadata' | 'name' | 'network_mode' | 'power_state' | 'region' | 'security_groups' | 'stop_before_destroy' | 'tags' | 'updated' | 'user_data';
+
+/** `openstack_compute_instance_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const computeInstanceV2: ElementType<ComputeInstanceV2Args, ComputeInstanceV2Attribute> = {
+  type: 'openstack_compute_instance_v2',
+  mode: 'resource',
+  toTerraform(a: ComputeInstanceV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.accessIpV4 !== undefined) o.access_ip_v4 = a.accessIpV4;
+    if (a.accessIpV6 !== undefined) o.access_ip_v6 = a.accessIpV6;
+    if (a.adminPass !== undefined) o.admin_pass = a.adminPass;
+    if (a.availabilityZone !== undefined) o.availability_zone = a.availabilityZone;
+    if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
+    if (a.configDrive !== undefined) o.config_drive = a.configDrive;
+    if (a.flavorId !== undefined) o.flavor_id = a.flavorId;
+    if (a.flavorName !== undefined) o.flavor_name = a.flavorName;
+    if (a.floatingIp !== undefined) o.floating_ip = a.floatingIp;
+    if (a.forceDelete !== undefined) o.force_delete = a.forceDelete;
+    if (a.imageId !== undefined) o.image_id = a.imageId;
+    if (a.imageName !== undefined) o.image_name = a.imageName;
+    if (a.keyPair !== undefined) o.key_pair = a.keyPair;
+    if (a.metadata !== undefined) o.metadata = a.metadata;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.networkMode !== undefined) o.network_mode = a.networkMode;
+    if (a.powerState !== undefined) o.power_state = a.powerState;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.securityGroups !== undefined) o.security_groups = a.securityGroups;
+    if (a.stopBeforeDestroy !== undefined) o.stop_before_destroy = a.stopBeforeDestroy;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.userData !== undefined) o.user_data = a.userData;
+    if (a.blockDevice !== undefined) o.block_device = typeof a.blockDevice === 'string' ? a.blockDevice : a.blockDevice.map(computeInstanceV2BlockDeviceArgsToTerraform);
+    if (a.network !== undefined) o.network = typeof a.network === 'string' ? a.network : a.network.map(computeInstanceV2NetworkArgsToTerraform);
+    if (a.personality !== undefined) o.personality = typeof a.personality === 'string' ? a.personality : a.personality.map(computeInstanceV2PersonalityArgsToTerraform);
+    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(computeInstanceV2SchedulerHintsArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = computeInstanceV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(computeInstanceV2VendorOptionsArgsToTerraform);
+    if (a.volume !== undefined) o.volume = typeof a.volume === 'string' ? a.volume : a.volume.map(computeInstanceV2VolumeArgsToTerraform);
+    return o;
+  },
+  ref: (name: string, attribute: ComputeInstanceV2Attribute): Expression => `\${openstack_compute_instance_v2.${name}.${attribute}}`,
+};

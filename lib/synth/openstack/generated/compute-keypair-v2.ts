@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_compute_keypair_v2`.
@@ -87,3 +87,31 @@ export class ComputeKeypairV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_compute_keypair_v2` as plain values, for synthesis without constructs. */
+export interface ComputeKeypairV2Args {
+  readonly name: string;
+  readonly publicKey?: string;
+  readonly region?: string;
+  readonly userId?: string;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+}
+
+/** The attributes of `openstack_compute_keypair_v2` that a reference may read. */
+export type ComputeKeypairV2Attribute = 'fingerprint' | 'id' | 'name' | 'private_key' | 'public_key' | 'region' | 'user_id' | 'value_specs';
+
+/** `openstack_compute_keypair_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const computeKeypairV2: ElementType<ComputeKeypairV2Args, ComputeKeypairV2Attribute> = {
+  type: 'openstack_compute_keypair_v2',
+  mode: 'resource',
+  toTerraform(a: ComputeKeypairV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.name !== undefined) o.name = a.name;
+    if (a.publicKey !== undefined) o.public_key = a.publicKey;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.userId !== undefined) o.user_id = a.userId;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    return o;
+  },
+  ref: (name: string, attribute: ComputeKeypairV2Attribute): Expression => `\${openstack_compute_keypair_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface ComputeQuotasetV2Timeouts {
   readonly create?: string;
@@ -173,3 +173,73 @@ export class ComputeQuotasetV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface ComputeQuotasetV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+  readonly update?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function computeQuotasetV2TimeoutsArgsToTerraform(a: ComputeQuotasetV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  if (a.update !== undefined) o.update = a.update;
+  return o;
+}
+
+/** Arguments of `openstack_compute_quotaset_v2` as plain values, for synthesis without constructs. */
+export interface ComputeQuotasetV2Args {
+  readonly cores?: number | Expression;
+  readonly fixedIps?: number | Expression;
+  readonly floatingIps?: number | Expression;
+  readonly injectedFileContentBytes?: number | Expression;
+  readonly injectedFilePathBytes?: number | Expression;
+  readonly injectedFiles?: number | Expression;
+  readonly instances?: number | Expression;
+  readonly keyPairs?: number | Expression;
+  readonly metadataItems?: number | Expression;
+  readonly projectId: string;
+  readonly ram?: number | Expression;
+  readonly region?: string;
+  readonly securityGroupRules?: number | Expression;
+  readonly securityGroups?: number | Expression;
+  readonly serverGroupMembers?: number | Expression;
+  readonly serverGroups?: number | Expression;
+  readonly timeouts?: ComputeQuotasetV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_compute_quotaset_v2` that a reference may read. */
+export type ComputeQuotasetV2Attribute = 'cores' | 'fixed_ips' | 'floating_ips' | 'id' | 'injected_file_content_bytes' | 'injected_file_path_bytes' | 'injected_files' | 'instances' | 'key_pairs' | 'metadata_items' | 'project_id' | 'ram' | 'region' | 'security_group_rules' | 'security_groups' | 'server_group_members' | 'server_groups';
+
+/** `openstack_compute_quotaset_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const computeQuotasetV2: ElementType<ComputeQuotasetV2Args, ComputeQuotasetV2Attribute> = {
+  type: 'openstack_compute_quotaset_v2',
+  mode: 'resource',
+  toTerraform(a: ComputeQuotasetV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.cores !== undefined) o.cores = a.cores;
+    if (a.fixedIps !== undefined) o.fixed_ips = a.fixedIps;
+    if (a.floatingIps !== undefined) o.floating_ips = a.floatingIps;
+    if (a.injectedFileContentBytes !== undefined) o.injected_file_content_bytes = a.injectedFileContentBytes;
+    if (a.injectedFilePathBytes !== undefined) o.injected_file_path_bytes = a.injectedFilePathBytes;
+    if (a.injectedFiles !== undefined) o.injected_files = a.injectedFiles;
+    if (a.instances !== undefined) o.instances = a.instances;
+    if (a.keyPairs !== undefined) o.key_pairs = a.keyPairs;
+    if (a.metadataItems !== undefined) o.metadata_items = a.metadataItems;
+    if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (a.ram !== undefined) o.ram = a.ram;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.securityGroupRules !== undefined) o.security_group_rules = a.securityGroupRules;
+    if (a.securityGroups !== undefined) o.security_groups = a.securityGroups;
+    if (a.serverGroupMembers !== undefined) o.server_group_members = a.serverGroupMembers;
+    if (a.serverGroups !== undefined) o.server_groups = a.serverGroups;
+    if (a.timeouts !== undefined) o.timeouts = computeQuotasetV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: ComputeQuotasetV2Attribute): Expression => `\${openstack_compute_quotaset_v2.${name}.${attribute}}`,
+};

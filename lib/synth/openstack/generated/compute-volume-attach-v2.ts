@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface ComputeVolumeAttachV2Timeouts {
   readonly create?: string;
@@ -109,3 +109,65 @@ export class ComputeVolumeAttachV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface ComputeVolumeAttachV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function computeVolumeAttachV2TimeoutsArgsToTerraform(a: ComputeVolumeAttachV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/**
+ * One `vendor_options` block, as plain values.
+ */
+export interface ComputeVolumeAttachV2VendorOptionsArgs {
+  readonly ignoreVolumeConfirmation?: boolean | Expression;
+}
+
+/** Terraform JSON of one `vendor_options` block: schema names, unset arguments left out. */
+export function computeVolumeAttachV2VendorOptionsArgsToTerraform(a: ComputeVolumeAttachV2VendorOptionsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.ignoreVolumeConfirmation !== undefined) o.ignore_volume_confirmation = a.ignoreVolumeConfirmation;
+  return o;
+}
+
+/** Arguments of `openstack_compute_volume_attach_v2` as plain values, for synthesis without constructs. */
+export interface ComputeVolumeAttachV2Args {
+  readonly device?: string;
+  readonly instanceId: string;
+  readonly multiattach?: boolean | Expression;
+  readonly region?: string;
+  readonly volumeId: string;
+  readonly timeouts?: ComputeVolumeAttachV2TimeoutsArgs;
+  readonly vendorOptions?: readonly ComputeVolumeAttachV2VendorOptionsArgs[] | Expression;
+}
+
+/** The attributes of `openstack_compute_volume_attach_v2` that a reference may read. */
+export type ComputeVolumeAttachV2Attribute = 'device' | 'id' | 'instance_id' | 'multiattach' | 'region' | 'volume_id';
+
+/** `openstack_compute_volume_attach_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const computeVolumeAttachV2: ElementType<ComputeVolumeAttachV2Args, ComputeVolumeAttachV2Attribute> = {
+  type: 'openstack_compute_volume_attach_v2',
+  mode: 'resource',
+  toTerraform(a: ComputeVolumeAttachV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.device !== undefined) o.device = a.device;
+    if (a.instanceId !== undefined) o.instance_id = a.instanceId;
+    if (a.multiattach !== undefined) o.multiattach = a.multiattach;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.volumeId !== undefined) o.volume_id = a.volumeId;
+    if (a.timeouts !== undefined) o.timeouts = computeVolumeAttachV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(computeVolumeAttachV2VendorOptionsArgsToTerraform);
+    return o;
+  },
+  ref: (name: string, attribute: ComputeVolumeAttachV2Attribute): Expression => `\${openstack_compute_volume_attach_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `data.openstack_compute_flavor_v2`.
@@ -129,3 +129,45 @@ export class DataComputeFlavorV2 extends cdktf.TerraformDataSource {
     };
   }
 }
+
+/** Arguments of `data.openstack_compute_flavor_v2` as plain values, for synthesis without constructs. */
+export interface DataComputeFlavorV2Args {
+  readonly description?: string;
+  readonly disk?: number | Expression;
+  readonly flavorId?: string;
+  readonly isPublic?: boolean | Expression;
+  readonly minDisk?: number | Expression;
+  readonly minRam?: number | Expression;
+  readonly name?: string;
+  readonly ram?: number | Expression;
+  readonly region?: string;
+  readonly rxTxFactor?: number | Expression;
+  readonly swap?: number | Expression;
+  readonly vcpus?: number | Expression;
+}
+
+/** The attributes of `data.openstack_compute_flavor_v2` that a reference may read. */
+export type DataComputeFlavorV2Attribute = 'description' | 'disk' | 'extra_specs' | 'flavor_id' | 'id' | 'is_public' | 'min_disk' | 'min_ram' | 'name' | 'ram' | 'region' | 'rx_tx_factor' | 'swap' | 'vcpus';
+
+/** `data.openstack_compute_flavor_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const dataComputeFlavorV2: ElementType<DataComputeFlavorV2Args, DataComputeFlavorV2Attribute> = {
+  type: 'openstack_compute_flavor_v2',
+  mode: 'data',
+  toTerraform(a: DataComputeFlavorV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.disk !== undefined) o.disk = a.disk;
+    if (a.flavorId !== undefined) o.flavor_id = a.flavorId;
+    if (a.isPublic !== undefined) o.is_public = a.isPublic;
+    if (a.minDisk !== undefined) o.min_disk = a.minDisk;
+    if (a.minRam !== undefined) o.min_ram = a.minRam;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.ram !== undefined) o.ram = a.ram;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.rxTxFactor !== undefined) o.rx_tx_factor = a.rxTxFactor;
+    if (a.swap !== undefined) o.swap = a.swap;
+    if (a.vcpus !== undefined) o.vcpus = a.vcpus;
+    return o;
+  },
+  ref: (name: string, attribute: DataComputeFlavorV2Attribute): Expression => `\${data.openstack_compute_flavor_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `data.openstack_identity_auth_scope_v3`.
@@ -126,3 +126,27 @@ export class DataIdentityAuthScopeV3 extends cdktf.TerraformDataSource {
     };
   }
 }
+
+/** Arguments of `data.openstack_identity_auth_scope_v3` as plain values, for synthesis without constructs. */
+export interface DataIdentityAuthScopeV3Args {
+  readonly name: string;
+  readonly region?: string;
+  readonly setTokenId?: boolean | Expression;
+}
+
+/** The attributes of `data.openstack_identity_auth_scope_v3` that a reference may read. */
+export type DataIdentityAuthScopeV3Attribute = 'domain_id' | 'domain_name' | 'id' | 'name' | 'project_domain_id' | 'project_domain_name' | 'project_id' | 'project_name' | 'region' | 'roles' | 'service_catalog' | 'set_token_id' | 'token_id' | 'user_domain_id' | 'user_domain_name' | 'user_id' | 'user_name';
+
+/** `data.openstack_identity_auth_scope_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const dataIdentityAuthScopeV3: ElementType<DataIdentityAuthScopeV3Args, DataIdentityAuthScopeV3Attribute> = {
+  type: 'openstack_identity_auth_scope_v3',
+  mode: 'data',
+  toTerraform(a: DataIdentityAuthScopeV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.name !== undefined) o.name = a.name;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.setTokenId !== undefined) o.set_token_id = a.setTokenId;
+    return o;
+  },
+  ref: (name: string, attribute: DataIdentityAuthScopeV3Attribute): Expression => `\${data.openstack_identity_auth_scope_v3.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `data.openstack_identity_role_v3`.
@@ -61,3 +61,27 @@ export class DataIdentityRoleV3 extends cdktf.TerraformDataSource {
     };
   }
 }
+
+/** Arguments of `data.openstack_identity_role_v3` as plain values, for synthesis without constructs. */
+export interface DataIdentityRoleV3Args {
+  readonly domainId?: string;
+  readonly name: string;
+  readonly region?: string;
+}
+
+/** The attributes of `data.openstack_identity_role_v3` that a reference may read. */
+export type DataIdentityRoleV3Attribute = 'domain_id' | 'id' | 'name' | 'region';
+
+/** `data.openstack_identity_role_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const dataIdentityRoleV3: ElementType<DataIdentityRoleV3Args, DataIdentityRoleV3Attribute> = {
+  type: 'openstack_identity_role_v3',
+  mode: 'data',
+  toTerraform(a: DataIdentityRoleV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.domainId !== undefined) o.domain_id = a.domainId;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.region !== undefined) o.region = a.region;
+    return o;
+  },
+  ref: (name: string, attribute: DataIdentityRoleV3Attribute): Expression => `\${data.openstack_identity_role_v3.${name}.${attribute}}`,
+};

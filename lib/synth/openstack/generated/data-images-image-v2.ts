@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `data.openstack_images_image_v2`.
@@ -205,3 +205,51 @@ export class DataImagesImageV2 extends cdktf.TerraformDataSource {
     };
   }
 }
+
+/** Arguments of `data.openstack_images_image_v2` as plain values, for synthesis without constructs. */
+export interface DataImagesImageV2Args {
+  readonly hidden?: boolean | Expression;
+  readonly memberStatus?: string;
+  readonly mostRecent?: boolean | Expression;
+  readonly name?: string;
+  readonly nameRegex?: string;
+  readonly owner?: string;
+  readonly properties?: { readonly [key: string]: string } | Expression;
+  readonly region?: string;
+  readonly sizeMax?: number | Expression;
+  readonly sizeMin?: number | Expression;
+  readonly sortDirection?: string;
+  readonly sortKey?: string;
+  readonly tag?: string;
+  readonly tags?: readonly string[] | Expression;
+  readonly visibility?: string;
+}
+
+/** The attributes of `data.openstack_images_image_v2` that a reference may read. */
+export type DataImagesImageV2Attribute = 'checksum' | 'container_format' | 'created_at' | 'disk_format' | 'file' | 'hidden' | 'id' | 'member_status' | 'metadata' | 'min_disk_gb' | 'min_ram_mb' | 'most_recent' | 'name' | 'name_regex' | 'owner' | 'properties' | 'protected' | 'region' | 'schema' | 'size_bytes' | 'size_max' | 'size_min' | 'sort_direction' | 'sort_key' | 'tag' | 'tags' | 'updated_at' | 'visibility';
+
+/** `data.openstack_images_image_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const dataImagesImageV2: ElementType<DataImagesImageV2Args, DataImagesImageV2Attribute> = {
+  type: 'openstack_images_image_v2',
+  mode: 'data',
+  toTerraform(a: DataImagesImageV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.hidden !== undefined) o.hidden = a.hidden;
+    if (a.memberStatus !== undefined) o.member_status = a.memberStatus;
+    if (a.mostRecent !== undefined) o.most_recent = a.mostRecent;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.nameRegex !== undefined) o.name_regex = a.nameRegex;
+    if (a.owner !== undefined) o.owner = a.owner;
+    if (a.properties !== undefined) o.properties = a.properties;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.sizeMax !== undefined) o.size_max = a.sizeMax;
+    if (a.sizeMin !== undefined) o.size_min = a.sizeMin;
+    if (a.sortDirection !== undefined) o.sort_direction = a.sortDirection;
+    if (a.sortKey !== undefined) o.sort_key = a.sortKey;
+    if (a.tag !== undefined) o.tag = a.tag;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.visibility !== undefined) o.visibility = a.visibility;
+    return o;
+  },
+  ref: (name: string, attribute: DataImagesImageV2Attribute): Expression => `\${data.openstack_images_image_v2.${name}.${attribute}}`,
+};

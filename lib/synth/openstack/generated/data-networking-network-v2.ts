@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `data.openstack_networking_network_v2`.
@@ -156,3 +156,47 @@ export class DataNetworkingNetworkV2 extends cdktf.TerraformDataSource {
     };
   }
 }
+
+/** Arguments of `data.openstack_networking_network_v2` as plain values, for synthesis without constructs. */
+export interface DataNetworkingNetworkV2Args {
+  readonly description?: string;
+  readonly external?: boolean | Expression;
+  readonly matchingSubnetCidr?: string;
+  readonly mtu?: number | Expression;
+  readonly name?: string;
+  readonly networkId?: string;
+  readonly region?: string;
+  readonly status?: string;
+  readonly tags?: readonly string[] | Expression;
+  /**
+   * The ID of the Tenant (Identity v2) or Project (Identity v3)
+   * to login with.
+   */
+  readonly tenantId?: string;
+  readonly transparentVlan?: boolean | Expression;
+}
+
+/** The attributes of `data.openstack_networking_network_v2` that a reference may read. */
+export type DataNetworkingNetworkV2Attribute = 'admin_state_up' | 'all_tags' | 'availability_zone_hints' | 'description' | 'dns_domain' | 'external' | 'id' | 'matching_subnet_cidr' | 'mtu' | 'name' | 'network_id' | 'region' | 'segments' | 'shared' | 'status' | 'subnets' | 'tags' | 'tenant_id' | 'transparent_vlan';
+
+/** `data.openstack_networking_network_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const dataNetworkingNetworkV2: ElementType<DataNetworkingNetworkV2Args, DataNetworkingNetworkV2Attribute> = {
+  type: 'openstack_networking_network_v2',
+  mode: 'data',
+  toTerraform(a: DataNetworkingNetworkV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.external !== undefined) o.external = a.external;
+    if (a.matchingSubnetCidr !== undefined) o.matching_subnet_cidr = a.matchingSubnetCidr;
+    if (a.mtu !== undefined) o.mtu = a.mtu;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.networkId !== undefined) o.network_id = a.networkId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.status !== undefined) o.status = a.status;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.transparentVlan !== undefined) o.transparent_vlan = a.transparentVlan;
+    return o;
+  },
+  ref: (name: string, attribute: DataNetworkingNetworkV2Attribute): Expression => `\${data.openstack_networking_network_v2.${name}.${attribute}}`,
+};

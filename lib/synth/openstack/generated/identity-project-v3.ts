@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_identity_project_v3`.
@@ -98,3 +98,37 @@ export class IdentityProjectV3 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_identity_project_v3` as plain values, for synthesis without constructs. */
+export interface IdentityProjectV3Args {
+  readonly description?: string;
+  readonly domainId?: string;
+  readonly enabled?: boolean | Expression;
+  readonly isDomain?: boolean | Expression;
+  readonly name?: string;
+  readonly parentId?: string;
+  readonly region?: string;
+  readonly tags?: readonly string[] | Expression;
+}
+
+/** The attributes of `openstack_identity_project_v3` that a reference may read. */
+export type IdentityProjectV3Attribute = 'description' | 'domain_id' | 'enabled' | 'id' | 'is_domain' | 'name' | 'parent_id' | 'region' | 'tags';
+
+/** `openstack_identity_project_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const identityProjectV3: ElementType<IdentityProjectV3Args, IdentityProjectV3Attribute> = {
+  type: 'openstack_identity_project_v3',
+  mode: 'resource',
+  toTerraform(a: IdentityProjectV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.domainId !== undefined) o.domain_id = a.domainId;
+    if (a.enabled !== undefined) o.enabled = a.enabled;
+    if (a.isDomain !== undefined) o.is_domain = a.isDomain;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.parentId !== undefined) o.parent_id = a.parentId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.tags !== undefined) o.tags = a.tags;
+    return o;
+  },
+  ref: (name: string, attribute: IdentityProjectV3Attribute): Expression => `\${openstack_identity_project_v3.${name}.${attribute}}`,
+};

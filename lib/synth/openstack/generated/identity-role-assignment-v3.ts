@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_identity_role_assignment_v3`.
@@ -84,3 +84,33 @@ export class IdentityRoleAssignmentV3 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_identity_role_assignment_v3` as plain values, for synthesis without constructs. */
+export interface IdentityRoleAssignmentV3Args {
+  readonly domainId?: string;
+  readonly groupId?: string;
+  readonly projectId?: string;
+  readonly region?: string;
+  readonly roleId: string;
+  readonly userId?: string;
+}
+
+/** The attributes of `openstack_identity_role_assignment_v3` that a reference may read. */
+export type IdentityRoleAssignmentV3Attribute = 'domain_id' | 'group_id' | 'id' | 'project_id' | 'region' | 'role_id' | 'user_id';
+
+/** `openstack_identity_role_assignment_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const identityRoleAssignmentV3: ElementType<IdentityRoleAssignmentV3Args, IdentityRoleAssignmentV3Attribute> = {
+  type: 'openstack_identity_role_assignment_v3',
+  mode: 'resource',
+  toTerraform(a: IdentityRoleAssignmentV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.domainId !== undefined) o.domain_id = a.domainId;
+    if (a.groupId !== undefined) o.group_id = a.groupId;
+    if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.roleId !== undefined) o.role_id = a.roleId;
+    if (a.userId !== undefined) o.user_id = a.userId;
+    return o;
+  },
+  ref: (name: string, attribute: IdentityRoleAssignmentV3Attribute): Expression => `\${openstack_identity_role_assignment_v3.${name}.${attribute}}`,
+};

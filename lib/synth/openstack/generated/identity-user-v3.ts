@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface IdentityUserV3MultiFactorAuthRule {
   readonly rule: string[];
@@ -144,3 +144,64 @@ export class IdentityUserV3 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `multi_factor_auth_rule` block, as plain values.
+ */
+export interface IdentityUserV3MultiFactorAuthRuleArgs {
+  readonly rule: readonly string[] | Expression;
+}
+
+/** Terraform JSON of one `multi_factor_auth_rule` block: schema names, unset arguments left out. */
+export function identityUserV3MultiFactorAuthRuleArgsToTerraform(a: IdentityUserV3MultiFactorAuthRuleArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.rule !== undefined) o.rule = a.rule;
+  return o;
+}
+
+/** Arguments of `openstack_identity_user_v3` as plain values, for synthesis without constructs. */
+export interface IdentityUserV3Args {
+  readonly defaultProjectId?: string;
+  readonly description?: string;
+  readonly domainId?: string;
+  readonly enabled?: boolean | Expression;
+  readonly extra?: { readonly [key: string]: string } | Expression;
+  readonly ignoreChangePasswordUponFirstUse?: boolean | Expression;
+  readonly ignoreLockoutFailureAttempts?: boolean | Expression;
+  readonly ignorePasswordExpiry?: boolean | Expression;
+  readonly multiFactorAuthEnabled?: boolean | Expression;
+  readonly name?: string;
+  /**
+   * Sensitive.
+   */
+  readonly password?: string;
+  readonly region?: string;
+  readonly multiFactorAuthRule?: readonly IdentityUserV3MultiFactorAuthRuleArgs[] | Expression;
+}
+
+/** The attributes of `openstack_identity_user_v3` that a reference may read. */
+export type IdentityUserV3Attribute = 'default_project_id' | 'description' | 'domain_id' | 'enabled' | 'extra' | 'id' | 'ignore_change_password_upon_first_use' | 'ignore_lockout_failure_attempts' | 'ignore_password_expiry' | 'multi_factor_auth_enabled' | 'name' | 'password' | 'region';
+
+/** `openstack_identity_user_v3` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const identityUserV3: ElementType<IdentityUserV3Args, IdentityUserV3Attribute> = {
+  type: 'openstack_identity_user_v3',
+  mode: 'resource',
+  toTerraform(a: IdentityUserV3Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.defaultProjectId !== undefined) o.default_project_id = a.defaultProjectId;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.domainId !== undefined) o.domain_id = a.domainId;
+    if (a.enabled !== undefined) o.enabled = a.enabled;
+    if (a.extra !== undefined) o.extra = a.extra;
+    if (a.ignoreChangePasswordUponFirstUse !== undefined) o.ignore_change_password_upon_first_use = a.ignoreChangePasswordUponFirstUse;
+    if (a.ignoreLockoutFailureAttempts !== undefined) o.ignore_lockout_failure_attempts = a.ignoreLockoutFailureAttempts;
+    if (a.ignorePasswordExpiry !== undefined) o.ignore_password_expiry = a.ignorePasswordExpiry;
+    if (a.multiFactorAuthEnabled !== undefined) o.multi_factor_auth_enabled = a.multiFactorAuthEnabled;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.password !== undefined) o.password = a.password;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.multiFactorAuthRule !== undefined) o.multi_factor_auth_rule = typeof a.multiFactorAuthRule === 'string' ? a.multiFactorAuthRule : a.multiFactorAuthRule.map(identityUserV3MultiFactorAuthRuleArgsToTerraform);
+    return o;
+  },
+  ref: (name: string, attribute: IdentityUserV3Attribute): Expression => `\${openstack_identity_user_v3.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface ImagesImageV2Timeouts {
   readonly create?: string;
@@ -250,3 +250,80 @@ export class ImagesImageV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface ImagesImageV2TimeoutsArgs {
+  readonly create?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function imagesImageV2TimeoutsArgsToTerraform(a: ImagesImageV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  return o;
+}
+
+/** Arguments of `openstack_images_image_v2` as plain values, for synthesis without constructs. */
+export interface ImagesImageV2Args {
+  readonly containerFormat: string;
+  readonly decompress?: boolean | Expression;
+  readonly diskFormat: string;
+  readonly hidden?: boolean | Expression;
+  readonly imageCachePath?: string;
+  readonly imageId?: string;
+  /**
+   * Sensitive.
+   */
+  readonly imageSourcePassword?: string;
+  readonly imageSourceUrl?: string;
+  readonly imageSourceUsername?: string;
+  readonly localFilePath?: string;
+  readonly minDiskGb?: number | Expression;
+  readonly minRamMb?: number | Expression;
+  readonly name: string;
+  readonly properties?: { readonly [key: string]: string } | Expression;
+  readonly protected?: boolean | Expression;
+  readonly region?: string;
+  readonly tags?: readonly string[] | Expression;
+  readonly verifyChecksum?: boolean | Expression;
+  readonly visibility?: string;
+  readonly webDownload?: boolean | Expression;
+  readonly timeouts?: ImagesImageV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_images_image_v2` that a reference may read. */
+export type ImagesImageV2Attribute = 'checksum' | 'container_format' | 'created_at' | 'decompress' | 'disk_format' | 'file' | 'hidden' | 'id' | 'image_cache_path' | 'image_id' | 'image_source_password' | 'image_source_url' | 'image_source_username' | 'local_file_path' | 'metadata' | 'min_disk_gb' | 'min_ram_mb' | 'name' | 'owner' | 'properties' | 'protected' | 'region' | 'schema' | 'size_bytes' | 'status' | 'tags' | 'update_at' | 'updated_at' | 'verify_checksum' | 'visibility' | 'web_download';
+
+/** `openstack_images_image_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const imagesImageV2: ElementType<ImagesImageV2Args, ImagesImageV2Attribute> = {
+  type: 'openstack_images_image_v2',
+  mode: 'resource',
+  toTerraform(a: ImagesImageV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.containerFormat !== undefined) o.container_format = a.containerFormat;
+    if (a.decompress !== undefined) o.decompress = a.decompress;
+    if (a.diskFormat !== undefined) o.disk_format = a.diskFormat;
+    if (a.hidden !== undefined) o.hidden = a.hidden;
+    if (a.imageCachePath !== undefined) o.image_cache_path = a.imageCachePath;
+    if (a.imageId !== undefined) o.image_id = a.imageId;
+    if (a.imageSourcePassword !== undefined) o.image_source_password = a.imageSourcePassword;
+    if (a.imageSourceUrl !== undefined) o.image_source_url = a.imageSourceUrl;
+    if (a.imageSourceUsername !== undefined) o.image_source_username = a.imageSourceUsername;
+    if (a.localFilePath !== undefined) o.local_file_path = a.localFilePath;
+    if (a.minDiskGb !== undefined) o.min_disk_gb = a.minDiskGb;
+    if (a.minRamMb !== undefined) o.min_ram_mb = a.minRamMb;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.properties !== undefined) o.properties = a.properties;
+    if (a.protected !== undefined) o.protected = a.protected;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.verifyChecksum !== undefined) o.verify_checksum = a.verifyChecksum;
+    if (a.visibility !== undefined) o.visibility = a.visibility;
+    if (a.webDownload !== undefined) o.web_download = a.webDownload;
+    if (a.timeouts !== undefined) o.timeouts = imagesImageV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: ImagesImageV2Attribute): Expression => `\${openstack_images_image_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_networking_floatingip_associate_v2`.
@@ -70,3 +70,29 @@ export class NetworkingFloatingipAssociateV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_networking_floatingip_associate_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingFloatingipAssociateV2Args {
+  readonly fixedIp?: string;
+  readonly floatingIp: string;
+  readonly portId: string;
+  readonly region?: string;
+}
+
+/** The attributes of `openstack_networking_floatingip_associate_v2` that a reference may read. */
+export type NetworkingFloatingipAssociateV2Attribute = 'fixed_ip' | 'floating_ip' | 'id' | 'port_id' | 'region';
+
+/** `openstack_networking_floatingip_associate_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingFloatingipAssociateV2: ElementType<NetworkingFloatingipAssociateV2Args, NetworkingFloatingipAssociateV2Attribute> = {
+  type: 'openstack_networking_floatingip_associate_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingFloatingipAssociateV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.fixedIp !== undefined) o.fixed_ip = a.fixedIp;
+    if (a.floatingIp !== undefined) o.floating_ip = a.floatingIp;
+    if (a.portId !== undefined) o.port_id = a.portId;
+    if (a.region !== undefined) o.region = a.region;
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingFloatingipAssociateV2Attribute): Expression => `\${openstack_networking_floatingip_associate_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingFloatingipV2Timeouts {
   readonly create?: string;
@@ -155,3 +155,65 @@ export class NetworkingFloatingipV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingFloatingipV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingFloatingipV2TimeoutsArgsToTerraform(a: NetworkingFloatingipV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_floatingip_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingFloatingipV2Args {
+  readonly address?: string;
+  readonly description?: string;
+  readonly dnsDomain?: string;
+  readonly dnsName?: string;
+  readonly fixedIp?: string;
+  readonly pool: string;
+  readonly portId?: string;
+  readonly region?: string;
+  readonly subnetId?: string;
+  readonly subnetIds?: readonly string[] | Expression;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly timeouts?: NetworkingFloatingipV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_floatingip_v2` that a reference may read. */
+export type NetworkingFloatingipV2Attribute = 'address' | 'all_tags' | 'description' | 'dns_domain' | 'dns_name' | 'fixed_ip' | 'id' | 'pool' | 'port_id' | 'region' | 'subnet_id' | 'subnet_ids' | 'tags' | 'tenant_id' | 'value_specs';
+
+/** `openstack_networking_floatingip_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingFloatingipV2: ElementType<NetworkingFloatingipV2Args, NetworkingFloatingipV2Attribute> = {
+  type: 'openstack_networking_floatingip_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingFloatingipV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.address !== undefined) o.address = a.address;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.dnsDomain !== undefined) o.dns_domain = a.dnsDomain;
+    if (a.dnsName !== undefined) o.dns_name = a.dnsName;
+    if (a.fixedIp !== undefined) o.fixed_ip = a.fixedIp;
+    if (a.pool !== undefined) o.pool = a.pool;
+    if (a.portId !== undefined) o.port_id = a.portId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.subnetId !== undefined) o.subnet_id = a.subnetId;
+    if (a.subnetIds !== undefined) o.subnet_ids = a.subnetIds;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.timeouts !== undefined) o.timeouts = networkingFloatingipV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingFloatingipV2Attribute): Expression => `\${openstack_networking_floatingip_v2.${name}.${attribute}}`,
+};

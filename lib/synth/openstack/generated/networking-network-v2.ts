@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingNetworkV2Segments {
   readonly networkType?: string;
@@ -188,3 +188,89 @@ export class NetworkingNetworkV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `segments` block, as plain values.
+ */
+export interface NetworkingNetworkV2SegmentsArgs {
+  readonly networkType?: string;
+  readonly physicalNetwork?: string;
+  readonly segmentationId?: number | Expression;
+}
+
+/** Terraform JSON of one `segments` block: schema names, unset arguments left out. */
+export function networkingNetworkV2SegmentsArgsToTerraform(a: NetworkingNetworkV2SegmentsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.networkType !== undefined) o.network_type = a.networkType;
+  if (a.physicalNetwork !== undefined) o.physical_network = a.physicalNetwork;
+  if (a.segmentationId !== undefined) o.segmentation_id = a.segmentationId;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingNetworkV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingNetworkV2TimeoutsArgsToTerraform(a: NetworkingNetworkV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_network_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingNetworkV2Args {
+  readonly adminStateUp?: boolean | Expression;
+  readonly availabilityZoneHints?: readonly string[] | Expression;
+  readonly description?: string;
+  readonly dnsDomain?: string;
+  readonly external?: boolean | Expression;
+  readonly mtu?: number | Expression;
+  readonly name?: string;
+  readonly portSecurityEnabled?: boolean | Expression;
+  readonly qosPolicyId?: string;
+  readonly region?: string;
+  readonly shared?: boolean | Expression;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly transparentVlan?: boolean | Expression;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly segments?: readonly NetworkingNetworkV2SegmentsArgs[] | Expression;
+  readonly timeouts?: NetworkingNetworkV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_network_v2` that a reference may read. */
+export type NetworkingNetworkV2Attribute = 'admin_state_up' | 'all_tags' | 'availability_zone_hints' | 'description' | 'dns_domain' | 'external' | 'id' | 'mtu' | 'name' | 'port_security_enabled' | 'qos_policy_id' | 'region' | 'shared' | 'tags' | 'tenant_id' | 'transparent_vlan' | 'value_specs';
+
+/** `openstack_networking_network_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingNetworkV2: ElementType<NetworkingNetworkV2Args, NetworkingNetworkV2Attribute> = {
+  type: 'openstack_networking_network_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingNetworkV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
+    if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.dnsDomain !== undefined) o.dns_domain = a.dnsDomain;
+    if (a.external !== undefined) o.external = a.external;
+    if (a.mtu !== undefined) o.mtu = a.mtu;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.portSecurityEnabled !== undefined) o.port_security_enabled = a.portSecurityEnabled;
+    if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.shared !== undefined) o.shared = a.shared;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.transparentVlan !== undefined) o.transparent_vlan = a.transparentVlan;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.segments !== undefined) o.segments = typeof a.segments === 'string' ? a.segments : a.segments.map(networkingNetworkV2SegmentsArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = networkingNetworkV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingNetworkV2Attribute): Expression => `\${openstack_networking_network_v2.${name}.${attribute}}`,
+};

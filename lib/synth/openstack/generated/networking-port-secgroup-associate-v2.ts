@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 /**
  * Configuration of `openstack_networking_port_secgroup_associate_v2`.
@@ -75,3 +75,29 @@ export class NetworkingPortSecgroupAssociateV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/** Arguments of `openstack_networking_port_secgroup_associate_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingPortSecgroupAssociateV2Args {
+  readonly enforce?: boolean | Expression;
+  readonly portId: string;
+  readonly region?: string;
+  readonly securityGroupIds: readonly string[] | Expression;
+}
+
+/** The attributes of `openstack_networking_port_secgroup_associate_v2` that a reference may read. */
+export type NetworkingPortSecgroupAssociateV2Attribute = 'all_security_group_ids' | 'enforce' | 'id' | 'port_id' | 'region' | 'security_group_ids';
+
+/** `openstack_networking_port_secgroup_associate_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingPortSecgroupAssociateV2: ElementType<NetworkingPortSecgroupAssociateV2Args, NetworkingPortSecgroupAssociateV2Attribute> = {
+  type: 'openstack_networking_port_secgroup_associate_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingPortSecgroupAssociateV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.enforce !== undefined) o.enforce = a.enforce;
+    if (a.portId !== undefined) o.port_id = a.portId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.securityGroupIds !== undefined) o.security_group_ids = a.securityGroupIds;
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingPortSecgroupAssociateV2Attribute): Expression => `\${openstack_networking_port_secgroup_associate_v2.${name}.${attribute}}`,
+};

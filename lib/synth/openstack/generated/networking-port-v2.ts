@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingPortV2AllowedAddressPairs {
   readonly ipAddress: string;
@@ -270,3 +270,149 @@ export class NetworkingPortV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `allowed_address_pairs` block, as plain values.
+ */
+export interface NetworkingPortV2AllowedAddressPairsArgs {
+  readonly ipAddress: string;
+  readonly macAddress?: string;
+}
+
+/** Terraform JSON of one `allowed_address_pairs` block: schema names, unset arguments left out. */
+export function networkingPortV2AllowedAddressPairsArgsToTerraform(a: NetworkingPortV2AllowedAddressPairsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.ipAddress !== undefined) o.ip_address = a.ipAddress;
+  if (a.macAddress !== undefined) o.mac_address = a.macAddress;
+  return o;
+}
+
+/**
+ * One `binding` block, as plain values.
+ */
+export interface NetworkingPortV2BindingArgs {
+  readonly hostId?: string;
+  readonly profile?: string;
+  readonly vnicType?: string;
+}
+
+/** Terraform JSON of one `binding` block: schema names, unset arguments left out. */
+export function networkingPortV2BindingArgsToTerraform(a: NetworkingPortV2BindingArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.hostId !== undefined) o.host_id = a.hostId;
+  if (a.profile !== undefined) o.profile = a.profile;
+  if (a.vnicType !== undefined) o.vnic_type = a.vnicType;
+  return o;
+}
+
+/**
+ * One `extra_dhcp_option` block, as plain values.
+ */
+export interface NetworkingPortV2ExtraDhcpOptionArgs {
+  readonly ipVersion?: number | Expression;
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Terraform JSON of one `extra_dhcp_option` block: schema names, unset arguments left out. */
+export function networkingPortV2ExtraDhcpOptionArgsToTerraform(a: NetworkingPortV2ExtraDhcpOptionArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.ipVersion !== undefined) o.ip_version = a.ipVersion;
+  if (a.name !== undefined) o.name = a.name;
+  if (a.value !== undefined) o.value = a.value;
+  return o;
+}
+
+/**
+ * One `fixed_ip` block, as plain values.
+ */
+export interface NetworkingPortV2FixedIpArgs {
+  readonly ipAddress?: string;
+  readonly subnetId: string;
+}
+
+/** Terraform JSON of one `fixed_ip` block: schema names, unset arguments left out. */
+export function networkingPortV2FixedIpArgsToTerraform(a: NetworkingPortV2FixedIpArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.ipAddress !== undefined) o.ip_address = a.ipAddress;
+  if (a.subnetId !== undefined) o.subnet_id = a.subnetId;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingPortV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingPortV2TimeoutsArgsToTerraform(a: NetworkingPortV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_port_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingPortV2Args {
+  readonly adminStateUp?: boolean | Expression;
+  readonly description?: string;
+  readonly deviceId?: string;
+  readonly deviceOwner?: string;
+  readonly dnsName?: string;
+  readonly macAddress?: string;
+  readonly name?: string;
+  readonly networkId: string;
+  readonly noFixedIp?: boolean | Expression;
+  readonly noSecurityGroups?: boolean | Expression;
+  readonly portSecurityEnabled?: boolean | Expression;
+  readonly qosPolicyId?: string;
+  readonly region?: string;
+  readonly securityGroupIds?: readonly string[] | Expression;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly allowedAddressPairs?: readonly NetworkingPortV2AllowedAddressPairsArgs[] | Expression;
+  readonly binding?: readonly NetworkingPortV2BindingArgs[] | Expression;
+  readonly extraDhcpOption?: readonly NetworkingPortV2ExtraDhcpOptionArgs[] | Expression;
+  readonly fixedIp?: readonly NetworkingPortV2FixedIpArgs[] | Expression;
+  readonly timeouts?: NetworkingPortV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_port_v2` that a reference may read. */
+export type NetworkingPortV2Attribute = 'admin_state_up' | 'all_fixed_ips' | 'all_security_group_ids' | 'all_tags' | 'description' | 'device_id' | 'device_owner' | 'dns_assignment' | 'dns_name' | 'id' | 'mac_address' | 'name' | 'network_id' | 'no_fixed_ip' | 'no_security_groups' | 'port_security_enabled' | 'qos_policy_id' | 'region' | 'security_group_ids' | 'tags' | 'tenant_id' | 'value_specs';
+
+/** `openstack_networking_port_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingPortV2: ElementType<NetworkingPortV2Args, NetworkingPortV2Attribute> = {
+  type: 'openstack_networking_port_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingPortV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.deviceId !== undefined) o.device_id = a.deviceId;
+    if (a.deviceOwner !== undefined) o.device_owner = a.deviceOwner;
+    if (a.dnsName !== undefined) o.dns_name = a.dnsName;
+    if (a.macAddress !== undefined) o.mac_address = a.macAddress;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.networkId !== undefined) o.network_id = a.networkId;
+    if (a.noFixedIp !== undefined) o.no_fixed_ip = a.noFixedIp;
+    if (a.noSecurityGroups !== undefined) o.no_security_groups = a.noSecurityGroups;
+    if (a.portSecurityEnabled !== undefined) o.port_security_enabled = a.portSecurityEnabled;
+    if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.securityGroupIds !== undefined) o.security_group_ids = a.securityGroupIds;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.allowedAddressPairs !== undefined) o.allowed_address_pairs = typeof a.allowedAddressPairs === 'string' ? a.allowedAddressPairs : a.allowedAddressPairs.map(networkingPortV2AllowedAddressPairsArgsToTerraform);
+    if (a.binding !== undefined) o.binding = typeof a.binding === 'string' ? a.binding : a.binding.map(networkingPortV2BindingArgsToTerraform);
+    if (a.extraDhcpOption !== undefined) o.extra_dhcp_option = typeof a.extraDhcpOption === 'string' ? a.extraDhcpOption : a.extraDhcpOption.map(networkingPortV2ExtraDhcpOptionArgsToTerraform);
+    if (a.fixedIp !== undefined) o.fixed_ip = typeof a.fixedIp === 'string' ? a.fixedIp : a.fixedIp.map(networkingPortV2FixedIpArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = networkingPortV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingPortV2Attribute): Expression => `\${openstack_networking_port_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingQosBandwidthLimitRuleV2Timeouts {
   readonly create?: string;
@@ -94,3 +94,49 @@ export class NetworkingQosBandwidthLimitRuleV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingQosBandwidthLimitRuleV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingQosBandwidthLimitRuleV2TimeoutsArgsToTerraform(a: NetworkingQosBandwidthLimitRuleV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_qos_bandwidth_limit_rule_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingQosBandwidthLimitRuleV2Args {
+  readonly direction?: string;
+  readonly maxBurstKbps?: number | Expression;
+  readonly maxKbps: number | Expression;
+  readonly qosPolicyId: string;
+  readonly region?: string;
+  readonly timeouts?: NetworkingQosBandwidthLimitRuleV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_qos_bandwidth_limit_rule_v2` that a reference may read. */
+export type NetworkingQosBandwidthLimitRuleV2Attribute = 'direction' | 'id' | 'max_burst_kbps' | 'max_kbps' | 'qos_policy_id' | 'region';
+
+/** `openstack_networking_qos_bandwidth_limit_rule_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingQosBandwidthLimitRuleV2: ElementType<NetworkingQosBandwidthLimitRuleV2Args, NetworkingQosBandwidthLimitRuleV2Attribute> = {
+  type: 'openstack_networking_qos_bandwidth_limit_rule_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingQosBandwidthLimitRuleV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.direction !== undefined) o.direction = a.direction;
+    if (a.maxBurstKbps !== undefined) o.max_burst_kbps = a.maxBurstKbps;
+    if (a.maxKbps !== undefined) o.max_kbps = a.maxKbps;
+    if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.timeouts !== undefined) o.timeouts = networkingQosBandwidthLimitRuleV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingQosBandwidthLimitRuleV2Attribute): Expression => `\${openstack_networking_qos_bandwidth_limit_rule_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingQosPolicyV2Timeouts {
   readonly create?: string;
@@ -135,3 +135,55 @@ export class NetworkingQosPolicyV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingQosPolicyV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingQosPolicyV2TimeoutsArgsToTerraform(a: NetworkingQosPolicyV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_qos_policy_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingQosPolicyV2Args {
+  readonly description?: string;
+  readonly isDefault?: boolean | Expression;
+  readonly name?: string;
+  readonly projectId?: string;
+  readonly region?: string;
+  readonly shared?: boolean | Expression;
+  readonly tags?: readonly string[] | Expression;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly timeouts?: NetworkingQosPolicyV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_qos_policy_v2` that a reference may read. */
+export type NetworkingQosPolicyV2Attribute = 'all_tags' | 'created_at' | 'description' | 'id' | 'is_default' | 'name' | 'project_id' | 'region' | 'revision_number' | 'shared' | 'tags' | 'updated_at' | 'value_specs';
+
+/** `openstack_networking_qos_policy_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingQosPolicyV2: ElementType<NetworkingQosPolicyV2Args, NetworkingQosPolicyV2Attribute> = {
+  type: 'openstack_networking_qos_policy_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingQosPolicyV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.isDefault !== undefined) o.is_default = a.isDefault;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.shared !== undefined) o.shared = a.shared;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.timeouts !== undefined) o.timeouts = networkingQosPolicyV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingQosPolicyV2Attribute): Expression => `\${openstack_networking_qos_policy_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingRouterInterfaceV2Timeouts {
   readonly create?: string;
@@ -94,3 +94,49 @@ export class NetworkingRouterInterfaceV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingRouterInterfaceV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingRouterInterfaceV2TimeoutsArgsToTerraform(a: NetworkingRouterInterfaceV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_router_interface_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingRouterInterfaceV2Args {
+  readonly forceDestroy?: boolean | Expression;
+  readonly portId?: string;
+  readonly region?: string;
+  readonly routerId: string;
+  readonly subnetId?: string;
+  readonly timeouts?: NetworkingRouterInterfaceV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_router_interface_v2` that a reference may read. */
+export type NetworkingRouterInterfaceV2Attribute = 'force_destroy' | 'id' | 'port_id' | 'region' | 'router_id' | 'subnet_id';
+
+/** `openstack_networking_router_interface_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingRouterInterfaceV2: ElementType<NetworkingRouterInterfaceV2Args, NetworkingRouterInterfaceV2Attribute> = {
+  type: 'openstack_networking_router_interface_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingRouterInterfaceV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.forceDestroy !== undefined) o.force_destroy = a.forceDestroy;
+    if (a.portId !== undefined) o.port_id = a.portId;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.routerId !== undefined) o.router_id = a.routerId;
+    if (a.subnetId !== undefined) o.subnet_id = a.subnetId;
+    if (a.timeouts !== undefined) o.timeouts = networkingRouterInterfaceV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingRouterInterfaceV2Attribute): Expression => `\${openstack_networking_router_interface_v2.${name}.${attribute}}`,
+};

@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingRouterV2ExternalFixedIp {
   readonly ipAddress?: string;
@@ -190,3 +190,102 @@ export class NetworkingRouterV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `external_fixed_ip` block, as plain values.
+ */
+export interface NetworkingRouterV2ExternalFixedIpArgs {
+  readonly ipAddress?: string;
+  readonly subnetId?: string;
+}
+
+/** Terraform JSON of one `external_fixed_ip` block: schema names, unset arguments left out. */
+export function networkingRouterV2ExternalFixedIpArgsToTerraform(a: NetworkingRouterV2ExternalFixedIpArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.ipAddress !== undefined) o.ip_address = a.ipAddress;
+  if (a.subnetId !== undefined) o.subnet_id = a.subnetId;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingRouterV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingRouterV2TimeoutsArgsToTerraform(a: NetworkingRouterV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/**
+ * One `vendor_options` block, as plain values.
+ */
+export interface NetworkingRouterV2VendorOptionsArgs {
+  readonly setRouterGatewayAfterCreate?: boolean | Expression;
+}
+
+/** Terraform JSON of one `vendor_options` block: schema names, unset arguments left out. */
+export function networkingRouterV2VendorOptionsArgsToTerraform(a: NetworkingRouterV2VendorOptionsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.setRouterGatewayAfterCreate !== undefined) o.set_router_gateway_after_create = a.setRouterGatewayAfterCreate;
+  return o;
+}
+
+/** Arguments of `openstack_networking_router_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingRouterV2Args {
+  readonly adminStateUp?: boolean | Expression;
+  readonly availabilityZoneHints?: readonly string[] | Expression;
+  readonly description?: string;
+  readonly distributed?: boolean | Expression;
+  readonly enableSnat?: boolean | Expression;
+  /**
+   * @deprecated
+   */
+  readonly externalGateway?: string;
+  readonly externalNetworkId?: string;
+  readonly externalSubnetIds?: readonly string[] | Expression;
+  readonly name?: string;
+  readonly region?: string;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly externalFixedIp?: readonly NetworkingRouterV2ExternalFixedIpArgs[] | Expression;
+  readonly timeouts?: NetworkingRouterV2TimeoutsArgs;
+  readonly vendorOptions?: readonly NetworkingRouterV2VendorOptionsArgs[] | Expression;
+}
+
+/** The attributes of `openstack_networking_router_v2` that a reference may read. */
+export type NetworkingRouterV2Attribute = 'admin_state_up' | 'all_tags' | 'availability_zone_hints' | 'description' | 'distributed' | 'enable_snat' | 'external_gateway' | 'external_network_id' | 'external_subnet_ids' | 'id' | 'name' | 'region' | 'tags' | 'tenant_id' | 'value_specs';
+
+/** `openstack_networking_router_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingRouterV2: ElementType<NetworkingRouterV2Args, NetworkingRouterV2Attribute> = {
+  type: 'openstack_networking_router_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingRouterV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
+    if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.distributed !== undefined) o.distributed = a.distributed;
+    if (a.enableSnat !== undefined) o.enable_snat = a.enableSnat;
+    if (a.externalGateway !== undefined) o.external_gateway = a.externalGateway;
+    if (a.externalNetworkId !== undefined) o.external_network_id = a.externalNetworkId;
+    if (a.externalSubnetIds !== undefined) o.external_subnet_ids = a.externalSubnetIds;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.externalFixedIp !== undefined) o.external_fixed_ip = typeof a.externalFixedIp === 'string' ? a.externalFixedIp : a.externalFixedIp.map(networkingRouterV2ExternalFixedIpArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = networkingRouterV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(networkingRouterV2VendorOptionsArgsToTerraform);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingRouterV2Attribute): Expression => `\${openstack_networking_router_v2.${name}.${attribute}}`,
+};

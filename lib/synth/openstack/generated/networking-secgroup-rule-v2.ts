@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingSecgroupRuleV2Timeouts {
   readonly delete?: string;
@@ -134,3 +134,59 @@ export class NetworkingSecgroupRuleV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingSecgroupRuleV2TimeoutsArgs {
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingSecgroupRuleV2TimeoutsArgsToTerraform(a: NetworkingSecgroupRuleV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_secgroup_rule_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingSecgroupRuleV2Args {
+  readonly description?: string;
+  readonly direction: string;
+  readonly ethertype: string;
+  readonly portRangeMax?: number | Expression;
+  readonly portRangeMin?: number | Expression;
+  readonly protocol?: string;
+  readonly region?: string;
+  readonly remoteGroupId?: string;
+  readonly remoteIpPrefix?: string;
+  readonly securityGroupId: string;
+  readonly tenantId?: string;
+  readonly timeouts?: NetworkingSecgroupRuleV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_secgroup_rule_v2` that a reference may read. */
+export type NetworkingSecgroupRuleV2Attribute = 'description' | 'direction' | 'ethertype' | 'id' | 'port_range_max' | 'port_range_min' | 'protocol' | 'region' | 'remote_group_id' | 'remote_ip_prefix' | 'security_group_id' | 'tenant_id';
+
+/** `openstack_networking_secgroup_rule_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingSecgroupRuleV2: ElementType<NetworkingSecgroupRuleV2Args, NetworkingSecgroupRuleV2Attribute> = {
+  type: 'openstack_networking_secgroup_rule_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingSecgroupRuleV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.description !== undefined) o.description = a.description;
+    if (a.direction !== undefined) o.direction = a.direction;
+    if (a.ethertype !== undefined) o.ethertype = a.ethertype;
+    if (a.portRangeMax !== undefined) o.port_range_max = a.portRangeMax;
+    if (a.portRangeMin !== undefined) o.port_range_min = a.portRangeMin;
+    if (a.protocol !== undefined) o.protocol = a.protocol;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.remoteGroupId !== undefined) o.remote_group_id = a.remoteGroupId;
+    if (a.remoteIpPrefix !== undefined) o.remote_ip_prefix = a.remoteIpPrefix;
+    if (a.securityGroupId !== undefined) o.security_group_id = a.securityGroupId;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.timeouts !== undefined) o.timeouts = networkingSecgroupRuleV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingSecgroupRuleV2Attribute): Expression => `\${openstack_networking_secgroup_rule_v2.${name}.${attribute}}`,
+};

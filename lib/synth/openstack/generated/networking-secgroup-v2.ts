@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingSecgroupV2Timeouts {
   readonly delete?: string;
@@ -104,3 +104,49 @@ export class NetworkingSecgroupV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingSecgroupV2TimeoutsArgs {
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingSecgroupV2TimeoutsArgsToTerraform(a: NetworkingSecgroupV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_secgroup_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingSecgroupV2Args {
+  readonly deleteDefaultRules?: boolean | Expression;
+  readonly description?: string;
+  readonly name: string;
+  readonly region?: string;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly timeouts?: NetworkingSecgroupV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_secgroup_v2` that a reference may read. */
+export type NetworkingSecgroupV2Attribute = 'all_tags' | 'delete_default_rules' | 'description' | 'id' | 'name' | 'region' | 'tags' | 'tenant_id';
+
+/** `openstack_networking_secgroup_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingSecgroupV2: ElementType<NetworkingSecgroupV2Args, NetworkingSecgroupV2Attribute> = {
+  type: 'openstack_networking_secgroup_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingSecgroupV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.deleteDefaultRules !== undefined) o.delete_default_rules = a.deleteDefaultRules;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.timeouts !== undefined) o.timeouts = networkingSecgroupV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingSecgroupV2Attribute): Expression => `\${openstack_networking_secgroup_v2.${name}.${attribute}}`,
+};

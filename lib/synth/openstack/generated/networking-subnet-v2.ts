@@ -2,7 +2,7 @@
 
 import * as cdktf from 'cdktf';
 import type { Construct } from 'constructs';
-import { PROVIDER_VERSION_CONSTRAINT } from './provider';
+import { PROVIDER_VERSION_CONSTRAINT, type ElementType, type Expression } from './provider';
 
 export interface NetworkingSubnetV2AllocationPool {
   readonly end: string;
@@ -241,3 +241,129 @@ export class NetworkingSubnetV2 extends cdktf.TerraformResource {
     };
   }
 }
+
+/**
+ * One `allocation_pool` block, as plain values.
+ */
+export interface NetworkingSubnetV2AllocationPoolArgs {
+  readonly end: string;
+  readonly start: string;
+}
+
+/** Terraform JSON of one `allocation_pool` block: schema names, unset arguments left out. */
+export function networkingSubnetV2AllocationPoolArgsToTerraform(a: NetworkingSubnetV2AllocationPoolArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.end !== undefined) o.end = a.end;
+  if (a.start !== undefined) o.start = a.start;
+  return o;
+}
+
+/**
+ * One `allocation_pools` block, as plain values.
+ */
+export interface NetworkingSubnetV2AllocationPoolsArgs {
+  readonly end: string;
+  readonly start: string;
+}
+
+/** Terraform JSON of one `allocation_pools` block: schema names, unset arguments left out. */
+export function networkingSubnetV2AllocationPoolsArgsToTerraform(a: NetworkingSubnetV2AllocationPoolsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.end !== undefined) o.end = a.end;
+  if (a.start !== undefined) o.start = a.start;
+  return o;
+}
+
+/**
+ * One `host_routes` block, as plain values.
+ */
+export interface NetworkingSubnetV2HostRoutesArgs {
+  readonly destinationCidr: string;
+  readonly nextHop: string;
+}
+
+/** Terraform JSON of one `host_routes` block: schema names, unset arguments left out. */
+export function networkingSubnetV2HostRoutesArgsToTerraform(a: NetworkingSubnetV2HostRoutesArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.destinationCidr !== undefined) o.destination_cidr = a.destinationCidr;
+  if (a.nextHop !== undefined) o.next_hop = a.nextHop;
+  return o;
+}
+
+/**
+ * One `timeouts` block, as plain values.
+ */
+export interface NetworkingSubnetV2TimeoutsArgs {
+  readonly create?: string;
+  readonly delete?: string;
+}
+
+/** Terraform JSON of one `timeouts` block: schema names, unset arguments left out. */
+export function networkingSubnetV2TimeoutsArgsToTerraform(a: NetworkingSubnetV2TimeoutsArgs): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (a.create !== undefined) o.create = a.create;
+  if (a.delete !== undefined) o.delete = a.delete;
+  return o;
+}
+
+/** Arguments of `openstack_networking_subnet_v2` as plain values, for synthesis without constructs. */
+export interface NetworkingSubnetV2Args {
+  readonly cidr?: string;
+  readonly description?: string;
+  readonly dnsNameservers?: readonly string[] | Expression;
+  readonly enableDhcp?: boolean | Expression;
+  readonly gatewayIp?: string;
+  readonly ipVersion?: number | Expression;
+  readonly ipv6AddressMode?: string;
+  readonly ipv6RaMode?: string;
+  readonly name?: string;
+  readonly networkId: string;
+  readonly noGateway?: boolean | Expression;
+  readonly prefixLength?: number | Expression;
+  readonly region?: string;
+  readonly serviceTypes?: readonly string[] | Expression;
+  readonly subnetpoolId?: string;
+  readonly tags?: readonly string[] | Expression;
+  readonly tenantId?: string;
+  readonly valueSpecs?: { readonly [key: string]: string } | Expression;
+  readonly allocationPool?: readonly NetworkingSubnetV2AllocationPoolArgs[] | Expression;
+  readonly allocationPools?: readonly NetworkingSubnetV2AllocationPoolsArgs[] | Expression;
+  readonly hostRoutes?: readonly NetworkingSubnetV2HostRoutesArgs[] | Expression;
+  readonly timeouts?: NetworkingSubnetV2TimeoutsArgs;
+}
+
+/** The attributes of `openstack_networking_subnet_v2` that a reference may read. */
+export type NetworkingSubnetV2Attribute = 'all_tags' | 'cidr' | 'description' | 'dns_nameservers' | 'enable_dhcp' | 'gateway_ip' | 'id' | 'ip_version' | 'ipv6_address_mode' | 'ipv6_ra_mode' | 'name' | 'network_id' | 'no_gateway' | 'prefix_length' | 'region' | 'service_types' | 'subnetpool_id' | 'tags' | 'tenant_id' | 'value_specs';
+
+/** `openstack_networking_subnet_v2` without constructs: its typed arguments to Terraform JSON, and references to it. */
+export const networkingSubnetV2: ElementType<NetworkingSubnetV2Args, NetworkingSubnetV2Attribute> = {
+  type: 'openstack_networking_subnet_v2',
+  mode: 'resource',
+  toTerraform(a: NetworkingSubnetV2Args): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    if (a.cidr !== undefined) o.cidr = a.cidr;
+    if (a.description !== undefined) o.description = a.description;
+    if (a.dnsNameservers !== undefined) o.dns_nameservers = a.dnsNameservers;
+    if (a.enableDhcp !== undefined) o.enable_dhcp = a.enableDhcp;
+    if (a.gatewayIp !== undefined) o.gateway_ip = a.gatewayIp;
+    if (a.ipVersion !== undefined) o.ip_version = a.ipVersion;
+    if (a.ipv6AddressMode !== undefined) o.ipv6_address_mode = a.ipv6AddressMode;
+    if (a.ipv6RaMode !== undefined) o.ipv6_ra_mode = a.ipv6RaMode;
+    if (a.name !== undefined) o.name = a.name;
+    if (a.networkId !== undefined) o.network_id = a.networkId;
+    if (a.noGateway !== undefined) o.no_gateway = a.noGateway;
+    if (a.prefixLength !== undefined) o.prefix_length = a.prefixLength;
+    if (a.region !== undefined) o.region = a.region;
+    if (a.serviceTypes !== undefined) o.service_types = a.serviceTypes;
+    if (a.subnetpoolId !== undefined) o.subnetpool_id = a.subnetpoolId;
+    if (a.tags !== undefined) o.tags = a.tags;
+    if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
+    if (a.allocationPool !== undefined) o.allocation_pool = typeof a.allocationPool === 'string' ? a.allocationPool : a.allocationPool.map(networkingSubnetV2AllocationPoolArgsToTerraform);
+    if (a.allocationPools !== undefined) o.allocation_pools = typeof a.allocationPools === 'string' ? a.allocationPools : a.allocationPools.map(networkingSubnetV2AllocationPoolsArgsToTerraform);
+    if (a.hostRoutes !== undefined) o.host_routes = typeof a.hostRoutes === 'string' ? a.hostRoutes : a.hostRoutes.map(networkingSubnetV2HostRoutesArgsToTerraform);
+    if (a.timeouts !== undefined) o.timeouts = networkingSubnetV2TimeoutsArgsToTerraform(a.timeouts);
+    return o;
+  },
+  ref: (name: string, attribute: NetworkingSubnetV2Attribute): Expression => `\${openstack_networking_subnet_v2.${name}.${attribute}}`,
+};

@@ -111,13 +111,23 @@ interface Section {
   readonly name: string;
   readonly essential: boolean;
   readonly head: string;
-  readonly items: readonly string[];
+  /** How many items the section has. */
+  readonly count: number;
+  /** Item `i` (0 <= i < count), rendered on first use: a long review renders only what fits. */
+  readonly item: (i: number) => string;
   /** Shown after the items when all of them fit. */
   readonly tail?: string;
   /** Keep all or nothing (the diagram). */
   readonly atomic?: boolean;
   /** What a reader loses when items are left out. */
   readonly unit: string;
+}
+
+/** Items rendered on first use, each once; `empty` stands alone when there are none. */
+function lazyItems<T>(xs: readonly T[], render: (x: T, i: number) => string, empty?: string): Pick<Section, 'count' | 'item'> {
+  if (!xs.length && empty !== undefined) return { count: 1, item: () => empty };
+  const done: (string | undefined)[] = new Array(xs.length);
+  return { count: xs.length, item: (i) => (done[i] ??= render(xs[i], i)) };
 }
 
 function summaryBlock(review: Review): string {
@@ -193,7 +203,7 @@ function sections(review: Review): Section[] {
     name: 'destroys',
     essential: true,
     head: `### Destroys and replacements (${d.length})\n`,
-    items: d.length ? d.map((r) => destroyItem(r, labels)) : ['Nothing is destroyed or replaced.'],
+    ...lazyItems(d, (r) => destroyItem(r, labels), 'Nothing is destroyed or replaced.'),
     unit: 'destroys and replacements',
   });
 
@@ -211,7 +221,7 @@ function sections(review: Review): Section[] {
     name: 'authorization',
     essential: true,
     head: authHead.join('\n') + '\n',
-    items: denied.map((c) => {
+    ...lazyItems(denied, (c) => {
       const who = c.approvers.map((x) => `${esc(x.role)} (${x.users.length ? x.users.map(esc).join(', ') : 'nobody holds it'})`).join(' · ');
       return `- ⛔ **${c.id}** may not ${c.id === 'RBAC-008' ? 'change their own home Site:' : c.id === 'RBAC-007' ? 'grant' : c.status === 'added' ? 'add' : c.status === 'removed' ? 'remove' : 'change'} ${c.id === 'RBAC-008' ? '' : `${kindWord(c.kind)} `}${code(labels.get(c.key) ?? c.key)} — approval from one of: ${who}`;
     }),
@@ -225,28 +235,27 @@ function sections(review: Review): Section[] {
     name: 'violations',
     essential: true,
     head: `### Rule violations in the head model (${shown.length})\n${old ? `\n${plural(old, 'warning')} the base model already had ${old === 1 ? 'is' : 'are'} not repeated here.\n` : ''}`,
-    items: shown.length
-      ? shown.map((v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`)
-      : ['No rule of INVARIANTS.md fails.'],
+    ...lazyItems(shown, (v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`, 'No rule of INVARIANTS.md fails.'),
     unit: 'rule violations',
   });
 
+  // Whether each object is the first of its kind (it then carries the kind's heading).
   const seen = new Set<string>();
-  const objectItems = review.objects.map((o) => {
+  const first = review.objects.map((o) => {
     const k = o.kind ?? '?';
-    const first = !seen.has(k);
+    const f = !seen.has(k);
     seen.add(k);
-    return objectItem(o, first);
+    return f;
   });
-  out.push({ name: 'objects', essential: false, head: `### Changes by model object (${review.objects.length})\n`, items: objectItems.length ? objectItems : ['No model object changes.'], unit: 'model objects' });
+  out.push({ name: 'objects', essential: false, head: `### Changes by model object (${review.objects.length})\n`, ...lazyItems(review.objects, (o, i) => objectItem(o, first[i]), 'No model object changes.'), unit: 'model objects' });
   if (review.unmapped.length)
-    out.push({ name: 'unmapped', essential: false, head: `### Resources not in the model (${review.unmapped.length})\n`, items: review.unmapped.map(unmappedItem), unit: 'resources not in the model' });
+    out.push({ name: 'unmapped', essential: false, head: `### Resources not in the model (${review.unmapped.length})\n`, ...lazyItems(review.unmapped, (r) => unmappedItem(r)), unit: 'resources not in the model' });
   if (review.drift.entries.length || review.drift.irrelevant)
     out.push({
       name: 'drift',
       essential: false,
       head: `### Changes made outside Terraform (${review.drift.entries.length})\n${review.drift.irrelevant ? `\n${plural(review.drift.irrelevant, 'other drifted object')} ${review.drift.irrelevant === 1 ? 'does' : 'do'} not affect this plan (not in relevant_attributes) and ${review.drift.irrelevant === 1 ? 'is' : 'are'} not shown.\n` : ''}`,
-      items: review.drift.entries.map(driftItem),
+      ...lazyItems(review.drift.entries, (d) => driftItem(d)),
       unit: 'drift entries',
     });
   if (review.diagram && review.diagram.text)
@@ -255,7 +264,7 @@ function sections(review: Review): Section[] {
       essential: false,
       atomic: true,
       head: '### Tenancy graph\n',
-      items: [`\`\`\`mermaid\n${review.diagram.text}\n\`\`\`\nGreen: added · yellow: changed · red, dashed: removed.${review.diagram.omitted ? ` ${review.diagram.omitted} unchanged Services not drawn.` : ''}`],
+      ...lazyItems([review.diagram], (g) => `\`\`\`mermaid\n${g.text}\n\`\`\`\nGreen: added · yellow: changed · red, dashed: removed.${g.omitted ? ` ${g.omitted} unchanged Services not drawn.` : ''}`),
       unit: 'the tenancy graph',
     });
   return out;
@@ -270,17 +279,69 @@ interface Fitted {
   readonly total: number;
 }
 
+/**
+ * The section's whole text (head, every item, tail), or undefined when it is longer than
+ * `cap` bytes: items are rendered only until the text is known to be too long.
+ */
+function wholeWithin(s: Section, cap: number): string | undefined {
+  const parts = [s.head];
+  let used = bytes(s.head);
+  if (used > cap) return undefined;
+  for (let i = 0; i < s.count; i++) {
+    const it = s.item(i);
+    used += 1 + bytes(it);
+    if (used > cap) return undefined;
+    parts.push(it);
+  }
+  if (s.tail) {
+    used += 1 + bytes(s.tail);
+    if (used > cap) return undefined;
+    parts.push(s.tail);
+  }
+  return parts.join('\n');
+}
+
+/** Newlines at the end of a string. */
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (n < s.length && s.charCodeAt(s.length - 1 - n) === 10) n++;
+  return n;
+}
+
+/**
+ * The section's whole text without its trailing newlines, or undefined when that is longer
+ * than `cap` bytes. A prefix of the text, trailing newlines trimmed, is never longer than the
+ * whole text trimmed: rendering stops as soon as one is too long.
+ */
+function trimmedWithin(s: Section, cap: number): string | undefined {
+  const parts = [s.head];
+  let used = bytes(s.head);
+  let trailing = trailingNewlines(s.head);
+  const add = (x: string): boolean => {
+    used += 1 + bytes(x);
+    const t = trailingNewlines(x);
+    trailing = t === x.length ? trailing + 1 + t : t;
+    parts.push(x);
+    return used - trailing <= cap;
+  };
+  if (used - trailing > cap) return undefined;
+  for (let i = 0; i < s.count; i++) if (!add(s.item(i))) return undefined;
+  if (s.tail && !add(s.tail)) return undefined;
+  return trimEnd(parts.join('\n'));
+}
+
 /** The section with as many items as fit in `budget` bytes (a line saying how many were left out counts too). */
 function fit(s: Section, budget: number): Fitted | undefined {
-  const total = s.items.length;
-  const full = [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n');
-  if (bytes(full) <= budget) return { text: full, kept: total, total };
+  const total = s.count;
+  const full = wholeWithin(s, budget);
+  if (full !== undefined) return { text: full, kept: total, total };
   if (s.atomic) return undefined;
   const moreLine = (n: number) => `- _… and ${n} more ${s.unit} (left out to fit; see the note at the end)_`;
   let used = bytes(s.head) + bytes(moreLine(total)) + 2;
   if (used > budget) return undefined;
   const kept: string[] = [];
-  for (const it of s.items) {
+  for (let i = 0; i < total; i++) {
+    const it = s.item(i);
     const b = bytes(it) + 1;
     if (used + b > budget) break;
     kept.push(it);
@@ -294,8 +355,19 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   const limit = Math.min(options.limit ?? COMMENT_LIMIT, COMMENT_LIMIT);
   const head = summaryBlock(review);
   const secs = sections(review);
-  const whole = [head, ...secs.map((s) => [s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n'))].map(trimEnd).join('\n\n') + '\n';
-  if (bytes(whole) <= limit) return whole;
+  // The whole review, when it fits: each section is rendered only while there is room.
+  const texts = [trimEnd(head)];
+  let room = limit - bytes(texts[0]) - 1;
+  for (const s of secs) {
+    const t = room >= 0 ? trimmedWithin(s, room - 2) : undefined;
+    if (t === undefined) {
+      room = -1;
+      break;
+    }
+    texts.push(t);
+    room -= 2 + bytes(t);
+  }
+  if (room >= 0) return texts.join('\n\n') + '\n';
 
   const how = options.fullCommand ? code(options.fullCommand) : '`xos review` with `--format json`';
   const noteReserve = 1200 + bytes(how);
@@ -303,7 +375,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   const out = new Map<string, Fitted | undefined>();
   // The essentials share what room there is, smallest first, so that a short section is
   // never cut for a long one.
-  const essentials = secs.filter((s) => s.essential).map((s) => ({ s, size: bytes([s.head, ...s.items, ...(s.tail ? [s.tail] : [])].join('\n')) }));
+  const essentials = secs.filter((s) => s.essential).map((s) => ({ s, size: bytes(wholeWithin(s, Infinity)!) }));
   essentials.sort((x, y) => x.size - y.size);
   essentials.forEach(({ s }, i) => {
     const share = Math.floor(budget / (essentials.length - i));
@@ -319,7 +391,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   const left: string[] = [];
   for (const s of secs) {
     const f = out.get(s.name);
-    if (!f) left.push(s.atomic ? s.unit : `all ${s.items.length} ${s.unit}`);
+    if (!f) left.push(s.atomic ? s.unit : `all ${s.count} ${s.unit}`);
     else if (f.kept < f.total) left.push(`${f.total - f.kept} of ${f.total} ${s.unit}`);
   }
   const note = [

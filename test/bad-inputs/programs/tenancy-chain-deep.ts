@@ -1,4 +1,4 @@
-// A chain of 3,000 tenancies (provider of a provider of ...): no stack overflow.
+// A chain of 20,000 tenancies (provider of a provider of ...): no stack overflow.
 // expect exit: 0
 // expect stdout: violations: none
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
@@ -17,7 +17,7 @@ web.grant(alice, 'admin');
 const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
 web.addSliver('vm1', { deployment: dep });
 let prev = new Service(cloud, 'svc-0', { controller: head });
-for (let i = 1; i < 3000; i++) {
+for (let i = 1; i < 20_000; i++) {
   const next = new Service(cloud, `svc-${i}`, { controller: head });
   next.tenantOf(prev, { connect: 'public' });
   prev = next;

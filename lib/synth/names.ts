@@ -13,6 +13,14 @@ function hash6(s: string): string {
  */
 const AMBIGUOUS = /__|_\/|\/_/;
 
+/** Keys of name characters and `/` only (nearly all): no character needs replacing. */
+const PLAIN_KEY = /^[A-Za-z0-9_/-]*$/;
+
+/** `[A-Za-z0-9_-]`, by character code. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
 /**
  * A valid Terraform resource name (`[A-Za-z_][A-Za-z0-9_-]*`) for a model key, stable and
  * readable: `/` becomes `__`; any other character outside the set becomes `_`, and then
@@ -21,15 +29,19 @@ const AMBIGUOUS = /__|_\/|\/_/;
  * ambiguous. Names longer than 200 characters are cut and hashed likewise.
  */
 export function resourceName(prefix: string, key: string): string {
-  let out = '';
+  let out: string;
   let lossy = AMBIGUOUS.test(key);
-  for (let i = 0; i < key.length; i++) {
-    const ch = key[i];
-    if (ch === '/') out += '__';
-    else if (/[A-Za-z0-9_-]/.test(ch)) out += ch;
-    else {
-      out += '_';
-      lossy = true;
+  if (PLAIN_KEY.test(key)) out = key.replaceAll('/', '__');
+  else {
+    out = '';
+    for (let i = 0; i < key.length; i++) {
+      const ch = key[i];
+      if (ch === '/') out += '__';
+      else if (isNameChar(ch.charCodeAt(0))) out += ch;
+      else {
+        out += '_';
+        lossy = true;
+      }
     }
   }
   let name = key === '' ? prefix : `${prefix}_${out}`;

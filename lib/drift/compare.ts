@@ -93,8 +93,30 @@ type Evaluated =
 
 const TOKEN = /\$\{([^{}]*)\}/g;
 
+/** `[A-Za-z_][A-Za-z0-9_-]*`, checked by character code (this runs once per reference). */
+function isIdentifier(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45))) return false;
+  }
+  return true;
+}
+
 /** Split `a.b[0].c` into steps. */
 function splitTraversal(s: string): PathStep[] | undefined {
+  if (!s.includes('[')) {
+    // Dotted names only (nearly every reference): the same steps as the general reader below,
+    // which skips each dot on its own.
+    const steps: PathStep[] = [];
+    for (const part of s.split('.')) {
+      if (part === '') continue;
+      if (!isIdentifier(part)) return undefined;
+      steps.push(part);
+    }
+    return steps;
+  }
   const steps: PathStep[] = [];
   const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|(\.)/g;
   let m: RegExpExecArray | null;
@@ -136,11 +158,18 @@ function evalToken(expr: string, lookup: StateLookup): Evaluated {
   return { kind: 'value', value: v, via: ref };
 }
 
+/** The expression of a string that is one `${...}` and nothing else (no braces inside), else undefined. */
+function wholeToken(s: string): string | undefined {
+  if (!s.startsWith('${') || s.charCodeAt(s.length - 1) !== 125 /* } */ || s.length < 3) return undefined;
+  const inner = s.slice(2, -1);
+  return inner.includes('{') || inner.includes('}') ? undefined : inner;
+}
+
 /** Evaluate a declared string: plain, one whole reference, or text with references in it. */
 export function evaluateString(s: string, lookup: StateLookup): Evaluated {
   if (!s.includes('${')) return { kind: 'value', value: s };
-  const whole = /^\$\{([^{}]*)\}$/.exec(s);
-  if (whole) return evalToken(whole[1], lookup);
+  const whole = wholeToken(s);
+  if (whole !== undefined) return evalToken(whole, lookup);
   let out = '';
   let last = 0;
   const vias: string[] = [];
@@ -191,7 +220,7 @@ function resolveDeep(v: unknown, lookup: StateLookup): { value: unknown; missing
 /** Paths of the declared leaves that are secrets (`${var.NAME}`). */
 function secretPaths(v: unknown, prefix: PathStep[], out: AttrPath[]): void {
   if (typeof v === 'string') {
-    if (/\$\{\s*var\./.test(v)) out.push([...prefix]);
+    if (v.includes('${') && /\$\{\s*var\./.test(v)) out.push([...prefix]);
   } else if (Array.isArray(v)) {
     v.forEach((x, i) => {
       prefix.push(i);

@@ -6,9 +6,12 @@
  * the tenancy's attributes, the provider's credentials, and what an external provider (S3)
  * made for this tenant. Secrets are Terraform expressions wrapped in `sensitive()`, never
  * values: the text holds `${jsonencode(sensitive(var.x))}` where a value would be.
+ *
+ * The text is final Terraform JSON: expressions are written as `${...}`, not cdktf tokens, so
+ * the targets can emit it without token resolution.
  */
-import { Fn, Token } from 'cdktf';
-import type { LayoutResource, StackLayout } from './layout';
+import type { StackIndex } from './common';
+import type { LayoutResource } from './layout';
 import type { TenancyExport } from './targets';
 
 /** Where the instance finds its XOS facts. */
@@ -21,8 +24,19 @@ export interface UserDataAttrs {
   readonly tenant_of: Readonly<Record<string, { readonly connect: string; readonly attributes: unknown }>>;
 }
 
-/** A value in the instance file: literal JSON, or a Terraform expression (token) to encode. */
+/** A value in the instance file that is a Terraform expression: `${...}`, encoded as JSON. */
 type Slot = { readonly expr: string; readonly sensitive: boolean };
+
+/** True for a string that is one whole Terraform expression, `${...}`. */
+export function isExpression(v: string): boolean {
+  return v.startsWith('${') && v.endsWith('}') && v.indexOf('${', 2) < 0;
+}
+
+/** The expression inside `${...}`. */
+function inner(expr: string): string {
+  if (!isExpression(expr)) throw new Error(`internal: '${expr}' is not one Terraform expression`);
+  return expr.slice(2, -1);
+}
 
 /** Escape Terraform template sequences in literal text. */
 export function escapeTemplate(s: string): string {
@@ -44,20 +58,27 @@ export function credentialsByProvider(secrets: Readonly<Record<string, string>>,
   return out;
 }
 
-/** The tenancies of a Sliver's Service held in its stack (layout `tenancy` resources). */
-export function tenanciesOfSliver(stack: StackLayout, sliver: LayoutResource): LayoutResource[] {
-  const slice = stack.resources.find((r) => r.kind === 'slice' && r.name === sliver.refs.slice);
-  const service = slice?.attrs.service;
-  if (!service) return [];
-  return stack.resources.filter((r) => r.kind === 'tenancy' && r.attrs.tenant === service);
+/** What a target hands to `sliverUserData`. */
+export interface UserDataContext {
+  readonly ix: StackIndex;
+  /** The expression (`${var.NAME}`) for a stack variable's value. */
+  readonly variable: (name: string) => string;
+  /** What external providers made, by tenancy key. */
+  readonly externals: ReadonlyMap<string, TenancyExport>;
+  /** The expression in this stack for an expression of an external provider's stack. */
+  readonly imported: (x: TenancyExport, expression: string) => string;
 }
 
-/**
- * The `#cloud-config` user data of one Sliver.
- * @param variable the Terraform expression (token) for a stack variable's value
- * @param externals what external providers made for this Sliver's tenancies, by tenancy key
- */
-export function sliverUserData(stack: StackLayout, sliver: LayoutResource, variable: (name: string) => string, externals: ReadonlyMap<string, TenancyExport>): string {
+/** The tenancies of a Sliver's Service held in its stack (layout `tenancy` resources). */
+function tenancies(ix: StackIndex, sliver: LayoutResource): readonly LayoutResource[] {
+  const service = ix.serviceOfSliver(sliver);
+  if (!service) return [];
+  return ix.of('tenancy').filter((r) => r.attrs.tenant === service);
+}
+
+/** The `#cloud-config` user data of one Sliver, as Terraform JSON (expressions as `${...}`). */
+export function sliverUserData(sliver: LayoutResource, cx: UserDataContext): string {
+  const { variable, externals } = cx;
   const ud = sliver.attrs.user_data as UserDataAttrs;
   const providers = Object.keys(ud.tenant_of ?? {}).sort();
   const creds = credentialsByProvider(sliver.secrets ?? {}, providers);
@@ -79,13 +100,13 @@ export function sliverUserData(stack: StackLayout, sliver: LayoutResource, varia
     }
     tenantOf[p] = entry;
   }
-  for (const t of tenanciesOfSliver(stack, sliver)) {
+  for (const t of externals.size ? tenancies(cx.ix, sliver) : []) {
     const x = externals.get(t.model);
     if (!x) continue;
     const entry = (tenantOf[x.provider] ??= { connect: t.attrs.connect, attributes: t.attrs.attributes ?? {} }) as Record<string, unknown>;
     const made: Record<string, string> = {};
-    for (const k of Object.keys(x.values).sort()) made[k] = Token.isUnresolved(x.values[k]) ? slot(x.values[k], false) : x.values[k];
-    for (const k of Object.keys(x.secrets).sort()) made[k] = slot(x.secrets[k], true);
+    for (const k of Object.keys(x.values).sort()) made[k] = isExpression(x.values[k]) ? slot(cx.imported(x, x.values[k]), false) : x.values[k];
+    for (const k of Object.keys(x.secrets).sort()) made[k] = slot(cx.imported(x, x.secrets[k]), true);
     entry.resources = made;
   }
   const facts = { slice: ud.slice, hostname: ud.hostname, tenant_of: tenantOf };
@@ -101,11 +122,11 @@ export function sliverUserData(stack: StackLayout, sliver: LayoutResource, varia
     ...JSON.stringify(facts, null, 2).split('\n').map((l) => `      ${l}`),
     '',
   ];
-  let text = escapeTemplate(lines.join('\n'));
+  const text = escapeTemplate(lines.join('\n'));
+  if (!slots.length) return text;
   // Put each expression where its placeholder (a JSON string) stands.
-  text = text.replace(new RegExp(`"${nonce}(\\d+)"`, 'g'), (_, i: string) => {
+  return text.replace(new RegExp(`"${nonce}(\\d+)"`, 'g'), (_, i: string) => {
     const s = slots[Number(i)];
-    return Fn.jsonencode(s.sensitive ? Fn.sensitive(s.expr) : s.expr);
+    return s.sensitive ? `\${jsonencode(sensitive(${inner(s.expr)}))}` : `\${jsonencode(${inner(s.expr)})}`;
   });
-  return text;
 }

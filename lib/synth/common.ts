@@ -6,27 +6,49 @@
 import { usageError } from '../errors';
 import type { LayoutKind, LayoutResource, StackLayout } from './layout';
 
-/** Lookups over one stack's layout. */
+/** Lookups over one stack's layout, indexed once: each lookup costs the size of its answer. */
 export class StackIndex {
   public readonly byName = new Map<string, LayoutResource>();
+  private readonly byKind = new Map<LayoutKind, LayoutResource[]>();
+  private readonly byModel = new Map<string, LayoutResource[]>();
+  private readonly portsBySliver = new Map<string, LayoutResource[]>();
+  private readonly slicesByService = new Map<string, LayoutResource[]>();
+  private readonly sliversBySlice = new Map<string, LayoutResource[]>();
 
   constructor(public readonly stack: StackLayout) {
-    for (const r of stack.resources) if (!this.byName.has(r.name)) this.byName.set(r.name, r);
+    const push = <K>(m: Map<K, LayoutResource[]>, k: K, r: LayoutResource) => {
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    };
+    for (const r of stack.resources) {
+      if (!this.byName.has(r.name)) this.byName.set(r.name, r);
+      push(this.byKind, r.kind, r);
+      push(this.byModel, r.model, r);
+      if (r.kind === 'port' && r.refs.sliver !== undefined) push(this.portsBySliver, r.refs.sliver, r);
+      if (r.kind === 'slice' && typeof r.attrs.service === 'string') push(this.slicesByService, r.attrs.service, r);
+      if (r.kind === 'sliver' && r.refs.slice !== undefined) push(this.sliversBySlice, r.refs.slice, r);
+    }
+    for (const ports of this.portsBySliver.values()) ports.sort((a, b) => (a.attrs.index as number) - (b.attrs.index as number));
   }
 
-  public of(kind: LayoutKind): LayoutResource[] {
-    return this.stack.resources.filter((r) => r.kind === kind);
+  /** The resources of one kind, in layout order (do not change the list). */
+  public of(kind: LayoutKind): readonly LayoutResource[] {
+    return this.byKind.get(kind) ?? [];
   }
 
   public get(name: string | undefined): LayoutResource | undefined {
     return name === undefined ? undefined : this.byName.get(name);
   }
 
+  /** The resource of one kind that comes from a model object, if the stack holds it. */
+  public ofModel(kind: LayoutKind, model: string | undefined): LayoutResource | undefined {
+    return model === undefined ? undefined : this.byModel.get(model)?.find((r) => r.kind === kind);
+  }
+
   /** The ports of a Sliver, eth0 first. */
-  public portsOf(sliver: string): LayoutResource[] {
-    return this.of('port')
-      .filter((p) => p.refs.sliver === sliver)
-      .sort((a, b) => (a.attrs.index as number) - (b.attrs.index as number));
+  public portsOf(sliver: string): readonly LayoutResource[] {
+    return this.portsBySliver.get(sliver) ?? [];
   }
 
   /** The template settings of a Network (private, no translation, when it has none). */
@@ -35,10 +57,15 @@ export class StackIndex {
     return { visibility: (t?.attrs.visibility as string) ?? 'private', translation: (t?.attrs.translation as string) ?? 'none' };
   }
 
-  /** The Slivers whose Slice implements a Service. */
+  /** The Slivers whose Slice implements a Service, in layout order. */
   public sliversOfService(service: string): LayoutResource[] {
-    const slices = new Set(this.of('slice').filter((s) => s.attrs.service === service).map((s) => s.name));
+    const slices = new Set((this.slicesByService.get(service) ?? []).map((s) => s.name));
     return this.of('sliver').filter((v) => slices.has(v.refs.slice));
+  }
+
+  /** The Slivers of one Slice (by its layout name), in layout order. */
+  public sliversOfSlice(slice: string): readonly LayoutResource[] {
+    return this.sliversBySlice.get(slice) ?? [];
   }
 
   /** The Service key a Sliver's Slice implements, if any. */

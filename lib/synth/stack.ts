@@ -6,6 +6,8 @@ import { backendFor, BACKENDS_CONTEXT, renderBackend, type BackendSettings } fro
 export class XosStack extends TerraformStack {
   /** Resources emitted as plain JSON, by type and name (see `addRawResource`). */
   private readonly raw = new Map<string, Record<string, unknown>>();
+  /** Data sources emitted as plain JSON, by type and name (see `addRawData`). */
+  private readonly rawData = new Map<string, Record<string, unknown>>();
 
   constructor(scope: Construct, name: string, private readonly requiredVersion = '>= 1.4') {
     super(scope, name);
@@ -22,18 +24,28 @@ export class XosStack extends TerraformStack {
    * synthesis of large clouds fast.
    */
   public addRawResource(type: string, name: string, body: Record<string, unknown>): void {
-    let byName = this.raw.get(type);
-    if (!byName) this.raw.set(type, (byName = {}));
-    if (name in byName) throw new Error(`stack ${this.node.id}: resource ${type}.${name} is declared twice`);
+    this.add(this.raw, type, name, body, '');
+  }
+
+  /** Add a data source as its final Terraform JSON (as `addRawResource` does for resources). */
+  public addRawData(type: string, name: string, body: Record<string, unknown>): void {
+    this.add(this.rawData, type, name, body, 'data.');
+  }
+
+  private add(into: Map<string, Record<string, unknown>>, type: string, name: string, body: Record<string, unknown>, prefix: '' | 'data.'): void {
+    let byName = into.get(type);
+    if (!byName) into.set(type, (byName = {}));
+    if (name in byName) throw new Error(`stack ${this.node.id}: ${prefix}${type}.${name} is declared twice`);
     byName[name] = body;
   }
 
   public override toTerraform(): any {
     const tf = super.toTerraform();
     tf.terraform = { ...(tf.terraform ?? {}), required_version: this.requiredVersion };
-    if (this.raw.size) {
-      tf.resource ??= {};
-      for (const [type, byName] of this.raw) tf.resource[type] = { ...(tf.resource[type] ?? {}), ...byName };
+    for (const [block, raw] of [['resource', this.raw], ['data', this.rawData]] as const) {
+      if (!raw.size) continue;
+      tf[block] ??= {};
+      for (const [type, byName] of raw) tf[block][type] = { ...(tf[block][type] ?? {}), ...byName };
     }
     return tf;
   }

@@ -4,7 +4,7 @@
  * rest -> local), or every stack by `local` when asked. A target is picked per stack, never
  * per resource. The real targets are loaded only when a stack needs them.
  */
-import { TerraformDataSource, type App, type TerraformResource } from 'cdktf';
+import { TerraformDataSource, TerraformOutput, type App, type TerraformResource } from 'cdktf';
 import { usageError } from '../errors';
 import type { Layout, LayoutKind, StackLayout } from './layout';
 import { renderLocal } from './local';
@@ -43,9 +43,11 @@ export function targetOf(stack: Pick<StackLayout, 'backend' | 'controller' | 'na
 export interface TenancyExport {
   /** The provider Service's name. */
   readonly provider: string;
-  /** Plain (non-secret) values, each a string or a Terraform expression token. */
+  /** The stack that made the values (their expressions refer to its elements). */
+  readonly stack: string;
+  /** Plain (non-secret) values, each a literal string or a Terraform expression (`${...}`) of `stack`. */
   readonly values: Readonly<Record<string, string>>;
-  /** Secret values (Terraform expression tokens); they reach instances only as sensitive values. */
+  /** Secret values (Terraform expressions of `stack`); they reach instances only as sensitive values. */
   readonly secrets: Readonly<Record<string, string>>;
 }
 
@@ -62,7 +64,44 @@ export class RenderContext {
   /** Per stack: element address -> the model object it comes from. */
   public readonly origins = new Map<string, Map<string, ElementOrigin>>();
 
+  /** The stacks being rendered, by name (set by `renderLayout`). */
+  public readonly stacks = new Map<string, XosStack>();
+  /** Per producing stack: expression -> the id of the output that carries it. */
+  private readonly outputs = new Map<string, Map<string, string>>();
+  /** Per consuming stack, per producing stack: the id of the remote state data source. */
+  private readonly remoteStates = new Map<string, Map<string, string>>();
+
   constructor(public readonly layout: Layout) {}
+
+  /**
+   * The expression, in stack `to`, for the value of `expression` (`${...}`) in stack `from`:
+   * `from` gets a sensitive output carrying it, `to` reads that through a remote state data
+   * source on `from`'s backend, and depends on `from` (so `cdktf deploy` orders them). Names
+   * are those cdktf's own cross-stack references give, so switching changes nothing on disk.
+   */
+  public crossStack(from: string, to: string, expression: string): string {
+    if (from === to) return expression;
+    const producer = this.stacks.get(from);
+    const consumer = this.stacks.get(to);
+    if (!producer || !consumer) throw new Error(`internal: cross-stack reference from ${from} to ${to}, which are not both rendered`);
+    const identifier = expression.slice(2, -1);
+    let outs = this.outputs.get(from);
+    if (!outs) this.outputs.set(from, (outs = new Map()));
+    let output = outs.get(expression);
+    if (output === undefined) {
+      output = new TerraformOutput(producer, `cross-stack-output-${identifier}`, { value: expression, sensitive: true }).friendlyUniqueId;
+      outs.set(expression, output);
+    }
+    let states = this.remoteStates.get(to);
+    if (!states) this.remoteStates.set(to, (states = new Map()));
+    let state = states.get(from);
+    if (state === undefined) {
+      consumer.addDependency(producer);
+      state = producer.ensureBackendExists().getRemoteStateDataSource(consumer, `cross-stack-reference-input-${from}`, from).friendlyUniqueId;
+      states.set(from, state);
+    }
+    return `\${data.terraform_remote_state.${state}.outputs.${output}}`;
+  }
 
   /** Remember where an element comes from, and give it its stable logical name. */
   public track<T extends TerraformResource | TerraformDataSource>(stack: string, el: T, name: string, origin: ElementOrigin): T {
@@ -76,9 +115,9 @@ export class RenderContext {
 
   /** Remember where a raw (plain JSON) element comes from. */
   public trackRaw(stack: string, address: string, origin: ElementOrigin): void {
-    const m = this.origins.get(stack) ?? new Map<string, ElementOrigin>();
+    let m = this.origins.get(stack);
+    if (!m) this.origins.set(stack, (m = new Map<string, ElementOrigin>()));
     m.set(address, origin);
-    this.origins.set(stack, m);
   }
 }
 
@@ -108,13 +147,14 @@ export interface RenderedStack {
 
 /**
  * Render every stack of a layout into `app`. Stacks of external providers (S3) render first,
- * so that their per-tenant values are known when the tenants' stacks render; cdktf turns
- * those into cross-stack references (outputs and remote state).
+ * so that their per-tenant values are known when the tenants' stacks render; the tenants'
+ * stacks read those through outputs and remote state (`RenderContext.crossStack`).
  */
 export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: RenderContext = new RenderContext(layout)): { stacks: RenderedStack[]; ctx: RenderContext; constructs: Map<string, XosStack> } {
   const targets = new Map(layout.stacks.map((s) => [s.name, targetOf(s, mode)] as const));
   const constructs = new Map<string, XosStack>();
   for (const s of layout.stacks) constructs.set(s.name, new XosStack(app, s.name));
+  for (const [name, stack] of constructs) ctx.stacks.set(name, stack);
   const first = (s: StackLayout) => (targets.get(s.name) === 'aws' && s.backend === 's3' ? 0 : 1);
   const order = [...layout.stacks].sort((a, b) => first(a) - first(b));
   for (const s of order) rendererFor(targets.get(s.name)!)(constructs.get(s.name)!, s, ctx);

@@ -193,6 +193,13 @@ describe('aws target: S3 as an external Service', () => {
       for (const k of ['bucket', 'access_key_id', 'secret_access_key']) expect(made[k]).toMatch(/^\$\{jsonencode\(.*data\.terraform_remote_state\.cross-stack-reference-input-s3\.outputs\./);
       expect(made.secret_access_key).toMatch(/^\$\{jsonencode\(sensitive\(/);
       expect(tf.data.terraform_remote_state['cross-stack-reference-input-s3'].config.path).toBe('../../../terraform.s3.tfstate');
+      // Each value read is a sensitive output of the S3 stack carrying that tenant's element.
+      const outputs = rendered.json.get('s3')!.output as Record<string, { value: string; sensitive: boolean }>;
+      const t = 'tenancy_Syndicate__tenant-of-S3';
+      const read = (v: string) => outputs[/\.outputs\.([A-Za-z0-9_-]+)/.exec(v)![1]];
+      expect(read(made.bucket)).toEqual({ value: ref('aws_s3_bucket', t, 'bucket'), sensitive: true });
+      expect(read(made.access_key_id)).toEqual({ value: ref('aws_iam_access_key', t, 'id'), sensitive: true });
+      expect(read(made.secret_access_key)).toEqual({ value: ref('aws_iam_access_key', t, 'secret'), sensitive: true });
     }
   });
 });

@@ -266,7 +266,7 @@ class AwsRenderer {
       provider: this.provider,
       ami: ami.id,
       instanceType: type.type,
-      userData: sliverUserData(this.sl, v, (n) => this.variable(n), this.ctx.exports),
+      userData: sliverUserData(v, { ix: this.ix, variable: (n) => `\${var.${n}}`, externals: this.ctx.exports, imported: (x, e) => this.ctx.crossStack(x.stack, this.sl.name, e) }),
       rootBlockDevice: { volumeSize: Math.max(type.diskGb, 8) },
       ...(ports.length ? { primaryNetworkInterface: { networkInterfaceId: this.enis.get(ports[0].name)!.id } } : {}),
       tags: this.tags(v, host),
@@ -363,11 +363,12 @@ class AwsRenderer {
           origin,
         );
         this.track(new IamUserPolicy(this.stack, `policy-${t.name}`, { provider: this.provider, name: 'xos-own-bucket', user: user.name, policy: doc.json }), t.name, origin);
-        const key = this.track(new IamAccessKey(this.stack, `key-${t.name}`, { provider: this.provider, user: user.name }), t.name, origin);
+        this.track(new IamAccessKey(this.stack, `key-${t.name}`, { provider: this.provider, user: user.name }), t.name, origin);
         this.ctx.exports.set(t.model, {
           provider: name,
-          values: { bucket: bucket.bucket, ...(region ? { region } : {}) },
-          secrets: { access_key_id: key.id, secret_access_key: key.secret },
+          stack: this.sl.name,
+          values: { bucket: `\${${S3Bucket.tfResourceType}.${t.name}.bucket}`, ...(region ? { region } : {}) },
+          secrets: { access_key_id: `\${${IamAccessKey.tfResourceType}.${t.name}.id}`, secret_access_key: `\${${IamAccessKey.tfResourceType}.${t.name}.secret}` },
         });
       }
     }

@@ -15,16 +15,36 @@
  *   additions -> volumes (others are kept as `terraform_data`).
  *
  * Every resource references the others by id, so Terraform orders creation and deletion.
+ *
+ * Resources and data sources are written as their final JSON through the plain bindings
+ * (typed arguments -> Terraform JSON, references as `${type.name.attr}`), not one cdktf
+ * construct each: a cloud of 100k resources pays no construct, token or stack trace per
+ * resource. The provider, variables and cross-stack outputs stay cdktf constructs.
  */
 import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
-import { sliverUserData } from '../cloud-init';
+import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import type { ElementOrigin, RenderContext } from '../targets';
 import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
+
+type Expression = os.Expression;
+
+/** An element written into the stack: read its attributes by expression. */
+class Element<K extends string> {
+  constructor(
+    private readonly type: os.ElementType<never, K>,
+    public readonly name: string,
+  ) {}
+
+  /** `${type.name.attribute}` (`${data.type.name.attribute}` for a data source). */
+  public ref(attribute: K): Expression {
+    return this.type.ref(this.name, attribute);
+  }
+}
 
 /** Friendly credential names -> the provider's own argument names. */
 const CREDENTIAL_ALIASES: Readonly<Record<string, string>> = {
@@ -59,28 +79,47 @@ function camel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+type Project = Element<os.IdentityProjectV3Attribute>;
+type Network = { readonly network: Element<os.NetworkingNetworkV2Attribute>; readonly subnet: Element<os.NetworkingSubnetV2Attribute> };
+type Secgroup = Element<os.NetworkingSecgroupV2Attribute>;
+
 class OpenstackRenderer {
   private readonly ix: StackIndex;
-  private readonly vars = new Map<string, TerraformVariable>();
-  private provider!: os.OpenstackProvider;
-  private readonly projects = new Map<string, os.IdentityProjectV3>();
-  private readonly users = new Map<string, os.IdentityUserV3>();
-  private readonly images = new Map<string, { id: string }>();
-  private readonly flavors = new Map<string, { id: string }>();
-  private readonly networks = new Map<string, { network: os.NetworkingNetworkV2; subnet: os.NetworkingSubnetV2 }>();
-  private readonly secgroups = new Map<string, os.NetworkingSecgroupV2>();
-  private readonly ports = new Map<string, os.NetworkingPortV2>();
-  private readonly instances = new Map<string, os.ComputeInstanceV2>();
-  private readonly roles = new Map<string, os.DataIdentityRoleV3>();
-  private external?: os.DataNetworkingNetworkV2;
-  private scope?: os.DataIdentityAuthScopeV3;
+  private readonly vars = new Set<string>();
+  /** `openstack.<alias>`: every element's provider. */
+  private readonly provider: string;
+  private readonly projects = new Map<string, Project>();
+  private readonly users = new Map<string, Element<os.IdentityUserV3Attribute>>();
+  private readonly images = new Map<string, Element<'id'>>();
+  private readonly flavors = new Map<string, Element<'id'>>();
+  private readonly networks = new Map<string, Network>();
+  private readonly secgroups = new Map<string, Secgroup>();
+  private readonly ports = new Map<string, Element<os.NetworkingPortV2Attribute>>();
+  private readonly instances = new Map<string, Element<os.ComputeInstanceV2Attribute>>();
+  private readonly roles = new Map<string, Element<os.DataIdentityRoleV3Attribute>>();
+  private external?: Element<os.DataNetworkingNetworkV2Attribute>;
+  private scope?: Element<os.DataIdentityAuthScopeV3Attribute>;
+  private readonly userData: UserDataContext;
 
   constructor(private readonly stack: XosStack, private readonly sl: StackLayout, private readonly ctx: RenderContext) {
     this.ix = new StackIndex(sl);
+    this.provider = `openstack.${providerAlias(sl.name)}`;
+    this.userData = {
+      ix: this.ix,
+      variable: (n) => this.variable(n),
+      externals: ctx.exports,
+      imported: (x, e) => ctx.crossStack(x.stack, sl.name, e),
+    };
   }
 
-  private track<T extends Parameters<RenderContext['track']>[1]>(el: T, name: string, origin: ElementOrigin | LayoutResource): T {
-    return this.ctx.track(this.sl.name, el, name, { model: origin.model, kind: origin.kind });
+  /** Write one element of the stack, remember the model object it comes from, and return it. */
+  private emit<A, K extends string>(type: os.ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource): Element<K> {
+    const body = type.toTerraform(args);
+    body.provider = this.provider;
+    if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
+    else this.stack.addRawResource(type.type, name, body);
+    this.ctx.trackRaw(this.sl.name, `${type.mode === 'data' ? 'data.' : ''}${type.type}.${name}`, { model: origin.model, kind: origin.kind });
+    return new Element(type as os.ElementType<never, K>, name);
   }
 
   private controllerOrigin(): ElementOrigin {
@@ -89,7 +128,8 @@ class OpenstackRenderer {
 
   public render(): void {
     for (const v of this.sl.variables) {
-      this.vars.set(v.name, new TerraformVariable(this.stack, v.name, { type: 'string', sensitive: true, description: v.description }));
+      new TerraformVariable(this.stack, v.name, { type: 'string', sensitive: true, description: v.description });
+      this.vars.add(v.name);
     }
     this.renderProvider();
     for (const s of this.ix.of('site')) this.renderSite(s);
@@ -110,10 +150,9 @@ class OpenstackRenderer {
     for (const a of this.ix.of('addition')) this.renderAddition(a);
   }
 
-  private variable(name: string): string {
-    const v = this.vars.get(name);
-    if (!v) throw new Error(`internal: stack ${this.sl.name} has no variable ${name}`);
-    return v.stringValue;
+  private variable(name: string): Expression {
+    if (!this.vars.has(name)) throw new Error(`internal: stack ${this.sl.name} has no variable ${name}`);
+    return `\${var.${name}}`;
   }
 
   /** One provider configuration per Controller, authenticated from its references only. */
@@ -137,83 +176,77 @@ class OpenstackRenderer {
       }
       config[camel(arg)] = this.variable(v);
     }
-    this.provider = new os.OpenstackProvider(this.stack, 'openstack', config as os.OpenstackProviderConfig);
+    new os.OpenstackProvider(this.stack, 'openstack', config as os.OpenstackProviderConfig);
   }
 
-  private projectOf(name: string | undefined): os.IdentityProjectV3 | undefined {
+  private projectOf(name: string | undefined): Project | undefined {
     return name ? this.projects.get(name) : undefined;
   }
 
   private renderSite(s: LayoutResource): void {
-    const p = new os.IdentityProjectV3(this.stack, `site-${s.name}`, {
-      provider: this.provider,
+    const p = this.emit(os.identityProjectV3, s.name, {
       name: (s.attrs.login_base as string) || (s.attrs.name as string),
       description: `XOS Site ${s.attrs.name}${s.attrs.location ? ` (${s.attrs.location})` : ''}`,
       enabled: true,
       tags: [`xos:${s.model}`],
-    });
-    this.projects.set(s.name, this.track(p, s.name, s));
+    }, s);
+    this.projects.set(s.name, p);
   }
 
   private renderSlice(s: LayoutResource): void {
     const site = this.ix.get(s.refs.site);
     const base = (site?.attrs.login_base as string) || (site?.attrs.name as string) || '';
     const parent = this.projectOf(s.refs.site);
-    const p = new os.IdentityProjectV3(this.stack, `slice-${s.name}`, {
-      provider: this.provider,
+    const p = this.emit(os.identityProjectV3, s.name, {
       name: base ? `${base}_${s.attrs.name}` : (s.attrs.name as string),
       description: `XOS Slice ${s.attrs.name}`,
       enabled: true,
       tags: [`xos:${s.model}`],
-      ...(parent ? { parentId: parent.id } : {}),
-    });
-    this.projects.set(s.name, this.track(p, s.name, s));
+      ...(parent ? { parentId: parent.ref('id') } : {}),
+    }, s);
+    this.projects.set(s.name, p);
     const q = (s.attrs.quota ?? {}) as { cores?: number; instances?: number; ramMb?: number };
     if (q.cores !== undefined || q.instances !== undefined || q.ramMb !== undefined) {
-      const quota = new os.ComputeQuotasetV2(this.stack, `quota-${s.name}`, {
-        provider: this.provider,
-        projectId: p.id,
+      this.emit(os.computeQuotasetV2, s.name, {
+        projectId: p.ref('id'),
         ...(q.cores !== undefined ? { cores: q.cores } : {}),
         ...(q.instances !== undefined ? { instances: q.instances } : {}),
         ...(q.ramMb !== undefined ? { ram: q.ramMb } : {}),
-      });
-      this.track(quota, s.name, s);
+      }, s);
     }
   }
 
   private renderUser(u: LayoutResource): void {
-    const home = this.ix.of('site').find((s) => s.model === u.attrs.home_site);
-    const user = new os.IdentityUserV3(this.stack, `user-${u.name}`, {
-      provider: this.provider,
+    const home = this.ix.ofModel('site', u.attrs.home_site as string | undefined);
+    const homeProject = home ? this.projects.get(home.name) : undefined;
+    const user = this.emit(os.identityUserV3, u.name, {
       name: u.attrs.name as string,
       description: `XOS User ${u.attrs.name}`,
       enabled: true,
       ...(u.attrs.email ? { extra: { email: u.attrs.email as string } } : {}),
-      ...(home && this.projects.get(home.name) ? { defaultProjectId: this.projects.get(home.name)!.id } : {}),
-    });
-    this.users.set(u.name, this.track(user, u.name, u));
+      ...(homeProject ? { defaultProjectId: homeProject.ref('id') } : {}),
+    }, u);
+    this.users.set(u.name, user);
     ((u.attrs.public_keys as string[] | undefined) ?? []).forEach((key, i) => {
-      const kp = new os.ComputeKeypairV2(this.stack, `keypair-${u.name}-${i}`, {
-        provider: this.provider,
+      this.emit(os.computeKeypairV2, i === 0 ? u.name : `${u.name}__key${i + 1}`, {
         name: i === 0 ? safeName(`${u.attrs.name}`) : safeName(`${u.attrs.name}-${i + 1}`),
         publicKey: key,
-        userId: user.id,
-      });
-      this.track(kp, i === 0 ? u.name : `${u.name}__key${i + 1}`, u);
+        userId: user.ref('id'),
+      }, u);
     });
   }
 
-  private role(name: string): os.DataIdentityRoleV3 {
+  private role(name: string): Element<os.DataIdentityRoleV3Attribute> {
     let r = this.roles.get(name);
     if (!r) {
-      r = this.track(new os.DataIdentityRoleV3(this.stack, `role-${name}`, { provider: this.provider, name }), `role_${name}`, this.controllerOrigin());
+      r = this.emit(os.dataIdentityRoleV3, `role_${name}`, { name }, this.controllerOrigin());
       this.roles.set(name, r);
     }
     return r;
   }
 
-  private authScope(): os.DataIdentityAuthScopeV3 {
-    this.scope ??= this.track(new os.DataIdentityAuthScopeV3(this.stack, 'auth-scope', { provider: this.provider, name: 'controller' }), 'controller', this.controllerOrigin());
+  private authScope(): Element<os.DataIdentityAuthScopeV3Attribute> {
+    this.scope ??= this.emit(os.dataIdentityAuthScopeV3, 'controller', { name: 'controller' }, this.controllerOrigin());
     return this.scope;
   }
 
@@ -222,11 +255,11 @@ class OpenstackRenderer {
     const roleName = KEYSTONE_ROLES[scope]?.[g.attrs.role as string];
     const user = this.users.get(g.refs.user);
     if (!roleName || !user) return; // an invalid role is a rule violation (RBAC-002), reported before synthesis
-    const on: Partial<os.IdentityRoleAssignmentV3Config> =
-      scope === 'deployment' ? { domainId: this.authScope().projectDomainId } : this.projectOf(g.refs.target) ? { projectId: this.projectOf(g.refs.target)!.id } : {};
+    const project = this.projectOf(g.refs.target);
+    const on: Pick<os.IdentityRoleAssignmentV3Args, 'domainId' | 'projectId'> =
+      scope === 'deployment' ? { domainId: this.authScope().ref('project_domain_id') } : project ? { projectId: project.ref('id') } : {};
     if (!on.domainId && !on.projectId) return; // the scope object is not held in this stack
-    const a = new os.IdentityRoleAssignmentV3(this.stack, `grant-${g.name}`, { provider: this.provider, userId: user.id, roleId: this.role(roleName).id, ...on });
-    this.track(a, g.name, g);
+    this.emit(os.identityRoleAssignmentV3, g.name, { userId: user.ref('id'), roleId: this.role(roleName).ref('id'), ...on }, g);
   }
 
   private existing(r: LayoutResource): boolean {
@@ -236,94 +269,74 @@ class OpenstackRenderer {
 
   private renderImage(i: LayoutResource): void {
     if (this.existing(i) || !i.attrs.source_url) {
-      const d = new os.DataImagesImageV2(this.stack, `image-${i.name}`, { provider: this.provider, name: i.attrs.name as string, mostRecent: true });
-      this.images.set(i.name, this.track(d, i.name, i));
+      this.images.set(i.name, this.emit(os.dataImagesImageV2, i.name, { name: i.attrs.name as string, mostRecent: true }, i));
       return;
     }
-    const img = new os.ImagesImageV2(this.stack, `image-${i.name}`, {
-      provider: this.provider,
+    const img = this.emit(os.imagesImageV2, i.name, {
       name: i.attrs.name as string,
       diskFormat: i.attrs.disk_format as string,
       containerFormat: i.attrs.container_format as string,
       imageSourceUrl: i.attrs.source_url as string,
       visibility: 'public',
       tags: [`xos:${i.model}`],
-    });
-    this.images.set(i.name, this.track(img, i.name, i));
+    }, i);
+    this.images.set(i.name, img);
   }
 
   private renderFlavor(f: LayoutResource): void {
     if (this.existing(f)) {
-      const d = new os.DataComputeFlavorV2(this.stack, `flavor-${f.name}`, { provider: this.provider, name: f.attrs.name as string });
-      this.flavors.set(f.name, this.track(d, f.name, f));
+      this.flavors.set(f.name, this.emit(os.dataComputeFlavorV2, f.name, { name: f.attrs.name as string }, f));
       return;
     }
     const { cores, ramMb, diskGb } = flavorSizes(f, 'OpenStack');
-    const fl = new os.ComputeFlavorV2(this.stack, `flavor-${f.name}`, { provider: this.provider, name: f.attrs.name as string, vcpus: cores, ram: ramMb, disk: diskGb, isPublic: true });
-    this.flavors.set(f.name, this.track(fl, f.name, f));
+    this.flavors.set(f.name, this.emit(os.computeFlavorV2, f.name, { name: f.attrs.name as string, vcpus: cores, ram: ramMb, disk: diskGb, isPublic: true }, f));
   }
 
-  private externalNetwork(): os.DataNetworkingNetworkV2 {
-    this.external ??= this.track(new os.DataNetworkingNetworkV2(this.stack, 'external-network', { provider: this.provider, external: true }), 'external', this.controllerOrigin());
+  private externalNetwork(): Element<os.DataNetworkingNetworkV2Attribute> {
+    this.external ??= this.emit(os.dataNetworkingNetworkV2, 'external', { external: true }, this.controllerOrigin());
     return this.external;
   }
 
   private renderNetwork(n: LayoutResource, routed: boolean): void {
     const owner = this.projectOf(n.refs.owner);
-    const tenant = owner ? { tenantId: owner.id } : {};
-    let qos: os.NetworkingQosPolicyV2 | undefined;
+    const tenant = owner ? { tenantId: owner.ref('id') } : {};
+    let qos: Element<os.NetworkingQosPolicyV2Attribute> | undefined;
     const mbps = n.attrs.bandwidth_mbps as number | undefined;
     if (mbps !== undefined) {
-      qos = this.track(new os.NetworkingQosPolicyV2(this.stack, `qos-${n.name}`, { provider: this.provider, name: safeName(`xos-${n.attrs.name}`), description: `bandwidth of XOS Network ${n.model}` }), n.name, n);
-      this.track(
-        new os.NetworkingQosBandwidthLimitRuleV2(this.stack, `qos-rule-${n.name}`, { provider: this.provider, qosPolicyId: qos.id, maxKbps: Math.round(mbps * 1000), direction: 'egress' }),
-        n.name,
-        n,
-      );
+      qos = this.emit(os.networkingQosPolicyV2, n.name, { name: safeName(`xos-${n.attrs.name}`), description: `bandwidth of XOS Network ${n.model}` }, n);
+      this.emit(os.networkingQosBandwidthLimitRuleV2, n.name, { qosPolicyId: qos.ref('id'), maxKbps: Math.round(mbps * 1000), direction: 'egress' }, n);
     }
-    const network = new os.NetworkingNetworkV2(this.stack, `network-${n.name}`, {
-      provider: this.provider,
+    const network = this.emit(os.networkingNetworkV2, n.name, {
       name: safeName(`xos-${n.attrs.name}`),
       description: `XOS Network ${n.model}`,
       adminStateUp: true,
       tags: [`xos:${n.model}`],
       ...tenant,
-      ...(qos ? { qosPolicyId: qos.id } : {}),
-    });
-    this.track(network, n.name, n);
-    const subnet = this.track(
-      new os.NetworkingSubnetV2(this.stack, `subnet-${n.name}`, { provider: this.provider, name: safeName(`xos-${n.attrs.name}`), networkId: network.id, cidr: n.attrs.cidr as string, ipVersion: 4, ...tenant }),
-      n.name,
-      n,
-    );
+      ...(qos ? { qosPolicyId: qos.ref('id') } : {}),
+    }, n);
+    const subnet = this.emit(os.networkingSubnetV2, n.name, { name: safeName(`xos-${n.attrs.name}`), networkId: network.ref('id'), cidr: n.attrs.cidr as string, ipVersion: 4, ...tenant }, n);
     this.networks.set(n.name, { network, subnet });
     if (!routed) return;
     const isPublic = n.attrs.public === true || this.ix.templateOf(n).visibility === 'public';
-    const router = this.track(
-      new os.NetworkingRouterV2(this.stack, `router-${n.name}`, {
-        provider: this.provider,
-        name: safeName(`xos-${n.attrs.name}`),
-        description: `route out of XOS Network ${n.model} (${isPublic ? 'public addresses' : 'NAT'})`,
-        externalNetworkId: this.externalNetwork().id,
-        // Public addresses are routed as they are; private ones are translated.
-        enableSnat: !isPublic,
-        ...tenant,
-      }),
-      n.name,
-      n,
-    );
-    this.track(new os.NetworkingRouterInterfaceV2(this.stack, `router-if-${n.name}`, { provider: this.provider, routerId: router.id, subnetId: subnet.id }), n.name, n);
+    const router = this.emit(os.networkingRouterV2, n.name, {
+      name: safeName(`xos-${n.attrs.name}`),
+      description: `route out of XOS Network ${n.model} (${isPublic ? 'public addresses' : 'NAT'})`,
+      externalNetworkId: this.externalNetwork().ref('id'),
+      // Public addresses are routed as they are; private ones are translated.
+      enableSnat: !isPublic,
+      ...tenant,
+    }, n);
+    this.emit(os.networkingRouterInterfaceV2, n.name, { routerId: router.ref('id'), subnetId: subnet.ref('id') }, n);
   }
 
   private renderSecgroup(g: LayoutResource): void {
-    const sg = new os.NetworkingSecgroupV2(this.stack, `secgroup-${g.name}`, {
-      provider: this.provider,
+    const sg = this.emit(os.networkingSecgroupV2, g.name, {
       name: safeName(`xos-${g.attrs.role}-${g.attrs.tenancy}`),
       description: `XOS tenancy ${g.attrs.tenancy}: ${g.attrs.role} side (TEN-007: only tenant-to-provider traffic on the provider's ports)`,
       // Least privilege: nothing is open but the rules below (TEN-007).
       deleteDefaultRules: true,
-    });
-    this.secgroups.set(g.name, this.track(sg, g.name, g));
+    }, g);
+    this.secgroups.set(g.name, sg);
   }
 
   private renderSecrule(r: LayoutResource): void {
@@ -331,17 +344,15 @@ class OpenstackRenderer {
     const remote = this.secgroups.get(r.refs.remote_group);
     if (!group || !remote) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
     const icmp = r.attrs.protocol === 'icmp';
-    const rule = new os.NetworkingSecgroupRuleV2(this.stack, `secrule-${r.name}`, {
-      provider: this.provider,
+    this.emit(os.networkingSecgroupRuleV2, r.name, {
       direction: r.attrs.direction as string,
       ethertype: 'IPv4',
       protocol: r.attrs.protocol as string,
       ...(icmp ? {} : { portRangeMin: r.attrs.port_min as number, portRangeMax: r.attrs.port_max as number }),
-      remoteGroupId: remote.id,
-      securityGroupId: group.id,
+      remoteGroupId: remote.ref('id'),
+      securityGroupId: group.ref('id'),
       description: `tenant to provider, tenancy ${r.attrs.tenancy}`,
-    });
-    this.track(rule, r.name, r);
+    }, r);
   }
 
   private renderPort(p: LayoutResource): void {
@@ -349,16 +360,15 @@ class OpenstackRenderer {
     if (!net) throw new Error(`internal: port ${p.name} is on a network that is not in stack ${this.sl.name}`);
     const sliver = this.ix.get(p.refs.sliver);
     const host = ((sliver?.attrs.user_data as { hostname?: string } | undefined)?.hostname ?? sliver?.attrs.name ?? 'sliver') as string;
-    const groups = (p.refLists?.security_groups ?? []).map((g) => this.secgroups.get(g)!.id);
-    const port = new os.NetworkingPortV2(this.stack, `port-${p.name}`, {
-      provider: this.provider,
+    const groups = (p.refLists?.security_groups ?? []).map((g) => this.secgroups.get(g)!.ref('id'));
+    const port = this.emit(os.networkingPortV2, p.name, {
       name: `${host}-${p.attrs.interface}`,
-      networkId: net.network.id,
+      networkId: net.network.ref('id'),
       adminStateUp: true,
-      fixedIp: [{ subnetId: net.subnet.id }],
+      fixedIp: [{ subnetId: net.subnet.ref('id') }],
       ...(groups.length ? { securityGroupIds: groups } : {}),
-    });
-    this.ports.set(p.name, this.track(port, p.name, p));
+    }, p);
+    this.ports.set(p.name, port);
   }
 
   private renderSliver(v: LayoutResource): void {
@@ -372,77 +382,55 @@ class OpenstackRenderer {
       );
     const node = this.ix.get(v.refs.node);
     const ports = this.ix.portsOf(v.name).map((p) => this.ports.get(p.name)!);
-    const instance = new os.ComputeInstanceV2(this.stack, `instance-${v.name}`, {
-      provider: this.provider,
+    const instance = this.emit(os.computeInstanceV2, v.name, {
       name: (v.attrs.user_data as { hostname: string }).hostname,
-      imageId: image.id,
-      flavorId: flavor.id,
-      userData: sliverUserData(this.sl, v, (n) => this.variable(n), this.ctx.exports),
+      imageId: image.ref('id'),
+      flavorId: flavor.ref('id'),
+      userData: sliverUserData(v, this.userData),
       metadata: { xos_sliver: v.model, xos_slice: v.attrs.slice as string },
       // A Sliver placed on a Node goes to that host (zone:host, as XOS did).
       ...(node ? { availabilityZone: `nova:${node.attrs.name}` } : {}),
-      network: ports.map((p) => ({ port: p.id })),
-    });
-    this.instances.set(v.name, this.track(instance, v.name, v));
+      network: ports.map((p) => ({ port: p.ref('id') })),
+    }, v);
+    this.instances.set(v.name, instance);
   }
 
   private renderGateway(g: LayoutResource): void {
-    const router = this.track(
-      new os.NetworkingRouterV2(this.stack, `gateway-${g.name}`, { provider: this.provider, name: safeName(`xos-interconnect-${g.attrs.tenancy}`), description: `XOS tenancy ${g.attrs.tenancy}: interconnect between the tenant's and the provider's networks` }),
-      g.name,
-      g,
-    );
+    const router = this.emit(os.networkingRouterV2, g.name, { name: safeName(`xos-interconnect-${g.attrs.tenancy}`), description: `XOS tenancy ${g.attrs.tenancy}: interconnect between the tenant's and the provider's networks` }, g);
     for (const side of ['tenant_network', 'provider_network'] as const) {
       const net = this.networks.get(g.refs[side]);
       if (!net) continue;
-      this.track(new os.NetworkingRouterInterfaceV2(this.stack, `gateway-if-${g.name}-${side}`, { provider: this.provider, routerId: router.id, subnetId: net.subnet.id }), `${g.name}__${side.replace('_network', '')}`, g);
+      this.emit(os.networkingRouterInterfaceV2, `${g.name}__${side.replace('_network', '')}`, { routerId: router.ref('id'), subnetId: net.subnet.ref('id') }, g);
     }
   }
 
   private renderEndpoints(placements: ReturnType<typeof endpointPlacements>): void {
-    const groups = new Map<string, os.NetworkingSecgroupV2 | null>();
+    const groups = new Map<string, Secgroup | null>();
     for (const { endpoint: e, sliver, port } of placements) {
       if (!groups.has(e.name)) {
         const ports = servicePorts(e);
-        let sg: os.NetworkingSecgroupV2 | null = null;
+        let sg: Secgroup | null = null;
         if (ports.length) {
-          sg = this.track(
-            new os.NetworkingSecgroupV2(this.stack, `endpoint-sg-${e.name}`, { provider: this.provider, name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}: its ports, from anywhere`, deleteDefaultRules: true }),
-            e.name,
-            e,
-          );
+          sg = this.emit(os.networkingSecgroupV2, e.name, { name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}: its ports, from anywhere`, deleteDefaultRules: true }, e);
           for (const p of ports) {
-            this.track(
-              new os.NetworkingSecgroupRuleV2(this.stack, `endpoint-rule-${e.name}-${p.protocol}-${p.port}`, {
-                provider: this.provider,
-                direction: 'ingress',
-                ethertype: 'IPv4',
-                protocol: p.protocol,
-                ...(p.protocol === 'icmp' ? {} : { portRangeMin: p.port, portRangeMax: p.port }),
-                remoteIpPrefix: '0.0.0.0/0',
-                securityGroupId: sg.id,
-              }),
-              `${e.name}__${p.protocol}-${p.port}`,
-              e,
-            );
+            this.emit(os.networkingSecgroupRuleV2, `${e.name}__${p.protocol}-${p.port}`, {
+              direction: 'ingress',
+              ethertype: 'IPv4',
+              protocol: p.protocol,
+              ...(p.protocol === 'icmp' ? {} : { portRangeMin: p.port, portRangeMax: p.port }),
+              remoteIpPrefix: '0.0.0.0/0',
+              securityGroupId: sg.ref('id'),
+            }, e);
           }
         }
         groups.set(e.name, sg);
       }
       const osPort = this.ports.get(port.name)!;
-      const fip = this.track(
-        new os.NetworkingFloatingipV2(this.stack, `fip-${sliver.name}`, { provider: this.provider, pool: this.externalNetwork().name, description: `public endpoint of XOS Service ${e.attrs.service} on ${sliver.model}` }),
-        `${e.name}__${sliver.name}`,
-        e,
-      );
-      this.track(new os.NetworkingFloatingipAssociateV2(this.stack, `fip-assoc-${sliver.name}`, { provider: this.provider, floatingIp: fip.address, portId: osPort.id }), `${e.name}__${sliver.name}`, e);
+      const name = `${e.name}__${sliver.name}`;
+      const fip = this.emit(os.networkingFloatingipV2, name, { pool: this.externalNetwork().ref('name'), description: `public endpoint of XOS Service ${e.attrs.service} on ${sliver.model}` }, e);
+      this.emit(os.networkingFloatingipAssociateV2, name, { floatingIp: fip.ref('address'), portId: osPort.ref('id') }, e);
       const sg = groups.get(e.name);
-      if (sg)
-        this.track(
-          new os.NetworkingPortSecgroupAssociateV2(this.stack, `endpoint-port-sg-${sliver.name}`, { provider: this.provider, portId: osPort.id, securityGroupIds: [sg.id], enforce: false }),
-          `${e.name}__${sliver.name}`,
-          e,
-        );
+      if (sg) this.emit(os.networkingPortSecgroupAssociateV2, name, { portId: osPort.ref('id'), securityGroupIds: [sg.ref('id')], enforce: false }, e);
     }
   }
 
@@ -451,17 +439,13 @@ class OpenstackRenderer {
     if (!instance) throw new Error(`internal: addition ${a.name} is for a sliver that is not in stack ${this.sl.name}`);
     const size = a.attrs.type === 'volume' ? volumeSizeGb(a) : undefined;
     if (size !== undefined) {
-      const vol = this.track(
-        new os.BlockstorageVolumeV3(this.stack, `volume-${a.name}`, { provider: this.provider, name: safeName(`xos-${a.model}`), size, description: `added by XOS Service ${a.attrs.provider} for tenancy ${a.attrs.tenancy}` }),
-        a.name,
-        a,
-      );
-      this.track(new os.ComputeVolumeAttachV2(this.stack, `volume-attach-${a.name}`, { provider: this.provider, instanceId: instance.id, volumeId: vol.id }), a.name, a);
+      const vol = this.emit(os.blockstorageVolumeV3, a.name, { name: safeName(`xos-${a.model}`), size, description: `added by XOS Service ${a.attrs.provider} for tenancy ${a.attrs.tenancy}` }, a);
+      this.emit(os.computeVolumeAttachV2, a.name, { instanceId: instance.ref('id'), volumeId: vol.ref('id') }, a);
       return;
     }
     // What OpenStack has no resource for (configuration a provider keeps per tenant instance)
     // stays in the plan and the state as terraform_data, tied to the instance.
-    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: `\${openstack_compute_instance_v2.${a.refs.sliver}.id}` } });
+    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } });
     this.ctx.trackRaw(this.sl.name, `terraform_data.${a.name}`, { model: a.model, kind: a.kind });
   }
 }

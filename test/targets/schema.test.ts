@@ -73,7 +73,7 @@ describe('vendored schema and generated bindings', () => {
       for (const [type, s] of Object.entries(schemas)) {
         const cls = className(type, mode === 'data');
         const a = args(s.block, true);
-        new (bindings as unknown as Record<string, new (sc: TerraformStack, id: string, c: object) => unknown>)[cls](stack, `${mode}-${type}`, { ...a }).overrideLogicalId('x');
+        new (bindings as unknown as Record<string, new (sc: TerraformStack, id: string, c: object) => { overrideLogicalId(id: string): void }>)[cls](stack, `${mode}-${type}`, { ...a }).overrideLogicalId('x');
         const plain = (bindings as unknown as Record<string, { type: string; mode: string; toTerraform(a: object): Record<string, unknown> }>)[cls.charAt(0).toLowerCase() + cls.slice(1)];
         expect([plain.type, plain.mode]).toEqual([type, mode]);
         want.push([mode, type, a, plain.toTerraform(a)]);

@@ -111,6 +111,11 @@ function refreshText(r: RefreshDrift): string {
 /** Status of one declared resource. */
 function declaredStatus(d: DeclaredResource, current: StateInstance | undefined, deposed: readonly StateInstance[], input: StackDiffInput, lookup: (a: string) => Readonly<Record<string, unknown>> | undefined): ResourceReport {
   const refresh = input.refresh?.get(d.address);
+  if (current && !refresh && !deposed.length && current.status !== 'tainted') {
+    // The common case, without the intermediate objects below.
+    const diffs = compareResource(d, current, input.schema, lookup);
+    return diffs.length ? { address: d.address, type: d.type, status: 'drifted', reason: describeDiffs(diffs), diffs } : { address: d.address, type: d.type, status: 'in-sync', reason: '' };
+  }
   const base = { address: d.address, type: d.type, ...(refresh ? { refresh } : {}) };
   const dep = deposed.length ? `deposed object${deposed.length > 1 ? 's' : ''} ${deposed.map((x) => x.deposed).join(', ')} left by a failed create-before-destroy replacement` : '';
   if (!current) {
@@ -132,8 +137,9 @@ function shortAddress(a: string): string {
 
 function objectDetail(resources: readonly ResourceReport[], status: Status): string {
   if (status === 'in-sync') {
-    const notes = resources.filter((r) => r.reason).map((r) => r.reason);
-    return notes.join('; ');
+    let notes = '';
+    for (const r of resources) if (r.reason) notes = notes ? `${notes}; ${r.reason}` : r.reason;
+    return notes;
   }
   const bad = resources.filter((r) => r.status !== 'in-sync');
   // Resource names alone, unless two resources of the object share a name (other types).
@@ -169,6 +175,14 @@ function checkBelongs(input: StackDiffInput, managed: readonly StateInstance[], 
   );
 }
 
+const NONE: readonly StateInstance[] = [];
+
+function managedCount(instances: readonly StateInstance[]): number {
+  let n = 0;
+  for (const i of instances) if (i.mode === 'managed') n++;
+  return n;
+}
+
 /** The report of one stack. */
 export function diffStack(input: StackDiffInput): StackReport {
   const current = new Map<string, StateInstance>();
@@ -183,8 +197,12 @@ export function diffStack(input: StackDiffInput): StackReport {
     } else current.set(i.address, i);
   }
   const lookup = (a: string) => current.get(a)?.attributes;
-  const declaredAddresses = new Set(input.declared.map((d) => d.address));
-  const modelKeys = new Set(input.declared.map((d) => d.model));
+  const declaredAddresses = new Set<string>();
+  const modelKeys = new Set<string>();
+  for (const d of input.declared) {
+    declaredAddresses.add(d.address);
+    modelKeys.add(d.model);
+  }
   checkBelongs(input, managed, declaredAddresses, modelKeys);
 
   // Declared resources, grouped by model object.
@@ -198,7 +216,7 @@ export function diffStack(input: StackDiffInput): StackReport {
     return g;
   };
   for (const d of input.declared) {
-    const r = declaredStatus(d, current.get(d.address), deposed.get(d.address) ?? [], input, lookup);
+    const r = declaredStatus(d, current.get(d.address), deposed.get(d.address) ?? NONE, input, lookup);
     group(d.model, input.kindOf?.(d.model) ?? d.kind).resources.push(r);
   }
   // Resources in state that nothing declares (managed only: data sources are re-read).
@@ -241,7 +259,7 @@ export function diffStack(input: StackDiffInput): StackReport {
             ...(input.state.serial !== undefined ? { serial: input.state.serial } : {}),
             ...(input.state.lineage ? { lineage: input.state.lineage } : {}),
             ...(input.state.terraformVersion ? { terraformVersion: input.state.terraformVersion } : {}),
-            resources: input.state.instances.filter((i) => i.mode === 'managed').length,
+            resources: managedCount(input.state.instances),
           },
         }
       : {}),

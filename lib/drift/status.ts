@@ -140,7 +140,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (x: T) =
 /** Assign each file given with --state to a stack: by name, or by the addresses it holds. */
 function assignStates(given: readonly GivenState[], declared: Map<string, DeclaredResource[]>): Map<string, StateSnapshot> {
   const out = new Map<string, StateSnapshot>();
-  const addresses = new Map([...declared].map(([s, ds]) => [s, new Set(ds.map((d) => d.address))]));
+  // Each stack's addresses, made only when some file names no stack.
+  let addresses: Map<string, Set<string>> | undefined;
   for (const g of given) {
     const snap = readStateFile(g.file);
     let stack = g.stack;
@@ -150,6 +151,7 @@ function assignStates(given: readonly GivenState[], declared: Map<string, Declar
         let best: string | undefined;
         let bestCount = 0;
         let tie = false;
+        addresses ??= new Map([...declared].map(([s, ds]) => [s, new Set(ds.map((d) => d.address))]));
         for (const [s, set] of addresses) {
           let n = 0;
           for (const i of snap.instances) if (set.has(i.address)) n++;

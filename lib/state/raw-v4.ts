@@ -80,6 +80,8 @@ export function readStateV4(doc: Json, source: string, options: ReadOptions = {}
   if (!Array.isArray(resources)) throw usageError(`${source}: 'resources' is not a list (got ${typeof resources}): the state is damaged.`);
   const instances: StateInstance[] = [];
   const emptyResources: string[] = [];
+  // A state names a few providers many times: each is read once (the reference is immutable).
+  const providers = new Map<string, ProviderRef>();
   resources.forEach((r: unknown, i: number) => {
     const where = `${source}: resource #${i + 1}`;
     if (!isObject(r)) throw usageError(`${where} is not an object: the state is damaged.`);
@@ -89,7 +91,12 @@ export function readStateV4(doc: Json, source: string, options: ReadOptions = {}
     const module = typeof r.module === 'string' ? r.module : '';
     const addr = resourceAddress(module, mode, r.type, r.name);
     if (!Array.isArray(r.instances)) throw usageError(`${where} (${addr}) has no 'instances' list: the state is damaged.`);
-    const provider = parseStateProvider(typeof r.provider === 'string' ? r.provider : '');
+    const providerText = typeof r.provider === 'string' ? r.provider : '';
+    let provider = providers.get(providerText);
+    if (!provider) {
+      provider = parseStateProvider(providerText);
+      providers.set(providerText, provider);
+    }
     const dynamic = dynamicAttributesOf(r.type, provider, options);
     if (r.instances.length === 0) emptyResources.push(addr);
     for (const inst of r.instances as unknown[]) {

@@ -109,9 +109,15 @@ export function nameOf(o: { kind: ModelObject['kind']; key: string }): string {
   return resourceName(PREFIX[o.kind], o.key);
 }
 
+/** What makes two resources added under one name the same one (else the names collide). */
+function identity(r: LayoutResource): string {
+  return `${r.kind}\u0000${r.model}\u0000${r.attrs.network ?? ''}\u0000${r.attrs.port_min ?? ''}\u0000${r.attrs.role ?? ''}`;
+}
+
 class StackBuilder {
   private readonly resources: LayoutResource[] = [];
-  private readonly byName = new Map<string, string>();
+  /** The first resource added under each name. */
+  private readonly byName = new Map<string, LayoutResource>();
   private readonly vars = new Map<string, LayoutVariable>();
   public readonly collisions: Layout['collisions'][number][] = [];
   public readonly placed = new Set<string>();
@@ -119,13 +125,12 @@ class StackBuilder {
   constructor(public readonly name: string, public readonly controller: ControllerModel) {}
 
   public add(r: LayoutResource): string {
-    const id = `${r.kind}\u0000${r.model}\u0000${r.attrs.network ?? ''}\u0000${r.attrs.port_min ?? ''}\u0000${r.attrs.role ?? ''}`;
     const prev = this.byName.get(r.name);
     if (prev !== undefined) {
-      if (prev !== id) this.collisions.push({ stack: this.name, name: r.name, a: prev.split('\u0000')[1], b: r.model });
+      if (identity(prev) !== identity(r)) this.collisions.push({ stack: this.name, name: r.name, a: prev.model, b: r.model });
       return r.name;
     }
-    this.byName.set(r.name, id);
+    this.byName.set(r.name, r);
     this.resources.push(r);
     this.placed.add(r.model);
     return r.name;

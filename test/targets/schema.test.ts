@@ -6,11 +6,34 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
+import * as fc from 'fast-check';
 import { camel, className, generateAll, OUT_DIR, readSchema, staleFiles } from '../../scripts/gen-openstack';
 import { RESOURCES, DATA_SOURCES } from '../../scripts/vendor-openstack-schema';
-import { checkOpenstackStack } from '../../lib/synth/openstack/check';
+import { checkOpenstackStack, elementFits } from '../../lib/synth/openstack/check';
 import * as bindings from '../../lib/synth/openstack/generated';
 import { computedOnly, OPENSTACK_SCHEMA, type TfBlock, type TfType } from '../../lib/synth/openstack/provider-schema';
+
+/** A sample value for each Terraform type. */
+function sample(t: TfType, name: string): unknown {
+  if (t === 'string') return `v-${name}`;
+  if (t === 'number') return 7;
+  if (t === 'bool') return true;
+  if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set')) return [sample(t[1] as TfType, name)];
+  if (Array.isArray(t) && t[0] === 'map') return { k: sample(t[1] as TfType, name) };
+  if (Array.isArray(t) && t[0] === 'object') return Object.fromEntries(Object.entries(t[1] as Record<string, TfType>).map(([k, v]) => [k, sample(v, k)]));
+  throw new Error(`no sample for ${JSON.stringify(t)}`);
+}
+
+/** Plain arguments (camelCase) setting every argument and nested block of a block once. */
+function args(b: TfBlock, top: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [n, a] of Object.entries(b.attributes ?? {})) if ((a.required || a.optional) && !(top && n === 'id')) out[camel(n)] = sample(a.type, n);
+  for (const [n, nb] of Object.entries(b.block_types ?? {})) {
+    const inner = args(nb.block, false);
+    out[camel(n)] = nb.nesting_mode === 'list' || nb.nesting_mode === 'set' ? [inner] : nb.nesting_mode === 'map' ? { k: inner } : inner;
+  }
+  return out;
+}
 
 describe('vendored schema and generated bindings', () => {
   test('the committed bindings are exactly what the generator makes from the vendored schema', () => {
@@ -47,25 +70,6 @@ describe('vendored schema and generated bindings', () => {
   });
 
   test('the plain binding of every type writes every argument exactly as its construct class does', () => {
-    // A sample value for each Terraform type; one of each argument and nested block.
-    const sample = (t: TfType, name: string): unknown => {
-      if (t === 'string') return `v-${name}`;
-      if (t === 'number') return 7;
-      if (t === 'bool') return true;
-      if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set')) return [sample(t[1] as TfType, name)];
-      if (Array.isArray(t) && t[0] === 'map') return { k: sample(t[1] as TfType, name) };
-      if (Array.isArray(t) && t[0] === 'object') return Object.fromEntries(Object.entries(t[1] as Record<string, TfType>).map(([k, v]) => [k, sample(v, k)]));
-      throw new Error(`no sample for ${JSON.stringify(t)}`);
-    };
-    const args = (b: TfBlock, top: boolean): Record<string, unknown> => {
-      const out: Record<string, unknown> = {};
-      for (const [n, a] of Object.entries(b.attributes ?? {})) if ((a.required || a.optional) && !(top && n === 'id')) out[camel(n)] = sample(a.type, n);
-      for (const [n, nb] of Object.entries(b.block_types ?? {})) {
-        const inner = args(nb.block, false);
-        out[camel(n)] = nb.nesting_mode === 'list' || nb.nesting_mode === 'set' ? [inner] : nb.nesting_mode === 'map' ? { k: inner } : inner;
-      }
-      return out;
-    };
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'xos-gen-')) });
     const stack = new TerraformStack(app, 's');
     const want: [string, string, Record<string, unknown>, Record<string, unknown>][] = [];
@@ -149,5 +153,72 @@ describe('the OpenStack schema checker', () => {
       { address: 'data.openstack_images_image_v2.i', path: 'most_recent', message: 'must be a bool (or a ${...} expression), got "no"' },
       { address: 'provider.openstack[0]', path: '', message: "unknown argument 'passwrd'" },
     ]);
+  });
+
+  test('the fast check and ajv agree on every element, valid or broken at random', () => {
+    const types = [
+      ...Object.keys(OPENSTACK_SCHEMA.resource_schemas).map((t) => ['resource', t] as const),
+      ...Object.keys(OPENSTACK_SCHEMA.data_source_schemas).map((t) => ['data', t] as const),
+      ['provider', ''] as const,
+    ];
+    const blockOf = (mode: string, type: string): TfBlock =>
+      mode === 'provider' ? OPENSTACK_SCHEMA.provider.block : (mode === 'data' ? OPENSTACK_SCHEMA.data_source_schemas : OPENSTACK_SCHEMA.resource_schemas)[type].block;
+    /** Terraform JSON with every argument set: the plain converter of the type, or the provider's names. */
+    const full = (mode: string, type: string): Record<string, unknown> => {
+      if (mode === 'provider') return Object.fromEntries(Object.entries(blockOf(mode, type).attributes ?? {}).filter(([, a]) => a.optional || a.required).map(([n, a]) => [n, sample(a.type, n)]));
+      const cls = className(type, mode === 'data');
+      return (bindings as unknown as Record<string, { toTerraform(a: object): Record<string, unknown> }>)[cls.charAt(0).toLowerCase() + cls.slice(1)].toTerraform(args(blockOf(mode, type), true));
+    };
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('${a.b.id}', '${var.x}', '$${x}', 'x${a}', 'plain', ''),
+      fc.constantFrom(7, -1, 0.5, true, false, null, [], {}, [{}], { a: 1 }, ['s'], [7], { k: 's' }, Infinity),
+    );
+    const op = fc.record({ path: fc.array(fc.nat(), { maxLength: 4 }), kind: fc.constantFrom('delete', 'set', 'add', 'dup', 'keep'), value });
+    type Op = { path: number[]; kind: string; value: unknown };
+    /** Keys an `add` sets: unknown ones, and the meta-arguments each element may carry. */
+    const ADDED = ['extra', 'provider', 'count', 'depends_on', '//', 'lifecycle', 'connection', 'provisioner', 'for_each', 'alias'];
+    const apply = (root: unknown, o: Op): unknown => {
+      if (o.kind === 'keep') return root;
+      const copy = JSON.parse(JSON.stringify(root, (_, v) => (v === Infinity ? '__inf__' : v)), (_, v) => (v === '__inf__' ? Infinity : v));
+      // Every object and list in the element, the element first; pick one, then a key in it.
+      const nodes: (Record<string, unknown> | unknown[])[] = [];
+      const walk = (v: unknown): void => {
+        if (!v || typeof v !== 'object') return;
+        nodes.push(v as Record<string, unknown>);
+        Object.values(v).forEach(walk);
+      };
+      walk(copy);
+      const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[(o.path[i] ?? 0) % xs.length] : undefined);
+      if (o.kind === 'dup') {
+        // One item more in some list: one block more than max_items allows, say.
+        const list = pick(nodes.filter((n): n is unknown[] => Array.isArray(n) && n.length > 0), 0);
+        list?.push(JSON.parse(JSON.stringify(list[0])));
+        return copy;
+      }
+      const node = pick(nodes, 0);
+      if (!node) return o.kind === 'set' ? o.value : copy;
+      const k = pick(Object.keys(node), 1);
+      if (Array.isArray(node)) {
+        if (o.kind === 'delete' && k !== undefined) node.splice(Number(k), 1);
+        else if (o.kind === 'add') node.push(o.value);
+        else if (k !== undefined) node[Number(k)] = o.value;
+      } else if (o.kind === 'delete' && k !== undefined) delete node[k];
+      else if (o.kind === 'add') node[ADDED[o.path.reduce((a, b) => a + b, 0) % ADDED.length]] = o.value;
+      else if (k !== undefined) node[k] = o.value;
+      return copy;
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.boolean(), fc.array(op, { maxLength: 3 }), ([mode, type], minimal, ops) => {
+        let body: unknown = full(mode, type);
+        if (minimal) body = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => blockOf(mode, type).attributes?.[k]?.required));
+        for (const o of ops) body = apply(body, o as Op);
+        expect({ body, fast: elementFits(mode, type, body) }).toEqual({ body, fast: elementFits(mode, type, body, { ajv: true }) });
+      }),
+      { numRuns: Number(process.env.XOS_PROPERTY_RUNS ?? 15) * 40 },
+    );
+    // Both kinds of verdict happen.
+    expect(elementFits('resource', 'openstack_networking_port_v2', full('resource', 'openstack_networking_port_v2'))).toBe(true);
+    expect(elementFits('resource', 'openstack_networking_port_v2', { network_id: 7 })).toBe(false);
   });
 });

@@ -2,9 +2,11 @@
  * The OpenStack schema checker: every `openstack_*` resource, data source and provider block
  * of a synthesized stack is validated against the vendored provider schema (required
  * arguments present, no unknown or computed-only argument, types right). The JSON Schemas it
- * runs through ajv are generated from the provider schema, one per type, and compiled once.
+ * runs through ajv are generated from the provider schema, one per type. Synthesis checks
+ * every element against them by a fast walk beside the provider schema; ajv compiles a type's
+ * schema only when an element fails, to say exactly what is wrong.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OPENSTACK_SCHEMA, type TfAttribute, type TfBlock, type TfNestedBlock, type TfType } from './provider-schema';
 
 export interface SchemaProblem {
@@ -89,19 +91,170 @@ function nestedSchema(nb: TfNestedBlock): Record<string, unknown> {
   };
 }
 
-let validators: { resource: Map<string, ValidateFunction>; data: Map<string, ValidateFunction>; provider: ValidateFunction } | undefined;
+const PROVIDER_META: Record<string, object> = { alias: { type: 'string' } };
 
-function compiled(): NonNullable<typeof validators> {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-  ajv.addVocabulary(['x-tf']);
-  const resource = new Map<string, ValidateFunction>();
-  const data = new Map<string, ValidateFunction>();
-  for (const [type, s] of Object.entries(OPENSTACK_SCHEMA.resource_schemas)) resource.set(type, ajv.compile(blockSchema(s.block, META)));
-  for (const [type, s] of Object.entries(OPENSTACK_SCHEMA.data_source_schemas)) data.set(type, ajv.compile(blockSchema(s.block, META)));
-  const provider = ajv.compile(blockSchema(OPENSTACK_SCHEMA.provider.block, { alias: { type: 'string' } }));
-  validators = { resource, data, provider };
-  return validators;
+/** The ajv validator of each schema, compiled on first use (only to explain a failure). */
+const compiledValidators = new Map<string, ValidateFunction>();
+let ajv: import('ajv').default | undefined;
+
+function ajvValidator(mode: 'resource' | 'data' | 'provider', type: string): ValidateFunction {
+  const key = `${mode} ${type}`;
+  let v = compiledValidators.get(key);
+  if (!v) {
+    if (!ajv) {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const Ajv = (require('ajv') as typeof import('ajv')).default;
+      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+      ajv.addVocabulary(['x-tf']);
+    }
+    v = ajv.compile(mode === 'provider' ? blockSchema(OPENSTACK_SCHEMA.provider.block, PROVIDER_META) : blockSchema(schemaOf(mode, type)!.block, META));
+    compiledValidators.set(key, v);
+  }
+  return v;
+}
+
+function schemaOf(mode: 'resource' | 'data', type: string): { readonly block: TfBlock } | undefined {
+  const all = mode === 'data' ? OPENSTACK_SCHEMA.data_source_schemas : OPENSTACK_SCHEMA.resource_schemas;
+  return Object.prototype.hasOwnProperty.call(all, type) ? all[type] : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: the same JSON Schemas (typeSchema, blockSchema), decided by walking the value
+// beside the provider schema, with no compilation. Only an element that fails it goes through
+// ajv, for the messages. A test checks that both agree on random valid and broken elements.
+
+const EXPRESSION_RE = new RegExp(EXPRESSION, 'u'); // as ajv compiles `pattern`
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNumber(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+type Fits = (v: unknown) => boolean;
+
+const anything: Fits = () => true;
+const isString: Fits = (v) => typeof v === 'string';
+const isExpression: Fits = (v) => typeof v === 'string' && EXPRESSION_RE.test(v);
+
+/** A check of `typeSchema(t)`: a value of the type, or (for a type not a string) a `${...}` expression. */
+function typeFits(t: TfType): Fits {
+  if (t === 'string') return isString;
+  const kind = Array.isArray(t) ? t[0] : t;
+  const inner = Array.isArray(t) ? (t as readonly [string, unknown])[1] : undefined;
+  let base: Fits;
+  if (kind === 'number') base = isNumber;
+  else if (kind === 'bool') base = (v) => typeof v === 'boolean';
+  else if (kind === 'list' || kind === 'set') {
+    const item = typeFits(inner as TfType);
+    base = (v) => Array.isArray(v) && v.every(item);
+  } else if (kind === 'map') {
+    const item = typeFits(inner as TfType);
+    base = (v) => {
+      if (!isObject(v)) return false;
+      for (const k in v) if (!item(v[k])) return false;
+      return true;
+    };
+  } else if (kind === 'object') {
+    const props = new Map(Object.entries(inner as Readonly<Record<string, TfType>>).map(([k, x]) => [k, typeFits(x)] as const));
+    base = (v) => {
+      if (!isObject(v)) return false;
+      for (const k in v) {
+        const f = props.get(k);
+        if (!f || (v[k] !== undefined && !f(v[k]))) return false;
+      }
+      return true;
+    };
+  } else return anything;
+  return (v) => (typeof v === 'string' ? isExpression(v) : base(v));
+}
+
+/** Whether `v` passes `typeSchema(t)`. */
+export function fitsType(t: TfType, v: unknown): boolean {
+  return typeFits(t)(v);
+}
+
+/** Meta-arguments as `META` describes them. */
+const META_FITS: Readonly<Record<string, Fits>> = {
+  '//': isObject,
+  provider: isString,
+  depends_on: (v) => Array.isArray(v) && v.every(isString),
+  count: (v) => isNumber(v) || typeof v === 'string',
+  for_each: anything,
+  lifecycle: isObject,
+  connection: isObject,
+  provisioner: Array.isArray,
+};
+const PROVIDER_META_FITS: Readonly<Record<string, Fits>> = { alias: isString };
+const NO_META: Readonly<Record<string, Fits>> = {};
+
+/** Checks of blocks, built once per block and meta-arguments. */
+const blockChecks = new WeakMap<TfBlock, Map<Readonly<Record<string, Fits>>, Fits>>();
+
+/**
+ * A check of `blockSchema(b, meta)`: every key known (a nested block before an attribute
+ * before a meta-argument, as the schema's properties override each other), its value of
+ * the right type, and the required ones present.
+ */
+function blockFits(b: TfBlock, meta: Readonly<Record<string, Fits>>): Fits {
+  let byMeta = blockChecks.get(b);
+  if (!byMeta) blockChecks.set(b, (byMeta = new Map()));
+  const known = byMeta.get(meta);
+  if (known) return known;
+  const fields = new Map<string, Fits>(Object.entries(meta));
+  const required: string[] = [];
+  for (const [name, a] of Object.entries(b.attributes ?? {})) {
+    if (!settable(a)) continue;
+    fields.set(name, typeFits(a.type));
+    if (a.required) required.push(name);
+  }
+  for (const [name, nb] of Object.entries(b.block_types ?? {})) {
+    fields.set(name, nestedFits(nb));
+    if ((nb.min_items ?? 0) > 0) required.push(name);
+  }
+  const check: Fits = (v) => {
+    if (!isObject(v)) return false;
+    for (const k in v) {
+      const f = fields.get(k);
+      if (!f) return false;
+      const x = v[k];
+      if (x !== undefined && !f(x)) return false;
+    }
+    for (const r of required) if (v[r] === undefined) return false;
+    return true;
+  };
+  byMeta.set(meta, check);
+  return check;
+}
+
+function nestedFits(nb: TfNestedBlock): Fits {
+  const inner = blockFits(nb.block, NO_META);
+  if (nb.nesting_mode === 'single' || nb.nesting_mode === 'group') return inner;
+  if (nb.nesting_mode === 'map')
+    return (v) => {
+      if (!isObject(v)) return false;
+      for (const k in v) if (!inner(v[k])) return false;
+      return true;
+    };
+  const min = nb.min_items;
+  const max = nb.max_items;
+  return (v) => Array.isArray(v) && !(min && v.length < min) && !(max && v.length > max) && v.every(inner);
+}
+
+/** Whether `v` passes `blockSchema(b)` with the meta-arguments of an element. */
+export function fitsBlock(b: TfBlock, v: unknown, meta: Readonly<Record<string, Fits>> = NO_META): boolean {
+  return blockFits(b, meta)(v);
+}
+
+/** Whether an element passes its type's JSON Schema, decided fast (`ajv: true`: by ajv, for tests). */
+export function elementFits(mode: 'resource' | 'data' | 'provider', type: string, body: unknown, options: { ajv?: boolean } = {}): boolean {
+  if (options.ajv) return ajvValidator(mode, type)(body) as boolean;
+  if (mode === 'provider') return fitsBlock(OPENSTACK_SCHEMA.provider.block, body, PROVIDER_META_FITS);
+  const s = schemaOf(mode, type);
+  if (!s) throw new Error(`the vendored OpenStack schema has no ${mode} type '${type}'`);
+  return fitsBlock(s.block, body, META_FITS);
 }
 
 /** Find the provider-schema attribute at an ajv instance path, to say whether it is computed. */
@@ -173,27 +326,25 @@ function run(validate: ValidateFunction, block: TfBlock, address: string, value:
  * Returns the problems found; an empty list means the stack is valid against the schema.
  */
 export function checkOpenstackStack(tf: Record<string, any>): SchemaProblem[] {
-  const v = compiled();
   const problems: SchemaProblem[] = [];
-  for (const [mode, table, schemas] of [
-    ['resource', v.resource, OPENSTACK_SCHEMA.resource_schemas],
-    ['data', v.data, OPENSTACK_SCHEMA.data_source_schemas],
-  ] as const) {
+  for (const mode of ['resource', 'data'] as const) {
     for (const [type, byName] of Object.entries((tf[mode] ?? {}) as Record<string, Record<string, unknown>>)) {
       if (!type.startsWith('openstack_')) continue;
+      const schema = schemaOf(mode, type);
       for (const [name, body] of Object.entries(byName)) {
         const address = `${mode === 'data' ? 'data.' : ''}${type}.${name}`;
-        const validate = table.get(type);
-        if (!validate) {
+        if (!schema) {
           problems.push({ address, path: '', message: `the vendored OpenStack schema has no ${mode === 'data' ? 'data source' : 'resource'} type '${type}'` });
           continue;
         }
-        problems.push(...run(validate, schemas[type].block, address, body));
+        if (!blockFits(schema.block, META_FITS)(body)) problems.push(...run(ajvValidator(mode, type), schema.block, address, body));
       }
     }
   }
   const providers = (tf.provider?.openstack ?? []) as unknown[];
-  providers.forEach((p, i) => problems.push(...run(v.provider, OPENSTACK_SCHEMA.provider.block, `provider.openstack[${i}]`, p)));
+  providers.forEach((p, i) => {
+    if (!blockFits(OPENSTACK_SCHEMA.provider.block, PROVIDER_META_FITS)(p)) problems.push(...run(ajvValidator('provider', ''), OPENSTACK_SCHEMA.provider.block, `provider.openstack[${i}]`, p));
+  });
   return problems;
 }
 

@@ -31,12 +31,22 @@ export interface DiffInput {
   readonly replacePaths?: readonly (readonly PathStep[])[];
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** `[A-Za-z_][A-Za-z0-9_-]*`, by character code (this runs for every attribute of every change). */
+function isIdent(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) continue;
+    if (i > 0 && ((c >= 48 && c <= 57) || c === 45)) continue;
+    return false;
+  }
+  return true;
+}
 
 /** Append one step to a printable path. */
 export function joinPath(path: string, step: PathStep): string {
   if (typeof step === 'number') return `${path}[${step}]`;
-  if (IDENT.test(step)) return path ? `${path}.${step}` : step;
+  if (isIdent(step)) return path ? `${path}.${step}` : step;
   return `${path}[${JSON.stringify(step)}]`;
 }
 

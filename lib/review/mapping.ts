@@ -54,7 +54,7 @@ export function modelSide(model: XosModel, target: TargetName = 'local', options
   const add = (declared: Map<string, DeclaredResource[]>) => {
     for (const [stack, rs] of declared) {
       const m = stacks.get(stack) ?? new Map<string, DeclaredSecrets>();
-      for (const d of rs) if (!m.has(d.address)) m.set(d.address, { ...d, secretPaths: d.sensitive.map(parseDotted) });
+      for (const d of rs) if (!m.has(d.address)) m.set(d.address, withSecretPaths(d));
       stacks.set(stack, m);
     }
   };
@@ -112,6 +112,27 @@ export function needsRealTargets(assigned: readonly PlanStack[], sides: readonly
     for (const a of plan.configuredAddresses) if (!known(a)) return true;
   }
   return false;
+}
+
+const NO_PATHS: readonly (readonly PathStep[])[] = [];
+
+/**
+ * A declared resource with its secret paths read (the same fields, in the same order). Its
+ * attributes are read through, when someone reads them: the review itself never does.
+ */
+function withSecretPaths(d: DeclaredResource): DeclaredSecrets {
+  return {
+    address: d.address,
+    type: d.type,
+    name: d.name,
+    model: d.model,
+    kind: d.kind,
+    get attrs() {
+      return d.attrs;
+    },
+    sensitive: d.sensitive,
+    secretPaths: d.sensitive.length ? d.sensitive.map(parseDotted) : NO_PATHS,
+  };
 }
 
 /** `input.secrets` -> ['input', 'secrets']. */

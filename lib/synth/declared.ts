@@ -25,17 +25,25 @@ export interface DeclaredResource {
 
 export type TargetName = 'local' | 'openstack' | 'aws';
 
-/** The declared resources of one stack for the local target. */
+/**
+ * The declared resources of one stack for the local target. Each one's attributes are made
+ * on first read: the review maps addresses and never reads them.
+ */
 function localDeclared(stack: StackLayout): DeclaredResource[] {
-  return stack.resources.map((r) => ({
-    address: `terraform_data.${r.name}`,
-    type: 'terraform_data',
-    name: r.name,
-    model: r.model,
-    kind: r.kind,
-    attrs: localBody(r),
-    sensitive: Object.keys(r.secrets ?? {}).length ? ['triggers_replace'] : [],
-  }));
+  return stack.resources.map((r) => {
+    let attrs: DeclaredResource['attrs'] | undefined;
+    return {
+      address: `terraform_data.${r.name}`,
+      type: 'terraform_data',
+      name: r.name,
+      model: r.model,
+      kind: r.kind,
+      get attrs() {
+        return (attrs ??= localBody(r));
+      },
+      sensitive: r.secrets && Object.keys(r.secrets).length ? ['triggers_replace'] : [],
+    };
+  });
 }
 
 /** How a target declares one stack's resources (it may read the whole layout: cross-stack values). */

@@ -11,6 +11,9 @@ import { camel, className, generateAll, OUT_DIR, readSchema, staleFiles } from '
 import { RESOURCES, DATA_SOURCES } from '../../scripts/vendor-openstack-schema';
 import { checkOpenstackStack, elementFits } from '../../lib/synth/openstack/check';
 import * as bindings from '../../lib/synth/openstack/generated';
+import { synthInto } from '../../lib/synth/output';
+import { checkSynthesized, type RenderedStack } from '../../lib/synth/targets';
+import { buildSpec, cloudSpec, compileClean } from './helpers';
 import { computedOnly, OPENSTACK_SCHEMA, type TfBlock, type TfType } from '../../lib/synth/openstack/provider-schema';
 
 /** A sample value for each Terraform type. */
@@ -220,5 +223,24 @@ describe('the OpenStack schema checker', () => {
     // Both kinds of verdict happen.
     expect(elementFits('resource', 'openstack_networking_port_v2', full('resource', 'openstack_networking_port_v2'))).toBe(true);
     expect(elementFits('resource', 'openstack_networking_port_v2', { network_id: 7 })).toBe(false);
+  });
+});
+
+describe('the check after synthesis', () => {
+  test('every written OpenStack stack is checked: an element the schema rejects fails the synthesis, named with its problem', () => {
+    const spec = fc.sample(cloudSpec('openstack'), { seed: 7, numRuns: 1 })[0];
+    const compiled = compileClean(buildSpec(spec).cloud);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-check-'));
+    const stacks = synthInto(compiled, dir, 'auto').stacks as RenderedStack[];
+    expect(stacks.every((s) => s.target === 'openstack')).toBe(true);
+    expect(() => checkSynthesized(dir, stacks)).not.toThrow();
+    const last = stacks[stacks.length - 1].name;
+    const file = path.join(dir, 'stacks', last, 'cdk.tf.json');
+    const tf = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const [name, body] = Object.entries(tf.resource.openstack_identity_project_v3 as Record<string, Record<string, unknown>>)[0];
+    body.enabled = 'yes';
+    fs.writeFileSync(file, JSON.stringify(tf));
+    expect(() => checkSynthesized(dir, stacks)).toThrow(`${last}: openstack_identity_project_v3.${name} enabled: must be a bool (or a \${...} expression), got "yes"`);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -38,6 +38,14 @@ export function renderInMemory(layout: Layout, mode: TargetMode = 'auto'): Rende
 const META = new Set(['//', 'provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'connection', 'provisioner']);
 const SECRET_EXPRESSION = /\$\{[^}]*(\bvar\.|\bsensitive\(|\bdata\.terraform_remote_state\.)/;
 
+/** True when a value holds, in one of its strings, an expression that reads a secret. */
+function holdsSecret(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('${') && SECRET_EXPRESSION.test(v);
+  if (Array.isArray(v)) return v.some(holdsSecret);
+  if (v && typeof v === 'object') return Object.values(v).some(holdsSecret);
+  return false;
+}
+
 /** The declared resources of one rendered stack: every element that comes from the model. */
 export function declaredOf(rendered: RenderedLayout, stack: string): DeclaredResource[] {
   const tf = rendered.json.get(stack);
@@ -52,7 +60,7 @@ export function declaredOf(rendered: RenderedLayout, stack: string): DeclaredRes
         if (!origin) continue; // cdktf's own elements (cross-stack remote state)
         const attrs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(body)) if (!META.has(k) && v !== undefined) attrs[k] = v;
-        const sensitive = Object.keys(attrs).filter((k) => SECRET_EXPRESSION.test(JSON.stringify(attrs[k])));
+        const sensitive = Object.keys(attrs).filter((k) => holdsSecret(attrs[k]));
         out.push({ address, type, name, model: origin.model, kind: origin.kind, attrs, sensitive });
       }
     }

@@ -45,7 +45,8 @@ export class XosStack extends TerraformStack {
     for (const [block, raw] of [['resource', this.raw], ['data', this.rawData]] as const) {
       if (!raw.size) continue;
       tf[block] ??= {};
-      for (const [type, byName] of raw) tf[block][type] = { ...(tf[block][type] ?? {}), ...byName };
+      // The raw bodies are shared, not copied: the JSON is written or read, never changed.
+      for (const [type, byName] of raw) tf[block][type] = tf[block][type] ? { ...tf[block][type], ...byName } : byName;
     }
     return tf;
   }

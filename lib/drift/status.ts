@@ -137,9 +137,13 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (x: T) =
   return out;
 }
 
-/** Assign each file given with --state to a stack: by name, or by the addresses it holds. */
-function assignStates(given: readonly GivenState[], declared: Map<string, DeclaredResource[]>): Map<string, StateSnapshot> {
-  const out = new Map<string, StateSnapshot>();
+/**
+ * Assign each file given with --state to a stack (by name, or by the addresses it holds) and
+ * hand it to `use` as soon as it is read and placed, so that no more than one state need be
+ * held at a time. Throws, before or after some `use`, for a file that cannot be read or placed.
+ */
+function assignStates(given: readonly GivenState[], declared: Map<string, DeclaredResource[]>, use: (stack: string, state: StateSnapshot) => void): void {
+  const out = new Map<string, string>(); // stack -> the file given for it
   // Each stack's addresses, made only when some file names no stack.
   let addresses: Map<string, Set<string>> | undefined;
   for (const g of given) {
@@ -168,10 +172,10 @@ function assignStates(given: readonly GivenState[], declared: Map<string, Declar
       }
     }
     if (!declared.has(stack)) throw usageError(`--state ${g.file}: the program has no stack '${stack}' (its stacks: ${[...declared.keys()].join(', ')}).`);
-    if (out.has(stack)) throw usageError(`two states were given for stack ${stack} (${out.get(stack)!.source} and ${g.file}); give one per stack.`);
-    out.set(stack, snap);
+    if (out.has(stack)) throw usageError(`two states were given for stack ${stack} (${out.get(stack)!} and ${g.file}); give one per stack.`);
+    out.set(stack, snap.source);
+    use(stack, snap);
   }
-  return out;
 }
 
 /** Read one stack's state from where its synthesized configuration says it lives. */
@@ -242,13 +246,23 @@ export async function computeStatus(options: StatusOptions): Promise<StatusRepor
   const meta = { program: options.declared.name, target: targetsText(byStack, fallback), refreshed: !!options.refresh };
 
   if (options.states?.length) {
-    const assigned = assignStates(options.states, declared);
-    const stacks: StackReport[] = [];
-    for (const [stack, ds] of declared) {
-      const state = assigned.get(stack);
-      if (!state) continue;
-      stacks.push(diffStack({ stack, backend: `file ${state.source}`, declared: ds, state, schema: schemaOf(stack), kindOf, target: byStack.get(stack)?.target }));
-    }
+    // Each state is diffed as soon as it is read, and then let go: a large cloud's states are
+    // never all in memory at once. The outcome is as if every file were read first and the
+    // stacks then diffed in order: a file that cannot be read or placed fails the run, and
+    // else the first stack (in order) whose diff fails does.
+    const order = new Map([...declared.keys()].map((s, i) => [s, i] as const));
+    const reports = new Map<string, StackReport>();
+    let failed: { at: number; error: unknown } | undefined;
+    assignStates(options.states, declared, (stack, state) => {
+      try {
+        reports.set(stack, diffStack({ stack, backend: `file ${state.source}`, declared: declared.get(stack)!, state, schema: schemaOf(stack), kindOf, target: byStack.get(stack)?.target }));
+      } catch (e) {
+        const at = order.get(stack)!;
+        if (!failed || at < failed.at) failed = { at, error: e };
+      }
+    });
+    if (failed) throw failed.error;
+    const stacks = [...declared.keys()].filter((s) => reports.has(s)).map((s) => reports.get(s)!);
     return buildReport({ ...meta, stateSource: '--state' }, stacks);
   }
 

@@ -133,24 +133,41 @@ function plainBlockType(t: string, nb: TfNestedBlock): string {
  * Plain argument interfaces and converters of a block's arguments (`fields` and `copies` of the
  * block itself are returned; nested blocks' interfaces and converters go to `out`, depth first).
  */
-function plainBlock(prefix: string, block: TfBlock, out: string[], skip: (name: string) => boolean = () => false): { fields: string[]; copies: string[] } {
+function plainBlock(prefix: string, block: TfBlock, out: string[], skip: (name: string) => boolean = () => false): { fields: string[]; copies: Copy[] } {
   const fields: string[] = [];
-  const copies: string[] = [];
+  const copies: Copy[] = [];
   for (const [a, attr] of sorted(block.attributes)) {
     if (!settable(attr) || skip(a)) continue;
     fields.push(`${doc(attr.description, '  ', [...(attr.sensitive ? ['Sensitive.'] : []), ...(attr.deprecated ? ['@deprecated'] : [])])}  readonly ${camel(a)}${attr.required ? '' : '?'}: ${plainType(attr.type)};`);
-    copies.push(plainCopy(a, camel(a)));
+    copies.push({ key: a, line: plainCopy(a, camel(a)) });
   }
   for (const [b, nb] of sorted(block.block_types)) {
     const t = `${prefix}${pascal(b)}Args`;
     const fn = `${lowerFirst(t)}ToTerraform`;
     const inner = plainBlock(`${prefix}${pascal(b)}`, nb.block, out);
     out.push(`${doc(nb.block.description, '', [`One \`${b}\` block, as plain values.`])}export interface ${t} {\n${inner.fields.join('\n')}\n}\n`);
-    out.push(`/** Terraform JSON of one \`${b}\` block: schema names, unset arguments left out. */\nexport function ${fn}(a: ${t}): Record<string, unknown> {\n  const o: Record<string, unknown> = {};\n${inner.copies.join('\n')}\n  return o;\n}\n`);
+    out.push(`/** Terraform JSON of one \`${b}\` block: schema names, unset arguments left out. */\nexport function ${fn}(a: ${t}): Record<string, unknown> {\n  const o: Record<string, unknown> = {};\n${inKeyOrder(inner.copies)}\n  return o;\n}\n`);
     fields.push(`  readonly ${camel(b)}${(nb.min_items ?? 0) > 0 ? '' : '?'}: ${plainBlockType(t, nb)};`);
-    copies.push(plainCopy(b, camel(b), { fn, mode: nb.nesting_mode }));
+    copies.push({ key: b, line: plainCopy(b, camel(b), { fn, mode: nb.nesting_mode }) });
   }
   return { fields, copies };
+}
+
+/** The copy of one argument into the Terraform JSON, under its schema name. */
+interface Copy {
+  readonly key: string;
+  readonly line: string;
+}
+
+/**
+ * The copies in the order of their keys, so that the JSON comes out with its keys sorted, as
+ * it is written (then it is written without being sorted again).
+ */
+function inKeyOrder(copies: readonly Copy[], indent = ''): string {
+  return [...copies]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((c) => indent + c.line)
+    .join('\n');
 }
 
 /** The plain (construct-free) part of one resource or data source binding. */
@@ -158,6 +175,8 @@ function plainElement(type: string, block: TfBlock, data: boolean): string {
   const cls = className(type, data);
   const out: string[] = [];
   const { fields, copies } = plainBlock(cls, block, out, (a) => a === 'id');
+  if (copies.some((c) => c.key === 'provider')) throw new Error(`${type} has an argument named 'provider', which the meta-argument would hide`);
+  copies.push({ key: 'provider', line: '  if (provider !== undefined) o.provider = provider;' });
   const attributes = sorted(block.attributes).map(([a]) => `'${a}'`);
   out.push(`/** Arguments of \`${data ? 'data.' : ''}${type}\` as plain values, for synthesis without constructs. */\nexport interface ${cls}Args {\n${fields.join('\n')}\n}\n`);
   out.push(`/** The attributes of \`${data ? 'data.' : ''}${type}\` that a reference may read. */\nexport type ${cls}Attribute = ${attributes.join(' | ')};\n`);
@@ -165,7 +184,7 @@ function plainElement(type: string, block: TfBlock, data: boolean): string {
     `/** \`${data ? 'data.' : ''}${type}\` without constructs: its typed arguments to Terraform JSON, and references to it. */\n` +
       `export const ${lowerFirst(cls)}: ElementType<${cls}Args, ${cls}Attribute> = {\n` +
       `  type: '${type}',\n  mode: '${data ? 'data' : 'resource'}',\n` +
-      `  toTerraform(a: ${cls}Args): Record<string, unknown> {\n    const o: Record<string, unknown> = {};\n${copies.map((c) => `  ${c}`).join('\n')}\n    return o;\n  },\n` +
+      `  toTerraform(a: ${cls}Args, provider?: string): Record<string, unknown> {\n    const o: Record<string, unknown> = {};\n${inKeyOrder(copies, '  ')}\n    return o;\n  },\n` +
       `  ref: (name: string, attribute: ${cls}Attribute): Expression => \`\\\${${data ? 'data.' : ''}${type}.\${name}.\${attribute}}\`,\n};\n`,
   );
   return out.join('\n');
@@ -268,8 +287,11 @@ export interface ElementType<A, K extends string> {
   /** The Terraform type, \`openstack_...\`. */
   readonly type: string;
   readonly mode: 'resource' | 'data';
-  /** The arguments as Terraform JSON. */
-  toTerraform(args: A): Record<string, unknown>;
+  /**
+   * The arguments as Terraform JSON, keys in sorted order, with the \`provider\` meta-argument
+   * (\`openstack.<alias>\`) when given.
+   */
+  toTerraform(args: A, provider?: string): Record<string, unknown>;
   /** The expression that reads \`attribute\` of the element named \`name\`. */
   ref(name: string, attribute: K): Expression;
 }

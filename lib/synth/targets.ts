@@ -8,7 +8,7 @@ import { TerraformDataSource, TerraformOutput, type App, type TerraformResource 
 import { usageError } from '../errors';
 import type { Layout, LayoutKind, StackLayout } from './layout';
 import { renderLocal } from './local';
-import { XosStack } from './stack';
+import { XosStack, type WriteCheck } from './stack';
 
 /** How `xos synth` picks targets: per stack from the back-end, or `local` for every stack. */
 export const TARGET_MODES = ['auto', 'local'] as const;
@@ -154,7 +154,10 @@ export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: Re
   const targets = new Map(layout.stacks.map((s) => [s.name, targetOf(s, mode)] as const));
   const constructs = new Map<string, XosStack>();
   for (const s of layout.stacks) constructs.set(s.name, new XosStack(app, s.name));
-  for (const [name, stack] of constructs) ctx.stacks.set(name, stack);
+  for (const [name, stack] of constructs) {
+    ctx.stacks.set(name, stack);
+    if (targets.get(name) === 'openstack') stack.addWriteCheck(openstackWriteCheck(name));
+  }
   const first = (s: StackLayout) => (targets.get(s.name) === 'aws' && s.backend === 's3' ? 0 : 1);
   const order = [...layout.stacks].sort((a, b) => first(a) - first(b));
   for (const s of order) rendererFor(targets.get(s.name)!)(constructs.get(s.name)!, s, ctx);
@@ -166,24 +169,15 @@ export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: Re
 }
 
 /**
- * After synthesis: check every OpenStack stack's `cdk.tf.json` against the vendored provider
- * schema. A problem here is a bug in the openstack target, never the user's: it fails the
- * synthesis (nothing is written) with every problem listed.
+ * The check every OpenStack stack's JSON passes right before it is written: against the
+ * vendored provider schema. A problem here is a bug in the openstack target, never the
+ * user's: it fails the synthesis (nothing is written) with every problem of the stack listed.
  */
-export function checkSynthesized(dir: string, stacks: readonly RenderedStack[]): void {
-  const os = stacks.filter((s) => s.target === 'openstack');
-  if (!os.length) return;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { checkOpenstackStack, formatProblems } = require('./openstack/check') as typeof import('./openstack/check');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const fs = require('fs') as typeof import('fs');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const path = require('path') as typeof import('path');
-  const lines: string[] = [];
-  for (const s of os) {
-    const tf = JSON.parse(fs.readFileSync(path.join(dir, 'stacks', s.name, 'cdk.tf.json'), 'utf8'));
+function openstackWriteCheck(stack: string): WriteCheck {
+  return (tf) => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { checkOpenstackStack, formatProblems } = require('./openstack/check') as typeof import('./openstack/check');
     const problems = checkOpenstackStack(tf);
-    if (problems.length) lines.push(formatProblems(s.name, problems));
-  }
-  if (lines.length) throw new Error(`the openstack target wrote resources that the provider schema rejects:\n${lines.join('\n')}`);
+    if (problems.length) throw new Error(`the openstack target wrote resources that the provider schema rejects:\n${formatProblems(stack, problems)}`);
+  };
 }

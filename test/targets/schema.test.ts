@@ -11,8 +11,8 @@ import { camel, className, generateAll, OUT_DIR, readSchema, staleFiles } from '
 import { RESOURCES, DATA_SOURCES } from '../../scripts/vendor-openstack-schema';
 import { checkOpenstackStack, elementFits } from '../../lib/synth/openstack/check';
 import * as bindings from '../../lib/synth/openstack/generated';
-import { synthInto } from '../../lib/synth/output';
-import { checkSynthesized, type RenderedStack } from '../../lib/synth/targets';
+import { synthesizeAtomically } from '../../lib/synth/output';
+import { renderLayout } from '../../lib/synth/targets';
 import { buildSpec, cloudSpec, compileClean } from './helpers';
 import { computedOnly, OPENSTACK_SCHEMA, type TfBlock, type TfType } from '../../lib/synth/openstack/provider-schema';
 
@@ -226,21 +226,23 @@ describe('the OpenStack schema checker', () => {
   });
 });
 
-describe('the check after synthesis', () => {
-  test('every written OpenStack stack is checked: an element the schema rejects fails the synthesis, named with its problem', () => {
+describe('the check as stacks are written', () => {
+  test('every OpenStack stack is checked as it is written: an element the schema rejects fails the synthesis, named with its problem, and nothing is written', () => {
     const spec = fc.sample(cloudSpec('openstack'), { seed: 7, numRuns: 1 })[0];
     const compiled = compileClean(buildSpec(spec).cloud);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-check-'));
-    const stacks = synthInto(compiled, dir, 'auto').stacks as RenderedStack[];
-    expect(stacks.every((s) => s.target === 'openstack')).toBe(true);
-    expect(() => checkSynthesized(dir, stacks)).not.toThrow();
-    const last = stacks[stacks.length - 1].name;
-    const file = path.join(dir, 'stacks', last, 'cdk.tf.json');
-    const tf = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const [name, body] = Object.entries(tf.resource.openstack_identity_project_v3 as Record<string, Record<string, unknown>>)[0];
-    body.enabled = 'yes';
-    fs.writeFileSync(file, JSON.stringify(tf));
-    expect(() => checkSynthesized(dir, stacks)).toThrow(`${last}: openstack_identity_project_v3.${name} enabled: must be a bool (or a \${...} expression), got "yes"`);
+    const good = synthesizeAtomically(compiled, { outdir: path.join(dir, 'good'), target: 'auto' });
+    expect(good.stacks.length).toBeGreaterThan(0);
+    expect(good.stacks.every((s) => s.target === 'openstack')).toBe(true);
+    // The same layout, with one project's `enabled` broken as the target might break it.
+    const last = good.stacks[good.stacks.length - 1].name;
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, 'good', 'stacks', last, 'cdk.tf.json'), 'utf8'));
+    const name = Object.keys(tf.resource.openstack_identity_project_v3)[0];
+    const app = new App({ outdir: path.join(dir, 'bad'), stackTraces: false, skipValidation: true });
+    const { constructs } = renderLayout(app, compiled.layout, 'auto');
+    constructs.get(last)!.addRawResource('openstack_identity_project_v3', `${name}_copy`, { ...tf.resource.openstack_identity_project_v3[name], enabled: 'yes' });
+    expect(() => app.synth()).toThrow(`${last}: openstack_identity_project_v3.${name}_copy enabled: must be a bool (or a \${...} expression), got "yes"`);
+    expect(fs.existsSync(path.join(dir, 'bad', 'stacks', last, 'cdk.tf.json')) && fs.readFileSync(path.join(dir, 'bad', 'stacks', last, 'cdk.tf.json'), 'utf8').includes(`${name}_copy`)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -114,8 +114,7 @@ class OpenstackRenderer {
 
   /** Write one element of the stack, remember the model object it comes from, and return it. */
   private emit<A, K extends string>(type: os.ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource): Element<K> {
-    const body = type.toTerraform(args);
-    body.provider = this.provider;
+    const body = type.toTerraform(args, this.provider);
     if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
     else this.stack.addRawResource(type.type, name, body);
     this.ctx.trackRaw(this.sl.name, `${type.mode === 'data' ? 'data.' : ''}${type.type}.${name}`, { model: origin.model, kind: origin.kind });

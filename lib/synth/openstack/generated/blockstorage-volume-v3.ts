@@ -251,7 +251,7 @@ export type BlockstorageVolumeV3Attribute = 'attachment' | 'availability_zone' |
 export const blockstorageVolumeV3: ElementType<BlockstorageVolumeV3Args, BlockstorageVolumeV3Attribute> = {
   type: 'openstack_blockstorage_volume_v3',
   mode: 'resource',
-  toTerraform(a: BlockstorageVolumeV3Args): Record<string, unknown> {
+  toTerraform(a: BlockstorageVolumeV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.availabilityZone !== undefined) o.availability_zone = a.availabilityZone;
     if (a.consistencyGroupId !== undefined) o.consistency_group_id = a.consistencyGroupId;
@@ -261,14 +261,15 @@ export const blockstorageVolumeV3: ElementType<BlockstorageVolumeV3Args, Blockst
     if (a.metadata !== undefined) o.metadata = a.metadata;
     if (a.multiattach !== undefined) o.multiattach = a.multiattach;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
+    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(blockstorageVolumeV3SchedulerHintsArgsToTerraform);
     if (a.size !== undefined) o.size = a.size;
     if (a.snapshotId !== undefined) o.snapshot_id = a.snapshotId;
     if (a.sourceReplica !== undefined) o.source_replica = a.sourceReplica;
     if (a.sourceVolId !== undefined) o.source_vol_id = a.sourceVolId;
-    if (a.volumeType !== undefined) o.volume_type = a.volumeType;
-    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(blockstorageVolumeV3SchedulerHintsArgsToTerraform);
     if (a.timeouts !== undefined) o.timeouts = blockstorageVolumeV3TimeoutsArgsToTerraform(a.timeouts);
+    if (a.volumeType !== undefined) o.volume_type = a.volumeType;
     return o;
   },
   ref: (name: string, attribute: BlockstorageVolumeV3Attribute): Expression => `\${openstack_blockstorage_volume_v3.${name}.${attribute}}`,

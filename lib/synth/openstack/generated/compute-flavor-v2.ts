@@ -150,7 +150,7 @@ export type ComputeFlavorV2Attribute = 'description' | 'disk' | 'ephemeral' | 'e
 export const computeFlavorV2: ElementType<ComputeFlavorV2Args, ComputeFlavorV2Attribute> = {
   type: 'openstack_compute_flavor_v2',
   mode: 'resource',
-  toTerraform(a: ComputeFlavorV2Args): Record<string, unknown> {
+  toTerraform(a: ComputeFlavorV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.disk !== undefined) o.disk = a.disk;
@@ -159,6 +159,7 @@ export const computeFlavorV2: ElementType<ComputeFlavorV2Args, ComputeFlavorV2At
     if (a.flavorId !== undefined) o.flavor_id = a.flavorId;
     if (a.isPublic !== undefined) o.is_public = a.isPublic;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.ram !== undefined) o.ram = a.ram;
     if (a.region !== undefined) o.region = a.region;
     if (a.rxTxFactor !== undefined) o.rx_tx_factor = a.rxTxFactor;

@@ -594,13 +594,14 @@ export type ComputeInstanceV2Attribute = 'access_ip_v4' | 'access_ip_v6' | 'admi
 export const computeInstanceV2: ElementType<ComputeInstanceV2Args, ComputeInstanceV2Attribute> = {
   type: 'openstack_compute_instance_v2',
   mode: 'resource',
-  toTerraform(a: ComputeInstanceV2Args): Record<string, unknown> {
+  toTerraform(a: ComputeInstanceV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.accessIpV4 !== undefined) o.access_ip_v4 = a.accessIpV4;
     if (a.accessIpV6 !== undefined) o.access_ip_v6 = a.accessIpV6;
     if (a.adminPass !== undefined) o.admin_pass = a.adminPass;
     if (a.availabilityZone !== undefined) o.availability_zone = a.availabilityZone;
     if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
+    if (a.blockDevice !== undefined) o.block_device = typeof a.blockDevice === 'string' ? a.blockDevice : a.blockDevice.map(computeInstanceV2BlockDeviceArgsToTerraform);
     if (a.configDrive !== undefined) o.config_drive = a.configDrive;
     if (a.flavorId !== undefined) o.flavor_id = a.flavorId;
     if (a.flavorName !== undefined) o.flavor_name = a.flavorName;
@@ -611,18 +612,18 @@ export const computeInstanceV2: ElementType<ComputeInstanceV2Args, ComputeInstan
     if (a.keyPair !== undefined) o.key_pair = a.keyPair;
     if (a.metadata !== undefined) o.metadata = a.metadata;
     if (a.name !== undefined) o.name = a.name;
+    if (a.network !== undefined) o.network = typeof a.network === 'string' ? a.network : a.network.map(computeInstanceV2NetworkArgsToTerraform);
     if (a.networkMode !== undefined) o.network_mode = a.networkMode;
+    if (a.personality !== undefined) o.personality = typeof a.personality === 'string' ? a.personality : a.personality.map(computeInstanceV2PersonalityArgsToTerraform);
     if (a.powerState !== undefined) o.power_state = a.powerState;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
+    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(computeInstanceV2SchedulerHintsArgsToTerraform);
     if (a.securityGroups !== undefined) o.security_groups = a.securityGroups;
     if (a.stopBeforeDestroy !== undefined) o.stop_before_destroy = a.stopBeforeDestroy;
     if (a.tags !== undefined) o.tags = a.tags;
-    if (a.userData !== undefined) o.user_data = a.userData;
-    if (a.blockDevice !== undefined) o.block_device = typeof a.blockDevice === 'string' ? a.blockDevice : a.blockDevice.map(computeInstanceV2BlockDeviceArgsToTerraform);
-    if (a.network !== undefined) o.network = typeof a.network === 'string' ? a.network : a.network.map(computeInstanceV2NetworkArgsToTerraform);
-    if (a.personality !== undefined) o.personality = typeof a.personality === 'string' ? a.personality : a.personality.map(computeInstanceV2PersonalityArgsToTerraform);
-    if (a.schedulerHints !== undefined) o.scheduler_hints = typeof a.schedulerHints === 'string' ? a.schedulerHints : a.schedulerHints.map(computeInstanceV2SchedulerHintsArgsToTerraform);
     if (a.timeouts !== undefined) o.timeouts = computeInstanceV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.userData !== undefined) o.user_data = a.userData;
     if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(computeInstanceV2VendorOptionsArgsToTerraform);
     if (a.volume !== undefined) o.volume = typeof a.volume === 'string' ? a.volume : a.volume.map(computeInstanceV2VolumeArgsToTerraform);
     return o;

@@ -104,9 +104,10 @@ export type ComputeKeypairV2Attribute = 'fingerprint' | 'id' | 'name' | 'private
 export const computeKeypairV2: ElementType<ComputeKeypairV2Args, ComputeKeypairV2Attribute> = {
   type: 'openstack_compute_keypair_v2',
   mode: 'resource',
-  toTerraform(a: ComputeKeypairV2Args): Record<string, unknown> {
+  toTerraform(a: ComputeKeypairV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.publicKey !== undefined) o.public_key = a.publicKey;
     if (a.region !== undefined) o.region = a.region;
     if (a.userId !== undefined) o.user_id = a.userId;

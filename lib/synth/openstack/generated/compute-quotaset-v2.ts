@@ -220,7 +220,7 @@ export type ComputeQuotasetV2Attribute = 'cores' | 'fixed_ips' | 'floating_ips' 
 export const computeQuotasetV2: ElementType<ComputeQuotasetV2Args, ComputeQuotasetV2Attribute> = {
   type: 'openstack_compute_quotaset_v2',
   mode: 'resource',
-  toTerraform(a: ComputeQuotasetV2Args): Record<string, unknown> {
+  toTerraform(a: ComputeQuotasetV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.cores !== undefined) o.cores = a.cores;
     if (a.fixedIps !== undefined) o.fixed_ips = a.fixedIps;
@@ -232,6 +232,7 @@ export const computeQuotasetV2: ElementType<ComputeQuotasetV2Args, ComputeQuotas
     if (a.keyPairs !== undefined) o.key_pairs = a.keyPairs;
     if (a.metadataItems !== undefined) o.metadata_items = a.metadataItems;
     if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (provider !== undefined) o.provider = provider;
     if (a.ram !== undefined) o.ram = a.ram;
     if (a.region !== undefined) o.region = a.region;
     if (a.securityGroupRules !== undefined) o.security_group_rules = a.securityGroupRules;

@@ -158,15 +158,16 @@ export type ComputeVolumeAttachV2Attribute = 'device' | 'id' | 'instance_id' | '
 export const computeVolumeAttachV2: ElementType<ComputeVolumeAttachV2Args, ComputeVolumeAttachV2Attribute> = {
   type: 'openstack_compute_volume_attach_v2',
   mode: 'resource',
-  toTerraform(a: ComputeVolumeAttachV2Args): Record<string, unknown> {
+  toTerraform(a: ComputeVolumeAttachV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.device !== undefined) o.device = a.device;
     if (a.instanceId !== undefined) o.instance_id = a.instanceId;
     if (a.multiattach !== undefined) o.multiattach = a.multiattach;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
-    if (a.volumeId !== undefined) o.volume_id = a.volumeId;
     if (a.timeouts !== undefined) o.timeouts = computeVolumeAttachV2TimeoutsArgsToTerraform(a.timeouts);
     if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(computeVolumeAttachV2VendorOptionsArgsToTerraform);
+    if (a.volumeId !== undefined) o.volume_id = a.volumeId;
     return o;
   },
   ref: (name: string, attribute: ComputeVolumeAttachV2Attribute): Expression => `\${openstack_compute_volume_attach_v2.${name}.${attribute}}`,

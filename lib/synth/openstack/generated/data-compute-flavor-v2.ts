@@ -153,7 +153,7 @@ export type DataComputeFlavorV2Attribute = 'description' | 'disk' | 'extra_specs
 export const dataComputeFlavorV2: ElementType<DataComputeFlavorV2Args, DataComputeFlavorV2Attribute> = {
   type: 'openstack_compute_flavor_v2',
   mode: 'data',
-  toTerraform(a: DataComputeFlavorV2Args): Record<string, unknown> {
+  toTerraform(a: DataComputeFlavorV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.disk !== undefined) o.disk = a.disk;
@@ -162,6 +162,7 @@ export const dataComputeFlavorV2: ElementType<DataComputeFlavorV2Args, DataCompu
     if (a.minDisk !== undefined) o.min_disk = a.minDisk;
     if (a.minRam !== undefined) o.min_ram = a.minRam;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.ram !== undefined) o.ram = a.ram;
     if (a.region !== undefined) o.region = a.region;
     if (a.rxTxFactor !== undefined) o.rx_tx_factor = a.rxTxFactor;

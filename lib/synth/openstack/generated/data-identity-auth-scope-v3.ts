@@ -141,9 +141,10 @@ export type DataIdentityAuthScopeV3Attribute = 'domain_id' | 'domain_name' | 'id
 export const dataIdentityAuthScopeV3: ElementType<DataIdentityAuthScopeV3Args, DataIdentityAuthScopeV3Attribute> = {
   type: 'openstack_identity_auth_scope_v3',
   mode: 'data',
-  toTerraform(a: DataIdentityAuthScopeV3Args): Record<string, unknown> {
+  toTerraform(a: DataIdentityAuthScopeV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.setTokenId !== undefined) o.set_token_id = a.setTokenId;
     return o;

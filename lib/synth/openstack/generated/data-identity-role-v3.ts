@@ -76,10 +76,11 @@ export type DataIdentityRoleV3Attribute = 'domain_id' | 'id' | 'name' | 'region'
 export const dataIdentityRoleV3: ElementType<DataIdentityRoleV3Args, DataIdentityRoleV3Attribute> = {
   type: 'openstack_identity_role_v3',
   mode: 'data',
-  toTerraform(a: DataIdentityRoleV3Args): Record<string, unknown> {
+  toTerraform(a: DataIdentityRoleV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.domainId !== undefined) o.domain_id = a.domainId;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     return o;
   },

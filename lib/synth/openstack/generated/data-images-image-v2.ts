@@ -232,7 +232,7 @@ export type DataImagesImageV2Attribute = 'checksum' | 'container_format' | 'crea
 export const dataImagesImageV2: ElementType<DataImagesImageV2Args, DataImagesImageV2Attribute> = {
   type: 'openstack_images_image_v2',
   mode: 'data',
-  toTerraform(a: DataImagesImageV2Args): Record<string, unknown> {
+  toTerraform(a: DataImagesImageV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.hidden !== undefined) o.hidden = a.hidden;
     if (a.memberStatus !== undefined) o.member_status = a.memberStatus;
@@ -241,6 +241,7 @@ export const dataImagesImageV2: ElementType<DataImagesImageV2Args, DataImagesIma
     if (a.nameRegex !== undefined) o.name_regex = a.nameRegex;
     if (a.owner !== undefined) o.owner = a.owner;
     if (a.properties !== undefined) o.properties = a.properties;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.sizeMax !== undefined) o.size_max = a.sizeMax;
     if (a.sizeMin !== undefined) o.size_min = a.sizeMin;

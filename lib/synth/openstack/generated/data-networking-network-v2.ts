@@ -183,7 +183,7 @@ export type DataNetworkingNetworkV2Attribute = 'admin_state_up' | 'all_tags' | '
 export const dataNetworkingNetworkV2: ElementType<DataNetworkingNetworkV2Args, DataNetworkingNetworkV2Attribute> = {
   type: 'openstack_networking_network_v2',
   mode: 'data',
-  toTerraform(a: DataNetworkingNetworkV2Args): Record<string, unknown> {
+  toTerraform(a: DataNetworkingNetworkV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.external !== undefined) o.external = a.external;
@@ -191,6 +191,7 @@ export const dataNetworkingNetworkV2: ElementType<DataNetworkingNetworkV2Args, D
     if (a.mtu !== undefined) o.mtu = a.mtu;
     if (a.name !== undefined) o.name = a.name;
     if (a.networkId !== undefined) o.network_id = a.networkId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.status !== undefined) o.status = a.status;
     if (a.tags !== undefined) o.tags = a.tags;

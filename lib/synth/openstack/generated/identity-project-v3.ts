@@ -118,7 +118,7 @@ export type IdentityProjectV3Attribute = 'description' | 'domain_id' | 'enabled'
 export const identityProjectV3: ElementType<IdentityProjectV3Args, IdentityProjectV3Attribute> = {
   type: 'openstack_identity_project_v3',
   mode: 'resource',
-  toTerraform(a: IdentityProjectV3Args): Record<string, unknown> {
+  toTerraform(a: IdentityProjectV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.domainId !== undefined) o.domain_id = a.domainId;
@@ -126,6 +126,7 @@ export const identityProjectV3: ElementType<IdentityProjectV3Args, IdentityProje
     if (a.isDomain !== undefined) o.is_domain = a.isDomain;
     if (a.name !== undefined) o.name = a.name;
     if (a.parentId !== undefined) o.parent_id = a.parentId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.tags !== undefined) o.tags = a.tags;
     return o;

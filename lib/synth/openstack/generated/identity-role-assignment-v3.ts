@@ -102,11 +102,12 @@ export type IdentityRoleAssignmentV3Attribute = 'domain_id' | 'group_id' | 'id' 
 export const identityRoleAssignmentV3: ElementType<IdentityRoleAssignmentV3Args, IdentityRoleAssignmentV3Attribute> = {
   type: 'openstack_identity_role_assignment_v3',
   mode: 'resource',
-  toTerraform(a: IdentityRoleAssignmentV3Args): Record<string, unknown> {
+  toTerraform(a: IdentityRoleAssignmentV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.domainId !== undefined) o.domain_id = a.domainId;
     if (a.groupId !== undefined) o.group_id = a.groupId;
     if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.roleId !== undefined) o.role_id = a.roleId;
     if (a.userId !== undefined) o.user_id = a.userId;

@@ -186,7 +186,7 @@ export type IdentityUserV3Attribute = 'default_project_id' | 'description' | 'do
 export const identityUserV3: ElementType<IdentityUserV3Args, IdentityUserV3Attribute> = {
   type: 'openstack_identity_user_v3',
   mode: 'resource',
-  toTerraform(a: IdentityUserV3Args): Record<string, unknown> {
+  toTerraform(a: IdentityUserV3Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.defaultProjectId !== undefined) o.default_project_id = a.defaultProjectId;
     if (a.description !== undefined) o.description = a.description;
@@ -197,10 +197,11 @@ export const identityUserV3: ElementType<IdentityUserV3Args, IdentityUserV3Attri
     if (a.ignoreLockoutFailureAttempts !== undefined) o.ignore_lockout_failure_attempts = a.ignoreLockoutFailureAttempts;
     if (a.ignorePasswordExpiry !== undefined) o.ignore_password_expiry = a.ignorePasswordExpiry;
     if (a.multiFactorAuthEnabled !== undefined) o.multi_factor_auth_enabled = a.multiFactorAuthEnabled;
+    if (a.multiFactorAuthRule !== undefined) o.multi_factor_auth_rule = typeof a.multiFactorAuthRule === 'string' ? a.multiFactorAuthRule : a.multiFactorAuthRule.map(identityUserV3MultiFactorAuthRuleArgsToTerraform);
     if (a.name !== undefined) o.name = a.name;
     if (a.password !== undefined) o.password = a.password;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
-    if (a.multiFactorAuthRule !== undefined) o.multi_factor_auth_rule = typeof a.multiFactorAuthRule === 'string' ? a.multiFactorAuthRule : a.multiFactorAuthRule.map(identityUserV3MultiFactorAuthRuleArgsToTerraform);
     return o;
   },
   ref: (name: string, attribute: IdentityUserV3Attribute): Expression => `\${openstack_identity_user_v3.${name}.${attribute}}`,

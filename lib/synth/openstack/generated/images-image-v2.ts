@@ -300,7 +300,7 @@ export type ImagesImageV2Attribute = 'checksum' | 'container_format' | 'created_
 export const imagesImageV2: ElementType<ImagesImageV2Args, ImagesImageV2Attribute> = {
   type: 'openstack_images_image_v2',
   mode: 'resource',
-  toTerraform(a: ImagesImageV2Args): Record<string, unknown> {
+  toTerraform(a: ImagesImageV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.containerFormat !== undefined) o.container_format = a.containerFormat;
     if (a.decompress !== undefined) o.decompress = a.decompress;
@@ -317,12 +317,13 @@ export const imagesImageV2: ElementType<ImagesImageV2Args, ImagesImageV2Attribut
     if (a.name !== undefined) o.name = a.name;
     if (a.properties !== undefined) o.properties = a.properties;
     if (a.protected !== undefined) o.protected = a.protected;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.tags !== undefined) o.tags = a.tags;
+    if (a.timeouts !== undefined) o.timeouts = imagesImageV2TimeoutsArgsToTerraform(a.timeouts);
     if (a.verifyChecksum !== undefined) o.verify_checksum = a.verifyChecksum;
     if (a.visibility !== undefined) o.visibility = a.visibility;
     if (a.webDownload !== undefined) o.web_download = a.webDownload;
-    if (a.timeouts !== undefined) o.timeouts = imagesImageV2TimeoutsArgsToTerraform(a.timeouts);
     return o;
   },
   ref: (name: string, attribute: ImagesImageV2Attribute): Expression => `\${openstack_images_image_v2.${name}.${attribute}}`,

@@ -86,11 +86,12 @@ export type NetworkingFloatingipAssociateV2Attribute = 'fixed_ip' | 'floating_ip
 export const networkingFloatingipAssociateV2: ElementType<NetworkingFloatingipAssociateV2Args, NetworkingFloatingipAssociateV2Attribute> = {
   type: 'openstack_networking_floatingip_associate_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingFloatingipAssociateV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingFloatingipAssociateV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.fixedIp !== undefined) o.fixed_ip = a.fixedIp;
     if (a.floatingIp !== undefined) o.floating_ip = a.floatingIp;
     if (a.portId !== undefined) o.port_id = a.portId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     return o;
   },

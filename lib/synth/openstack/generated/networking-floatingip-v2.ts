@@ -197,7 +197,7 @@ export type NetworkingFloatingipV2Attribute = 'address' | 'all_tags' | 'descript
 export const networkingFloatingipV2: ElementType<NetworkingFloatingipV2Args, NetworkingFloatingipV2Attribute> = {
   type: 'openstack_networking_floatingip_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingFloatingipV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingFloatingipV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.address !== undefined) o.address = a.address;
     if (a.description !== undefined) o.description = a.description;
@@ -206,13 +206,14 @@ export const networkingFloatingipV2: ElementType<NetworkingFloatingipV2Args, Net
     if (a.fixedIp !== undefined) o.fixed_ip = a.fixedIp;
     if (a.pool !== undefined) o.pool = a.pool;
     if (a.portId !== undefined) o.port_id = a.portId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.subnetId !== undefined) o.subnet_id = a.subnetId;
     if (a.subnetIds !== undefined) o.subnet_ids = a.subnetIds;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
-    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     if (a.timeouts !== undefined) o.timeouts = networkingFloatingipV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     return o;
   },
   ref: (name: string, attribute: NetworkingFloatingipV2Attribute): Expression => `\${openstack_networking_floatingip_v2.${name}.${attribute}}`,

@@ -251,7 +251,7 @@ export type NetworkingNetworkV2Attribute = 'admin_state_up' | 'all_tags' | 'avai
 export const networkingNetworkV2: ElementType<NetworkingNetworkV2Args, NetworkingNetworkV2Attribute> = {
   type: 'openstack_networking_network_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingNetworkV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingNetworkV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
     if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
@@ -261,15 +261,16 @@ export const networkingNetworkV2: ElementType<NetworkingNetworkV2Args, Networkin
     if (a.mtu !== undefined) o.mtu = a.mtu;
     if (a.name !== undefined) o.name = a.name;
     if (a.portSecurityEnabled !== undefined) o.port_security_enabled = a.portSecurityEnabled;
+    if (provider !== undefined) o.provider = provider;
     if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
     if (a.region !== undefined) o.region = a.region;
+    if (a.segments !== undefined) o.segments = typeof a.segments === 'string' ? a.segments : a.segments.map(networkingNetworkV2SegmentsArgsToTerraform);
     if (a.shared !== undefined) o.shared = a.shared;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
+    if (a.timeouts !== undefined) o.timeouts = networkingNetworkV2TimeoutsArgsToTerraform(a.timeouts);
     if (a.transparentVlan !== undefined) o.transparent_vlan = a.transparentVlan;
     if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
-    if (a.segments !== undefined) o.segments = typeof a.segments === 'string' ? a.segments : a.segments.map(networkingNetworkV2SegmentsArgsToTerraform);
-    if (a.timeouts !== undefined) o.timeouts = networkingNetworkV2TimeoutsArgsToTerraform(a.timeouts);
     return o;
   },
   ref: (name: string, attribute: NetworkingNetworkV2Attribute): Expression => `\${openstack_networking_network_v2.${name}.${attribute}}`,

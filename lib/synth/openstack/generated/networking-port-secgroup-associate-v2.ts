@@ -91,10 +91,11 @@ export type NetworkingPortSecgroupAssociateV2Attribute = 'all_security_group_ids
 export const networkingPortSecgroupAssociateV2: ElementType<NetworkingPortSecgroupAssociateV2Args, NetworkingPortSecgroupAssociateV2Attribute> = {
   type: 'openstack_networking_port_secgroup_associate_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingPortSecgroupAssociateV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingPortSecgroupAssociateV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.enforce !== undefined) o.enforce = a.enforce;
     if (a.portId !== undefined) o.port_id = a.portId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.securityGroupIds !== undefined) o.security_group_ids = a.securityGroupIds;
     return o;

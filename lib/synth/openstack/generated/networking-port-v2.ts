@@ -388,30 +388,31 @@ export type NetworkingPortV2Attribute = 'admin_state_up' | 'all_fixed_ips' | 'al
 export const networkingPortV2: ElementType<NetworkingPortV2Args, NetworkingPortV2Attribute> = {
   type: 'openstack_networking_port_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingPortV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingPortV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
+    if (a.allowedAddressPairs !== undefined) o.allowed_address_pairs = typeof a.allowedAddressPairs === 'string' ? a.allowedAddressPairs : a.allowedAddressPairs.map(networkingPortV2AllowedAddressPairsArgsToTerraform);
+    if (a.binding !== undefined) o.binding = typeof a.binding === 'string' ? a.binding : a.binding.map(networkingPortV2BindingArgsToTerraform);
     if (a.description !== undefined) o.description = a.description;
     if (a.deviceId !== undefined) o.device_id = a.deviceId;
     if (a.deviceOwner !== undefined) o.device_owner = a.deviceOwner;
     if (a.dnsName !== undefined) o.dns_name = a.dnsName;
+    if (a.extraDhcpOption !== undefined) o.extra_dhcp_option = typeof a.extraDhcpOption === 'string' ? a.extraDhcpOption : a.extraDhcpOption.map(networkingPortV2ExtraDhcpOptionArgsToTerraform);
+    if (a.fixedIp !== undefined) o.fixed_ip = typeof a.fixedIp === 'string' ? a.fixedIp : a.fixedIp.map(networkingPortV2FixedIpArgsToTerraform);
     if (a.macAddress !== undefined) o.mac_address = a.macAddress;
     if (a.name !== undefined) o.name = a.name;
     if (a.networkId !== undefined) o.network_id = a.networkId;
     if (a.noFixedIp !== undefined) o.no_fixed_ip = a.noFixedIp;
     if (a.noSecurityGroups !== undefined) o.no_security_groups = a.noSecurityGroups;
     if (a.portSecurityEnabled !== undefined) o.port_security_enabled = a.portSecurityEnabled;
+    if (provider !== undefined) o.provider = provider;
     if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
     if (a.region !== undefined) o.region = a.region;
     if (a.securityGroupIds !== undefined) o.security_group_ids = a.securityGroupIds;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
-    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
-    if (a.allowedAddressPairs !== undefined) o.allowed_address_pairs = typeof a.allowedAddressPairs === 'string' ? a.allowedAddressPairs : a.allowedAddressPairs.map(networkingPortV2AllowedAddressPairsArgsToTerraform);
-    if (a.binding !== undefined) o.binding = typeof a.binding === 'string' ? a.binding : a.binding.map(networkingPortV2BindingArgsToTerraform);
-    if (a.extraDhcpOption !== undefined) o.extra_dhcp_option = typeof a.extraDhcpOption === 'string' ? a.extraDhcpOption : a.extraDhcpOption.map(networkingPortV2ExtraDhcpOptionArgsToTerraform);
-    if (a.fixedIp !== undefined) o.fixed_ip = typeof a.fixedIp === 'string' ? a.fixedIp : a.fixedIp.map(networkingPortV2FixedIpArgsToTerraform);
     if (a.timeouts !== undefined) o.timeouts = networkingPortV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     return o;
   },
   ref: (name: string, attribute: NetworkingPortV2Attribute): Expression => `\${openstack_networking_port_v2.${name}.${attribute}}`,

@@ -128,11 +128,12 @@ export type NetworkingQosBandwidthLimitRuleV2Attribute = 'direction' | 'id' | 'm
 export const networkingQosBandwidthLimitRuleV2: ElementType<NetworkingQosBandwidthLimitRuleV2Args, NetworkingQosBandwidthLimitRuleV2Attribute> = {
   type: 'openstack_networking_qos_bandwidth_limit_rule_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingQosBandwidthLimitRuleV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingQosBandwidthLimitRuleV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.direction !== undefined) o.direction = a.direction;
     if (a.maxBurstKbps !== undefined) o.max_burst_kbps = a.maxBurstKbps;
     if (a.maxKbps !== undefined) o.max_kbps = a.maxKbps;
+    if (provider !== undefined) o.provider = provider;
     if (a.qosPolicyId !== undefined) o.qos_policy_id = a.qosPolicyId;
     if (a.region !== undefined) o.region = a.region;
     if (a.timeouts !== undefined) o.timeouts = networkingQosBandwidthLimitRuleV2TimeoutsArgsToTerraform(a.timeouts);

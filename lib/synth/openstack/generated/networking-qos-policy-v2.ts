@@ -172,17 +172,18 @@ export type NetworkingQosPolicyV2Attribute = 'all_tags' | 'created_at' | 'descri
 export const networkingQosPolicyV2: ElementType<NetworkingQosPolicyV2Args, NetworkingQosPolicyV2Attribute> = {
   type: 'openstack_networking_qos_policy_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingQosPolicyV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingQosPolicyV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.isDefault !== undefined) o.is_default = a.isDefault;
     if (a.name !== undefined) o.name = a.name;
     if (a.projectId !== undefined) o.project_id = a.projectId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.shared !== undefined) o.shared = a.shared;
     if (a.tags !== undefined) o.tags = a.tags;
-    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     if (a.timeouts !== undefined) o.timeouts = networkingQosPolicyV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     return o;
   },
   ref: (name: string, attribute: NetworkingQosPolicyV2Attribute): Expression => `\${openstack_networking_qos_policy_v2.${name}.${attribute}}`,

@@ -128,10 +128,11 @@ export type NetworkingRouterInterfaceV2Attribute = 'force_destroy' | 'id' | 'por
 export const networkingRouterInterfaceV2: ElementType<NetworkingRouterInterfaceV2Args, NetworkingRouterInterfaceV2Attribute> = {
   type: 'openstack_networking_router_interface_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingRouterInterfaceV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingRouterInterfaceV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.forceDestroy !== undefined) o.force_destroy = a.forceDestroy;
     if (a.portId !== undefined) o.port_id = a.portId;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.routerId !== undefined) o.router_id = a.routerId;
     if (a.subnetId !== undefined) o.subnet_id = a.subnetId;

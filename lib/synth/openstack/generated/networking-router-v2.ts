@@ -267,23 +267,24 @@ export type NetworkingRouterV2Attribute = 'admin_state_up' | 'all_tags' | 'avail
 export const networkingRouterV2: ElementType<NetworkingRouterV2Args, NetworkingRouterV2Attribute> = {
   type: 'openstack_networking_router_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingRouterV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingRouterV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.adminStateUp !== undefined) o.admin_state_up = a.adminStateUp;
     if (a.availabilityZoneHints !== undefined) o.availability_zone_hints = a.availabilityZoneHints;
     if (a.description !== undefined) o.description = a.description;
     if (a.distributed !== undefined) o.distributed = a.distributed;
     if (a.enableSnat !== undefined) o.enable_snat = a.enableSnat;
+    if (a.externalFixedIp !== undefined) o.external_fixed_ip = typeof a.externalFixedIp === 'string' ? a.externalFixedIp : a.externalFixedIp.map(networkingRouterV2ExternalFixedIpArgsToTerraform);
     if (a.externalGateway !== undefined) o.external_gateway = a.externalGateway;
     if (a.externalNetworkId !== undefined) o.external_network_id = a.externalNetworkId;
     if (a.externalSubnetIds !== undefined) o.external_subnet_ids = a.externalSubnetIds;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
-    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
-    if (a.externalFixedIp !== undefined) o.external_fixed_ip = typeof a.externalFixedIp === 'string' ? a.externalFixedIp : a.externalFixedIp.map(networkingRouterV2ExternalFixedIpArgsToTerraform);
     if (a.timeouts !== undefined) o.timeouts = networkingRouterV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     if (a.vendorOptions !== undefined) o.vendor_options = typeof a.vendorOptions === 'string' ? a.vendorOptions : a.vendorOptions.map(networkingRouterV2VendorOptionsArgsToTerraform);
     return o;
   },

@@ -172,7 +172,7 @@ export type NetworkingSecgroupRuleV2Attribute = 'description' | 'direction' | 'e
 export const networkingSecgroupRuleV2: ElementType<NetworkingSecgroupRuleV2Args, NetworkingSecgroupRuleV2Attribute> = {
   type: 'openstack_networking_secgroup_rule_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingSecgroupRuleV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingSecgroupRuleV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.description !== undefined) o.description = a.description;
     if (a.direction !== undefined) o.direction = a.direction;
@@ -180,6 +180,7 @@ export const networkingSecgroupRuleV2: ElementType<NetworkingSecgroupRuleV2Args,
     if (a.portRangeMax !== undefined) o.port_range_max = a.portRangeMax;
     if (a.portRangeMin !== undefined) o.port_range_min = a.portRangeMin;
     if (a.protocol !== undefined) o.protocol = a.protocol;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.remoteGroupId !== undefined) o.remote_group_id = a.remoteGroupId;
     if (a.remoteIpPrefix !== undefined) o.remote_ip_prefix = a.remoteIpPrefix;

@@ -137,11 +137,12 @@ export type NetworkingSecgroupV2Attribute = 'all_tags' | 'delete_default_rules' 
 export const networkingSecgroupV2: ElementType<NetworkingSecgroupV2Args, NetworkingSecgroupV2Attribute> = {
   type: 'openstack_networking_secgroup_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingSecgroupV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingSecgroupV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     if (a.deleteDefaultRules !== undefined) o.delete_default_rules = a.deleteDefaultRules;
     if (a.description !== undefined) o.description = a.description;
     if (a.name !== undefined) o.name = a.name;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;

@@ -339,13 +339,16 @@ export type NetworkingSubnetV2Attribute = 'all_tags' | 'cidr' | 'description' | 
 export const networkingSubnetV2: ElementType<NetworkingSubnetV2Args, NetworkingSubnetV2Attribute> = {
   type: 'openstack_networking_subnet_v2',
   mode: 'resource',
-  toTerraform(a: NetworkingSubnetV2Args): Record<string, unknown> {
+  toTerraform(a: NetworkingSubnetV2Args, provider?: string): Record<string, unknown> {
     const o: Record<string, unknown> = {};
+    if (a.allocationPool !== undefined) o.allocation_pool = typeof a.allocationPool === 'string' ? a.allocationPool : a.allocationPool.map(networkingSubnetV2AllocationPoolArgsToTerraform);
+    if (a.allocationPools !== undefined) o.allocation_pools = typeof a.allocationPools === 'string' ? a.allocationPools : a.allocationPools.map(networkingSubnetV2AllocationPoolsArgsToTerraform);
     if (a.cidr !== undefined) o.cidr = a.cidr;
     if (a.description !== undefined) o.description = a.description;
     if (a.dnsNameservers !== undefined) o.dns_nameservers = a.dnsNameservers;
     if (a.enableDhcp !== undefined) o.enable_dhcp = a.enableDhcp;
     if (a.gatewayIp !== undefined) o.gateway_ip = a.gatewayIp;
+    if (a.hostRoutes !== undefined) o.host_routes = typeof a.hostRoutes === 'string' ? a.hostRoutes : a.hostRoutes.map(networkingSubnetV2HostRoutesArgsToTerraform);
     if (a.ipVersion !== undefined) o.ip_version = a.ipVersion;
     if (a.ipv6AddressMode !== undefined) o.ipv6_address_mode = a.ipv6AddressMode;
     if (a.ipv6RaMode !== undefined) o.ipv6_ra_mode = a.ipv6RaMode;
@@ -353,16 +356,14 @@ export const networkingSubnetV2: ElementType<NetworkingSubnetV2Args, NetworkingS
     if (a.networkId !== undefined) o.network_id = a.networkId;
     if (a.noGateway !== undefined) o.no_gateway = a.noGateway;
     if (a.prefixLength !== undefined) o.prefix_length = a.prefixLength;
+    if (provider !== undefined) o.provider = provider;
     if (a.region !== undefined) o.region = a.region;
     if (a.serviceTypes !== undefined) o.service_types = a.serviceTypes;
     if (a.subnetpoolId !== undefined) o.subnetpool_id = a.subnetpoolId;
     if (a.tags !== undefined) o.tags = a.tags;
     if (a.tenantId !== undefined) o.tenant_id = a.tenantId;
-    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
-    if (a.allocationPool !== undefined) o.allocation_pool = typeof a.allocationPool === 'string' ? a.allocationPool : a.allocationPool.map(networkingSubnetV2AllocationPoolArgsToTerraform);
-    if (a.allocationPools !== undefined) o.allocation_pools = typeof a.allocationPools === 'string' ? a.allocationPools : a.allocationPools.map(networkingSubnetV2AllocationPoolsArgsToTerraform);
-    if (a.hostRoutes !== undefined) o.host_routes = typeof a.hostRoutes === 'string' ? a.hostRoutes : a.hostRoutes.map(networkingSubnetV2HostRoutesArgsToTerraform);
     if (a.timeouts !== undefined) o.timeouts = networkingSubnetV2TimeoutsArgsToTerraform(a.timeouts);
+    if (a.valueSpecs !== undefined) o.value_specs = a.valueSpecs;
     return o;
   },
   ref: (name: string, attribute: NetworkingSubnetV2Attribute): Expression => `\${openstack_networking_subnet_v2.${name}.${attribute}}`,

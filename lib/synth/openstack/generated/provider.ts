@@ -20,8 +20,11 @@ export interface ElementType<A, K extends string> {
   /** The Terraform type, `openstack_...`. */
   readonly type: string;
   readonly mode: 'resource' | 'data';
-  /** The arguments as Terraform JSON. */
-  toTerraform(args: A): Record<string, unknown>;
+  /**
+   * The arguments as Terraform JSON, keys in sorted order, with the `provider` meta-argument
+   * (`openstack.<alias>`) when given.
+   */
+  toTerraform(args: A, provider?: string): Record<string, unknown>;
   /** The expression that reads `attribute` of the element named `name`. */
   ref(name: string, attribute: K): Expression;
 }

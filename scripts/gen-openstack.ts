@@ -275,27 +275,8 @@ export function generateElement(type: string, block: TfBlock, data: boolean): st
   return parts.join('\n');
 }
 
-/** Types every plain binding shares, in the provider's file. */
-const PLAIN_TYPES = `/** A Terraform expression (\`\${...}\`): stands for a value of any type. */
-export type Expression = \`\\\${\${string}}\`;
-
-/**
- * One resource or data source type without constructs: the Terraform JSON of its typed
- * arguments (schema names, unset arguments left out) and references to its attributes.
- */
-export interface ElementType<A, K extends string> {
-  /** The Terraform type, \`openstack_...\`. */
-  readonly type: string;
-  readonly mode: 'resource' | 'data';
-  /**
-   * The arguments as Terraform JSON, keys in sorted order, with the \`provider\` meta-argument
-   * (\`openstack.<alias>\`) when given.
-   */
-  toTerraform(args: A, provider?: string): Record<string, unknown>;
-  /** The expression that reads \`attribute\` of the element named \`name\`. */
-  ref(name: string, attribute: K): Expression;
-}
-`;
+/** Types every plain binding shares (lib/synth/element.ts), through the provider's file. */
+const PLAIN_TYPES = `export type { ElementType, Expression } from '../../element';\n`;
 
 /** The TypeScript source of the provider binding. */
 export function generateProvider(block: TfBlock): string {

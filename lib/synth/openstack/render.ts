@@ -27,24 +27,12 @@ import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
+import { addressOf, Element } from '../element';
 import type { ElementOrigin, RenderContext } from '../targets';
 import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
 
 type Expression = os.Expression;
-
-/** An element written into the stack: read its attributes by expression. */
-class Element<K extends string> {
-  constructor(
-    private readonly type: os.ElementType<never, K>,
-    public readonly name: string,
-  ) {}
-
-  /** `${type.name.attribute}` (`${data.type.name.attribute}` for a data source). */
-  public ref(attribute: K): Expression {
-    return this.type.ref(this.name, attribute);
-  }
-}
 
 /** Friendly credential names -> the provider's own argument names. */
 const CREDENTIAL_ALIASES: Readonly<Record<string, string>> = {
@@ -117,7 +105,7 @@ class OpenstackRenderer {
     const body = type.toTerraform(args, this.provider);
     if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
     else this.stack.addRawResource(type.type, name, body);
-    this.ctx.trackRaw(this.sl.name, `${type.mode === 'data' ? 'data.' : ''}${type.type}.${name}`, { model: origin.model, kind: origin.kind });
+    this.ctx.trackRaw(this.sl.name, addressOf(type, name), { model: origin.model, kind: origin.kind });
     return new Element(type as os.ElementType<never, K>, name);
   }
 

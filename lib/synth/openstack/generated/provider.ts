@@ -9,25 +9,7 @@ export const PROVIDER_SOURCE = 'terraform-provider-openstack/openstack';
 /** The provider versions the vendored schema describes. */
 export const PROVIDER_VERSION_CONSTRAINT = '~> 1.54';
 
-/** A Terraform expression (`${...}`): stands for a value of any type. */
-export type Expression = `\${${string}}`;
-
-/**
- * One resource or data source type without constructs: the Terraform JSON of its typed
- * arguments (schema names, unset arguments left out) and references to its attributes.
- */
-export interface ElementType<A, K extends string> {
-  /** The Terraform type, `openstack_...`. */
-  readonly type: string;
-  readonly mode: 'resource' | 'data';
-  /**
-   * The arguments as Terraform JSON, keys in sorted order, with the `provider` meta-argument
-   * (`openstack.<alias>`) when given.
-   */
-  toTerraform(args: A, provider?: string): Record<string, unknown>;
-  /** The expression that reads `attribute` of the element named `name`. */
-  ref(name: string, attribute: K): Expression;
-}
+export type { ElementType, Expression } from '../../element';
 
 /** Configuration of the `openstack` provider. */
 export interface OpenstackProviderConfig {

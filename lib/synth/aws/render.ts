@@ -12,41 +12,24 @@
  * An `s3` Controller's stack (an external Service: a Controller and no Slice): for each
  * tenant, a private bucket and an IAM user whose access key reaches only that bucket. The
  * tenant's instances get the bucket and the key in their user data, as the paper's
- * Syndicate-on-S3 example does (cdktf carries them across stacks as sensitive outputs).
+ * Syndicate-on-S3 example does (carried across stacks as sensitive outputs, read through
+ * remote state: RenderContext.crossStack).
+ *
+ * Elements are written as their final JSON through the plain bindings generated from the
+ * package (scripts/gen-aws.ts): typed by the package's own config interfaces, with no cdktf
+ * construct, token or stack trace per element. The provider and variables stay constructs.
  */
-import { Fn, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
 import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
-import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
-import { Eip } from '@cdktf/provider-aws/lib/eip';
-import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
-import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
-import { KeyPair } from '@cdktf/provider-aws/lib/key-pair';
-import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
-import { NetworkInterfaceAttachmentA as NetworkInterfaceAttachment } from '@cdktf/provider-aws/lib/network-interface-attachment';
-import { NetworkInterfaceSgAttachment } from '@cdktf/provider-aws/lib/network-interface-sg-attachment';
-import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
-import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { VpcIpv4CidrBlockAssociation } from '@cdktf/provider-aws/lib/vpc-ipv4-cidr-block-association';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { usageError } from '../../errors';
 import { overlaps, parseCidr, type Cidr } from '../../model/cidr';
-import { sliverUserData } from '../cloud-init';
+import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
+import { addressOf, Element, type ElementType, type Expression } from '../element';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import type { ElementOrigin, RenderContext } from '../targets';
+import * as aws from './generated';
 import { instanceTypeFor } from './instance-types';
 
 type ProviderArg = keyof Pick<AwsProviderConfig, 'accessKey' | 'secretKey' | 'token' | 'profile'>;
@@ -71,34 +54,47 @@ const MAX_PREFIX = 28;
 
 class AwsRenderer {
   private readonly ix: StackIndex;
-  private readonly vars = new Map<string, TerraformVariable>();
-  private provider!: AwsProvider;
-  private readonly keyPairs: KeyPair[] = [];
-  private readonly images = new Map<string, DataAwsAmi>();
+  private readonly vars = new Set<string>();
+  /** `aws.<alias>`: every element's provider. */
+  private readonly provider: string;
+  private readonly images = new Map<string, Element<aws.DataAwsAmiAttribute>>();
   private readonly instanceTypes = new Map<string, { type: string; diskGb: number }>();
-  private readonly subnets = new Map<string, Subnet>();
-  private readonly groups = new Map<string, SecurityGroup>();
-  private readonly enis = new Map<string, NetworkInterface>();
-  private readonly instances = new Map<string, Instance>();
-  private vpc?: Vpc;
-  private zones?: DataAwsAvailabilityZones;
+  private readonly subnets = new Map<string, Element<aws.SubnetAttribute>>();
+  private readonly groups = new Map<string, Element<aws.SecurityGroupAttribute>>();
+  private readonly enis = new Map<string, Element<aws.NetworkInterfaceAttribute>>();
+  private readonly instances = new Map<string, Element<aws.InstanceAttribute>>();
+  private vpc?: Element<aws.VpcAttribute>;
+  private zones?: Element<aws.DataAwsAvailabilityZonesAttribute>;
+  private readonly userData: UserDataContext;
 
   constructor(private readonly stack: XosStack, private readonly sl: StackLayout, private readonly ctx: RenderContext) {
     this.ix = new StackIndex(sl);
+    this.provider = `aws.${providerAlias(sl.name)}`;
+    this.userData = {
+      ix: this.ix,
+      variable: (n) => this.variable(n),
+      externals: ctx.exports,
+      imported: (x, e) => ctx.crossStack(x.stack, sl.name, e),
+    };
   }
 
-  private track<T extends Parameters<RenderContext['track']>[1]>(el: T, name: string, origin: ElementOrigin | LayoutResource): T {
-    return this.ctx.track(this.sl.name, el, name, { model: origin.model, kind: origin.kind });
+  /** Write one element of the stack, remember the model object it comes from, and return it. */
+  private emit<A, K extends string>(type: ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource, dependsOn?: readonly string[]): Element<K> {
+    const body = type.toTerraform(args, this.provider);
+    if (dependsOn?.length) body.depends_on = dependsOn;
+    if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
+    else this.stack.addRawResource(type.type, name, body);
+    this.ctx.trackRaw(this.sl.name, addressOf(type, name), { model: origin.model, kind: origin.kind });
+    return new Element(type as ElementType<never, K>, name);
   }
 
   private controllerOrigin(): ElementOrigin {
     return { model: this.sl.controller, kind: 'controller' };
   }
 
-  private variable(name: string): string {
-    const v = this.vars.get(name);
-    if (!v) throw new Error(`internal: stack ${this.sl.name} has no variable ${name}`);
-    return v.stringValue;
+  private variable(name: string): Expression {
+    if (!this.vars.has(name)) throw new Error(`internal: stack ${this.sl.name} has no variable ${name}`);
+    return `\${var.${name}}`;
   }
 
   private tags(r: LayoutResource, name?: string): Record<string, string> {
@@ -106,7 +102,10 @@ class AwsRenderer {
   }
 
   public render(): void {
-    for (const v of this.sl.variables) this.vars.set(v.name, new TerraformVariable(this.stack, v.name, { type: 'string', sensitive: true, description: v.description }));
+    for (const v of this.sl.variables) {
+      new TerraformVariable(this.stack, v.name, { type: 'string', sensitive: true, description: v.description });
+      this.vars.add(v.name);
+    }
     this.renderProvider();
     if (this.sl.backend === 's3') return this.renderS3();
     for (const u of this.ix.of('user')) this.renderUser(u);
@@ -139,21 +138,19 @@ class AwsRenderer {
         );
       config[arg] = this.variable(v);
     }
-    this.provider = new AwsProvider(this.stack, 'aws', config);
+    new AwsProvider(this.stack, 'aws', config);
   }
 
   private renderUser(u: LayoutResource): void {
     ((u.attrs.public_keys as string[] | undefined) ?? []).forEach((key, i) => {
       const name = i === 0 ? u.name : `${u.name}__key${i + 1}`;
-      const kp = new KeyPair(this.stack, `keypair-${name}`, { provider: this.provider, keyName: safeName(i === 0 ? `xos-${u.attrs.name}` : `xos-${u.attrs.name}-${i + 1}`), publicKey: key, tags: this.tags(u) });
-      this.keyPairs.push(this.track(kp, name, u));
+      this.emit(aws.keyPair, name, { keyName: safeName(i === 0 ? `xos-${u.attrs.name}` : `xos-${u.attrs.name}-${i + 1}`), publicKey: key, tags: this.tags(u) }, u);
     });
   }
 
   private renderImage(i: LayoutResource): void {
     // EC2 boots AMIs; an XOS Image is the AMI of that name registered in the account.
-    const ami = new DataAwsAmi(this.stack, `ami-${i.name}`, { provider: this.provider, mostRecent: true, owners: ['self'], filter: [{ name: 'name', values: [i.attrs.name as string] }] });
-    this.images.set(i.name, this.track(ami, i.name, i));
+    this.images.set(i.name, this.emit(aws.dataAwsAmi, i.name, { mostRecent: true, owners: ['self'], filter: [{ name: 'name', values: [i.attrs.name as string] }] }, i));
   }
 
   private renderFlavor(f: LayoutResource): void {
@@ -161,10 +158,10 @@ class AwsRenderer {
     this.instanceTypes.set(f.name, { type: instanceTypeFor({ model: f.model, name: f.attrs.name as string, cores, ramMb }), diskGb });
   }
 
-  private zone(): string {
-    this.zones ??= this.track(new DataAwsAvailabilityZones(this.stack, 'zones', { provider: this.provider, state: 'available' }), 'zones', this.controllerOrigin());
+  private zone(): Expression {
+    this.zones ??= this.emit(aws.dataAwsAvailabilityZones, 'zones', { state: 'available' }, this.controllerOrigin());
     // Every subnet of the stack is in one zone, so that an instance can have an interface on each.
-    return Fn.element(this.zones.names, 0);
+    return `\${element(${this.zones.ref('names').slice(2, -1)}, 0)}`;
   }
 
   private renderNetworks(routed: ReadonlySet<string>): void {
@@ -184,41 +181,45 @@ class AwsRenderer {
           throw usageError(`Networks ${blocks[i].n.model} (${blocks[i].n.attrs.cidr}) and ${blocks[j].n.model} (${blocks[j].n.attrs.cidr}) overlap, and on EC2 they are subnets of one VPC (stack ${this.sl.name}). Give one of them another address space.`);
       }
     const origin = this.controllerOrigin();
-    this.vpc = this.track(new Vpc(this.stack, 'vpc', { provider: this.provider, cidrBlock: nets[0].attrs.cidr as string, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: `xos-${this.sl.name}`, 'xos:key': this.sl.controller } }), 'vpc', origin);
+    const vpc = (this.vpc = this.emit(aws.vpc, 'vpc', { cidrBlock: nets[0].attrs.cidr as string, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: `xos-${this.sl.name}`, 'xos:key': this.sl.controller } }, origin));
     const zone = this.zone();
-    let table: RouteTable | undefined;
+    let table: Element<aws.RouteTableAttribute> | undefined;
     for (const [i, { n }] of blocks.entries()) {
-      const assoc = i === 0 ? undefined : this.track(new VpcIpv4CidrBlockAssociation(this.stack, `cidr-${n.name}`, { provider: this.provider, vpcId: this.vpc.id, cidrBlock: n.attrs.cidr as string }), n.name, n);
+      const assoc = i === 0 ? undefined : this.emit(aws.vpcIpv4CidrBlockAssociation, n.name, { vpcId: vpc.ref('id'), cidrBlock: n.attrs.cidr as string }, n);
       const isPublic = n.attrs.public === true || this.ix.templateOf(n).visibility === 'public';
-      const subnet = new Subnet(this.stack, `subnet-${n.name}`, {
-        provider: this.provider,
-        vpcId: this.vpc.id,
-        cidrBlock: n.attrs.cidr as string,
-        availabilityZone: zone,
-        mapPublicIpOnLaunch: isPublic,
-        tags: { ...this.tags(n, `xos-${n.attrs.name}`), ...(n.attrs.bandwidth_mbps !== undefined ? { 'xos:bandwidth_mbps': String(n.attrs.bandwidth_mbps) } : {}) },
-        ...(assoc ? { dependsOn: [assoc] } : {}),
-      });
-      this.subnets.set(n.name, this.track(subnet, n.name, n));
+      const subnet = this.emit(
+        aws.subnet,
+        n.name,
+        {
+          vpcId: vpc.ref('id'),
+          cidrBlock: n.attrs.cidr as string,
+          availabilityZone: zone,
+          mapPublicIpOnLaunch: isPublic,
+          tags: { ...this.tags(n, `xos-${n.attrs.name}`), ...(n.attrs.bandwidth_mbps !== undefined ? { 'xos:bandwidth_mbps': String(n.attrs.bandwidth_mbps) } : {}) },
+        },
+        n,
+        // The subnet's block must be the VPC's before the subnet is made.
+        assoc ? [addressOf(aws.vpcIpv4CidrBlockAssociation, assoc.name)] : undefined,
+      );
+      this.subnets.set(n.name, subnet);
       if (!routed.has(n.name)) continue;
       if (!table) {
-        const igw = this.track(new InternetGateway(this.stack, 'igw', { provider: this.provider, vpcId: this.vpc.id, tags: { Name: `xos-${this.sl.name}` } }), 'internet', origin);
-        table = this.track(new RouteTable(this.stack, 'internet-routes', { provider: this.provider, vpcId: this.vpc.id, route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }], tags: { Name: `xos-${this.sl.name}-internet` } }), 'internet', origin);
+        const igw = this.emit(aws.internetGateway, 'internet', { vpcId: vpc.ref('id'), tags: { Name: `xos-${this.sl.name}` } }, origin);
+        table = this.emit(aws.routeTable, 'internet', { vpcId: vpc.ref('id'), route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.ref('id') }], tags: { Name: `xos-${this.sl.name}-internet` } }, origin);
       }
-      this.track(new RouteTableAssociation(this.stack, `route-${n.name}`, { provider: this.provider, subnetId: subnet.id, routeTableId: table.id }), n.name, n);
+      this.emit(aws.routeTableAssociation, n.name, { subnetId: subnet.ref('id'), routeTableId: table.ref('id') }, n);
     }
   }
 
   private renderSecgroup(g: LayoutResource): void {
     if (!this.vpc) throw new Error(`internal: security group ${g.name} in stack ${this.sl.name}, which has no network`);
-    const sg = new SecurityGroup(this.stack, `sg-${g.name}`, {
-      provider: this.provider,
-      name: safeName(`xos-${g.attrs.role}-${g.attrs.tenancy}`),
-      description: `XOS tenancy ${g.attrs.tenancy}: ${g.attrs.role} side (TEN-007)`,
-      vpcId: this.vpc.id,
-      tags: this.tags(g),
-    });
-    this.groups.set(g.name, this.track(sg, g.name, g));
+    const sg = this.emit(
+      aws.securityGroup,
+      g.name,
+      { name: safeName(`xos-${g.attrs.role}-${g.attrs.tenancy}`), description: `XOS tenancy ${g.attrs.tenancy}: ${g.attrs.role} side (TEN-007)`, vpcId: this.vpc.ref('id'), tags: this.tags(g) },
+      g,
+    );
+    this.groups.set(g.name, sg);
   }
 
   private renderSecrule(r: LayoutResource): void {
@@ -226,30 +227,32 @@ class AwsRenderer {
     const remote = this.groups.get(r.refs.remote_group);
     if (!group || !remote) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
     const icmp = r.attrs.protocol === 'icmp';
-    const rule = new VpcSecurityGroupIngressRule(this.stack, `rule-${r.name}`, {
-      provider: this.provider,
-      securityGroupId: group.id,
-      referencedSecurityGroupId: remote.id,
-      ipProtocol: r.attrs.protocol as string,
-      fromPort: icmp ? -1 : (r.attrs.port_min as number),
-      toPort: icmp ? -1 : (r.attrs.port_max as number),
-      description: `tenant to provider, tenancy ${r.attrs.tenancy}`,
-    });
-    this.track(rule, r.name, r);
+    this.emit(
+      aws.vpcSecurityGroupIngressRule,
+      r.name,
+      {
+        securityGroupId: group.ref('id'),
+        referencedSecurityGroupId: remote.ref('id'),
+        ipProtocol: r.attrs.protocol as string,
+        fromPort: icmp ? -1 : (r.attrs.port_min as number),
+        toPort: icmp ? -1 : (r.attrs.port_max as number),
+        description: `tenant to provider, tenancy ${r.attrs.tenancy}`,
+      },
+      r,
+    );
   }
 
   private renderPort(p: LayoutResource): void {
     const subnet = this.subnets.get(p.refs.network);
     if (!subnet) throw new Error(`internal: port ${p.name} is on a network that is not in stack ${this.sl.name}`);
-    const groups = (p.refLists?.security_groups ?? []).map((g) => this.groups.get(g)!.id);
-    const eni = new NetworkInterface(this.stack, `eni-${p.name}`, {
-      provider: this.provider,
-      subnetId: subnet.id,
-      description: `XOS ${p.attrs.sliver} ${p.attrs.interface}`,
-      ...(groups.length ? { securityGroups: groups } : {}),
-      tags: this.tags(p),
-    });
-    this.enis.set(p.name, this.track(eni, p.name, p));
+    const groups = (p.refLists?.security_groups ?? []).map((g) => this.groups.get(g)!.ref('id'));
+    const eni = this.emit(
+      aws.networkInterface,
+      p.name,
+      { subnetId: subnet.ref('id'), description: `XOS ${p.attrs.sliver} ${p.attrs.interface}`, ...(groups.length ? { securityGroups: groups } : {}), tags: this.tags(p) },
+      p,
+    );
+    this.enis.set(p.name, eni);
   }
 
   private renderSliver(v: LayoutResource): void {
@@ -262,38 +265,39 @@ class AwsRenderer {
       );
     const ports = this.ix.portsOf(v.name);
     const host = (v.attrs.user_data as { hostname: string }).hostname;
-    const instance = new Instance(this.stack, `instance-${v.name}`, {
-      provider: this.provider,
-      ami: ami.id,
-      instanceType: type.type,
-      userData: sliverUserData(v, { ix: this.ix, variable: (n) => `\${var.${n}}`, externals: this.ctx.exports, imported: (x, e) => this.ctx.crossStack(x.stack, this.sl.name, e) }),
-      rootBlockDevice: { volumeSize: Math.max(type.diskGb, 8) },
-      ...(ports.length ? { primaryNetworkInterface: { networkInterfaceId: this.enis.get(ports[0].name)!.id } } : {}),
-      tags: this.tags(v, host),
-    });
-    this.instances.set(v.name, this.track(instance, v.name, v));
+    const instance = this.emit(
+      aws.instance,
+      v.name,
+      {
+        ami: ami.ref('id'),
+        instanceType: type.type,
+        userData: sliverUserData(v, this.userData),
+        rootBlockDevice: { volumeSize: Math.max(type.diskGb, 8) },
+        ...(ports.length ? { primaryNetworkInterface: { networkInterfaceId: this.enis.get(ports[0].name)!.ref('id') } } : {}),
+        tags: this.tags(v, host),
+      },
+      v,
+    );
+    this.instances.set(v.name, instance);
     ports.slice(1).forEach((p, i) => {
-      this.track(
-        new NetworkInterfaceAttachment(this.stack, `eni-attach-${p.name}`, { provider: this.provider, instanceId: instance.id, networkInterfaceId: this.enis.get(p.name)!.id, deviceIndex: i + 1 }),
-        p.name,
-        p,
-      );
+      this.emit(aws.networkInterfaceAttachmentA, p.name, { instanceId: instance.ref('id'), networkInterfaceId: this.enis.get(p.name)!.ref('id'), deviceIndex: i + 1 }, p);
     });
   }
 
   private renderEndpoints(placements: ReturnType<typeof endpointPlacements>): void {
-    const groups = new Map<string, SecurityGroup | null>();
+    const groups = new Map<string, Element<aws.SecurityGroupAttribute> | null>();
     for (const { endpoint: e, sliver, port } of placements) {
       if (!groups.has(e.name)) {
         const ports = servicePorts(e);
-        let sg: SecurityGroup | null = null;
+        let sg: Element<aws.SecurityGroupAttribute> | null = null;
         if (ports.length && this.vpc) {
-          sg = this.track(new SecurityGroup(this.stack, `sg-${e.name}`, { provider: this.provider, name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}`, vpcId: this.vpc.id, tags: this.tags(e) }), e.name, e);
+          sg = this.emit(aws.securityGroup, e.name, { name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}`, vpcId: this.vpc.ref('id'), tags: this.tags(e) }, e);
           for (const p of ports) {
             const icmp = p.protocol === 'icmp';
-            this.track(
-              new VpcSecurityGroupIngressRule(this.stack, `rule-${e.name}-${p.protocol}-${p.port}`, { provider: this.provider, securityGroupId: sg.id, cidrIpv4: '0.0.0.0/0', ipProtocol: p.protocol, fromPort: icmp ? -1 : p.port, toPort: icmp ? -1 : p.port }),
+            this.emit(
+              aws.vpcSecurityGroupIngressRule,
               `${e.name}__${p.protocol}-${p.port}`,
+              { securityGroupId: sg.ref('id'), cidrIpv4: '0.0.0.0/0', ipProtocol: p.protocol, fromPort: icmp ? -1 : p.port, toPort: icmp ? -1 : p.port },
               e,
             );
           }
@@ -301,9 +305,10 @@ class AwsRenderer {
         groups.set(e.name, sg);
       }
       const eni = this.enis.get(port.name)!;
-      this.track(new Eip(this.stack, `eip-${sliver.name}`, { provider: this.provider, domain: 'vpc', networkInterface: eni.id, tags: this.tags(e) }), `${e.name}__${sliver.name}`, e);
+      const name = `${e.name}__${sliver.name}`;
+      this.emit(aws.eip, name, { domain: 'vpc', networkInterface: eni.ref('id'), tags: this.tags(e) }, e);
       const sg = groups.get(e.name);
-      if (sg) this.track(new NetworkInterfaceSgAttachment(this.stack, `eni-sg-${sliver.name}`, { provider: this.provider, securityGroupId: sg.id, networkInterfaceId: eni.id }), `${e.name}__${sliver.name}`, e);
+      if (sg) this.emit(aws.networkInterfaceSgAttachment, name, { securityGroupId: sg.ref('id'), networkInterfaceId: eni.ref('id') }, e);
     }
   }
 
@@ -315,11 +320,11 @@ class AwsRenderer {
       const n = devices.get(a.refs.sliver) ?? 0;
       if (n >= 11) throw usageError(`Sliver ${a.attrs.sliver} gets more than 11 volumes from its providers' hooks (addition ${a.model}); EC2 names them /dev/sdf to /dev/sdp. Add fewer volumes.`);
       devices.set(a.refs.sliver, n + 1);
-      const vol = this.track(new EbsVolume(this.stack, `volume-${a.name}`, { provider: this.provider, availabilityZone: this.zone(), size, tags: this.tags(a) }), a.name, a);
-      this.track(new VolumeAttachment(this.stack, `volume-attach-${a.name}`, { provider: this.provider, deviceName: `/dev/sd${String.fromCharCode('f'.charCodeAt(0) + n)}`, instanceId: instance.id, volumeId: vol.id }), a.name, a);
+      const vol = this.emit(aws.ebsVolume, a.name, { availabilityZone: this.zone(), size, tags: this.tags(a) }, a);
+      this.emit(aws.volumeAttachment, a.name, { deviceName: `/dev/sd${String.fromCharCode('f'.charCodeAt(0) + n)}`, instanceId: instance.ref('id'), volumeId: vol.ref('id') }, a);
       return;
     }
-    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: `\${aws_instance.${a.refs.sliver}.id}` } });
+    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } });
     this.ctx.trackRaw(this.sl.name, `terraform_data.${a.name}`, { model: a.model, kind: a.kind });
   }
 
@@ -340,35 +345,32 @@ class AwsRenderer {
       for (const t of [...tenancies.values()].sort((a, b) => (a.model < b.model ? -1 : 1))) {
         const tenant = t.attrs.tenant as string;
         const origin: ElementOrigin = { model: t.model, kind: 'tenancy' };
-        const bucket = this.track(
-          new S3Bucket(this.stack, `bucket-${t.name}`, { provider: this.provider, bucketPrefix: `${safeName(tenant.toLowerCase(), 30).replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '')}-`, tags: { 'xos:key': t.model, 'xos:service': svc.model } }),
+        const bucket = this.emit(
+          aws.s3Bucket,
           t.name,
+          { bucketPrefix: `${safeName(tenant.toLowerCase(), 30).replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '')}-`, tags: { 'xos:key': t.model, 'xos:service': svc.model } },
           origin,
         );
-        this.track(
-          new S3BucketPublicAccessBlock(this.stack, `bucket-private-${t.name}`, { provider: this.provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+        this.emit(aws.s3BucketPublicAccessBlock, t.name, { bucket: bucket.ref('id'), blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, origin);
+        const user = this.emit(aws.iamUser, t.name, { name: safeName(`xos-${name}-${tenant}`, 64), path: '/xos/', tags: { 'xos:key': t.model } }, origin);
+        const doc = this.emit(
+          aws.dataAwsIamPolicyDocument,
           t.name,
-          origin,
-        );
-        const user = this.track(new IamUser(this.stack, `user-${t.name}`, { provider: this.provider, name: safeName(`xos-${name}-${tenant}`, 64), path: '/xos/', tags: { 'xos:key': t.model } }), t.name, origin);
-        const doc = this.track(
-          new DataAwsIamPolicyDocument(this.stack, `policy-doc-${t.name}`, {
-            provider: this.provider,
+          {
             statement: [
-              { sid: 'ListOwnBucket', actions: ['s3:ListBucket'], resources: [bucket.arn] },
-              { sid: 'UseOwnObjects', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/*`] },
+              { sid: 'ListOwnBucket', actions: ['s3:ListBucket'], resources: [bucket.ref('arn')] },
+              { sid: 'UseOwnObjects', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucket.ref('arn')}/*`] },
             ],
-          }),
-          t.name,
+          },
           origin,
         );
-        this.track(new IamUserPolicy(this.stack, `policy-${t.name}`, { provider: this.provider, name: 'xos-own-bucket', user: user.name, policy: doc.json }), t.name, origin);
-        this.track(new IamAccessKey(this.stack, `key-${t.name}`, { provider: this.provider, user: user.name }), t.name, origin);
+        this.emit(aws.iamUserPolicy, t.name, { name: 'xos-own-bucket', user: user.ref('name'), policy: doc.ref('json') }, origin);
+        const key = this.emit(aws.iamAccessKey, t.name, { user: user.ref('name') }, origin);
         this.ctx.exports.set(t.model, {
           provider: name,
           stack: this.sl.name,
-          values: { bucket: `\${${S3Bucket.tfResourceType}.${t.name}.bucket}`, ...(region ? { region } : {}) },
-          secrets: { access_key_id: `\${${IamAccessKey.tfResourceType}.${t.name}.id}`, secret_access_key: `\${${IamAccessKey.tfResourceType}.${t.name}.secret}` },
+          values: { bucket: bucket.ref('bucket'), ...(region ? { region } : {}) },
+          secrets: { access_key_id: key.ref('id'), secret_access_key: key.ref('secret') },
         });
       }
     }

@@ -92,17 +92,21 @@ export function cachedStates(size: number, seed: number): string[] {
   return fs.readdirSync(dir).map((f) => path.join(dir, f));
 }
 
-registerTask('synth-openstack', (size, seed) => {
+/** Compile and synthesize with `--target auto`: every generated Controller's back-end is `backend`. */
+function synthAuto(size: number, seed: number, backend: 'openstack' | 'ec2') {
   const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
   const t0 = performance.now();
-  const c = compileCloud(generateCloud({ seed, resources: size }));
+  const c = compileCloud(generateCloud({ seed, resources: size, backend }));
   const result = synthesizeAtomically(c, { outdir: out, target: 'auto' });
   const ms = performance.now() - t0;
   const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   return { ms, resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0), extra: { bytes, targets: [...new Set(result.stacks.map((s) => s.target ?? 'local'))].join('+') } };
-});
+}
+
+registerTask('synth-openstack', (size, seed) => synthAuto(size, seed, 'openstack'));
+registerTask('synth-aws', (size, seed) => synthAuto(size, seed, 'ec2'));
 
 registerTask('review', (size, seed) => {
   const files = cachedPlans(size, seed);

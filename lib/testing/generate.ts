@@ -22,6 +22,11 @@ export interface GenerateOptions {
    * @default 10
    */
   readonly sitesPerDeployment?: number;
+  /**
+   * The back-end of every Controller: OpenStack, or EC2 (the aws target).
+   * @default 'openstack'
+   */
+  readonly backend?: 'openstack' | 'ec2';
 }
 
 /** mulberry32: a small, fast, seedable PRNG. */
@@ -42,7 +47,7 @@ export const RESOURCES_PER_SITE = 35;
 const CONNECTS: ConnectMode[] = ['public', 'shared-private', 'interconnect-private'];
 
 /**
- * Build a cloud: Sites grouped under Deployments (one OpenStack Controller each), each Site
+ * Build a cloud: Sites grouped under Deployments (one OpenStack or EC2 Controller each), each Site
  * with an admin and a PI, Slices with an admin, Slivers placed on the Deployment, a private
  * Network per Slice, and Services (one per Slice) in a tenancy DAG of mixed connect modes.
  */
@@ -68,11 +73,16 @@ export function generateCloud(options: GenerateOptions): Cloud {
   for (let i = 0; i < sites; i++) {
     if (i % per === 0) {
       deployment = new Deployment(cloud, `dep-${depIndex}`, { images: [image], flavors, networkTemplates: [tpl], limits: { instances: 64, cores: 256 } });
-      controller = deployment.addController(`ctl-${depIndex}`, {
-        backend: 'openstack',
-        url: `https://keystone.dep-${depIndex}.example:5000/v3`,
-        credentials: { username: Secret.env(`DEP${depIndex}_OS_USERNAME`), password: Secret.env(`DEP${depIndex}_OS_PASSWORD`) },
-      });
+      controller = deployment.addController(
+        `ctl-${depIndex}`,
+        options.backend === 'ec2'
+          ? { backend: 'ec2', region: 'us-east-1', credentials: { access_key: Secret.env(`DEP${depIndex}_AWS_ACCESS_KEY_ID`), secret_key: Secret.env(`DEP${depIndex}_AWS_SECRET_ACCESS_KEY`) } }
+          : {
+              backend: 'openstack',
+              url: `https://keystone.dep-${depIndex}.example:5000/v3`,
+              credentials: { username: Secret.env(`DEP${depIndex}_OS_USERNAME`), password: Secret.env(`DEP${depIndex}_OS_PASSWORD`) },
+            },
+      );
       depIndex++;
       depStart = services.length;
     }

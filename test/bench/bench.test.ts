@@ -25,6 +25,14 @@ describe('the cloud generator', () => {
     expect(a).not.toBe(c);
   });
 
+  test('makes a valid cloud on EC2 back-ends too, with the same layout', () => {
+    const ec2 = compileCloud(generateCloud({ seed: 7, resources: 600, backend: 'ec2' }));
+    const os = compileCloud(generateCloud({ seed: 7, resources: 600 }));
+    expect(ec2.violations).toEqual([]);
+    expect(ec2.layout.stacks.map((s) => s.backend)).toEqual(os.layout.stacks.map(() => 'ec2'));
+    expect(ec2.layout.stacks.map((s) => s.resources.length)).toEqual(os.layout.stacks.map((s) => s.resources.length));
+  });
+
   test('uses every connect mode', () => {
     const m = compileCloud(generateCloud({ seed: 1, resources: 3000 })).built.model;
     expect(new Set(m.tenants.map((t) => t.connect))).toEqual(new Set(['public', 'shared-private', 'interconnect-private']));
@@ -61,6 +69,16 @@ describe('the benchmark tasks over status and review (smallest size)', () => {
     expect(m.extra).toEqual(expect.objectContaining({ differs: 0 }));
     expect(Number(m.extra!.inSync)).toBe(Number(m.extra!.objects));
     expect(Number(m.extra!.inSync)).toBeGreaterThan(50);
+  });
+
+  test('synth-openstack and synth-aws write every generated stack with its back-end\'s own target', async () => {
+    const os = await runTask('synth-openstack', 300, 1);
+    const aws = await runTask('synth-aws', 300, 1);
+    expect(os.extra!.targets).toBe('openstack');
+    expect(aws.extra!.targets).toBe('aws');
+    expect(aws.resources).toBe(os.resources);
+    expect(Number(os.extra!.bytes)).toBeGreaterThan(0);
+    expect(Number(aws.extra!.bytes)).toBeGreaterThan(0);
   });
 
   test('review over a matching plan sees every resource created and fits a comment', async () => {

@@ -1,7 +1,8 @@
 /**
  * A layout rendered in memory (no files): each stack's Terraform JSON as `cdk.tf.json` would
- * hold it, and the declared resources of the real targets derived from exactly that JSON,
- * so that status and review map addresses the way synthesis writes them.
+ * hold it, and the declared resources of the real targets derived from exactly the elements
+ * that JSON holds (the same bodies), so that status and review map addresses the way
+ * synthesis writes them.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,27 +10,41 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import type { DeclaredResource } from './declared';
 import type { Layout, StackLayout } from './layout';
-import { renderLayout, type ElementOrigin, type RenderedStack, type TargetMode } from './targets';
+import { RenderContext, renderLayout, type ElementOrigin, type RenderedStack, type TargetMode, type WrittenElement } from './targets';
 
 export interface RenderedLayout {
   readonly stacks: readonly RenderedStack[];
   /** Each stack's Terraform JSON, by stack name. */
   readonly json: ReadonlyMap<string, Record<string, any>>;
+  /** Each stack's elements that come from the model, as written (their bodies are in `json`). */
+  readonly elements: ReadonlyMap<string, readonly WrittenElement[]>;
   /** Each stack's element address -> the model object it comes from. */
   readonly origins: ReadonlyMap<string, ReadonlyMap<string, ElementOrigin>>;
 }
 
-/** Render a whole layout in memory and return each stack's Terraform JSON. */
+/** Render a whole layout in memory: each stack's elements, and its Terraform JSON when asked. */
 export function renderInMemory(layout: Layout, mode: TargetMode = 'auto'): RenderedLayout {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-render-'));
   try {
     const app = new App({ outdir: dir, stackTraces: false, skipValidation: true });
-    const { stacks, ctx, constructs } = renderLayout(app, layout, mode);
-    // A first resolve pass registers cross-stack references in both stacks (as synth does).
-    for (const s of constructs.values()) s.prepareStack();
-    const json = new Map<string, Record<string, any>>();
-    for (const [name, s] of constructs) json.set(name, s.toTerraform());
-    return { stacks, json, origins: ctx.origins };
+    // The targets write cross-stack values as explicit outputs and remote state when they
+    // render (RenderContext.crossStack), so no resolve pass is needed to find them.
+    const { stacks, ctx, constructs } = renderLayout(app, layout, mode, new RenderContext(layout, true));
+    // The JSON and the origins are made when first read: the declared resources need neither.
+    let json: Map<string, Record<string, any>> | undefined;
+    let origins: Map<string, Map<string, ElementOrigin>> | undefined;
+    return {
+      stacks,
+      elements: ctx.elements,
+      get json() {
+        json ??= new Map([...constructs].map(([name, s]) => [name, s.toTerraform() as Record<string, any>]));
+        return json;
+      },
+      get origins() {
+        origins ??= new Map([...ctx.elements].map(([stack, els]) => [stack, new Map(els.map((e) => [e.address, { model: e.model, kind: e.kind }]))]));
+        return origins;
+      },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -48,22 +63,17 @@ function holdsSecret(v: unknown): boolean {
 
 /** The declared resources of one rendered stack: every element that comes from the model. */
 export function declaredOf(rendered: RenderedLayout, stack: string): DeclaredResource[] {
-  const tf = rendered.json.get(stack);
-  const origins = rendered.origins.get(stack) ?? new Map<string, ElementOrigin>();
-  if (!tf) return [];
   const out: DeclaredResource[] = [];
-  for (const [mode, prefix] of [['resource', ''], ['data', 'data.']] as const) {
-    for (const [type, byName] of Object.entries((tf[mode] ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
-      for (const [name, body] of Object.entries(byName)) {
-        const address = `${prefix}${type}.${name}`;
-        const origin = origins.get(address);
-        if (!origin) continue; // cdktf's own elements (cross-stack remote state)
-        const attrs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(body)) if (!META.has(k) && v !== undefined) attrs[k] = v;
-        const sensitive = Object.keys(attrs).filter((k) => holdsSecret(attrs[k]));
-        out.push({ address, type, name, model: origin.model, kind: origin.kind, attrs, sensitive });
-      }
+  for (const e of rendered.elements.get(stack) ?? []) {
+    const attrs: Record<string, unknown> = {};
+    const sensitive: string[] = [];
+    for (const k in e.body) {
+      const v = e.body[k];
+      if (META.has(k) || v === undefined) continue;
+      attrs[k] = v;
+      if (holdsSecret(v)) sensitive.push(k);
     }
+    out.push({ address: e.address, type: e.type, name: e.name, model: e.model, kind: e.kind, attrs, sensitive });
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

@@ -12,9 +12,9 @@ export type WriteCheck = (tf: Record<string, any>) => void;
 /** One stack per back-end (Controller). */
 export class XosStack extends TerraformStack {
   /** Resources emitted as plain JSON, by type and name (see `addRawResource`). */
-  private readonly raw = new Map<string, Record<string, unknown>>();
+  private readonly raw = new Map<string, Map<string, Record<string, unknown>>>();
   /** Data sources emitted as plain JSON, by type and name (see `addRawData`). */
-  private readonly rawData = new Map<string, Record<string, unknown>>();
+  private readonly rawData = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly writeChecks: WriteCheck[] = [];
   /** True while cdktf's own synthesizer runs (see `synthesizeStack`). */
   private cdktfWriting = false;
@@ -69,11 +69,11 @@ export class XosStack extends TerraformStack {
     this.add(this.rawData, type, name, body, 'data.');
   }
 
-  private add(into: Map<string, Record<string, unknown>>, type: string, name: string, body: Record<string, unknown>, prefix: '' | 'data.'): void {
+  private add(into: Map<string, Map<string, Record<string, unknown>>>, type: string, name: string, body: Record<string, unknown>, prefix: '' | 'data.'): void {
     let byName = into.get(type);
-    if (!byName) into.set(type, (byName = {}));
-    if (name in byName) throw new Error(`stack ${this.node.id}: ${prefix}${type}.${name} is declared twice`);
-    byName[name] = body;
+    if (!byName) into.set(type, (byName = new Map()));
+    if (byName.has(name)) throw new Error(`stack ${this.node.id}: ${prefix}${type}.${name} is declared twice`);
+    byName.set(name, body);
   }
 
   public override toTerraform(): any {
@@ -83,8 +83,13 @@ export class XosStack extends TerraformStack {
     for (const [block, raw] of [['resource', this.raw], ['data', this.rawData]] as const) {
       if (!raw.size) continue;
       tf[block] ??= {};
-      // The raw bodies are shared, not copied: the JSON is written or read, never changed.
-      for (const [type, byName] of raw) tf[block][type] = tf[block][type] ? { ...tf[block][type], ...byName } : byName;
+      // Names in sorted order, as the JSON is written; the bodies are shared, not copied (the
+      // JSON is written or read, never changed).
+      for (const [type, byName] of raw) {
+        const table: Record<string, unknown> = { ...(tf[block][type] ?? {}) };
+        for (const name of [...byName.keys()].sort()) table[name] = byName.get(name);
+        tf[block][type] = table;
+      }
     }
     return tf;
   }

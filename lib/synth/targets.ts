@@ -4,7 +4,7 @@
  * rest -> local), or every stack by `local` when asked. A target is picked per stack, never
  * per resource. The real targets are loaded only when a stack needs them.
  */
-import { TerraformDataSource, TerraformOutput, type App, type TerraformResource } from 'cdktf';
+import { TerraformOutput, type App } from 'cdktf';
 import { usageError } from '../errors';
 import type { Layout, LayoutKind, StackLayout } from './layout';
 import { renderLocal } from './local';
@@ -57,12 +57,24 @@ export interface ElementOrigin {
   readonly kind: LayoutKind;
 }
 
+/** One element a target wrote into a stack, and the model object it comes from. */
+export interface WrittenElement extends ElementOrigin {
+  /** `type.name`, or `data.type.name`. */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  /** Its Terraform JSON as written (shared with the stack's JSON: never changed). */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
 /** What the targets share while one layout is rendered. */
 export class RenderContext {
   /** Per tenancy key: what its external provider's stack made for the tenant. */
   public readonly exports = new Map<string, TenancyExport>();
-  /** Per stack: element address -> the model object it comes from. */
-  public readonly origins = new Map<string, Map<string, ElementOrigin>>();
+  /** Per stack: the elements written, in order (kept only when asked, else counted). */
+  public readonly elements = new Map<string, WrittenElement[]>();
+  /** Per stack: how many elements were written. */
+  public readonly counts = new Map<string, number>();
 
   /** The stacks being rendered, by name (set by `renderLayout`). */
   public readonly stacks = new Map<string, XosStack>();
@@ -71,7 +83,11 @@ export class RenderContext {
   /** Per consuming stack, per producing stack: the id of the remote state data source. */
   private readonly remoteStates = new Map<string, Map<string, string>>();
 
-  constructor(public readonly layout: Layout) {}
+  /** @param keepElements keep what each element is (status and review map addresses with it); synthesis only counts */
+  constructor(
+    public readonly layout: Layout,
+    private readonly keepElements = false,
+  ) {}
 
   /**
    * The expression, in stack `to`, for the value of `expression` (`${...}`) in stack `from`:
@@ -103,21 +119,16 @@ export class RenderContext {
     return `\${data.terraform_remote_state.${state}.outputs.${output}}`;
   }
 
-  /** Remember where an element comes from, and give it its stable logical name. */
-  public track<T extends TerraformResource | TerraformDataSource>(stack: string, el: T, name: string, origin: ElementOrigin): T {
-    el.overrideLogicalId(name);
-    const address = `${TerraformDataSource.isTerraformDataSource(el) ? 'data.' : ''}${el.terraformResourceType}.${name}`;
-    const m = this.origins.get(stack) ?? new Map<string, ElementOrigin>();
-    m.set(address, origin);
-    this.origins.set(stack, m);
-    return el;
-  }
-
-  /** Remember where a raw (plain JSON) element comes from. */
-  public trackRaw(stack: string, address: string, origin: ElementOrigin): void {
-    let m = this.origins.get(stack);
-    if (!m) this.origins.set(stack, (m = new Map<string, ElementOrigin>()));
-    m.set(address, origin);
+  /** Write an element into a stack as its final JSON, and remember the model object it comes from. */
+  public write(stack: XosStack, data: boolean, type: string, name: string, body: Record<string, unknown>, origin: ElementOrigin): void {
+    if (data) stack.addRawData(type, name, body);
+    else stack.addRawResource(type, name, body);
+    const id = stack.node.id;
+    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    if (!this.keepElements) return;
+    let list = this.elements.get(id);
+    if (!list) this.elements.set(id, (list = []));
+    list.push({ address: `${data ? 'data.' : ''}${type}.${name}`, type, name, body, model: origin.model, kind: origin.kind });
   }
 }
 
@@ -163,7 +174,7 @@ export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: Re
   for (const s of order) rendererFor(targets.get(s.name)!)(constructs.get(s.name)!, s, ctx);
   const stacks = layout.stacks.map((s) => {
     const target = targets.get(s.name)!;
-    return { name: s.name, backend: s.backend, target, resources: target === 'local' ? s.resources.length : ctx.origins.get(s.name)?.size ?? 0 };
+    return { name: s.name, backend: s.backend, target, resources: target === 'local' ? s.resources.length : ctx.counts.get(s.name) ?? 0 };
   });
   return { stacks, ctx, constructs };
 }

@@ -82,9 +82,7 @@ class AwsRenderer {
   private emit<A, K extends string>(type: ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource, dependsOn?: readonly string[]): Element<K> {
     const body = type.toTerraform(args, this.provider);
     if (dependsOn?.length) body.depends_on = dependsOn;
-    if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
-    else this.stack.addRawResource(type.type, name, body);
-    this.ctx.trackRaw(this.sl.name, addressOf(type, name), { model: origin.model, kind: origin.kind });
+    this.ctx.write(this.stack, type.mode === 'data', type.type, name, body, origin);
     return new Element(type as ElementType<never, K>, name);
   }
 
@@ -324,8 +322,7 @@ class AwsRenderer {
       this.emit(aws.volumeAttachment, a.name, { deviceName: `/dev/sd${String.fromCharCode('f'.charCodeAt(0) + n)}`, instanceId: instance.ref('id'), volumeId: vol.ref('id') }, a);
       return;
     }
-    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } });
-    this.ctx.trackRaw(this.sl.name, `terraform_data.${a.name}`, { model: a.model, kind: a.kind });
+    this.ctx.write(this.stack, false, 'terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } }, a);
   }
 
   /** S3 as an external Service: per tenant, a private bucket and credentials scoped to it. */

@@ -27,7 +27,7 @@ import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
-import { addressOf, Element } from '../element';
+import { Element } from '../element';
 import type { ElementOrigin, RenderContext } from '../targets';
 import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
@@ -103,9 +103,7 @@ class OpenstackRenderer {
   /** Write one element of the stack, remember the model object it comes from, and return it. */
   private emit<A, K extends string>(type: os.ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource): Element<K> {
     const body = type.toTerraform(args, this.provider);
-    if (type.mode === 'data') this.stack.addRawData(type.type, name, body);
-    else this.stack.addRawResource(type.type, name, body);
-    this.ctx.trackRaw(this.sl.name, addressOf(type, name), { model: origin.model, kind: origin.kind });
+    this.ctx.write(this.stack, type.mode === 'data', type.type, name, body, origin);
     return new Element(type as os.ElementType<never, K>, name);
   }
 
@@ -432,8 +430,7 @@ class OpenstackRenderer {
     }
     // What OpenStack has no resource for (configuration a provider keeps per tenant instance)
     // stays in the plan and the state as terraform_data, tied to the instance.
-    this.stack.addRawResource('terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } });
-    this.ctx.trackRaw(this.sl.name, `terraform_data.${a.name}`, { model: a.model, kind: a.kind });
+    this.ctx.write(this.stack, false, 'terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, instance_id: instance.ref('id') } }, a);
   }
 }
 

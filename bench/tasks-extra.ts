@@ -98,11 +98,12 @@ function synthAuto(size: number, seed: number, backend: 'openstack' | 'ec2') {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
   const t0 = performance.now();
   const c = compileCloud(generateCloud({ seed, resources: size, backend }));
+  const t1 = performance.now();
   const result = synthesizeAtomically(c, { outdir: out, target: 'auto' });
   const ms = performance.now() - t0;
   const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  return { ms, resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0), extra: { bytes, targets: [...new Set(result.stacks.map((s) => s.target ?? 'local'))].join('+') } };
+  return { ms, resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0), extra: { compileMs: Math.round(t1 - t0), bytes, targets: [...new Set(result.stacks.map((s) => s.target ?? 'local'))].join('+') } };
 }
 
 registerTask('synth-openstack', (size, seed) => synthAuto(size, seed, 'openstack'));

@@ -30,6 +30,7 @@ export function renderInMemory(layout: Layout, mode: TargetMode = 'auto'): Rende
     // The targets write cross-stack values as explicit outputs and remote state when they
     // render (RenderContext.crossStack), so no resolve pass is needed to find them.
     const { stacks, ctx, constructs } = renderLayout(app, layout, mode, new RenderContext(layout, true));
+    for (const s of constructs.values()) s.renderNow();
     // The JSON and the origins are made when first read: the declared resources need neither.
     let json: Map<string, Record<string, any>> | undefined;
     let origins: Map<string, Map<string, ElementOrigin>> | undefined;

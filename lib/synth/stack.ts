@@ -16,6 +16,10 @@ export class XosStack extends TerraformStack {
   /** Data sources emitted as plain JSON, by type and name (see `addRawData`). */
   private readonly rawData = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly writeChecks: WriteCheck[] = [];
+  /** Rendering left for when the stack is written or its JSON read (see `renderLate`). */
+  private readonly pending: (() => void)[] = [];
+  /** Set once the stack is written and its raw elements released. */
+  private released = false;
   /** True while cdktf's own synthesizer runs (see `synthesizeStack`). */
   private cdktfWriting = false;
 
@@ -27,6 +31,19 @@ export class XosStack extends TerraformStack {
     renderBackend(this, name, backendFor(this.node.tryGetContext(BACKENDS_CONTEXT) as BackendSettings | undefined, name));
     const cdktf = this.synthesizer;
     this.synthesizer = { synthesize: (session) => this.synthesizeStack(session, cdktf) };
+  }
+
+  /**
+   * Render (part of) the stack when it is written or its JSON first read, not now: until
+   * then it holds nothing, and once written it lets its elements go (see `synthesizeStack`).
+   */
+  public renderLate(render: () => void): void {
+    this.pending.push(render);
+  }
+
+  /** Do the rendering left for later, now. */
+  public renderNow(): void {
+    while (this.pending.length) this.pending.shift()!();
   }
 
   /** Run `check` on the stack's Terraform JSON right before it is written. */
@@ -43,6 +60,7 @@ export class XosStack extends TerraformStack {
   private synthesizeStack(session: ISynthesisSession, cdktf: IStackSynthesizer): void {
     if (session.manifest.hclOutput)
       throw usageError(`stack ${this.node.id}: xos writes Terraform JSON (cdk.tf.json), not HCL. Synthesize without --hcl (and with SYNTH_HCL_OUTPUT unset).`);
+    this.renderNow(); // before cdktf's synthesizer: rendering may add dependencies for the manifest
     this.cdktfWriting = true;
     try {
       cdktf.synthesize(session);
@@ -52,6 +70,10 @@ export class XosStack extends TerraformStack {
     const tf = this.toTerraform();
     for (const check of this.writeChecks) check(tf);
     fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath), stableJson(tf));
+    // Written: its elements are not needed any more, and a large cloud has many stacks.
+    this.raw.clear();
+    this.rawData.clear();
+    this.released = true;
   }
 
   /**
@@ -78,6 +100,8 @@ export class XosStack extends TerraformStack {
 
   public override toTerraform(): any {
     if (this.cdktfWriting) return {}; // cdktf's placeholder, replaced by synthesizeStack
+    if (this.released) throw new Error(`internal: stack ${this.node.id} was written and its elements released; its JSON is in its cdk.tf.json`);
+    this.renderNow();
     const tf = super.toTerraform();
     tf.terraform = { ...(tf.terraform ?? {}), required_version: this.requiredVersion };
     for (const [block, raw] of [['resource', this.raw], ['data', this.rawData]] as const) {

@@ -152,7 +152,7 @@ export interface RenderedStack {
   readonly name: string;
   readonly backend: string;
   readonly target: TargetName;
-  /** Terraform resources and data sources in the stack. */
+  /** Terraform resources and data sources in the stack (once it is rendered). */
   readonly resources: number;
 }
 
@@ -160,21 +160,39 @@ export interface RenderedStack {
  * Render every stack of a layout into `app`. Stacks of external providers (S3) render first,
  * so that their per-tenant values are known when the tenants' stacks render; the tenants'
  * stacks read those through outputs and remote state (`RenderContext.crossStack`).
+ *
+ * The other stacks render late, each when it is written (or its JSON first read), and are
+ * released once written: a large cloud never holds more than one rendered stack besides
+ * the providers', which keeps the heap, and the garbage collector's work, small. So the
+ * providers' stacks are added to the app last, to be written after every tenant that reads
+ * them has added its outputs. `RenderedStack.resources` is known once a stack is rendered.
  */
 export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: RenderContext = new RenderContext(layout)): { stacks: RenderedStack[]; ctx: RenderContext; constructs: Map<string, XosStack> } {
   const targets = new Map(layout.stacks.map((s) => [s.name, targetOf(s, mode)] as const));
+  const provides = (s: StackLayout) => targets.get(s.name) === 'aws' && s.backend === 's3';
   const constructs = new Map<string, XosStack>();
-  for (const s of layout.stacks) constructs.set(s.name, new XosStack(app, s.name));
-  for (const [name, stack] of constructs) {
-    ctx.stacks.set(name, stack);
-    if (targets.get(name) === 'openstack') stack.addWriteCheck(openstackWriteCheck(name));
+  for (const s of [...layout.stacks.filter((x) => !provides(x)), ...layout.stacks.filter(provides)]) {
+    const stack = new XosStack(app, s.name);
+    constructs.set(s.name, stack);
+    ctx.stacks.set(s.name, stack);
+    if (targets.get(s.name) === 'openstack') stack.addWriteCheck(openstackWriteCheck(s.name));
   }
-  const first = (s: StackLayout) => (targets.get(s.name) === 'aws' && s.backend === 's3' ? 0 : 1);
-  const order = [...layout.stacks].sort((a, b) => first(a) - first(b));
-  for (const s of order) rendererFor(targets.get(s.name)!)(constructs.get(s.name)!, s, ctx);
-  const stacks = layout.stacks.map((s) => {
+  for (const s of layout.stacks) {
+    const stack = constructs.get(s.name)!;
+    const render = rendererFor(targets.get(s.name)!);
+    if (provides(s)) render(stack, s, ctx);
+    else stack.renderLate(() => render(stack, s, ctx));
+  }
+  const stacks = layout.stacks.map((s): RenderedStack => {
     const target = targets.get(s.name)!;
-    return { name: s.name, backend: s.backend, target, resources: target === 'local' ? s.resources.length : ctx.counts.get(s.name) ?? 0 };
+    return {
+      name: s.name,
+      backend: s.backend,
+      target,
+      get resources() {
+        return target === 'local' ? s.resources.length : ctx.counts.get(s.name) ?? 0;
+      },
+    };
   });
   return { stacks, ctx, constructs };
 }

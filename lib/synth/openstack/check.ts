@@ -171,11 +171,6 @@ function typeFits(t: TfType): Fits {
   return (v) => (typeof v === 'string' ? isExpression(v) : base(v));
 }
 
-/** Whether `v` passes `typeSchema(t)`. */
-export function fitsType(t: TfType, v: unknown): boolean {
-  return typeFits(t)(v);
-}
-
 /** Meta-arguments as `META` describes them. */
 const META_FITS: Readonly<Record<string, Fits>> = {
   '//': isObject,
@@ -243,18 +238,13 @@ function nestedFits(nb: TfNestedBlock): Fits {
   return (v) => Array.isArray(v) && !(min && v.length < min) && !(max && v.length > max) && v.every(inner);
 }
 
-/** Whether `v` passes `blockSchema(b)` with the meta-arguments of an element. */
-export function fitsBlock(b: TfBlock, v: unknown, meta: Readonly<Record<string, Fits>> = NO_META): boolean {
-  return blockFits(b, meta)(v);
-}
-
 /** Whether an element passes its type's JSON Schema, decided fast (`ajv: true`: by ajv, for tests). */
 export function elementFits(mode: 'resource' | 'data' | 'provider', type: string, body: unknown, options: { ajv?: boolean } = {}): boolean {
   if (options.ajv) return ajvValidator(mode, type)(body) as boolean;
-  if (mode === 'provider') return fitsBlock(OPENSTACK_SCHEMA.provider.block, body, PROVIDER_META_FITS);
+  if (mode === 'provider') return blockFits(OPENSTACK_SCHEMA.provider.block, PROVIDER_META_FITS)(body);
   const s = schemaOf(mode, type);
   if (!s) throw new Error(`the vendored OpenStack schema has no ${mode} type '${type}'`);
-  return fitsBlock(s.block, body, META_FITS);
+  return blockFits(s.block, META_FITS)(body);
 }
 
 /** Find the provider-schema attribute at an ajv instance path, to say whether it is computed. */

@@ -11,7 +11,8 @@ import type {
 } from './types';
 import { COLLECTIONS } from './types';
 
-function group<T>(xs: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
+/** Group items by a key; items whose key is null or undefined are left out. */
+export function group<T>(xs: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const x of xs) {
     const k = key(x);

@@ -3,7 +3,7 @@
  * of any target. Targets (local, openstack, aws) render a layout into Terraform; the rules
  * that "check the synthesized result" (SLC-003, TEN-007) check the layout.
  */
-import type { ModelIndex } from '../model/index';
+import { group, type ModelIndex } from '../model/index';
 import type {
   BackendKind,
   ControllerModel,
@@ -185,9 +185,9 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     sliversByController.set(c.key, l);
   }
   // Grouped once, so that each stack touches only its own objects (linear in the model).
-  const nodesByDeployment = groupBy(model.nodes, (n) => n.deployment);
-  const servicesByController = groupBy(model.services, (s) => s.controller);
-  const additionsBySliver = groupBy(model.additions, (a) => a.sliver);
+  const nodesByDeployment = group(model.nodes, (n) => n.deployment);
+  const servicesByController = group(model.services, (s) => s.controller);
+  const additionsBySliver = group(model.additions, (a) => a.sliver);
   const isPrivate = (t: TenantModel) => t.connect === 'shared-private' || t.connect === 'interconnect-private';
   const stackNames = new Map<string, { key: string; stack: string }>();
 
@@ -481,18 +481,6 @@ function catalogAttrs(o: ModelObject): Record<string, unknown> {
     default:
       return { name: o.name };
   }
-}
-
-function groupBy<T>(xs: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    if (!k) continue;
-    const l = m.get(k);
-    if (l) l.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
 }
 
 function byKey(a: { key: string }, b: { key: string }): number {

@@ -13,6 +13,7 @@ import { canonicalJson } from '../../lib/model/canonical';
 import { modelShapeProblem } from '../../lib/model/shape';
 import { RULES } from '../../lib/rules/index';
 import { synthesizeAtomically } from '../../lib/synth/output';
+import { isXosError } from '../../lib/errors';
 import { compileExample, EXAMPLES, filesBelow } from '../helpers/examples';
 import { buildCloud, cloudSpec, MUTATIONS, type CloudSpec } from '../helpers/random-cloud';
 import { tmpDir, xos } from '../helpers/tools';
@@ -59,9 +60,22 @@ describe('random valid clouds', () => {
   });
 
   test('synthesize to byte-identical output with the back-ends\' own targets too', () => {
+    // A real target may ask for more than the rules do (an OpenStack floating IP needs a
+    // Network on the provider's Slivers): then synthesis is a usage error naming the object
+    // and the fix, the same one every run, never an internal error or a half-written output.
+    const outcome = (spec: CloudSpec) => {
+      try {
+        return { files: synth(spec, 'auto') };
+      } catch (e) {
+        if (isXosError(e) && e.kind === 'usage') return { usage: e.message };
+        throw e;
+      }
+    };
     fc.assert(
       fc.property(cloudSpec(2), (spec) => {
-        expect(synth(spec, 'auto')).toEqual(synth(spec, 'auto'));
+        const first = outcome(spec);
+        if ('usage' in first) expect(first.usage).toMatch(/Add |Give |Use |Declare |Remove |connect /);
+        expect(outcome(spec)).toEqual(first);
       }),
       { numRuns: 4 },
     );

@@ -9,5 +9,6 @@ module.exports = {
   moduleNameMapper: {
     '^xos$': '<rootDir>/lib/index.ts',
   },
+  setupFiles: ['<rootDir>/test/helpers/fast-check-seed.ts'],
   testTimeout: 120000,
 };

@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { externalError } from '../errors';
+import { decodeBytes } from '../state/decode';
 import type { ChangeAction, MarkTree, PathStep, Plan, PlanChange, RelevantAttribute } from './types';
 
 /** Oldest and newest major versions of the plan JSON format this reader understands. */
@@ -14,22 +15,9 @@ export const SUPPORTED_FORMATS = '0.1 to 1.2 (and later 1.x)';
 
 const HOW_TO = 'Produce it with `terraform plan -out PLAN` and `terraform show -json PLAN > plan.json`.';
 
-/** Decode a file's bytes to text, following its byte-order mark (or the NUL pattern of UTF-16). */
+/** Decode a plan file's bytes (UTF-8 or UTF-16, with or without a byte-order mark). */
 export function decodePlanBytes(bytes: Buffer): { text: string; encoding: Plan['encoding'] } {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: swap16(bytes.subarray(2)).toString('utf16le'), encoding: 'utf-16be' };
-  // UTF-16 without a byte-order mark: JSON starts with an ASCII character, so one of the
-  // first two bytes is NUL.
-  if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return { text: bytes.toString('utf16le'), encoding: 'utf-16le' };
-  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) return { text: swap16(bytes).toString('utf16le'), encoding: 'utf-16be' };
-  return { text: bytes.toString('utf8'), encoding: 'utf-8' };
-}
-
-function swap16(b: Buffer): Buffer {
-  const even = b.length - (b.length % 2);
-  const copy = Buffer.from(b.subarray(0, even));
-  return copy.swap16();
+  return decodeBytes(bytes);
 }
 
 /** Read and normalize a plan JSON file. Throws an external error naming the file when it is not one. */

@@ -6,23 +6,31 @@
 import { usageError } from '../errors';
 
 /** Decode bytes to text, honouring a byte order mark. */
-export function decodeText(bytes: Uint8Array): string {
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+/** Decode a JSON file's bytes: UTF-8 with or without a BOM, UTF-16 LE or BE with or without one. */
+export function decodeBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf-16le' };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const swapped = Buffer.from(buf.subarray(2));
+    const swapped = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
     swapped.swap16();
-    return swapped.toString('utf16le');
+    return { text: swapped.toString('utf16le'), encoding: 'utf-16be' };
   }
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' };
   // UTF-16 without a byte order mark: JSON starts with an ASCII character, so one of its
   // first two bytes is NUL. Taken only when the text then reads as JSON's start.
   if (buf.length >= 2 && buf.length % 2 === 0 && (buf[0] === 0) !== (buf[1] === 0)) {
     const le = buf[1] === 0 ? buf : Buffer.from(buf).swap16();
     const text = le.toString('utf16le');
-    if (/^\s*[[{]/.test(text)) return text;
+    if (/^\s*[[{]/.test(text)) return { text, encoding: buf[1] === 0 ? 'utf-16le' : 'utf-16be' };
   }
-  return buf.toString('utf8');
+  return { text: buf.toString('utf8'), encoding: 'utf-8' };
+}
+
+/** The text of a JSON file's bytes (see `decodeBytes`). */
+export function decodeText(bytes: Uint8Array): string {
+  return decodeBytes(bytes).text;
 }
 
 /** Line and column (1-based) of a character offset. */

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
+import { dictionaryChildren } from '../lib/model/dict';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
 
 const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
@@ -29,6 +30,7 @@ export abstract class XosConstruct extends Construct {
 
   protected constructor(scope: IConstruct, id: string, name?: string) {
     super(uniqueIn(scope, id), id);
+    dictionaryChildren(this.node);
     Object.defineProperty(this, XOS_CONSTRUCT, { value: true });
     this.name = name ?? id;
     if (captureSources()) {

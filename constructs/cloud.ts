@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { dictionaryChildren } from '../lib/model/dict';
 import type { RootRole } from '../lib/model/types';
 import type { BackendConfig } from '../lib/synth/backend';
 import { Privilege } from './privilege';
@@ -82,6 +83,7 @@ export class Cloud extends Construct {
 
   constructor(props: CloudProps = {}) {
     super(undefined as unknown as Construct, '');
+    dictionaryChildren(this.node);
     this.cloudName = props.name ?? 'xos';
     this.outdir = props.outdir;
     this.target = props.target;

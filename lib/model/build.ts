@@ -9,7 +9,7 @@ import type { Site } from '../../constructs/site';
 import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
-import { allocateCidr } from './cidr';
+import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
   AdditionModel,
@@ -289,11 +289,17 @@ function deriveTenancyNetworks(
   const services = new Map(m.services.map((s) => [s.key, s]));
   const tenantByKey = new Map(tenants.map((t) => [t.node.path, t]));
   const defaultTemplate = [...m.networkTemplates].sort(cmpKey).find((t) => t.visibility === 'private')?.key ?? null;
-  const taken = m.networks.map((n) => n.cidr);
+  // Blocks taken so far, parsed once (not once per derived network).
+  const taken: Cidr[] = [];
+  const take = (cidr: string | null | undefined) => {
+    const c = cidr ? parseCidr(cidr) : undefined;
+    if (c && typeof c !== 'string') taken.push(c);
+  };
+  for (const n of m.networks) take(n.cidr);
 
   const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant): Mutable<NetworkModel> => {
-    const cidr = t.cidr ?? allocateCidr(key, taken);
-    taken.push(cidr);
+    const cidr = t.cidr ?? allocateCidrAmong(key, taken);
+    take(cidr);
     const net: Mutable<NetworkModel> = {
       kind: 'Network',
       key,
@@ -320,10 +326,22 @@ function deriveTenancyNetworks(
       if (!net.joined.includes(s)) net.joined.push(s);
     }
   };
-  const ownPrivate = (slices: readonly string[]): Mutable<NetworkModel> | undefined =>
-    m.networks
-      .filter((n) => slices.includes(n.owner) && !n.public && !n.derivedFrom)
-      .sort(cmpKey)[0];
+  // Each Slice's own private networks as declared (derived ones are never a Slice's own):
+  // the first by key of any of `slices`.
+  const privateOf = new Map<string, Mutable<NetworkModel>>();
+  for (const n of m.networks) {
+    if (n.public || n.derivedFrom) continue;
+    const best = privateOf.get(n.owner);
+    if (!best || cmpKey(n, best) < 0) privateOf.set(n.owner, n);
+  }
+  const ownPrivate = (slices: readonly string[]): Mutable<NetworkModel> | undefined => {
+    let best: Mutable<NetworkModel> | undefined;
+    for (const s of slices) {
+      const n = privateOf.get(s);
+      if (n && (!best || cmpKey(n, best) < 0)) best = n;
+    }
+    return best;
+  };
 
   for (const tm of [...m.tenants].sort(cmpKey)) {
     const t = tenantByKey.get(tm.key)!;

@@ -66,7 +66,11 @@ const SLOTS = POOL.size / 256;
  * networks come and go; probes onward when the slot overlaps a block already taken.
  */
 export function allocateCidr(key: string, taken: readonly string[]): string {
-  const blocks = taken.map(parseCidr).filter((c): c is Cidr => typeof c !== 'string');
+  return allocateCidrAmong(key, taken.map(parseCidr).filter((c): c is Cidr => typeof c !== 'string'));
+}
+
+/** `allocateCidr` over blocks already parsed (a caller allocating many keeps them). */
+export function allocateCidrAmong(key: string, blocks: readonly Cidr[]): string {
   const start = fnv1a(key) % SLOTS;
   for (let i = 0; i < SLOTS; i++) {
     const base = POOL.base + ((start + i) % SLOTS) * 256;

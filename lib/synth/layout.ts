@@ -3,6 +3,7 @@
  * of any target. Targets (local, openstack, aws) render a layout into Terraform; the rules
  * that "check the synthesized result" (SLC-003, TEN-007) check the layout.
  */
+import { dict } from '../model/dict';
 import { group, type ModelIndex } from '../model/index';
 import type {
   BackendKind,
@@ -161,7 +162,7 @@ class StackBuilder {
 }
 
 function secretsOf(sb: StackBuilder, creds: Readonly<Record<string, SecretRef>>, what: string, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const k of Object.keys(creds).sort()) {
     const v = sb.secret(creds[k], `${what} credential '${k}'`);
     if (v) out[`${prefix}${k}`] = v;
@@ -385,9 +386,10 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       if (!s) continue;
       const svc = index.servicesBySlice.get(s.key);
       const keys = sliceKeys(index, s.key);
-      const secrets: Record<string, string> = {};
+      // Keyed by Service names: dictionary objects (see dict.ts).
+      const secrets = dict<string>();
       const tenancies = svc ? tenanciesHere.filter((t) => t.tenant === svc.key) : [];
-      const providers: Record<string, unknown> = {};
+      const providers = dict<unknown>();
       for (const t of tenancies) {
         const p = index.get<ServiceModel>(t.provider);
         if (!p || p.kind !== 'Service') continue;

@@ -4,6 +4,7 @@
  * on, so that plan and apply run offline with the terraform on the PATH.
  */
 import { TerraformVariable } from 'cdktf';
+import { dict } from '../model/dict';
 import type { LayoutResource, StackLayout } from './layout';
 import type { XosStack } from './stack';
 
@@ -30,7 +31,7 @@ export function localInput(r: LayoutResource): Record<string, unknown> {
 export function localBody(r: LayoutResource): { input: Record<string, unknown>; triggers_replace?: Record<string, unknown> } {
   const secrets = Object.entries(r.secrets ?? {});
   const body: { input: Record<string, unknown>; triggers_replace?: Record<string, unknown> } = { input: localInput(r) };
-  if (secrets.length) body.triggers_replace = { secrets: Object.fromEntries(secrets.map(([k, v]) => [k, `\${var.${v}}`])) };
+  if (secrets.length) body.triggers_replace = { secrets: dict(secrets.map(([k, v]) => [k, `\${var.${v}}`] as const)) };
   return body;
 }
 

@@ -4,6 +4,7 @@ import { TerraformStack, type IStackSynthesizer, type ISynthesisSession } from '
 import type { Construct } from 'constructs';
 import { usageError } from '../errors';
 import { backendFor, BACKENDS_CONTEXT, renderBackend, type BackendSettings } from './backend';
+import { dict } from '../model/dict';
 import { stableJson } from './stable-json';
 
 /** A check of a stack's Terraform JSON right before it is written; it throws to stop the synthesis. */
@@ -110,7 +111,8 @@ export class XosStack extends TerraformStack {
       // Names in sorted order, as the JSON is written; the bodies are shared, not copied (the
       // JSON is written or read, never changed).
       for (const [type, byName] of raw) {
-        const table: Record<string, unknown> = { ...(tf[block][type] ?? {}) };
+        // Keyed by resource names: a dictionary object (see dict.ts).
+        const table: Record<string, unknown> = Object.assign(dict<unknown>(), tf[block][type] ?? {});
         for (const name of [...byName.keys()].sort()) table[name] = byName.get(name);
         tf[block][type] = table;
       }

@@ -131,7 +131,29 @@ function splitTraversal(s: string): PathStep[] | undefined {
   return at === s.length ? steps : undefined;
 }
 
+/** Heads of references that name no resource of the state. */
+const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'terraform', 'module', 'data']);
+
+/**
+ * `type.name.attr` with three identifiers and nothing else (nearly every reference a target
+ * writes): evaluated without splitting; undefined for anything else.
+ */
+function evalSimpleReference(expr: string, lookup: StateLookup): Evaluated | undefined {
+  const d1 = expr.indexOf('.');
+  const d2 = d1 > 0 ? expr.indexOf('.', d1 + 1) : -1;
+  if (d2 < 0 || expr.indexOf('.', d2 + 1) >= 0 || expr.includes('[')) return undefined;
+  const type = expr.slice(0, d1);
+  const name = expr.slice(d1 + 1, d2);
+  const attr = expr.slice(d2 + 1);
+  if (NOT_RESOURCES.has(type) || !isIdentifier(type) || !isIdentifier(name) || !isIdentifier(attr)) return undefined;
+  const attrs = lookup(expr.slice(0, d2));
+  if (!attrs) return { kind: 'missing', ref: expr };
+  return isObject(attrs) ? { kind: 'value', value: attrs[attr], via: expr } : { kind: 'opaque' };
+}
+
 function evalToken(expr: string, lookup: StateLookup): Evaluated {
+  const simple = evalSimpleReference(expr, lookup);
+  if (simple) return simple;
   const steps = splitTraversal(expr.trim());
   if (!steps || steps.length < 2 || typeof steps[0] !== 'string') return { kind: 'opaque' };
   if (steps[0] === 'var') return { kind: 'secret' };
@@ -352,10 +374,38 @@ class Comparer {
 }
 
 /**
+ * True when comparing `decl` with `act` (as `Comparer.compare` does) finds nothing: the same
+ * walk, with no paths, masks or reports made. False means "maybe not": the full comparison
+ * decides. Nearly every resource of a status run is in sync, and this is what they cost.
+ */
+function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: ReadonlySet<string> | undefined, top: string | undefined): boolean {
+  if (typeof decl === 'string') {
+    if (!decl.includes('${')) return decl === act;
+    const e = evaluateString(decl, lookup);
+    if (e.kind === 'secret' || e.kind === 'opaque') return true;
+    return e.kind === 'value' && sameValue(e.value, act);
+  }
+  if (Array.isArray(decl)) {
+    if (!Array.isArray(act) || decl.length !== act.length || (top !== undefined && sets?.has(top))) return false;
+    for (let i = 0; i < decl.length; i++) if (!surelySame(decl[i], act[i], lookup, sets, undefined)) return false;
+    return true;
+  }
+  if (isObject(decl)) {
+    if (!isObject(act)) return false;
+    for (const k in decl) if (!surelySame(decl[k], act[k], lookup, sets, undefined)) return false;
+    // Members of the actual value the model does not set are drift unless null.
+    for (const k in act) if (!(k in decl) && act[k] !== null && act[k] !== undefined) return false;
+    return true;
+  }
+  return sameValue(decl, act);
+}
+
+/**
  * The attributes in which a resource's state differs from its declaration; empty when in
  * sync. `lookup` resolves references to other resources of the same state.
  */
 export function compareResource(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup): AttrDiff[] {
+  if (inSync(declared, instance, schema, lookup)) return [];
   // Sensitive: what the state marks, what the target declares (dotted paths such as
   // `input.secrets`), and every leaf the model fills from a variable.
   const c = new Comparer(lookup, [...instance.sensitivePaths, ...declared.sensitive.map((p) => p.split('.'))], schema.sets?.(declared.type));
@@ -369,6 +419,17 @@ export function compareResource(declared: DeclaredResource, instance: StateInsta
     }
   }
   return c.diffs;
+}
+
+/** True when `compareResource` would find no difference (see `surelySame`). */
+function inSync(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup): boolean {
+  const attrs = declared.attrs;
+  const actual = instance.attributes;
+  const sets = schema.sets?.(declared.type);
+  for (const name in attrs) if (!surelySame(attrs[name], actual[name], lookup, sets, name)) return false;
+  const computed = schema.computed(declared.type);
+  if (computed) for (const name in actual) if (!(name in attrs) && !computed.has(name) && !isUnsetLike(actual[name])) return false;
+  return true;
 }
 
 /** A value for people: JSON text, cut to `max` characters. */

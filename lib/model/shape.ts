@@ -82,40 +82,55 @@ const KIND_OF: Readonly<Record<(typeof COLLECTIONS)[number], Kind>> = {
   additions: 'Addition',
 };
 
+/** One field's check, with the name and optionality read from FIELDS once. */
+interface FieldSpec {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly check: Check;
+  readonly what: string;
+}
+
+const SPECS: Readonly<Record<Kind, readonly FieldSpec[]>> = Object.fromEntries(
+  Object.entries(FIELDS).map(([kind, fields]) => [
+    kind,
+    Object.entries(fields).map(([field, [check, what]]) => ({ name: field.endsWith('?') ? field.slice(0, -1) : field, optional: field.endsWith('?'), check, what })),
+  ]),
+) as Record<Kind, FieldSpec[]>;
+
 /**
  * The first problem with the shape of a model read from JSON, or undefined when it has
  * none: for example `networks[2] (site1/web/lan): "joined" must be a list of keys (got a string)`.
+ * Messages are made only for the problem found (a whole model is checked on every read).
  */
 export function modelShapeProblem(doc: Readonly<Record<string, unknown>>): string | undefined {
   if (typeof doc.name !== 'string') return 'the model has no "name" (a string)';
-  const keys = new Set<string>();
+  // Every key, with its kind (checked against its collection's before it is recorded).
+  const kindOfKey = new Map<string, Kind>();
   for (const c of COLLECTIONS) {
     const list = doc[c];
     if (list === undefined) continue;
     if (!Array.isArray(list)) return `"${c}" must be a list (got ${describe(list)})`;
+    const kind = KIND_OF[c];
+    const specs = SPECS[kind];
     for (let i = 0; i < list.length; i++) {
       const o = list[i] as Record<string, unknown>;
-      const at = `${c}[${i}]`;
-      if (!object(o) || !str(o.key) || !str(o.kind)) return `${at} is not a model object (it needs a "kind" and a "key")`;
-      const where = `${at} (${String(o.key).length > 80 ? `${String(o.key).slice(0, 77)}...` : o.key})`;
-      if (o.kind !== KIND_OF[c]) return `${where} is a ${String(o.kind).slice(0, 40)} in the list of ${c}, which holds ${KIND_OF[c]}s`;
-      if (keys.has(o.key as string)) return `${where}: the key is used twice; every object's key is unique`;
-      keys.add(o.key as string);
-      if (!str(o.name)) return `${where}: "name" must be a string (got ${describe(o.name)})`;
-      for (const [field, [check, what]] of Object.entries(FIELDS[KIND_OF[c]])) {
-        const optional = field.endsWith('?');
-        const name = optional ? field.slice(0, -1) : field;
-        const v = o[name];
-        if (v === undefined && optional) continue;
-        if (v === undefined) return `${where}: "${name}" is missing; it must be ${what}`;
-        if (!check(v)) return `${where}: "${name}" must be ${what} (got ${describe(v)})`;
+      if (!object(o) || !str(o.key) || !str(o.kind)) return `${c}[${i}] is not a model object (it needs a "kind" and a "key")`;
+      if (o.kind !== kind) return `${where(c, i, o.key)} is a ${String(o.kind).slice(0, 40)} in the list of ${c}, which holds ${kind}s`;
+      if (kindOfKey.has(o.key as string)) return `${where(c, i, o.key)}: the key is used twice; every object's key is unique`;
+      kindOfKey.set(o.key as string, kind);
+      if (!str(o.name)) return `${where(c, i, o.key)}: "name" must be a string (got ${describe(o.name)})`;
+      for (const f of specs) {
+        const v = o[f.name];
+        if (v === undefined) {
+          if (f.optional) continue;
+          return `${where(c, i, o.key)}: "${f.name}" is missing; it must be ${f.what}`;
+        }
+        if (!f.check(v)) return `${where(c, i, o.key)}: "${f.name}" must be ${f.what} (got ${describe(v)})`;
       }
     }
   }
   // A Sliver's Slice and a Network's owner are its parents in the construct tree: a program
   // cannot leave them out, and what reads a model counts on them.
-  const kindOfKey = new Map<string, unknown>();
-  for (const c of COLLECTIONS) for (const o of (doc[c] as Record<string, unknown>[] | undefined) ?? []) kindOfKey.set(o.key as string, o.kind);
   const parents: [string, string, string, Kind][] = [
     ['slivers', 'Sliver', 'slice', 'Slice'],
     ['networks', 'Network', 'owner', 'Slice'],
@@ -129,6 +144,12 @@ export function modelShapeProblem(doc: Readonly<Record<string, unknown>>): strin
     }
   }
   return undefined;
+}
+
+/** An object in messages: `networks[2] (site1/web/lan)`. */
+function where(collection: string, i: number, key: unknown): string {
+  const k = String(key);
+  return `${collection}[${i}] (${k.length > 80 ? `${k.slice(0, 77)}...` : k})`;
 }
 
 function describe(v: unknown): string {

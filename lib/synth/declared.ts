@@ -3,8 +3,8 @@
  * object each comes from, and the attribute values the model sets. Status (state vs model)
  * and review (plan -> model objects) read these; every target provides them.
  */
-import type { Layout, LayoutKind, StackLayout } from './layout';
-import { localBody } from './local';
+import type { Layout, LayoutKind, LayoutResource, StackLayout } from './layout';
+import { localBody } from './local-body';
 
 export interface DeclaredResource {
   /** The Terraform address in its stack, for example `terraform_data.sliver_co1__vcpe__cpe-1`. */
@@ -25,25 +25,43 @@ export interface DeclaredResource {
 
 export type TargetName = 'local' | 'openstack' | 'aws';
 
+const NO_SENSITIVE: readonly string[] = [];
+const SECRETS_SENSITIVE: readonly string[] = ['triggers_replace'];
+
 /**
- * The declared resources of one stack for the local target. Each one's attributes are made
- * on first read: the review maps addresses and never reads them.
+ * A declared resource of the local target. Its attributes are made on first read: the review
+ * maps addresses and never reads them. (A class: one shape for every resource, and no closure
+ * per resource; status declares every resource of a cloud.)
  */
+class LocalDeclared implements DeclaredResource {
+  public readonly address: string;
+  public readonly type: string;
+  public readonly name: string;
+  public readonly model: string;
+  public readonly kind: LayoutKind;
+  public readonly sensitive: readonly string[];
+  // Private fields: not enumerable, so the object reads (and compares) as the plain record it stands for.
+  readonly #r: LayoutResource;
+  #made?: DeclaredResource['attrs'];
+
+  constructor(r: LayoutResource) {
+    this.#r = r;
+    this.address = `terraform_data.${r.name}`;
+    this.type = 'terraform_data';
+    this.name = r.name;
+    this.model = r.model;
+    this.kind = r.kind;
+    this.sensitive = r.secrets && Object.keys(r.secrets).length ? SECRETS_SENSITIVE : NO_SENSITIVE;
+  }
+
+  public get attrs(): DeclaredResource['attrs'] {
+    return (this.#made ??= localBody(this.#r));
+  }
+}
+
+/** The declared resources of one stack for the local target. */
 function localDeclared(stack: StackLayout): DeclaredResource[] {
-  return stack.resources.map((r) => {
-    let attrs: DeclaredResource['attrs'] | undefined;
-    return {
-      address: `terraform_data.${r.name}`,
-      type: 'terraform_data',
-      name: r.name,
-      model: r.model,
-      kind: r.kind,
-      get attrs() {
-        return (attrs ??= localBody(r));
-      },
-      sensitive: r.secrets && Object.keys(r.secrets).length ? ['triggers_replace'] : [],
-    };
-  });
+  return stack.resources.map((r) => new LocalDeclared(r));
 }
 
 /** How a target declares one stack's resources (it may read the whole layout: cross-stack values). */

@@ -174,6 +174,17 @@ function secretsOf(sb: StackBuilder, creds: Readonly<Record<string, SecretRef>>,
 export function buildLayout(model: XosModel, index: ModelIndex): Layout {
   const stacks: StackLayout[] = [];
   const placed = new Set<string>();
+  // Each object's resource name, made once: most objects are named in several places.
+  const names = new Map<ModelObject['kind'], Map<string, string>>();
+  const name = (kind: ModelObject['kind'], key: string): string => {
+    let m = names.get(kind);
+    if (!m) names.set(kind, (m = new Map()));
+    let n = m.get(key);
+    if (n === undefined) m.set(key, (n = nameOf({ kind, key })));
+    return n;
+  };
+  // Each Slice's users' keys, made once for all its Slivers (the lists are shared, never changed).
+  const keysOfSlice = new Map<string, string[]>();
   const collisions: Layout['collisions'][number][] = [];
 
   // Which Controller serves each Sliver (DEP-007); Slivers with none are left to the rules.
@@ -209,7 +220,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     // The back-end itself.
     const controllerName = sb.add({
       kind: 'controller',
-      name: nameOf(c),
+      name: name(c.kind, c.key),
       model: c.key,
       attrs: clean({ name: c.name, backend: c.backend, url: c.url, region: c.region, deployment: c.deployment, sites: c.sites }),
       refs: {},
@@ -217,12 +228,12 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     });
     let deploymentName: string | undefined;
     if (deployment && deployment.kind === 'Deployment') {
-      deploymentName = sb.add({ kind: 'deployment', name: nameOf(deployment), model: deployment.key, attrs: { name: deployment.name, limits: deployment.limits, existing_catalog: deployment.existingCatalog }, refs: { controller: controllerName } });
+      deploymentName = sb.add({ kind: 'deployment', name: name(deployment.kind, deployment.key), model: deployment.key, attrs: { name: deployment.name, limits: deployment.limits, existing_catalog: deployment.existingCatalog }, refs: { controller: controllerName } });
       for (const [kind, keys] of [['image', deployment.images], ['flavor', deployment.flavors], ['template', deployment.networkTemplates]] as const) {
         for (const k of keys) {
           const o = index.get(k);
           if (!o) continue;
-          sb.add({ kind, name: nameOf(o), model: o.key, attrs: catalogAttrs(o), refs: { deployment: deploymentName } });
+          sb.add({ kind, name: name(o.kind, o.key), model: o.key, attrs: catalogAttrs(o), refs: { deployment: deploymentName } });
         }
       }
     }
@@ -232,13 +243,13 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     for (const s of slices.values()) if (s.site && index.has(s.site, 'Site')) sites.add(s.site);
     for (const sk of [...sites].sort()) {
       const site = index.get(sk)!;
-      sb.add({ kind: 'site', name: nameOf(site), model: sk, attrs: siteAttrs(site), refs: { controller: controllerName } });
+      sb.add({ kind: 'site', name: name(site.kind, site.key), model: sk, attrs: siteAttrs(site), refs: { controller: controllerName } });
     }
     // Nodes of this Deployment at the Controller's Sites.
     const controllerSites = new Set(c.sites);
     for (const n of (c.deployment && nodesByDeployment.get(c.deployment)) || []) {
       if (!n.site || !controllerSites.has(n.site)) continue;
-      sb.add({ kind: 'node', name: nameOf(n), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(nameOf({ kind: 'Site', key: n.site })) ? nameOf({ kind: 'Site', key: n.site }) : undefined, deployment: deploymentName }) as Record<string, string> });
+      sb.add({ kind: 'node', name: name(n.kind, n.key), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(name('Site', n.site)) ? name('Site', n.site) : undefined, deployment: deploymentName }) as Record<string, string> });
     }
 
     // Users and their grants: anyone with a role on a Site, Slice or the Deployment held here.
@@ -251,7 +262,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     for (const uk of users) {
       const u = index.get(uk)!;
       if (u.kind !== 'User') continue;
-      sb.add({ kind: 'user', name: nameOf(u), model: uk, attrs: clean({ name: u.name, email: u.email, home_site: u.site, public_keys: u.publicKeys }), refs: {} });
+      sb.add({ kind: 'user', name: name(u.kind, u.key), model: uk, attrs: clean({ name: u.name, email: u.email, home_site: u.site, public_keys: u.publicKeys }), refs: {} });
     }
 
     // Services implemented here, or whose Controller this is (external Services).
@@ -271,7 +282,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     for (const svc of [...services.values()].sort(byKey)) {
       sb.add({
         kind: 'service',
-        name: nameOf(svc),
+        name: name(svc.kind, svc.key),
         model: svc.key,
         attrs: { name: svc.name, ports: svc.ports.map((p) => `${p.protocol}/${p.port}`), external: svc.slices.length === 0 },
         refs: svc.controller === c.key ? { controller: controllerName } : {},
@@ -282,24 +293,24 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     // Slices, with the quota their Deployment sets.
     for (const s of [...slices.values()].sort(byKey)) {
       const refs: Record<string, string> = {};
-      if (s.site && sb.has(nameOf({ kind: 'Site', key: s.site }))) refs.site = nameOf({ kind: 'Site', key: s.site });
+      if (s.site && sb.has(name('Site', s.site))) refs.site = name('Site', s.site);
       const svc = index.servicesBySlice.get(s.key);
-      if (svc) refs.service = nameOf(svc);
-      if (s.image && sb.has(nameOf({ kind: 'Image', key: s.image }))) refs.image = nameOf({ kind: 'Image', key: s.image });
-      if (s.flavor && sb.has(nameOf({ kind: 'Flavor', key: s.flavor }))) refs.flavor = nameOf({ kind: 'Flavor', key: s.flavor });
+      if (svc) refs.service = name(svc.kind, svc.key);
+      if (s.image && sb.has(name('Image', s.image))) refs.image = name('Image', s.image);
+      if (s.flavor && sb.has(name('Flavor', s.flavor))) refs.flavor = name('Flavor', s.flavor);
       sb.add({
         kind: 'slice',
-        name: nameOf(s),
+        name: name(s.kind, s.key),
         model: s.key,
         attrs: clean({ name: s.name, site: s.site, image: s.image, flavor: s.flavor, service: svc?.key, quota: deployment?.kind === 'Deployment' ? deployment.limits : undefined }),
         refs,
       });
     }
     for (const g of grants) {
-      const refs: Record<string, string> = { user: nameOf({ kind: 'User', key: g.user! }) };
+      const refs: Record<string, string> = { user: name('User', g.user!) };
       const target = index.get(g.target);
-      if (target && sb.has(nameOf(target))) refs.target = nameOf(target);
-      sb.add({ kind: 'grant', name: nameOf(g), model: g.key, attrs: { user: g.user, scope: g.scope, target: g.target, role: g.role }, refs });
+      if (target && sb.has(name(target.kind, target.key))) refs.target = name(target.kind, target.key);
+      sb.add({ kind: 'grant', name: name(g.kind, g.key), model: g.key, attrs: { user: g.user, scope: g.scope, target: g.target, role: g.role }, refs });
     }
 
     // Networks, lazily: only those attached to a Slice with Slivers here.
@@ -307,11 +318,11 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     for (const s of slices.keys()) for (const n of index.networksOfSlice.get(s) ?? []) networks.set(n.key, n);
     for (const n of [...networks.values()].sort(byKey)) {
       const refs: Record<string, string> = {};
-      if (sb.has(nameOf({ kind: 'Slice', key: n.owner }))) refs.owner = nameOf({ kind: 'Slice', key: n.owner });
-      if (n.template && sb.has(nameOf({ kind: 'NetworkTemplate', key: n.template }))) refs.template = nameOf({ kind: 'NetworkTemplate', key: n.template });
+      if (sb.has(name('Slice', n.owner))) refs.owner = name('Slice', n.owner);
+      if (n.template && sb.has(name('NetworkTemplate', n.template))) refs.template = name('NetworkTemplate', n.template);
       sb.add({
         kind: 'network',
-        name: nameOf(n),
+        name: name(n.kind, n.key),
         model: n.key,
         attrs: clean({ name: n.name, cidr: n.cidr, ports: n.ports ?? undefined, public: n.public, template: n.template, site: n.site ?? undefined, bandwidth_mbps: n.bandwidthMbps ?? undefined, owner: n.owner, derived_from: n.derivedFrom }),
         refs,
@@ -352,8 +363,8 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         const present = [tenantNet, providerNet].filter((n) => networks.has(n));
         if (present.length) {
           const refs: Record<string, string> = {};
-          if (networks.has(tenantNet)) refs.tenant_network = nameOf({ kind: 'Network', key: tenantNet });
-          if (networks.has(providerNet)) refs.provider_network = nameOf({ kind: 'Network', key: providerNet });
+          if (networks.has(tenantNet)) refs.tenant_network = name('Network', tenantNet);
+          if (networks.has(providerNet)) refs.provider_network = name('Network', providerNet);
           sb.add({ kind: 'gateway', name: resourceName('gateway', t.key), model: t.key, attrs: { tenancy: t.key, tenant_network: tenantNet, provider_network: providerNet }, refs });
         }
       }
@@ -363,19 +374,21 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     for (const pk of [...new Set(tenanciesTouching.filter((t) => t.connect === 'public').map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
       const provider = index.get<ServiceModel>(pk);
       if (!provider || provider.kind !== 'Service' || !services.has(pk)) continue;
-      sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((p) => `${p.protocol}/${p.port}`) }, refs: { service: nameOf(provider) } });
+      sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((p) => `${p.protocol}/${p.port}`) }, refs: { service: name(provider.kind, provider.key) } });
     }
 
     // Tenancies whose tenant runs here: credentials and attributes reach its instances.
-    const tenanciesHere: TenantModel[] = [];
+    const tenanciesOfTenant = new Map<string | null, TenantModel[]>();
     for (const t of tenanciesTouching) {
       const tenant = index.get<ServiceModel>(t.tenant);
       if (!tenant || tenant.kind !== 'Service' || !sliceInStack(tenant)) continue;
-      tenanciesHere.push(t);
-      const refs: Record<string, string> = { tenant: nameOf(tenant) };
+      const same = tenanciesOfTenant.get(t.tenant);
+      if (same) same.push(t);
+      else tenanciesOfTenant.set(t.tenant, [t]);
+      const refs: Record<string, string> = { tenant: name(tenant.kind, tenant.key) };
       const provider = index.get<ServiceModel>(t.provider);
-      if (provider && sb.has(nameOf(provider))) refs.provider = nameOf(provider);
-      sb.add({ kind: 'tenancy', name: nameOf(t), model: t.key, attrs: { tenant: t.tenant, provider: t.provider, connect: t.connect, attributes: t.attributes }, refs });
+      if (provider && sb.has(name(provider.kind, provider.key))) refs.provider = name(provider.kind, provider.key);
+      sb.add({ kind: 'tenancy', name: name(t.kind, t.key), model: t.key, attrs: { tenant: t.tenant, provider: t.provider, connect: t.connect, attributes: t.attributes }, refs });
     }
 
     // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
@@ -385,10 +398,11 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       const s = slices.get(v.slice);
       if (!s) continue;
       const svc = index.servicesBySlice.get(s.key);
-      const keys = sliceKeys(index, s.key);
+      let keys = keysOfSlice.get(s.key);
+      if (!keys) keysOfSlice.set(s.key, (keys = sliceKeys(index, s.key)));
       // Keyed by Service names: dictionary objects (see dict.ts).
       const secrets = dict<string>();
-      const tenancies = svc ? tenanciesHere.filter((t) => t.tenant === svc.key) : [];
+      const tenancies = (svc && tenanciesOfTenant.get(svc.key)) || [];
       const providers = dict<unknown>();
       for (const t of tenancies) {
         const p = index.get<ServiceModel>(t.provider);
@@ -399,11 +413,11 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
           if (vn) secrets[`provider_${p.name}_${k}`] = vn;
         }
       }
-      const refs: Record<string, string> = { slice: nameOf(s) };
-      if (v.node && sb.has(nameOf({ kind: 'Node', key: v.node }))) refs.node = nameOf({ kind: 'Node', key: v.node });
+      const refs: Record<string, string> = { slice: name(s.kind, s.key) };
+      if (v.node && sb.has(name('Node', v.node))) refs.node = name('Node', v.node);
       const sliverName = sb.add({
         kind: 'sliver',
-        name: nameOf(v),
+        name: name(v.kind, v.key),
         model: v.key,
         attrs: clean({
           name: v.name,
@@ -425,7 +439,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
           name: resourceName('port', `${v.key}/${n.key}`),
           model: v.key,
           attrs: { sliver: v.key, network: n.key, index: i, interface: `eth${i}` },
-          refs: { sliver: sliverName, network: nameOf(n) },
+          refs: { sliver: sliverName, network: name(n.kind, n.key) },
           ...(groups.length ? { refLists: { security_groups: [...new Set(groups)].sort() } } : {}),
         });
       });
@@ -433,10 +447,10 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
 
     // What providers add for each tenant instance placed here.
     for (const a of slivers.flatMap((v) => additionsBySliver.get(v.key) ?? []).sort(byKey)) {
-      const refs: Record<string, string> = { sliver: nameOf({ kind: 'Sliver', key: a.sliver }) };
+      const refs: Record<string, string> = { sliver: name('Sliver', a.sliver) };
       const p = index.get(a.provider);
-      if (p && sb.has(nameOf(p))) refs.provider = nameOf(p);
-      sb.add({ kind: 'addition', name: nameOf(a), model: a.key, attrs: { type: a.type, provider: a.provider, tenancy: a.tenancy, sliver: a.sliver, attributes: a.attributes }, refs });
+      if (p && sb.has(name(p.kind, p.key))) refs.provider = name(p.kind, p.key);
+      sb.add({ kind: 'addition', name: name(a.kind, a.key), model: a.key, attrs: { type: a.type, provider: a.provider, tenancy: a.tenancy, sliver: a.sliver, attributes: a.attributes }, refs });
     }
 
     const built = sb.build();
@@ -489,7 +503,15 @@ function byKey(a: { key: string }, b: { key: string }): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
+/**
+ * The object without its undefined members: a copy, not `delete` (deleting a member makes
+ * V8 keep the object as a slow dictionary, and layouts hold hundreds of thousands).
+ */
 function clean<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  let undef = false;
+  for (const k in o) if (o[k] === undefined) undef = true;
+  if (!undef) return o;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }

@@ -187,25 +187,21 @@ function managedCount(instances: readonly StateInstance[]): number {
 export function diffStack(input: StackDiffInput): StackReport {
   const current = new Map<string, StateInstance>();
   const deposed = new Map<string, StateInstance[]>();
-  const managed: StateInstance[] = [];
+  let managed = 0;
   for (const i of input.state?.instances ?? []) {
-    if (i.mode === 'managed' && !i.deposed) managed.push(i);
     if (i.deposed) {
       const l = deposed.get(i.address);
       if (l) l.push(i);
       else deposed.set(i.address, [i]);
-    } else current.set(i.address, i);
+    } else {
+      if (i.mode === 'managed') managed++;
+      current.set(i.address, i);
+    }
   }
   const lookup = (a: string) => current.get(a)?.attributes;
-  const declaredAddresses = new Set<string>();
-  const modelKeys = new Set<string>();
-  for (const d of input.declared) {
-    declaredAddresses.add(d.address);
-    modelKeys.add(d.model);
-  }
-  checkBelongs(input, managed, declaredAddresses, modelKeys);
 
-  // Declared resources, grouped by model object.
+  // Declared resources, grouped by model object. The instances they find are remembered
+  // (by identity: no second set of addresses), and what is left in state is orphaned.
   const groups = new Map<string, { kind: string; resources: ResourceReport[] }>();
   const group = (key: string, kind: string) => {
     let g = groups.get(key);
@@ -215,9 +211,22 @@ export function diffStack(input: StackDiffInput): StackReport {
     }
     return g;
   };
+  const found = new Set<StateInstance>();
+  let foundManaged = false;
   for (const d of input.declared) {
-    const r = declaredStatus(d, current.get(d.address), deposed.get(d.address) ?? NONE, input, lookup);
+    const cur = current.get(d.address);
+    if (cur) {
+      found.add(cur);
+      if (cur.mode === 'managed') foundManaged = true;
+    }
+    const r = declaredStatus(d, cur, deposed.size ? deposed.get(d.address) ?? NONE : NONE, input, lookup);
     group(d.model, input.kindOf?.(d.model) ?? d.kind).resources.push(r);
+  }
+  // A state none of whose managed resources is declared here belongs elsewhere (or to another target).
+  if (!foundManaged && managed > 0) {
+    const declaredAddresses = new Set(input.declared.map((d) => d.address));
+    const modelKeys = new Set(input.declared.map((d) => d.model));
+    checkBelongs(input, [...current.values()].filter((i) => i.mode === 'managed'), declaredAddresses, modelKeys);
   }
   // Resources in state that nothing declares (managed only: data sources are re-read).
   const orphanOf = (i: StateInstance, why: string): void => {
@@ -225,13 +234,18 @@ export function diffStack(input: StackDiffInput): StackReport {
     const kind = groups.get(key)?.kind ?? input.kindOf?.(key) ?? input.schema.modelKind?.(i) ?? i.type;
     group(key, kind).resources.push({ address: i.address, type: i.type, status: 'orphaned', reason: why });
   };
-  for (const i of current.values()) {
-    if (i.mode !== 'managed' || declaredAddresses.has(i.address)) continue;
-    orphanOf(i, i.status === 'tainted' ? 'in state (tainted), no longer declared' : 'in state, no longer declared');
+  if (found.size < current.size) {
+    for (const i of current.values()) {
+      if (i.mode !== 'managed' || found.has(i)) continue;
+      orphanOf(i, i.status === 'tainted' ? 'in state (tainted), no longer declared' : 'in state, no longer declared');
+    }
   }
-  for (const [a, list] of deposed) {
-    if (declaredAddresses.has(a) || list[0].mode !== 'managed') continue;
-    for (const i of list) orphanOf({ ...i, address: `${a} (deposed ${i.deposed})` }, 'deposed object in state, no longer declared');
+  if (deposed.size) {
+    const declaredAddresses = new Set(input.declared.map((d) => d.address));
+    for (const [a, list] of deposed) {
+      if (declaredAddresses.has(a) || list[0].mode !== 'managed') continue;
+      for (const i of list) orphanOf({ ...i, address: `${a} (deposed ${i.deposed})` }, 'deposed object in state, no longer declared');
+    }
   }
 
   const objects: ObjectReport[] = [];

@@ -1,7 +1,28 @@
 import fc from 'fast-check';
 import { Cloud, Service, Site } from '../../constructs';
+import { canonicalJson, sortKeys } from '../../lib/model/canonical';
 import { dict, dictionaryChildren } from '../../lib/model/dict';
 import { stableJson } from '../../lib/synth/stable-json';
+
+/** What canonicalJson wrote before: the whole sorted copy at once. */
+const reference = (v: unknown) => JSON.stringify(sortKeys(v), null, 2) + '\n';
+
+describe('canonicalJson', () => {
+  test('writes the same bytes as stringifying a sorted copy of the whole value', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => expect(canonicalJson(v)).toBe(reference(v))), { numRuns: 500 });
+  });
+
+  test('keeps JavaScript key order: integer-like keys first, ascending, at every level', () => {
+    const v = { b: [{ z: 1, a: [], '2': 0, '10': 1 }, {}, []], '10': 1, '9': { y: {}, x: [1, { c: 2, b: null }] }, a: 'x\ny', u: undefined };
+    expect(canonicalJson(v)).toBe(reference(v));
+    expect(Object.keys(JSON.parse(canonicalJson(v)))).toEqual(['9', '10', 'a', 'b']);
+  });
+
+  test('writes an xos model as before', () => {
+    const model = { formatVersion: 1, name: 'm', sites: [{ kind: 'Site', key: 's', name: 's', loginBase: 'pl' }], users: [] };
+    expect(canonicalJson(model)).toBe(reference(model));
+  });
+});
 
 describe('dictionary objects', () => {
   test('dict() holds its entries with no prototype and serializes as a plain object does', () => {

@@ -6,6 +6,8 @@
  * in order (the plain bindings emit them so) are not copied, and JSON.stringify writes.
  */
 
+import { dict } from '../model/dict';
+
 /** Values JSON leaves out of objects (and writes as null in lists). */
 function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
@@ -52,7 +54,8 @@ class Canonical {
     if (!values.some((v) => v !== undefined)) return this.emptyObject;
     if (inOrder && same) return o;
     const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
-    const out: Record<string, unknown> = {};
+    // A dictionary (keyed by names from the model) is copied into a dictionary (see dict.ts).
+    const out: Record<string, unknown> = Object.getPrototypeOf(o) === null ? dict() : {};
     for (const i of order) if (values[i] !== undefined) out[keys[i]] = values[i];
     return out;
   }

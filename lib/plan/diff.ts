@@ -94,26 +94,59 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** True when a mark tree marks nothing at this point or below without looking further (absent or `false`). */
+function unmarked(tree: MarkTree | undefined): boolean {
+  return tree === undefined || tree === false;
+}
+
 /**
- * A copy of `value` with every sensitive part replaced by `(sensitive)` and, when an
- * unknown tree is given, every unknown part by `(known after apply)`.
+ * `value` with every sensitive part replaced by `(sensitive)` and, when an unknown tree is
+ * given, every unknown part by `(known after apply)`. Only the objects and lists on the way
+ * to a replaced part are copied: the parts that nothing marks are `value`'s own (a plan's
+ * values are read-only data; copying them all made every create cost a deep copy).
  */
 export function maskValue(value: unknown, sensitive: MarkTree | undefined, unknown?: MarkTree): unknown {
   if (sensitive === true) return SENSITIVE;
   if (unknown === true) return UNKNOWN;
+  if (unmarked(sensitive) && unmarked(unknown)) return value;
   if (Array.isArray(value)) {
-    const out = value.map((v, i) => maskValue(v, child(sensitive, i), child(unknown, i)));
     // Unknown list elements past the known ones are not in `value`: nothing to add.
-    return out;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const m = maskValue(v, child(sensitive, i), child(unknown, i));
+      if (out) out.push(m);
+      else if (m !== v) {
+        out = value.slice(0, i);
+        out.push(m);
+      }
+    }
+    return out ?? value;
   }
   if (isPlain(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) out[k] = maskValue(value[k], child(sensitive, k), child(unknown, k));
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = value[k];
+      const m = maskValue(v, child(sensitive, k), child(unknown, k));
+      if (out) out[k] = m;
+      else if (m !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+        out[k] = m;
+      }
+    }
     // Attributes only known after apply may be absent from `after`; show them.
     if (unknown && typeof unknown === 'object' && !Array.isArray(unknown)) {
-      for (const k of Object.keys(unknown)) if (!(k in out) && (unknown as Record<string, MarkTree>)[k] === true) out[k] = UNKNOWN;
+      for (const k of Object.keys(unknown)) {
+        if (!(k in (out ?? value)) && (unknown as Record<string, MarkTree>)[k] === true) {
+          out ??= { ...value };
+          out[k] = UNKNOWN;
+        }
+      }
     }
-    return out;
+    return out ?? value;
   }
   return value;
 }
@@ -159,6 +192,42 @@ export function diffAttributes(input: DiffInput): AttributeChange[] {
   return out;
 }
 
+/**
+ * One changed attribute, its fields always in the same order (path, before, after,
+ * sensitive, unknown, forcesReplacement) whichever are present: the review prints them in
+ * that order. Built by assignment, not by spreading optional parts (this runs per leaf).
+ */
+function change(path: string, hasBefore: boolean, before: unknown, hasAfter: boolean, after: unknown, sensitive: boolean, unknown: boolean, forces: boolean): AttributeChange {
+  const p = path || '(value)';
+  // The common shapes are made whole, each by its own literal: one allocation, one hidden class.
+  if (!sensitive && !forces) {
+    if (!unknown) {
+      if (hasBefore && hasAfter) return { path: p, before, after };
+      if (hasAfter) return { path: p, after };
+      if (hasBefore) return { path: p, before };
+    } else if (hasAfter) {
+      if (hasBefore) return { path: p, before, after, unknown: true };
+      return { path: p, after, unknown: true };
+    }
+  } else if (sensitive && !unknown && !forces) {
+    if (hasBefore && hasAfter) return { path: p, before, after, sensitive: true };
+    if (hasAfter) return { path: p, after, sensitive: true };
+    if (hasBefore) return { path: p, before, sensitive: true };
+  }
+  const c: { -readonly [K in keyof AttributeChange]: AttributeChange[K] } = { path: p };
+  if (hasBefore) c.before = before;
+  if (hasAfter) c.after = after;
+  if (sensitive) c.sensitive = true;
+  if (unknown) c.unknown = true;
+  if (forces) c.forcesReplacement = true;
+  return c;
+}
+
+/** The side of an object that does not exist: read like `{}` (lookups fall through to its prototype as before). */
+const NO_OBJECT: Record<string, unknown> = {};
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function walk(
   out: AttributeChange[],
   path: string,
@@ -171,36 +240,25 @@ function walk(
   unk: MarkTree | undefined,
   rep: MarkTree | undefined,
 ): void {
-  const forces = rep === true ? { forcesReplacement: true as const } : {};
+  const forces = rep === true;
   if (bs === true || as === true) {
-    if (hasB !== hasA || !jsonEqual(b, a) || unk === true)
-      out.push({ path: path || '(value)', ...(hasB ? { before: SENSITIVE } : {}), ...(hasA || unk === true ? { after: unk === true ? UNKNOWN : SENSITIVE } : {}), sensitive: true, ...(unk === true ? { unknown: true as const } : {}), ...forces });
+    if (hasB !== hasA || !jsonEqual(b, a) || unk === true) out.push(change(path, hasB, SENSITIVE, hasA || unk === true, unk === true ? UNKNOWN : SENSITIVE, true, unk === true, forces));
     return;
   }
   if (unk === true) {
-    out.push({ path: path || '(value)', ...(hasB ? { before: maskValue(b, bs) } : {}), after: UNKNOWN, unknown: true, ...forces });
+    out.push(change(path, hasB, hasB ? maskValue(b, bs) : undefined, true, UNKNOWN, false, true, forces));
     return;
   }
   const bObj = hasB && isPlain(b);
   const aObj = hasA && isPlain(a);
   if ((bObj || !hasB) && (aObj || !hasA) && (bObj || aObj)) {
-    const bo = (bObj ? b : {}) as Record<string, unknown>;
-    const ao = (aObj ? a : {}) as Record<string, unknown>;
-    const keys = new Set<string>(Object.keys(bo));
-    for (const k of Object.keys(ao)) keys.add(k);
-    if (unk && typeof unk === 'object' && !Array.isArray(unk)) for (const k of Object.keys(unk)) keys.add(k);
-    for (const k of keys) {
-      const cb = bo[k];
-      const ca = ao[k];
-      const chb = cb !== null && cb !== undefined;
-      const cha = ca !== null && ca !== undefined;
-      const cu = child(unk, k);
-      if (!chb && !cha && cu !== true) {
-        // null <-> absent is no change worth reading; an unknown child still is.
-        if (!anyMarked(cu)) continue;
-      }
-      walk(out, joinPath(path, k), cb, ca, chb, cha, child(bs, k), child(as, k), cu, child(rep, k));
-    }
+    const bo = (bObj ? b : NO_OBJECT) as Record<string, unknown>;
+    const ao = (aObj ? a : NO_OBJECT) as Record<string, unknown>;
+    const uo = unk && typeof unk === 'object' && !Array.isArray(unk) ? (unk as Record<string, MarkTree>) : undefined;
+    // Every key of either side and of the unknown tree, once each, in that order.
+    if (bObj) for (const k of Object.keys(bo)) walkKey(out, path, k, bo, ao, bs, as, unk, rep);
+    if (aObj) for (const k of Object.keys(ao)) if (!bObj || !hasOwn.call(bo, k)) walkKey(out, path, k, bo, ao, bs, as, unk, rep);
+    if (uo) for (const k of Object.keys(uo)) if ((!bObj || !hasOwn.call(bo, k)) && (!aObj || !hasOwn.call(ao, k))) walkKey(out, path, k, bo, ao, bs, as, unk, rep);
     return;
   }
   if (hasB && hasA && Array.isArray(b) && Array.isArray(a) && b.length === a.length && !anyMarked(unk)) {
@@ -212,11 +270,27 @@ function walk(
     return;
   }
   if (hasB === hasA && jsonEqual(b, a)) return;
-  out.push({
-    path: path || '(value)',
-    ...(hasB ? { before: maskValue(b, bs) } : {}),
-    ...(hasA ? { after: maskValue(a, as, unk) } : {}),
-    ...(anyMarked(bs) || anyMarked(as) ? { sensitive: true as const } : {}),
-    ...forces,
-  });
+  out.push(change(path, hasB, hasB ? maskValue(b, bs) : undefined, hasA, hasA ? maskValue(a, as, unk) : undefined, anyMarked(bs) || anyMarked(as), false, forces));
+}
+
+/** The walk of one key of an object (or of its unknown tree). */
+function walkKey(
+  out: AttributeChange[],
+  path: string,
+  k: string,
+  bo: Record<string, unknown>,
+  ao: Record<string, unknown>,
+  bs: MarkTree | undefined,
+  as: MarkTree | undefined,
+  unk: MarkTree | undefined,
+  rep: MarkTree | undefined,
+): void {
+  const cb = bo[k];
+  const ca = ao[k];
+  const chb = cb !== null && cb !== undefined;
+  const cha = ca !== null && ca !== undefined;
+  const cu = child(unk, k);
+  // null <-> absent is no change worth reading; an unknown child still is.
+  if (!chb && !cha && cu !== true && !anyMarked(cu)) return;
+  walk(out, joinPath(path, k), cb, ca, chb, cha, child(bs, k), child(as, k), cu, child(rep, k));
 }

@@ -17,12 +17,7 @@ export interface ModelSide {
   readonly index: ModelIndex;
   readonly layout: Layout;
   /** stack name -> address -> declared resource. */
-  readonly stacks: ReadonlyMap<string, ReadonlyMap<string, DeclaredSecrets>>;
-}
-
-/** A declared resource with the attribute paths that carry the model's secrets. */
-export interface DeclaredSecrets extends DeclaredResource {
-  readonly secretPaths: readonly (readonly PathStep[])[];
+  readonly stacks: ReadonlyMap<string, ReadonlyMap<string, DeclaredResource>>;
 }
 
 /** How a model side indexes the real targets' addresses: at once, or on first need. */
@@ -50,27 +45,40 @@ const pendingRealTargets = new WeakMap<ModelSide, () => void>();
 export function modelSide(model: XosModel, target: TargetName = 'local', options: ModelSideOptions = {}): ModelSide {
   const index = options.compiled?.index ?? new ModelIndex(model);
   const layout = options.compiled?.layout ?? buildLayout(model, index);
-  const stacks = new Map<string, Map<string, DeclaredSecrets>>();
+  const stacks = new Map<string, Map<string, DeclaredResource>>();
+  // The declared resources themselves are stored (not copies): one per resource of the cloud.
   const add = (declared: Map<string, DeclaredResource[]>) => {
     for (const [stack, rs] of declared) {
-      const m = stacks.get(stack) ?? new Map<string, DeclaredSecrets>();
-      for (const d of rs) if (!m.has(d.address)) m.set(d.address, withSecretPaths(d));
-      stacks.set(stack, m);
+      let m = stacks.get(stack);
+      if (!m) {
+        m = new Map<string, DeclaredResource>();
+        stacks.set(stack, m);
+      }
+      for (const d of rs) if (!m.has(d.address)) m.set(d.address, d);
     }
   };
   add(declaredResources(layout, target));
   for (const s of layout.stacks) if (!stacks.has(s.name)) stacks.set(s.name, new Map());
   const side: ModelSide = { model, index, layout, stacks };
-  if (target === 'local' && layout.stacks.some(hasRealTarget)) {
-    pendingRealTargets.set(side, () => {
+  if (target === 'local') {
+    const addRealTargets = () => {
       try {
         // `auto`: each stack as its back-end's own target maps it.
         add((declaredResources as (l: Layout, t: string) => Map<string, DeclaredResource[]>)(layout, 'auto'));
       } catch {
         // A target that cannot be loaded here maps nothing; its plans fall back to `xos_key`.
       }
-    });
-    if (options.realTargets !== 'later') indexRealTargets(side);
+    };
+    if (options.realTargets !== 'later') {
+      if (layout.stacks.some(hasRealTarget)) addRealTargets();
+    } else {
+      // Which back-ends have a real target is asked only when the addresses are needed:
+      // asking loads the targets (and cdktf with them), which plans that map by the local
+      // addresses alone never need.
+      pendingRealTargets.set(side, () => {
+        if (layout.stacks.some(hasRealTarget)) addRealTargets();
+      });
+    }
   }
   return side;
 }
@@ -94,7 +102,7 @@ export function indexRealTargets(side: ModelSide): void {
   pending();
 }
 
-/** True while a side has real targets' addresses not yet indexed. */
+/** True while a side (made with `realTargets: 'later'`) may have real targets' addresses not yet indexed. */
 export function realTargetsPending(side: ModelSide): boolean {
   return pendingRealTargets.has(side);
 }
@@ -105,8 +113,16 @@ export function realTargetsPending(side: ModelSide): boolean {
  */
 export function needsRealTargets(assigned: readonly PlanStack[], sides: readonly ModelSide[]): boolean {
   for (const { plan, stack } of assigned) {
-    const maps = sides.map((s) => s.stacks.get(stack)).filter((m): m is ReadonlyMap<string, DeclaredSecrets> => m !== undefined);
-    const known = (a: string | undefined) => a === undefined || maps.some((m) => m.has(a));
+    const maps: ReadonlyMap<string, DeclaredResource>[] = [];
+    for (const s of sides) {
+      const m = s.stacks.get(stack);
+      if (m) maps.push(m);
+    }
+    const known = (a: string | undefined): boolean => {
+      if (a === undefined) return true;
+      for (const m of maps) if (m.has(a)) return true;
+      return false;
+    };
     for (const c of plan.changes) if (!known(c.address) || !known(c.previousAddress)) return true;
     for (const c of plan.drift) if (!known(c.address) || !known(c.previousAddress)) return true;
     for (const a of plan.configuredAddresses) if (!known(a)) return true;
@@ -116,23 +132,18 @@ export function needsRealTargets(assigned: readonly PlanStack[], sides: readonly
 
 const NO_PATHS: readonly (readonly PathStep[])[] = [];
 
-/**
- * A declared resource with its secret paths read (the same fields, in the same order). Its
- * attributes are read through, when someone reads them: the review itself never does.
- */
-function withSecretPaths(d: DeclaredResource): DeclaredSecrets {
-  return {
-    address: d.address,
-    type: d.type,
-    name: d.name,
-    model: d.model,
-    kind: d.kind,
-    get attrs() {
-      return d.attrs;
-    },
-    sensitive: d.sensitive,
-    secretPaths: d.sensitive.length ? d.sensitive.map(parseDotted) : NO_PATHS,
-  };
+/** Parsed secret paths by the declared `sensitive` list they come from: resources share their lists. */
+const parsedPaths = new WeakMap<readonly string[], readonly (readonly PathStep[])[]>();
+
+/** The attribute paths of a declared resource that carry the model's secrets (none without one). */
+export function secretPathsOf(d: DeclaredResource | undefined): readonly (readonly PathStep[])[] {
+  if (!d || !d.sensitive.length) return NO_PATHS;
+  let paths = parsedPaths.get(d.sensitive);
+  if (!paths) {
+    paths = d.sensitive.map(parseDotted);
+    parsedPaths.set(d.sensitive, paths);
+  }
+  return paths;
 }
 
 /** `input.secrets` -> ['input', 'secrets']. */
@@ -146,7 +157,8 @@ export interface ObjectRef {
   readonly kind: ModelObject['kind'] | undefined;
   /** How the key was found. */
   readonly via: 'head' | 'base' | 'xos_key';
-  readonly declared?: DeclaredSecrets;
+  /** The declared resource of that address (its secret paths: `secretPathsOf`). */
+  readonly declared?: DeclaredResource;
 }
 
 /** The stack a plan belongs to. */
@@ -168,20 +180,40 @@ export function parsePlanArg(arg: string, exists: (f: string) => boolean): { sta
   return { file: arg };
 }
 
+/** One stack's votes while a plan is matched: `round` says which plan `n` counts for. */
+interface Tally {
+  readonly stack: string;
+  n: number;
+  round: number;
+}
+
+/** The stacks declaring an address (one for most addresses), and the last plan that voted with it. */
+interface Owner {
+  tallies: Tally | Tally[];
+  round: number;
+}
+
 /**
- * Address -> the stacks declaring it (of any side), in the order first seen: one stack name
- * for most addresses, a set only for those several stacks declare.
+ * Address -> the stacks declaring it (of any side), in the order first seen. Each stack's
+ * votes are counted on one shared tally, and each address remembers the plan that last voted
+ * with it: matching a plan then costs one map lookup per address.
  */
-function ownersOf(sides: readonly ModelSide[]): Map<string, string | Set<string>> {
-  const owners = new Map<string, string | Set<string>>();
+function ownersOf(sides: readonly ModelSide[]): Map<string, Owner> {
+  const owners = new Map<string, Owner>();
+  const tallies = new Map<string, Tally>();
   for (const side of sides) {
     for (const [stack, m] of side.stacks) {
+      let t = tallies.get(stack);
+      if (!t) {
+        t = { stack, n: 0, round: 0 };
+        tallies.set(stack, t);
+      }
       for (const a of m.keys()) {
         const o = owners.get(a);
-        if (o === undefined) owners.set(a, stack);
-        else if (typeof o === 'string') {
-          if (o !== stack) owners.set(a, new Set([o, stack]));
-        } else o.add(stack);
+        if (o === undefined) owners.set(a, { tallies: t, round: 0 });
+        else if (Array.isArray(o.tallies)) {
+          if (!o.tallies.includes(t)) o.tallies.push(t);
+        } else if (o.tallies !== t) o.tallies = [o.tallies, t];
       }
     }
   }
@@ -194,22 +226,33 @@ function ownersOf(sides: readonly ModelSide[]): Map<string, string | Set<string>
  * tie, are usage errors that say how to name the stack.
  */
 export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], sides: readonly ModelSide[]): PlanStack[] {
-  const owners = plans.some((p) => !p.stack) ? ownersOf(sides) : new Map<string, string | Set<string>>();
+  const owners = plans.some((p) => !p.stack) ? ownersOf(sides) : new Map<string, Owner>();
   const out: PlanStack[] = [];
   const taken = new Map<string, string>();
+  let round = 0;
   for (const { plan, stack } of plans) {
     let result: PlanStack;
     if (stack) {
       result = { plan, stack, how: 'named' };
     } else {
-      const votes = new Map<string, number>();
-      const seen = new Set<string>();
+      // Each distinct address votes once for every stack declaring it; stacks in the order first voted for.
+      const r = ++round;
+      const voted: Tally[] = [];
+      const count = (t: Tally) => {
+        if (t.round !== r) {
+          t.round = r;
+          t.n = 0;
+          voted.push(t);
+        }
+        t.n++;
+      };
       const vote = (a: string | undefined) => {
-        if (!a || seen.has(a)) return;
-        seen.add(a);
+        if (!a) return;
         const o = owners.get(a);
-        if (typeof o === 'string') votes.set(o, (votes.get(o) ?? 0) + 1);
-        else if (o) for (const s of o) votes.set(s, (votes.get(s) ?? 0) + 1);
+        if (o === undefined || o.round === r) return;
+        o.round = r;
+        if (Array.isArray(o.tallies)) for (const t of o.tallies) count(t);
+        else count(o.tallies);
       };
       for (const c of plan.changes) {
         vote(c.address);
@@ -219,7 +262,7 @@ export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], s
       let best: string | undefined;
       let bestVotes = 0;
       let tie: string | undefined;
-      for (const [s, n] of votes) {
+      for (const { stack: s, n } of voted) {
         if (n > bestVotes) {
           best = s;
           bestVotes = n;
@@ -255,15 +298,26 @@ function xosKey(c: PlanChange): string | undefined {
  * `xos_key` the local target writes into each resource. Undefined when nothing matches.
  */
 export function mapChange(c: PlanChange, stack: string, head: ModelSide, base: ModelSide | undefined): ObjectRef | undefined {
+  return changeMapper(stack, head, base)(c);
+}
+
+/** `mapChange` for the changes of one stack: the stack's address maps are looked up once. */
+export function changeMapper(stack: string, head: ModelSide, base: ModelSide | undefined): (c: PlanChange) => ObjectRef | undefined {
+  const hm = head.stacks.get(stack);
+  const bm = base?.stacks.get(stack);
   const kindOf = (key: string) => head.index.get(key)?.kind ?? base?.index.get(key)?.kind;
-  for (const address of [c.address, c.previousAddress]) {
-    if (!address) continue;
-    const h = head.stacks.get(stack)?.get(address);
+  const byAddress = (address: string): ObjectRef | undefined => {
+    const h = hm?.get(address);
     if (h) return { key: h.model, kind: kindOf(h.model), via: 'head', declared: h };
-    const b = base?.stacks.get(stack)?.get(address);
+    const b = bm?.get(address);
     if (b) return { key: b.model, kind: kindOf(b.model), via: 'base', declared: b };
-  }
-  const key = xosKey(c);
-  if (key !== undefined) return { key, kind: kindOf(key), via: 'xos_key' };
-  return undefined;
+    return undefined;
+  };
+  return (c) => {
+    const ref = (c.address ? byAddress(c.address) : undefined) ?? (c.previousAddress ? byAddress(c.previousAddress) : undefined);
+    if (ref) return ref;
+    const key = xosKey(c);
+    if (key !== undefined) return { key, kind: kindOf(key), via: 'xos_key' };
+    return undefined;
+  };
 }

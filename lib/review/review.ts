@@ -11,7 +11,7 @@ import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '.
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
 import type { TargetName } from '../synth/declared';
-import { assignStacks, indexRealTargets, mapChange, modelSide, needsRealTargets, realTargetsPending, type ModelSide, type ObjectRef, type PlanStack } from './mapping';
+import { assignStacks, changeMapper, indexRealTargets, modelSide, needsRealTargets, realTargetsPending, secretPathsOf, type ModelSide, type ObjectRef, type PlanStack } from './mapping';
 import { diffModels, type ObjectDiff } from './model-diff';
 import { builtFromJson } from './model-file';
 import { tenancyDiagram, type Diagram, type Mark } from './mermaid';
@@ -224,17 +224,29 @@ export function buildReview(input: ReviewInput): Review {
   const notes: string[] = [];
 
   // First pass: map every change to its object, and learn every secret value the plans hold.
+  // Each plan's refs sit in lists beside its changes and drift (same index).
   const scrubber = new SecretScrubber();
   const mapped = assigned.map(({ plan, stack }) => {
-    const changes = plan.changes.map((c) => ({ c, ref: mapChange(c, stack, head, base) }));
-    const drift = plan.drift.map((c) => ({ c, ref: mapChange(c, stack, head, base) }));
-    for (const x of [...changes, ...drift]) scrubber.collect(x.c, x.ref?.declared?.secretPaths ?? []);
+    const map = changeMapper(stack, head, base);
+    const changes = new Array<ObjectRef | undefined>(plan.changes.length);
+    const drift = new Array<ObjectRef | undefined>(plan.drift.length);
+    plan.changes.forEach((c, i) => {
+      const ref = (changes[i] = map(c));
+      scrubber.collect(c, secretPathsOf(ref?.declared));
+    });
+    plan.drift.forEach((c, i) => {
+      const ref = (drift[i] = map(c));
+      scrubber.collect(c, secretPathsOf(ref?.declared));
+    });
     return { changes, drift };
   });
 
   assigned.forEach(({ plan, stack, how }, pi) => {
     const counts = emptyCounts();
-    for (const { c, ref } of mapped[pi].changes) {
+    const refs = mapped[pi].changes;
+    for (let i = 0; i < plan.changes.length; i++) {
+      const c = plan.changes[i];
+      const ref = refs[i];
       count(counts, c);
       if (c.mode === 'data' || c.action === 'read') continue;
       if (c.action === 'no-op' && !c.previousAddress && !c.importing) continue;
@@ -250,12 +262,15 @@ export function buildReview(input: ReviewInput): Review {
     stacks.push({ stack, matched: how, plan: plan.file, ...(plan.terraformVersion ? { terraformVersion: plan.terraformVersion } : {}), formatVersion: plan.formatVersion, counts });
 
     const relevant = plan.relevantAttributes ? new Set(plan.relevantAttributes.map((r) => r.resource)) : undefined;
-    for (const { c: d, ref } of mapped[pi].drift) {
+    const driftRefs = mapped[pi].drift;
+    for (let i = 0; i < plan.drift.length; i++) {
+      const d = plan.drift[i];
+      const ref = driftRefs[i];
       if (relevant && !relevant.has(d.address)) {
         irrelevant++;
         continue;
       }
-      const secret = ref?.declared?.secretPaths ?? [];
+      const secret = secretPathsOf(ref?.declared);
       driftEntries.push({
         stack,
         address: d.address,
@@ -376,37 +391,63 @@ function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
   return 'changed';
 }
 
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** Whether an attribute change is left out of a resource's list (see `resourceReview`). */
+function hidden(a: AttributeChange, create: boolean, mapped: boolean): boolean {
+  if (create && a.unknown) return true;
+  return mapped && (a.path === 'input.xos_key' || a.path === 'input.xos_kind') && !('before' in a && 'after' in a);
+}
+
+/**
+ * One resource change as the review shows it, its fields in the order the review prints
+ * them. No spreads of optional parts: this runs for every change of every plan.
+ */
 function resourceReview(c: PlanChange, stack: string, ref: ObjectRef | undefined, scrubber: SecretScrubber): ResourceReview {
-  const secret = ref?.declared?.secretPaths ?? [];
   const shows = c.action !== 'delete' && c.action !== 'forget';
-  const attributes = shows
-    ? scrubber.scrub(diffAttributes({
-        before: c.before,
-        after: c.after,
-        beforeSensitive: markPaths(c.beforeSensitive, secret),
-        afterSensitive: markPaths(c.afterSensitive, secret),
-        afterUnknown: c.afterUnknown,
-        replacePaths: c.replacePaths,
-      }))
-    : [];
+  let shown: readonly AttributeChange[] = [];
+  if (shows) {
+    const secret = secretPathsOf(ref?.declared);
+    const attributes = diffAttributes({
+      before: c.before,
+      after: c.after,
+      beforeSensitive: markPaths(c.beforeSensitive, secret),
+      afterSensitive: markPaths(c.afterSensitive, secret),
+      afterUnknown: c.afterUnknown,
+      replacePaths: c.replacePaths,
+    });
+    // On a create, values known only after apply (ids, outputs) say nothing a reviewer can
+    // check, and a mapped resource's xos_key/xos_kind repeat the object it is listed under.
+    // Masking keeps each change's path, `unknown` and sides, so it may come after the cut.
+    const create = c.action === 'create';
+    const kept = attributes.filter((a) => !hidden(a, create, !!ref));
+    shown = scrubber.scrub(kept);
+  }
   const part = ref?.declared?.kind ?? xosKind(c);
-  // On a create, values known only after apply (ids, outputs) say nothing a reviewer can
-  // check, and a mapped resource's xos_key/xos_kind repeat the object it is listed under.
-  const shown = attributes.filter((a) => !(c.action === 'create' && a.unknown) && !(ref && (a.path === 'input.xos_key' || a.path === 'input.xos_kind') && !('before' in a && 'after' in a)));
-  return {
-    stack,
-    address: c.address,
-    ...(c.previousAddress ? { previousAddress: c.previousAddress } : {}),
-    action: c.action,
-    actions: c.actions,
-    ...(c.actionReason ? { actionReason: c.actionReason, reason: REASONS[c.actionReason] ?? c.actionReason.replace(/_/g, ' ') } : {}),
-    replacePaths: c.replacePaths.map(formatPath),
-    ...(c.importing ? { importing: c.importing.id ?? (c.importing.unknown ? '(known after apply)' : '(by identity)') } : {}),
-    ...(c.deposed ? { deposed: c.deposed } : {}),
-    ...(part ? { part } : {}),
-    attributes: shown,
-    ...(ref ? { object: { key: ref.key, ...(ref.kind ? { kind: ref.kind } : {}) } } : {}),
-  };
+  const object = ref ? (ref.kind ? { key: ref.key, kind: ref.kind } : { key: ref.key }) : undefined;
+  const replacePaths = c.replacePaths.length ? c.replacePaths.map(formatPath) : NO_STRINGS;
+  // The common shape (a resource of a model object, nothing moved, imported or explained) is
+  // made whole by one literal: adding fields one by one to a hundred thousand objects that
+  // outlive the young generation costs more than the review's own work.
+  if (!c.previousAddress && !c.actionReason && !c.importing && !c.deposed && part && object)
+    return { stack, address: c.address, action: c.action, actions: c.actions, replacePaths, part, attributes: shown, object };
+  // In the printed order: stack, address, previousAddress, action, actions, actionReason,
+  // reason, replacePaths, importing, deposed, part, attributes, object.
+  const out = { stack, address: c.address } as { -readonly [K in keyof ResourceReview]: ResourceReview[K] };
+  if (c.previousAddress) out.previousAddress = c.previousAddress;
+  out.action = c.action;
+  out.actions = c.actions;
+  if (c.actionReason) {
+    out.actionReason = c.actionReason;
+    out.reason = REASONS[c.actionReason] ?? c.actionReason.replace(/_/g, ' ');
+  }
+  out.replacePaths = replacePaths;
+  if (c.importing) out.importing = c.importing.id ?? (c.importing.unknown ? '(known after apply)' : '(by identity)');
+  if (c.deposed) out.deposed = c.deposed;
+  if (part) out.part = part;
+  out.attributes = shown;
+  if (object) out.object = object;
+  return out;
 }
 
 function xosKind(c: PlanChange): string | undefined {

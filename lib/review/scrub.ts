@@ -44,7 +44,10 @@ export class SecretScrubber {
     }
   }
 
-  /** A copy of the value with every known secret masked; `hit` says whether anything was. */
+  /**
+   * The value with every known secret masked; `hit` says whether anything was. Only the
+   * objects and lists on the way to a masked string are copied: the rest is `v`'s own.
+   */
   public scrubValue(v: unknown, hit: { found: boolean }): unknown {
     if (!this.values.size) return v;
     if (typeof v === 'string') {
@@ -61,18 +64,39 @@ export class SecretScrubber {
       }
       return v;
     }
-    if (Array.isArray(v)) return v.map((x) => this.scrubValue(x, hit));
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.scrubValue(v[i], hit);
+        if (out) out.push(x);
+        else if (x !== v[i]) {
+          out = v.slice(0, i);
+          out.push(x);
+        }
+      }
+      return out ?? v;
+    }
     if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = this.scrubValue(x, hit);
-      return out;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      let out: Record<string, unknown> | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const x = this.scrubValue(o[keys[i]], hit);
+        if (out) out[keys[i]] = x;
+        else if (x !== o[keys[i]]) {
+          out = {};
+          for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
+          out[keys[i]] = x;
+        }
+      }
+      return out ?? v;
     }
     return v;
   }
 
-  /** Attribute changes with every known secret masked. */
-  public scrub(changes: readonly AttributeChange[]): AttributeChange[] {
-    if (!this.values.size) return [...changes];
+  /** Attribute changes with every known secret masked (the same list when no secret is known). */
+  public scrub(changes: readonly AttributeChange[]): readonly AttributeChange[] {
+    if (!this.values.size) return changes;
     return changes.map((a) => {
       const hit = { found: false };
       const before = 'before' in a ? this.scrubValue(a.before, hit) : undefined;

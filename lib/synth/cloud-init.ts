@@ -10,6 +10,7 @@
  * The text is final Terraform JSON: expressions are written as `${...}`, not cdktf tokens, so
  * the targets can emit it without token resolution.
  */
+import { dict } from '../model/dict';
 import type { StackIndex } from './common';
 import type { LayoutResource } from './layout';
 import type { TenancyExport } from './targets';
@@ -49,7 +50,8 @@ export function escapeTemplate(s: string): string {
  */
 export function credentialsByProvider(secrets: Readonly<Record<string, string>>, providers: readonly string[]): Record<string, Record<string, string>> {
   const byLength = [...providers].sort((a, b) => b.length - a.length);
-  const out: Record<string, Record<string, string>> = {};
+  // Keyed by Service names: a dictionary object (see dict.ts).
+  const out = dict<Record<string, string>>();
   for (const [k, v] of Object.entries(secrets)) {
     const p = byLength.find((name) => k.startsWith(`provider_${name}_`));
     if (p === undefined) continue;
@@ -88,7 +90,7 @@ export function sliverUserData(sliver: LayoutResource, cx: UserDataContext): str
     slots.push({ expr, sensitive });
     return `${nonce}${slots.length - 1}`;
   };
-  const tenantOf: Record<string, unknown> = {};
+  const tenantOf = dict<unknown>(); // keyed by Service names (see dict.ts)
   for (const p of providers) {
     const t = ud.tenant_of[p];
     const entry: Record<string, unknown> = { connect: t.connect, attributes: t.attributes ?? {} };

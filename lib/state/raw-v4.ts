@@ -13,6 +13,9 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Shared by the instances that depend on nothing (never changed). */
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
 /** Dynamic-typed attributes of Terraform's built-in resources. */
 const BUILTIN_DYNAMIC: Readonly<Record<string, readonly string[]>> = {
   terraform_data: ['input', 'output', 'triggers_replace'],
@@ -48,7 +51,7 @@ function pathStep(step: unknown): PathStep | undefined {
  * above it counts as sensitive: a reader that errs hides more, never less.
  */
 export function readSensitivePaths(raw: unknown): AttrPath[] {
-  if (!Array.isArray(raw)) return [];
+  if (!Array.isArray(raw) || raw.length === 0) return [];
   const out: AttrPath[] = [];
   for (const p of raw) {
     if (!Array.isArray(p)) continue;
@@ -109,24 +112,26 @@ export function readStateV4(doc: Json, source: string, options: ReadOptions = {}
         attributes = { ...rawAttrs };
         for (const d of dynamic) if (d in attributes) attributes[d] = unwrapDynamic(attributes[d]);
       }
-      instances.push({
-        address: instanceAddress(module, mode, r.type, r.name, key),
+      // Built field by field: optional fields only when present (no spread per instance).
+      const instance: { -readonly [K in keyof StateInstance]: StateInstance[K] } = {
+        address: key === undefined ? addr : instanceAddress(module, mode, r.type, r.name, key),
         resourceAddress: addr,
         module,
         mode,
         type: r.type,
         name: r.name,
-        ...(key !== undefined ? { indexKey: key } : {}),
         provider,
         status: inst.status === 'tainted' ? 'tainted' : 'ok',
-        ...(typeof inst.deposed === 'string' && inst.deposed ? { deposed: inst.deposed } : {}),
         attributes,
         sensitivePaths: readSensitivePaths(inst.sensitive_attributes),
-        ...(typeof inst.schema_version === 'number' ? { schemaVersion: inst.schema_version } : {}),
-        ...(isObject(inst.identity) ? { identity: inst.identity } : {}),
-        ...(typeof inst.identity_schema_version === 'number' ? { identitySchemaVersion: inst.identity_schema_version } : {}),
-        dependencies: Array.isArray(inst.dependencies) ? inst.dependencies.filter((d): d is string => typeof d === 'string') : [],
-      });
+        dependencies: Array.isArray(inst.dependencies) && inst.dependencies.length ? inst.dependencies.filter((d): d is string => typeof d === 'string') : NO_DEPENDENCIES,
+      };
+      if (key !== undefined) instance.indexKey = key;
+      if (typeof inst.deposed === 'string' && inst.deposed) instance.deposed = inst.deposed;
+      if (typeof inst.schema_version === 'number') instance.schemaVersion = inst.schema_version;
+      if (isObject(inst.identity)) instance.identity = inst.identity;
+      if (typeof inst.identity_schema_version === 'number') instance.identitySchemaVersion = inst.identity_schema_version;
+      instances.push(instance);
     }
   });
   return {

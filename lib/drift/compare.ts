@@ -373,6 +373,41 @@ class Comparer {
   }
 }
 
+const NOT_SIMPLE = Symbol('not a simple reference');
+const MISSING = Symbol('not in state');
+const OPAQUE = Symbol('cannot be known');
+
+/** True when s[from, to) is `[A-Za-z_][A-Za-z0-9_-]*` (as `isIdentifier`), without slicing. */
+function identifierAt(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && (i === from || !((c >= 48 && c <= 57) || c === 45))) return false;
+  }
+  return true;
+}
+
+/**
+ * The value of a string that is one `${type.name.attr}` and nothing else, read from the state
+ * as `evaluateString` would, without the objects it makes: the value, MISSING (the resource is
+ * not in state), OPAQUE, or NOT_SIMPLE for any other string.
+ */
+function wholeSimpleReference(s: string, lookup: StateLookup): unknown {
+  const end = s.length - 1;
+  if (end < 7 || s.charCodeAt(0) !== 36 || s.charCodeAt(1) !== 123 || s.charCodeAt(end) !== 125) return NOT_SIMPLE;
+  const d1 = s.indexOf('.', 2);
+  const d2 = d1 > 0 ? s.indexOf('.', d1 + 1) : -1;
+  if (d2 < 0 || d2 >= end || s.indexOf('.', d2 + 1) >= 0 || !identifierAt(s, 2, d1) || !identifierAt(s, d1 + 1, d2) || !identifierAt(s, d2 + 1, end)) return NOT_SIMPLE;
+  const type = s.slice(2, d1);
+  if (NOT_RESOURCES.has(type)) return NOT_SIMPLE;
+  const attrs = lookup(s.slice(2, d2));
+  if (!attrs) return MISSING;
+  if (!isObject(attrs)) return OPAQUE;
+  // `id`, nearly always, read without making the name.
+  return end - d2 === 3 && s.charCodeAt(d2 + 1) === 105 && s.charCodeAt(d2 + 2) === 100 ? attrs.id : attrs[s.slice(d2 + 1, end)];
+}
+
 /**
  * True when comparing `decl` with `act` (as `Comparer.compare` does) finds nothing: the same
  * walk, with no paths, masks or reports made. False means "maybe not": the full comparison
@@ -381,6 +416,8 @@ class Comparer {
 function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: ReadonlySet<string> | undefined, top: string | undefined): boolean {
   if (typeof decl === 'string') {
     if (!decl.includes('${')) return decl === act;
+    const v = wholeSimpleReference(decl, lookup);
+    if (v !== NOT_SIMPLE) return v === OPAQUE || (v !== MISSING && sameValue(v, act));
     const e = evaluateString(decl, lookup);
     if (e.kind === 'secret' || e.kind === 'opaque') return true;
     return e.kind === 'value' && sameValue(e.value, act);

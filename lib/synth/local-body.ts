@@ -14,9 +14,14 @@ export function localRef(name: string): string {
 
 /** `input` of a resource: declared attributes and references. */
 export function localInput(r: LayoutResource): Record<string, unknown> {
-  const input: Record<string, unknown> = { xos_kind: r.kind, xos_key: r.model, ...r.attrs };
-  for (const [k, v] of Object.entries(r.refs)) input[`${k}_id`] = localRef(v);
-  for (const [k, v] of Object.entries(r.refLists ?? {})) input[`${k}_ids`] = v.map(localRef);
+  // Loops, not spreads and Object.entries: status makes one per declared resource.
+  const input: Record<string, unknown> = { xos_kind: r.kind, xos_key: r.model };
+  const attrs = r.attrs;
+  for (const k in attrs) input[k] = attrs[k];
+  const refs = r.refs;
+  for (const k in refs) input[`${k}_id`] = localRef(refs[k]);
+  const lists = r.refLists;
+  if (lists) for (const k in lists) input[`${k}_ids`] = lists[k].map(localRef);
   return input;
 }
 

@@ -475,10 +475,16 @@ function sliceKeys(index: ModelIndex, slice: string): string[] {
   return [...keys].sort();
 }
 
+/** Letters and digits in groups joined by single dashes: what the cleanup below leaves as it is. */
+const HOST_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 function hostName(v: SliverModel, s: SliceModel, index: ModelIndex): string {
   const site = index.get(s.site);
   const base = site?.kind === 'Site' ? `${site.loginBase}-${s.name}-${v.name}` : `${s.name}-${v.name}`;
-  return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63).replace(/^-|-$/g, '') || 'sliver';
+  const lower = base.toLowerCase();
+  // Already a host name (nearly always): nothing to replace, collapse or trim.
+  if (lower.length <= 63 && HOST_NAME.test(lower)) return lower;
+  return lower.replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63).replace(/^-|-$/g, '') || 'sliver';
 }
 
 function siteAttrs(site: ModelObject): Record<string, unknown> {

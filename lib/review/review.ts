@@ -250,7 +250,7 @@ export function buildReview(input: ReviewInput): Review {
       count(counts, c);
       if (c.mode === 'data' || c.action === 'read') continue;
       if (c.action === 'no-op' && !c.previousAddress && !c.importing) continue;
-      const r = resourceReview(c, stack, ref, scrubber);
+      const r: ResourceReview = new ChangeReview(c, stack, ref, scrubber);
       if (c.action === 'delete' || c.action === 'replace' || c.action === 'replace-forget') destroys.push(r);
       if (ref) {
         const g = byObject.get(ref.key);
@@ -393,61 +393,98 @@ function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
-/** Whether an attribute change is left out of a resource's list (see `resourceReview`). */
+/** Whether an attribute change is left out of a resource's list (see `ChangeReview.shownAttributes`). */
 function hidden(a: AttributeChange, create: boolean, mapped: boolean): boolean {
   if (create && a.unknown) return true;
   return mapped && (a.path === 'input.xos_key' || a.path === 'input.xos_kind') && !('before' in a && 'after' in a);
 }
 
+/** The `attributes` of every `ChangeReview`: one getter for all, so they share one hidden class. */
+const ATTRIBUTES: PropertyDescriptor = {
+  get(this: ChangeReview) {
+    return this.shownAttributes();
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /**
  * One resource change as the review shows it, its fields in the order the review prints
- * them. No spreads of optional parts: this runs for every change of every plan.
+ * them. Its attribute list is made on first read: the markdown prints only what fits in a
+ * comment, and listing every attribute of every create up front was most of a large review's
+ * time and memory. `attributes` is still an own enumerable property (read through a getter),
+ * so JSON, copies and comparisons see the plain record the interface describes; the inputs it
+ * is made from are private fields, which none of them see.
  */
-function resourceReview(c: PlanChange, stack: string, ref: ObjectRef | undefined, scrubber: SecretScrubber): ResourceReview {
-  const shows = c.action !== 'delete' && c.action !== 'forget';
-  let shown: readonly AttributeChange[] = [];
-  if (shows) {
-    const secret = secretPathsOf(ref?.declared);
-    const attributes = diffAttributes({
-      before: c.before,
-      after: c.after,
-      beforeSensitive: markPaths(c.beforeSensitive, secret),
-      afterSensitive: markPaths(c.afterSensitive, secret),
-      afterUnknown: c.afterUnknown,
-      replacePaths: c.replacePaths,
-    });
-    // On a create, values known only after apply (ids, outputs) say nothing a reviewer can
-    // check, and a mapped resource's xos_key/xos_kind repeat the object it is listed under.
-    // Masking keeps each change's path, `unknown` and sides, so it may come after the cut.
-    const create = c.action === 'create';
-    const kept = attributes.filter((a) => !hidden(a, create, !!ref));
-    shown = scrubber.scrub(kept);
+class ChangeReview implements ResourceReview {
+  declare readonly stack: string;
+  declare readonly address: string;
+  declare readonly previousAddress?: string;
+  declare readonly action: ChangeAction;
+  declare readonly actions: readonly string[];
+  declare readonly actionReason?: string;
+  declare readonly reason?: string;
+  declare readonly replacePaths: readonly string[];
+  declare readonly importing?: string;
+  declare readonly deposed?: string;
+  declare readonly part?: string;
+  declare readonly attributes: readonly AttributeChange[];
+  declare readonly object?: { readonly key: string; readonly kind?: Kind };
+  readonly #change: PlanChange;
+  readonly #ref: ObjectRef | undefined;
+  readonly #scrubber: SecretScrubber;
+  #attributes: readonly AttributeChange[] | undefined;
+
+  /** The scrubber must have collected every change's secrets before any `attributes` is read. */
+  constructor(c: PlanChange, stack: string, ref: ObjectRef | undefined, scrubber: SecretScrubber) {
+    this.#change = c;
+    this.#ref = ref;
+    this.#scrubber = scrubber;
+    const self = this as { -readonly [K in keyof ResourceReview]: ResourceReview[K] };
+    self.stack = stack;
+    self.address = c.address;
+    if (c.previousAddress) self.previousAddress = c.previousAddress;
+    self.action = c.action;
+    self.actions = c.actions;
+    if (c.actionReason) {
+      self.actionReason = c.actionReason;
+      self.reason = REASONS[c.actionReason] ?? c.actionReason.replace(/_/g, ' ');
+    }
+    self.replacePaths = c.replacePaths.length ? c.replacePaths.map(formatPath) : NO_STRINGS;
+    if (c.importing) self.importing = c.importing.id ?? (c.importing.unknown ? '(known after apply)' : '(by identity)');
+    if (c.deposed) self.deposed = c.deposed;
+    const part = ref?.declared?.kind ?? xosKind(c);
+    if (part) self.part = part;
+    Object.defineProperty(this, 'attributes', ATTRIBUTES);
+    if (ref) self.object = ref.kind ? { key: ref.key, kind: ref.kind } : { key: ref.key };
   }
-  const part = ref?.declared?.kind ?? xosKind(c);
-  const object = ref ? (ref.kind ? { key: ref.key, kind: ref.kind } : { key: ref.key }) : undefined;
-  const replacePaths = c.replacePaths.length ? c.replacePaths.map(formatPath) : NO_STRINGS;
-  // The common shape (a resource of a model object, nothing moved, imported or explained) is
-  // made whole by one literal: adding fields one by one to a hundred thousand objects that
-  // outlive the young generation costs more than the review's own work.
-  if (!c.previousAddress && !c.actionReason && !c.importing && !c.deposed && part && object)
-    return { stack, address: c.address, action: c.action, actions: c.actions, replacePaths, part, attributes: shown, object };
-  // In the printed order: stack, address, previousAddress, action, actions, actionReason,
-  // reason, replacePaths, importing, deposed, part, attributes, object.
-  const out = { stack, address: c.address } as { -readonly [K in keyof ResourceReview]: ResourceReview[K] };
-  if (c.previousAddress) out.previousAddress = c.previousAddress;
-  out.action = c.action;
-  out.actions = c.actions;
-  if (c.actionReason) {
-    out.actionReason = c.actionReason;
-    out.reason = REASONS[c.actionReason] ?? c.actionReason.replace(/_/g, ' ');
+
+  /**
+   * Only what changes, sensitive values and the model's secrets masked. On a create, values
+   * known only after apply (ids, outputs) say nothing a reviewer can check, and a mapped
+   * resource's xos_key/xos_kind repeat the object it is listed under: both are left out.
+   */
+  public shownAttributes(): readonly AttributeChange[] {
+    if (this.#attributes) return this.#attributes;
+    const c = this.#change;
+    const ref = this.#ref;
+    let shown: readonly AttributeChange[] = [];
+    if (c.action !== 'delete' && c.action !== 'forget') {
+      const secret = secretPathsOf(ref?.declared);
+      const attributes = diffAttributes({
+        before: c.before,
+        after: c.after,
+        beforeSensitive: markPaths(c.beforeSensitive, secret),
+        afterSensitive: markPaths(c.afterSensitive, secret),
+        afterUnknown: c.afterUnknown,
+        replacePaths: c.replacePaths,
+      });
+      // Masking keeps each change's path, `unknown` and sides, so it may come after the cut.
+      const create = c.action === 'create';
+      shown = this.#scrubber.scrub(attributes.filter((a) => !hidden(a, create, !!ref)));
+    }
+    return (this.#attributes = shown);
   }
-  out.replacePaths = replacePaths;
-  if (c.importing) out.importing = c.importing.id ?? (c.importing.unknown ? '(known after apply)' : '(by identity)');
-  if (c.deposed) out.deposed = c.deposed;
-  if (part) out.part = part;
-  out.attributes = shown;
-  if (object) out.object = object;
-  return out;
 }
 
 function xosKind(c: PlanChange): string | undefined {

@@ -168,7 +168,7 @@ function normalizeChange(rc: unknown, file: string, where: string): PlanChange {
   const previousAddress = typeof rc.previous_address === 'string' && rc.previous_address !== address ? rc.previous_address : undefined;
   const replacePaths = Array.isArray(change.replace_paths)
     ? change.replace_paths.filter(Array.isArray).map((p: unknown[]) => p.filter((s): s is PathStep => typeof s === 'string' || typeof s === 'number'))
-    : [];
+    : NO_PATHS;
   const importing = isObject(change.importing)
     ? {
         ...(typeof change.importing.id === 'string' ? { id: change.importing.id } : {}),
@@ -176,29 +176,45 @@ function normalizeChange(rc: unknown, file: string, where: string): PlanChange {
         ...(change.importing.unknown === true ? { unknown: true } : {}),
       }
     : undefined;
-  return {
-    address,
-    ...(addressRebuilt ? { addressRebuilt } : {}),
-    ...(previousAddress ? { previousAddress } : {}),
-    ...(moduleAddress ? { moduleAddress } : {}),
-    mode,
-    type,
-    name,
-    ...(index !== undefined ? { index } : {}),
-    ...(typeof rc.deposed === 'string' ? { deposed: rc.deposed } : {}),
-    ...(typeof rc.provider_name === 'string' ? { providerName: rc.provider_name } : {}),
-    action,
-    actions,
-    before: change.before ?? null,
-    after: change.after ?? null,
-    afterUnknown: markTree(change.after_unknown),
-    beforeSensitive: markTree(change.before_sensitive),
-    afterSensitive: markTree(change.after_sensitive),
-    replacePaths,
-    ...(typeof rc.action_reason === 'string' ? { actionReason: rc.action_reason } : {}),
-    ...(importing ? { importing } : {}),
-  };
+  const before = change.before ?? null;
+  const after = change.after ?? null;
+  const afterUnknown = markTree(change.after_unknown);
+  const beforeSensitive = markTree(change.before_sensitive);
+  const afterSensitive = markTree(change.after_sensitive);
+  const deposed = typeof rc.deposed === 'string' ? rc.deposed : undefined;
+  const providerName = typeof rc.provider_name === 'string' ? rc.provider_name : undefined;
+  const actionReason = typeof rc.action_reason === 'string' ? rc.action_reason : undefined;
+  // The common change (no move, module, index, deposed object, reason or import) is made
+  // whole by one literal: a plan holds a change per resource, and fields added one by one
+  // (or spread in) cost more than reading the change.
+  if (!addressRebuilt && !previousAddress && !moduleAddress && index === undefined && deposed === undefined && providerName !== undefined && actionReason === undefined && !importing)
+    return { address, mode, type, name, providerName, action, actions, before, after, afterUnknown, beforeSensitive, afterSensitive, replacePaths };
+  // Otherwise field by field, in the same order.
+  const c = { address } as { -readonly [K in keyof PlanChange]: PlanChange[K] };
+  if (addressRebuilt) c.addressRebuilt = addressRebuilt;
+  if (previousAddress) c.previousAddress = previousAddress;
+  if (moduleAddress) c.moduleAddress = moduleAddress;
+  c.mode = mode;
+  c.type = type;
+  c.name = name;
+  if (index !== undefined) c.index = index;
+  if (deposed !== undefined) c.deposed = deposed;
+  if (providerName !== undefined) c.providerName = providerName;
+  c.action = action;
+  c.actions = actions;
+  c.before = before;
+  c.after = after;
+  c.afterUnknown = afterUnknown;
+  c.beforeSensitive = beforeSensitive;
+  c.afterSensitive = afterSensitive;
+  c.replacePaths = replacePaths;
+  if (actionReason !== undefined) c.actionReason = actionReason;
+  if (importing) c.importing = importing;
+  return c;
 }
+
+/** The replace paths of a change that has none (shared: a plan's changes are read-only). */
+const NO_PATHS: readonly (readonly PathStep[])[] = Object.freeze([]);
 
 function markTree(v: unknown): MarkTree {
   if (v === true) return true;

@@ -20,6 +20,10 @@ import { SecretScrubber } from './scrub';
 
 export const REVIEW_FORMAT_VERSION = 1;
 
+/** Shared empty lists of a review's records (read-only data: one list for all that have none). */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_CHANGES: readonly AttributeChange[] = Object.freeze([]);
+
 /** Counts of what the plans do. A moved or imported resource may also be updated. */
 export interface Counts {
   create: number;
@@ -184,7 +188,7 @@ function count(counts: Counts, c: PlanChange): void {
 
 /** A short, readable name for a model object. */
 export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k: string | null | undefined) => ModelObject | undefined): string {
-  if (!o) return key;
+  if (!o || (o.kind !== 'Privilege' && o.kind !== 'Tenant')) return key;
   const nameOf = (k: string | null | undefined) => lookup(k)?.name ?? k ?? '?';
   switch (o.kind) {
     case 'Privilege': {
@@ -296,22 +300,28 @@ export function buildReview(input: ReviewInput): Review {
   const modelDiffs: ObjectDiff[] = base ? diffModels(base.index, head.index) : [];
   const diffByKey = new Map(modelDiffs.map((d) => [d.key, d]));
 
-  const objects: ObjectReview[] = [];
-  const keys = new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()]);
+  const unsorted: ObjectReview[] = [];
+  // The model's changed objects first, then the plan's other objects, each once.
+  const keys: Iterable<string> = modelDiffs.length ? new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()]) : byObject.keys();
   for (const key of keys) {
     const d = diffByKey.get(key);
     const g = byObject.get(key);
-    const resources = (g?.resources ?? []).sort(byStackAddress);
-    const o = lookup(key);
+    const resources = g ? g.resources.sort(byStackAddress) : [];
+    const h = head.index.get(key);
+    const o = h ?? base?.index.get(key);
     const kind = d?.kind ?? g?.ref.kind ?? o?.kind;
     const status: ReviewStatus = d ? d.status : base ? 'affected' : planStatus(resources);
-    const objNotes: string[] = [];
-    const h = head.index.get(key);
-    if (h?.kind === 'Network' && h.public && status !== 'removed' && status !== 'affected') objNotes.push('public network: its Slivers are reachable from the Internet (NET-005)');
-    if (!o) objNotes.push('not declared in the head model' + (base ? ' nor in the base model' : ''));
-    objects.push({ key, kind, label: objectLabel(key, o, lookup), status, model: d?.attributes ?? [], resources, notes: objNotes });
+    const publicNet = h?.kind === 'Network' && h.public && status !== 'removed' && status !== 'affected';
+    let objNotes: readonly string[] = NO_STRINGS;
+    if (publicNet || !o) {
+      const n: string[] = [];
+      if (publicNet) n.push('public network: its Slivers are reachable from the Internet (NET-005)');
+      if (!o) n.push('not declared in the head model' + (base ? ' nor in the base model' : ''));
+      objNotes = n;
+    }
+    unsorted.push({ key, kind, label: objectLabel(key, o, lookup), status, model: d?.attributes ?? NO_CHANGES, resources, notes: objNotes });
   }
-  objects.sort((a, b) => (KIND_RANK.get(a.kind as Kind) ?? 99) - (KIND_RANK.get(b.kind as Kind) ?? 99) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const objects = byKindThenKey(unsorted);
   destroys.sort(byStackAddress);
   unmapped.sort(byStackAddress);
   driftEntries.sort(byStackAddress);
@@ -380,6 +390,27 @@ function assignWithTargets(plans: ReviewInput['plans'], sides: readonly ModelSid
   return assignStacks(plans, sides);
 }
 
+/**
+ * Objects in KIND_ORDER (unknown kinds last), each kind's by key. Keys are distinct, so this
+ * is the order of comparing rank, then key; it looks each object's rank up once, not per comparison.
+ */
+function byKindThenKey(objects: readonly ObjectReview[]): ObjectReview[] {
+  const buckets = new Map<number, ObjectReview[]>();
+  for (const o of objects) {
+    const rank = KIND_RANK.get(o.kind as Kind) ?? 99;
+    const b = buckets.get(rank);
+    if (b) b.push(o);
+    else buckets.set(rank, [o]);
+  }
+  const out: ObjectReview[] = [];
+  for (const rank of [...buckets.keys()].sort((a, b) => a - b)) for (const o of buckets.get(rank)!.sort(byKey)) out.push(o);
+  return out;
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 function byStackAddress(a: { stack: string; address: string }, b: { stack: string; address: string }): number {
   return a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
 }
@@ -391,7 +422,6 @@ function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
   return 'changed';
 }
 
-const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** Whether an attribute change is left out of a resource's list (see `ChangeReview.shownAttributes`). */
 function hidden(a: AttributeChange, create: boolean, mapped: boolean): boolean {

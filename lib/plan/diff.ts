@@ -5,6 +5,8 @@
  */
 import type { MarkTree, PathStep } from './types';
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export const SENSITIVE = '(sensitive)';
 export const UNKNOWN = '(known after apply)';
 
@@ -71,7 +73,13 @@ function child(tree: MarkTree | undefined, step: PathStep): MarkTree | undefined
 export function anyMarked(tree: MarkTree | undefined): boolean {
   if (tree === true) return true;
   if (!tree || typeof tree !== 'object') return false;
-  for (const v of Object.values(tree)) if (anyMarked(v as MarkTree)) return true;
+  // Without Object.values: this runs on every change's sensitivity trees, mostly `{}`.
+  if (Array.isArray(tree)) {
+    for (const v of tree as readonly MarkTree[]) if (anyMarked(v)) return true;
+    return false;
+  }
+  const t = tree as Readonly<Record<string, MarkTree>>;
+  for (const k in t) if (hasOwn.call(t, k) && anyMarked(t[k])) return true;
   return false;
 }
 
@@ -225,8 +233,6 @@ function change(path: string, hasBefore: boolean, before: unknown, hasAfter: boo
 
 /** The side of an object that does not exist: read like `{}` (lookups fall through to its prototype as before). */
 const NO_OBJECT: Record<string, unknown> = {};
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 function walk(
   out: AttributeChange[],

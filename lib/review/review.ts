@@ -220,7 +220,9 @@ export function buildReview(input: ReviewInput): Review {
 
   const total = emptyCounts();
   const stacks: StackSummary[] = [];
-  const byObject = new Map<string, { ref: ObjectRef; resources: ResourceReview[] }>();
+  // Per model object: its first ref, the `object` every resource of it names (one record for
+  // all: the same key has the same kind), and its resources.
+  const byObject = new Map<string, { ref: ObjectRef; object: ResourceReview['object']; resources: ResourceReview[] }>();
   const unmapped: ResourceReview[] = [];
   const destroys: ResourceReview[] = [];
   const driftEntries: DriftReview[] = [];
@@ -254,13 +256,15 @@ export function buildReview(input: ReviewInput): Review {
       count(counts, c);
       if (c.mode === 'data' || c.action === 'read') continue;
       if (c.action === 'no-op' && !c.previousAddress && !c.importing) continue;
-      const r: ResourceReview = new ChangeReview(c, stack, ref, scrubber);
+      let g = ref ? byObject.get(ref.key) : undefined;
+      if (ref && !g) {
+        g = { ref, object: ref.kind ? { key: ref.key, kind: ref.kind } : { key: ref.key }, resources: [] };
+        byObject.set(ref.key, g);
+      }
+      const r: ResourceReview = new ChangeReview(c, stack, ref, g?.object, scrubber);
       if (c.action === 'delete' || c.action === 'replace' || c.action === 'replace-forget') destroys.push(r);
-      if (ref) {
-        const g = byObject.get(ref.key);
-        if (g) g.resources.push(r);
-        else byObject.set(ref.key, { ref, resources: [r] });
-      } else unmapped.push(r);
+      if (g) g.resources.push(r);
+      else unmapped.push(r);
     }
     addCounts(total, counts);
     stacks.push({ stack, matched: how, plan: plan.file, ...(plan.terraformVersion ? { terraformVersion: plan.terraformVersion } : {}), formatVersion: plan.formatVersion, counts });
@@ -301,11 +305,8 @@ export function buildReview(input: ReviewInput): Review {
   const diffByKey = new Map(modelDiffs.map((d) => [d.key, d]));
 
   const unsorted: ObjectReview[] = [];
-  // The model's changed objects first, then the plan's other objects, each once.
-  const keys: Iterable<string> = modelDiffs.length ? new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()]) : byObject.keys();
-  for (const key of keys) {
+  const addObject = (key: string, g: { ref: ObjectRef; resources: ResourceReview[] } | undefined) => {
     const d = diffByKey.get(key);
-    const g = byObject.get(key);
     const resources = g ? g.resources.sort(byStackAddress) : [];
     const h = head.index.get(key);
     const o = h ?? base?.index.get(key);
@@ -320,7 +321,10 @@ export function buildReview(input: ReviewInput): Review {
       objNotes = n;
     }
     unsorted.push({ key, kind, label: objectLabel(key, o, lookup), status, model: d?.attributes ?? NO_CHANGES, resources, notes: objNotes });
-  }
+  };
+  // The model's changed objects first, then the plan's other objects, each once.
+  if (modelDiffs.length) for (const key of new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()])) addObject(key, byObject.get(key));
+  else for (const [key, g] of byObject) addObject(key, g);
   const objects = byKindThenKey(unsorted);
   destroys.sort(byStackAddress);
   unmapped.sort(byStackAddress);
@@ -465,8 +469,8 @@ class ChangeReview implements ResourceReview {
   readonly #scrubber: SecretScrubber;
   #attributes: readonly AttributeChange[] | undefined;
 
-  /** The scrubber must have collected every change's secrets before any `attributes` is read. */
-  constructor(c: PlanChange, stack: string, ref: ObjectRef | undefined, scrubber: SecretScrubber) {
+  /** `object`: the record of the model object it belongs to (shared by its resources). The scrubber must have collected every change's secrets before any `attributes` is read. */
+  constructor(c: PlanChange, stack: string, ref: ObjectRef | undefined, object: ResourceReview['object'], scrubber: SecretScrubber) {
     this.#change = c;
     this.#ref = ref;
     this.#scrubber = scrubber;
@@ -486,7 +490,7 @@ class ChangeReview implements ResourceReview {
     const part = ref?.declared?.kind ?? xosKind(c);
     if (part) self.part = part;
     Object.defineProperty(this, 'attributes', ATTRIBUTES);
-    if (ref) self.object = ref.kind ? { key: ref.key, kind: ref.kind } : { key: ref.key };
+    if (object) self.object = object;
   }
 
   /**

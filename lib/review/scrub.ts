@@ -9,7 +9,7 @@
  * looked for only while the secrets are few (a plan with thousands of distinct secrets
  * gets exact matching alone).
  */
-import { markPaths, SENSITIVE, type AttributeChange } from '../plan/diff';
+import { anyMarked, markPaths, SENSITIVE, type AttributeChange } from '../plan/diff';
 import type { MarkTree, PathStep, PlanChange } from '../plan/types';
 
 /** Up to this many distinct secrets, copies inside longer strings are masked too. */
@@ -22,8 +22,11 @@ export class SecretScrubber {
 
   /** Remember the sensitive values of a change (Terraform's marks plus the model's secret paths). */
   public collect(c: PlanChange, secretPaths: readonly (readonly PathStep[])[]): void {
-    this.walk(c.before, markPaths(c.beforeSensitive, secretPaths));
-    this.walk(c.after, markPaths(c.afterSensitive, secretPaths));
+    // Most changes mark nothing (`{}`): their values are not walked at all.
+    const before = markPaths(c.beforeSensitive, secretPaths);
+    if (anyMarked(before)) this.walk(c.before, before);
+    const after = markPaths(c.afterSensitive, secretPaths);
+    if (anyMarked(after)) this.walk(c.after, after);
   }
 
   public get size(): number {

@@ -350,6 +350,18 @@ function fit(s: Section, budget: number): Fitted | undefined {
   return { text: [s.head, ...kept, moreLine(total - kept.length)].join('\n'), kept: kept.length, total };
 }
 
+/**
+ * A count (a whole number >= 0) with commas between groups of three digits, as
+ * `toLocaleString('en-US')` writes it, without loading the locale data: the first call of
+ * that costs more than rendering a small review.
+ */
+export function thousands(n: number): string {
+  const digits = String(Math.trunc(n));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) out += (i > 0 && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
+  return out;
+}
+
 /** Render the review, cut to fit `limit` bytes when it must be. */
 export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
   const limit = Math.min(options.limit ?? COMMENT_LIMIT, COMMENT_LIMIT);
@@ -396,7 +408,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   }
   const note = [
     '---',
-    `**This review was cut to fit a GitHub comment (${COMMENT_LIMIT.toLocaleString('en-US')} characters).** It keeps the summary, the destroys, the authorization findings and the rule violations${left.length ? `; left out: ${left.join('; ')}` : ''}.`,
+    `**This review was cut to fit a GitHub comment (${thousands(COMMENT_LIMIT)} characters).** It keeps the summary, the destroys, the authorization findings and the rule violations${left.length ? `; left out: ${left.join('; ')}` : ''}.`,
     `See all of it with ${how}.`,
   ].join('\n');
   const parts = [head, ...secs.map((s) => out.get(s.name)?.text).filter((t): t is string => !!t), note];

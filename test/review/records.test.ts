@@ -6,6 +6,7 @@
 import { buildModel, Secret, Service, type XosModel } from '../../lib/index';
 import { normalizePlan, readPlanFile, type Plan } from '../../lib/plan/index';
 import { buildReview, renderMarkdown } from '../../lib/review/index';
+import { thousands } from '../../lib/review/markdown';
 import * as targets from '../../lib/synth/targets';
 import { baseCloud } from '../helpers/cloud';
 import { fixture } from '../plan/fixtures';
@@ -67,5 +68,11 @@ describe('review records', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('numbers in the markdown', () => {
+  test('thousands are grouped as en-US writes them', () => {
+    for (const n of [0, 7, 999, 1000, 65536, 1234567, 100000000]) expect(thousands(n)).toBe(n.toLocaleString('en-US'));
   });
 });

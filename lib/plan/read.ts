@@ -75,8 +75,8 @@ export function normalizePlan(raw: unknown, file: string, encoding: Plan['encodi
     if (isObject(raw.values)) fail(file, `is the JSON of a Terraform state (it has "values" and no "planned_values"), not of a plan. ${HOW_TO}`);
     fail(file, `has no "resource_changes", "planned_values" or "prior_state": it is not the JSON of a Terraform plan. ${HOW_TO}`);
   }
-  const changes = list(raw.resource_changes, file, 'resource_changes').map((rc, i) => normalizeChange(rc, file, `resource_changes[${i}]`));
-  const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, `resource_drift[${i}]`));
+  const changes = list(raw.resource_changes, file, 'resource_changes').map((rc, i) => normalizeChange(rc, file, 'resource_changes', i));
+  const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, 'resource_drift', i));
   let relevantAttributes: RelevantAttribute[] | undefined;
   // Format 1.1 (Terraform 1.2) introduced relevant_attributes and leaves it out when empty.
   if ('relevant_attributes' in raw || versionAtLeast(fv, 1, 1)) {
@@ -114,7 +114,8 @@ function list(v: unknown, file: string, field: string): unknown[] {
 
 /** Classify Terraform's action list. */
 export function classifyActions(actions: readonly string[]): ChangeAction | undefined {
-  const key = actions.join(',');
+  // A single action is its own key (no string made per change); a pair is joined.
+  const key = actions.length === 1 ? actions[0] : actions.join(',');
   switch (key) {
     case 'no-op':
       return 'no-op';
@@ -145,14 +146,15 @@ export function buildAddress(parts: { moduleAddress?: string; mode: string; type
   return `${parts.moduleAddress ? `${parts.moduleAddress}.` : ''}${parts.mode === 'data' ? 'data.' : ''}${parts.type}.${parts.name}${idx}`;
 }
 
-function normalizeChange(rc: unknown, file: string, where: string): PlanChange {
-  if (!isObject(rc)) fail(file, `has a malformed ${where}: expected an object.`);
+/** Normalize `field[i]` of a plan. Messages name it; the name is made only for a message. */
+function normalizeChange(rc: unknown, file: string, field: string, i: number): PlanChange {
+  if (!isObject(rc)) fail(file, `has a malformed ${field}[${i}]: expected an object.`);
   const change = rc.change;
   if (!isObject(change) || !Array.isArray(change.actions) || !change.actions.every((a) => typeof a === 'string'))
-    fail(file, `has a malformed ${where}${typeof rc.address === 'string' ? ` (${rc.address})` : ''}: "change.actions" must be a list of action names.`);
+    fail(file, `has a malformed ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''}: "change.actions" must be a list of action names.`);
   const actions = change.actions as string[];
   const action = classifyActions(actions);
-  if (!action) fail(file, `has ${where}${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${JSON.stringify(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
+  if (!action) fail(file, `has ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${JSON.stringify(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
   const mode = rc.mode === 'data' ? 'data' : 'managed';
   const type = typeof rc.type === 'string' ? rc.type : '';
   const name = typeof rc.name === 'string' ? rc.name : '';
@@ -161,7 +163,7 @@ function normalizeChange(rc: unknown, file: string, where: string): PlanChange {
   let address = typeof rc.address === 'string' && rc.address ? rc.address : undefined;
   let addressRebuilt = false;
   if (!address) {
-    if (!type || !name) fail(file, `has ${where} with neither an "address" nor a "type" and "name".`);
+    if (!type || !name) fail(file, `has ${field}[${i}] with neither an "address" nor a "type" and "name".`);
     address = buildAddress({ moduleAddress, mode, type, name, index });
     addressRebuilt = true;
   }

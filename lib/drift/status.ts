@@ -19,6 +19,7 @@ import { diffStack, type RefreshDrift, type StackReport } from './diff';
 import { refreshStack } from './refresh';
 import { buildReport, type StatusReport } from './report';
 import { targetSchema } from './target-schema';
+import { targetOf } from '../synth/target-choice';
 
 /** The declared side of a status report. */
 export interface DeclaredSide {
@@ -215,9 +216,8 @@ async function stateOfStack(stack: string, stackDir: string, options: StatusOpti
 function declaredByStack(options: StatusOptions): Map<string, { target: TargetName; declared: DeclaredResource[] }> {
   const layout = options.declared.layout;
   const targets = new Map<string, TargetName>();
-  // `auto` asks the synthesizer's own choice (loaded only then: it brings cdktf).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const pick = (t: TargetName | 'auto', s: StackLayout): TargetName => (t === 'auto' ? (require('../synth/targets') as typeof import('../synth/targets')).targetOf(s) : t);
+  // `auto` asks the synthesizer's own choice of target.
+  const pick = (t: TargetName | 'auto', s: StackLayout): TargetName => (t === 'auto' ? targetOf(s) : t);
   for (const s of layout.stacks) {
     const t = options.target ? pick(options.target, s) : detectStackTarget(path.join(options.outdir, 'stacks', s.name)) ?? pick(options.defaultTarget ?? 'auto', s);
     targets.set(s.name, t);

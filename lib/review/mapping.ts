@@ -10,6 +10,7 @@ import type { ModelObject, XosModel } from '../model/types';
 import type { PathStep, Plan, PlanChange } from '../plan/types';
 import { declaredResources, type DeclaredResource, type TargetName } from '../synth/declared';
 import { buildLayout, type Layout, type StackLayout } from '../synth/layout';
+import { targetOf } from '../synth/target-choice';
 
 /** One model, laid out and indexed, with its address maps. */
 export interface ModelSide {
@@ -86,8 +87,7 @@ export function modelSide(model: XosModel, target: TargetName = 'local', options
 /** True when `xos synth` (target auto) renders the stack with a real target, not `local`. */
 function hasRealTarget(s: StackLayout): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return (require('../synth/targets') as typeof import('../synth/targets')).targetOf(s) !== 'local';
+    return targetOf(s) !== 'local';
   } catch {
     // A back-end without a target: let the mapping say so (it maps nothing then).
     return true;

@@ -5,6 +5,7 @@
  */
 import type { Layout, LayoutKind, LayoutResource, StackLayout } from './layout';
 import { localBody } from './local-body';
+import { targetOf } from './target-choice';
 
 export interface DeclaredResource {
   /** The Terraform address in its stack, for example `terraform_data.sliver_co1__vcpe__cpe-1`. */
@@ -90,8 +91,7 @@ function mappingFor(target: TargetName): DeclaredMapping {
 export function declaredResources(layout: Layout, target: TargetName | 'auto' = 'local'): Map<string, DeclaredResource[]> {
   return new Map(
     layout.stacks.map((s) => {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const t = target === 'auto' ? (require('./targets') as typeof import('./targets')).targetOf(s) : target;
+          const t = target === 'auto' ? targetOf(s) : target;
       return [s.name, mappingFor(t)(s, layout)];
     }),
   );

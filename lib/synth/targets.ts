@@ -10,34 +10,8 @@ import type { Layout, LayoutKind, StackLayout } from './layout';
 import { renderLocal } from './local';
 import { XosStack, type WriteCheck } from './stack';
 
-/** How `xos synth` picks targets: per stack from the back-end, or `local` for every stack. */
-export const TARGET_MODES = ['auto', 'local'] as const;
-export type TargetMode = (typeof TARGET_MODES)[number];
-
-export type TargetName = 'local' | 'openstack' | 'aws';
-
-/** The target for each kind of back-end. */
-export const TARGET_OF_BACKEND: Readonly<Record<string, TargetName>> = {
-  openstack: 'openstack',
-  ec2: 'aws',
-  s3: 'aws',
-  external: 'local',
-  gae: 'local',
-  onos: 'local',
-  local: 'local',
-};
-
-/** The target that renders one stack, or a usage error naming the Controller and the fix. */
-export function targetOf(stack: Pick<StackLayout, 'backend' | 'controller' | 'name'>, mode: TargetMode = 'auto'): TargetName {
-  if (mode === 'local') return 'local';
-  const t = TARGET_OF_BACKEND[stack.backend];
-  if (!t)
-    throw usageError(
-      `Controller ${stack.controller}: back-end kind '${stack.backend}' has no synthesis target (known kinds: ${Object.keys(TARGET_OF_BACKEND).join(', ')}). ` +
-        `Declare the Controller with one of those kinds, or synthesize with --target local to turn every stack into terraform_data.`,
-    );
-  return t;
-}
+export { TARGET_MODES, TARGET_OF_BACKEND, targetOf, type TargetMode, type TargetName } from './target-choice';
+import { targetOf, type TargetMode, type TargetName } from './target-choice';
 
 /** Values one stack hands to others: per tenancy, what an external provider created for the tenant. */
 export interface TenancyExport {

@@ -7,7 +7,7 @@ import { buildModel, Secret, Service, type XosModel } from '../../lib/index';
 import { normalizePlan, readPlanFile, type Plan } from '../../lib/plan/index';
 import { buildReview, renderMarkdown } from '../../lib/review/index';
 import { thousands } from '../../lib/review/markdown';
-import * as targets from '../../lib/synth/targets';
+import * as targets from '../../lib/synth/target-choice';
 import { baseCloud } from '../helpers/cloud';
 import { fixture } from '../plan/fixtures';
 import { secretValue, syntheticPlans } from './synthetic';

@@ -5,7 +5,13 @@ import { listNames, nameOf, undeclared } from './util';
 
 /** The Deployments a Slice has Slivers on, each with those Slivers. */
 export function sliceDeployments(index: ModelIndex, sliceKey: string): Map<string, SliverModel[]> {
+  // Several rules ask for every Slice's; each index answers once per Slice.
+  let memo = sliceDeploymentsMemo.get(index);
+  if (!memo) sliceDeploymentsMemo.set(index, (memo = new Map()));
+  const known = memo.get(sliceKey);
+  if (known) return known;
   const out = new Map<string, SliverModel[]>();
+  memo.set(sliceKey, out);
   for (const v of index.sliversBySlice.get(sliceKey) ?? []) {
     if (!v.deployment || !index.has(v.deployment, 'Deployment')) continue;
     const l = out.get(v.deployment) ?? [];
@@ -14,6 +20,20 @@ export function sliceDeployments(index: ModelIndex, sliceKey: string): Map<strin
   }
   return out;
 }
+
+const sliceDeploymentsMemo = new WeakMap<ModelIndex, Map<string, Map<string, SliverModel[]>>>();
+
+/**
+ * True when `list` holds `x`: a Deployment's lists of Sites and catalog entries are asked once
+ * per Slice or Network, so each list is turned into a set once.
+ */
+function holds(list: readonly string[], x: string): boolean {
+  if (list.length < 16) return list.includes(x);
+  let set = listSets.get(list);
+  if (!set) listSets.set(list, (set = new Set(list)));
+  return set.has(x);
+}
+const listSets = new WeakMap<readonly string[], Set<string>>();
 
 /** The Deployments a Network spans: those hosting Slivers of the Slices attached to it. */
 export function networkDeployments(index: ModelIndex, n: NetworkModel): Set<string> {
@@ -61,7 +81,7 @@ export const depRules: Rule[] = [
       for (const n of model.nodes) {
         const d = index.get<DeploymentModel>(n.deployment);
         if (!d || d.kind !== 'Deployment' || !n.site) continue;
-        if (!d.hostSites.includes(n.site))
+        if (!holds(d.hostSites, n.site))
           yield { path: n.key, message: `Node ${n.name} is at Site ${nameOf(index, n.site)}, which Deployment ${d.name} does not allow to host Nodes (allowed: ${listNames(d.hostSites.map((s) => nameOf(index, s))) || 'none'}). Call deployment.allowHosting(site) or bind the Node to another Deployment.` };
       }
     },
@@ -78,7 +98,7 @@ export const depRules: Rule[] = [
         if (!s.site) continue;
         for (const [dk, slivers] of sliceDeployments(index, s.key)) {
           const d = index.get<DeploymentModel>(dk)!;
-          if (!d.acquireSites.includes(s.site))
+          if (!holds(d.acquireSites, s.site))
             yield { path: s.key, message: `Slice ${s.name} has Slivers on Deployment ${d.name} (${listNames(slivers.map((v) => v.name))}), but its Site ${nameOf(index, s.site)} may not acquire resources there. Call deployment.allowAcquire(site), or place the Slivers on another Deployment.` };
         }
       }
@@ -87,7 +107,7 @@ export const depRules: Rule[] = [
         if (!owner || owner.kind !== 'Slice' || !owner.site) continue;
         for (const dk of networkDeployments(index, n)) {
           const d = index.get<DeploymentModel>(dk)!;
-          if (!d.acquireSites.includes(owner.site))
+          if (!holds(d.acquireSites, owner.site))
             yield { path: n.key, message: `Network ${n.name} spans Deployment ${d.name}, but its owner Slice's Site ${nameOf(index, owner.site)} may not acquire resources there. Call deployment.allowAcquire(site).` };
         }
       }
@@ -112,7 +132,7 @@ export const depRules: Rule[] = [
         }
         for (const dk of sliceDeployments(index, s.key).keys()) {
           const d = index.get<DeploymentModel>(dk)!;
-          if (!d.images.includes(s.image))
+          if (!holds(d.images, s.image))
             yield { path: s.key, message: `Slice ${s.name}: image ${nameOf(index, s.image)} is not supported by deployment '${d.name}' (supported: ${listNames(d.images.map((i) => index.get(i)?.name ?? i)) || 'none'}). Add it to the deployment's images or pick one of those.` };
         }
       }
@@ -138,7 +158,7 @@ export const depRules: Rule[] = [
         }
         for (const [dk, slivers] of sliceDeployments(index, s.key)) {
           const d = index.get<DeploymentModel>(dk)!;
-          if (!d.flavors.includes(s.flavor))
+          if (!holds(d.flavors, s.flavor))
             yield { path: s.key, message: `Slice ${s.name}: flavor '${f.name}' is not offered by deployment '${d.name}' (offered: ${listNames(d.flavors.map((x) => index.get(x)?.name ?? x)) || 'none'}). Add it to the deployment's flavors or pick one of those.` };
           const lim = d.limits;
           const n = slivers.length;
@@ -171,7 +191,7 @@ export const depRules: Rule[] = [
         }
         for (const dk of networkDeployments(index, n)) {
           const d = index.get<DeploymentModel>(dk)!;
-          if (!d.networkTemplates.includes(n.template))
+          if (!holds(d.networkTemplates, n.template))
             yield { path: n.key, message: `Network ${n.name}: template ${nameOf(index, n.template)} is not supported by deployment '${d.name}' (supported: ${listNames(d.networkTemplates.map((x) => index.get(x)?.name ?? x)) || 'none'}). Add it to the deployment's networkTemplates or pick one of those.` };
         }
       }

@@ -19,6 +19,13 @@ function attachedSlivers(ctx: RuleContext, n: NetworkModel) {
   return [n.owner, ...n.joined].flatMap((s) => ctx.index.sliversBySlice.get(s) ?? []);
 }
 
+/** How many Slivers attach to a Network (as `attachedSlivers(...).length`, with no list made). */
+function attachedCount(ctx: RuleContext, n: NetworkModel): number {
+  let count = (ctx.index.sliversBySlice.get(n.owner) ?? []).length;
+  for (const s of n.joined) count += (ctx.index.sliversBySlice.get(s) ?? []).length;
+  return count;
+}
+
 export const slcRules: Rule[] = [
   {
     id: 'SLC-001',
@@ -76,11 +83,13 @@ export const slcRules: Rule[] = [
           if (r.kind !== 'sliver') continue;
           const v = index.get(r.model);
           if (!v || v.kind !== 'Sliver') continue;
-          const want = (index.networksOfSlice.get(v.slice) ?? []).map((n) => n.key);
+          const nets = index.networksOfSlice.get(v.slice) ?? [];
           const got = (ports.get(v.key) ?? []).sort((a, b) => a.index - b.index);
-          const gotNets = got.map((p) => p.network);
-          if (want.join('\n') !== gotNets.join('\n') || got.some((p, i) => p.index !== i))
-            yield { path: v.key, message: `in stack ${stack.name}, Sliver ${v.name} has interfaces [${gotNets.join(', ')}] but its Slice's Networks are [${want.join(', ')}] (eth0, eth1, ... in that order).` };
+          // Compared in place: the lists are made only for a message.
+          let same = got.length === nets.length;
+          for (let i = 0; same && i < got.length; i++) same = got[i].index === i && got[i].network === nets[i].key;
+          if (!same)
+            yield { path: v.key, message: `in stack ${stack.name}, Sliver ${v.name} has interfaces [${got.map((p) => p.network).join(', ')}] but its Slice's Networks are [${nets.map((n) => n.key).join(', ')}] (eth0, eth1, ... in that order).` };
         }
       }
     },
@@ -121,7 +130,7 @@ export const netRules: Rule[] = [
         const c = parseCidr(n.cidr);
         if (typeof c === 'string') yield { path: n.key, message: `Network ${n.name}: ${c}.` };
         else {
-          const need = attachedSlivers(ctx, n).length;
+          const need = attachedCount(ctx, n);
           const have = usableHosts(c);
           if (need > have)
             yield { path: n.key, message: `Network ${n.name}: ${n.cidr} has ${have} usable addresses but ${need} Slivers attach to it. Use a larger block (for example /${Math.max(0, 32 - Math.ceil(Math.log2(need + 3)))}).` };
@@ -149,8 +158,9 @@ export const netRules: Rule[] = [
           for (let j = i + 1; j < parsed.length; j++) {
             const [a, ca] = parsed[i];
             const [b, cb] = parsed[j];
+            if (!overlaps(ca, cb)) continue;
             const id = `${a.key}\u0000${b.key}`;
-            if (overlaps(ca, cb) && !reported.has(id)) {
+            if (!reported.has(id)) {
               reported.add(id);
               yield { path: b.key, message: `Network ${b.name} (${b.cidr}) overlaps Network ${a.name} (${a.cidr}), and the Slivers of Slice ${nameOf(index, slice)} attach to both. Give one of them a block that does not overlap.` };
             }
@@ -204,7 +214,7 @@ export const netRules: Rule[] = [
       for (const n of ctx.model.networks) {
         if (!n.public) continue;
         const slices = [n.owner, ...n.joined];
-        const count = attachedSlivers(ctx, n).length;
+        const count = attachedCount(ctx, n);
         const services = slices.map((s) => ctx.index.servicesBySlice.get(s)?.key).filter((s): s is string => !!s);
         const servesPublic = services.some((s) => publicProviders.has(s));
         yield {

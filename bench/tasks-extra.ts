@@ -3,6 +3,7 @@
  * review of a plan and the status of a state that match a generated cloud. Each measures its
  * own JSON floor (parse and stringify of the bytes it reads) so the ratio is to its input.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -17,11 +18,31 @@ function jsonFloor(files: readonly string[]): number {
   return performance.now() - t0;
 }
 
-/** Resolve `${terraform_data.X.id}` and `${var.X}` the way an apply would, for plans and states. */
+/*
+ * The plans and states the review and status tasks read are shaped as Terraform 1.11 writes
+ * them for these stacks (checked against a real `terraform plan` / `terraform show -json` and
+ * a real apply of a generated stack): plans with `planned_values`, `resource_changes`,
+ * `configuration` and `relevant_attributes`; states with each dynamic value's type, the ids of
+ * an apply, dependencies and sensitive attributes. Each JSON floor is of those bytes.
+ */
+
+type Body = { input: Record<string, unknown>; triggers_replace?: { secrets: Record<string, string> } };
+type Tf = { resource?: { terraform_data?: Record<string, Body> }; variable?: Record<string, { type?: string; description?: string; default?: string; sensitive?: boolean }> };
+
+/** A resource id as Terraform's terraform_data makes one (a UUID), stable for the name. */
+function idOf(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+const REF = /^\$\{terraform_data\.([^.]+)\.id\}$/;
+const isRef = (v: unknown): v is string => typeof v === 'string' && v.startsWith('${');
+
+/** A value as an apply resolves it: references to the referenced resource's id, variables to their (empty) default. */
 function resolved(v: unknown): unknown {
   if (typeof v === 'string') {
-    const r = /^\$\{terraform_data\.([^.]+)\.id\}$/.exec(v);
-    if (r) return `id-${r[1]}`;
+    const r = REF.exec(v);
+    if (r) return idOf(r[1]);
     return /^\$\{var\.[A-Za-z0-9_]+\}$/.test(v) ? '' : v;
   }
   if (Array.isArray(v)) return v.map(resolved);
@@ -29,49 +50,156 @@ function resolved(v: unknown): unknown {
   return v;
 }
 
-type Tf = { resource?: { terraform_data?: Record<string, { input: unknown; triggers_replace?: unknown }> } };
+/** The known part of a value before apply: references unknown (left out of objects, null in lists). */
+function known(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (isRef(x) ? null : known(x)));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => !isRef(x)).map(([k, x]) => [k, known(x)]));
+  return v;
+}
 
-/** One plan JSON per stack that creates every resource: what the first `terraform plan` shows. */
-export function cachedPlans(size: number, seed: number): string[] {
-  const out = cachedOutput(size, seed);
-  const dir = path.join(os.tmpdir(), `xos-bench-plans-${seed}-${size}`);
-  if (fs.existsSync(dir)) return fs.readdirSync(dir).map((f) => path.join(dir, f));
-  fs.mkdirSync(dir + '.tmp', { recursive: true });
-  for (const f of stackFiles(out)) {
-    const stack = path.basename(path.dirname(f));
-    const tf = JSON.parse(fs.readFileSync(f, 'utf8')) as Tf;
-    const changes = Object.entries(tf.resource?.terraform_data ?? {}).map(([name, body]) => ({
-      address: `terraform_data.${name}`,
-      mode: 'managed',
-      type: 'terraform_data',
-      name,
-      provider_name: 'terraform.io/builtin/terraform',
-      change: {
-        actions: ['create'],
-        before: null,
-        after: { input: resolved(body.input), triggers_replace: body.triggers_replace ? resolved(body.triggers_replace) : null },
-        after_unknown: { id: true, output: true },
-        before_sensitive: false,
-        after_sensitive: body.triggers_replace ? { triggers_replace: true } : {},
-      },
-    }));
-    fs.writeFileSync(path.join(dir + '.tmp', `${stack}.plan.json`), JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', resource_changes: changes, applyable: true, complete: true, errored: false }));
+/** `after_unknown` (`unknown`: references true) or `after_sensitive` (nothing marked) of a value: containers kept, scalars left out of objects. */
+function marks(v: unknown, unknown: boolean): unknown {
+  if (Array.isArray(v)) return v.map((x) => (isRef(x) ? unknown : x && typeof x === 'object' ? marks(x, unknown) : false));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as object)) {
+    if (isRef(x)) {
+      if (unknown) out[k] = true;
+    } else if (x && typeof x === 'object') out[k] = marks(x, unknown);
   }
-  fs.renameSync(dir + '.tmp', dir);
+  return out;
+}
+
+/** Terraform's type of a JSON value, as a raw state writes it beside a dynamic value. */
+function typeOf(v: unknown): unknown {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  if (v === null) return 'dynamic';
+  if (Array.isArray(v)) return ['tuple', v.map(typeOf)];
+  return ['object', Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, typeOf(x)]))];
+}
+
+/** The resources `body` references (`terraform_data.NAME`), in order of appearance. */
+function referencesOf(body: unknown, out: string[] = []): string[] {
+  if (typeof body === 'string') {
+    const r = REF.exec(body);
+    if (r) out.push(`terraform_data.${r[1]}`);
+  } else if (Array.isArray(body)) for (const x of body) referencesOf(x, out);
+  else if (body && typeof body === 'object') for (const x of Object.values(body)) referencesOf(x, out);
+  return out;
+}
+
+function readStack(f: string): { stack: string; tf: Tf; bodies: [string, Body][] } {
+  const tf = JSON.parse(fs.readFileSync(f, 'utf8')) as Tf;
+  return { stack: path.basename(path.dirname(f)), tf, bodies: Object.entries(tf.resource?.terraform_data ?? {}) };
+}
+
+/** Write each stack's file into a fresh folder, made once per size and seed. */
+function cached(kind: 'plans' | 'states', size: number, seed: number, write: (stack: ReturnType<typeof readStack>, dir: string) => void): string[] {
+  const dir = path.join(os.tmpdir(), `xos-bench-${kind}-${seed}-${size}`);
+  if (!fs.existsSync(dir)) {
+    fs.rmSync(dir + '.tmp', { recursive: true, force: true });
+    fs.mkdirSync(dir + '.tmp', { recursive: true });
+    for (const f of stackFiles(cachedOutput(size, seed))) write(readStack(f), dir + '.tmp');
+    fs.renameSync(dir + '.tmp', dir);
+  }
   return fs.readdirSync(dir).map((f) => path.join(dir, f));
+}
+
+/** One plan JSON per stack that creates every resource: what `terraform show -json` of the first plan holds. */
+export function cachedPlans(size: number, seed: number): string[] {
+  return cached('plans', size, seed, ({ stack, tf, bodies }, dir) => {
+    const provider = 'terraform.io/builtin/terraform';
+    const secretsAfter = (b: Body) => (b.triggers_replace ? { secrets: resolved(b.triggers_replace.secrets) } : null);
+    const secretMarks = (b: Body) => (b.triggers_replace ? { triggers_replace: { secrets: Object.fromEntries(Object.keys(b.triggers_replace.secrets).map((k) => [k, true])) } } : {});
+    const referenced = new Set<string>();
+    for (const [, b] of bodies) for (const r of referencesOf(b.input)) referenced.add(r);
+    const plan = {
+      format_version: '1.2',
+      terraform_version: '1.11.4',
+      variables: Object.fromEntries(Object.keys(tf.variable ?? {}).map((v) => [v, { value: '' }])),
+      planned_values: {
+        root_module: {
+          resources: bodies.map(([name, b]) => ({
+            address: `terraform_data.${name}`,
+            mode: 'managed',
+            type: 'terraform_data',
+            name,
+            provider_name: provider,
+            schema_version: 0,
+            values: { input: known(b.input), triggers_replace: secretsAfter(b) },
+            sensitive_values: { input: marks(b.input, false), output: {}, ...secretMarks(b) },
+          })),
+        },
+      },
+      resource_changes: bodies.map(([name, b]) => ({
+        address: `terraform_data.${name}`,
+        mode: 'managed',
+        type: 'terraform_data',
+        name,
+        provider_name: provider,
+        change: {
+          actions: ['create'],
+          before: null,
+          after: { input: known(b.input), triggers_replace: secretsAfter(b) },
+          after_unknown: { id: true, input: marks(b.input, true), output: true, ...(b.triggers_replace ? { triggers_replace: { secrets: {} } } : {}) },
+          before_sensitive: false,
+          after_sensitive: { input: marks(b.input, false), output: {}, ...secretMarks(b) },
+        },
+      })),
+      configuration: {
+        provider_config: { terraform: { name: 'terraform', full_name: provider } },
+        root_module: {
+          resources: bodies.map(([name, b]) => {
+            const refs = referencesOf(b.input);
+            const secretRefs = b.triggers_replace ? Object.values(b.triggers_replace.secrets).map((v) => v.slice(2, -1)) : [];
+            return {
+              address: `terraform_data.${name}`,
+              mode: 'managed',
+              type: 'terraform_data',
+              name,
+              provider_config_key: 'terraform',
+              expressions: {
+                input: { constant_value: b.input, ...(refs.length ? { references: refs.flatMap((r) => [`${r}.id`, r]) } : {}) },
+                ...(b.triggers_replace ? { triggers_replace: { constant_value: b.triggers_replace, references: secretRefs } } : {}),
+              },
+              schema_version: 0,
+            };
+          }),
+          // As the configuration declares them (Terraform leaves the type out when it is the default).
+          variables: Object.fromEntries(Object.entries(tf.variable ?? {}).map(([k, { type: _type, ...v }]) => [k, v])),
+        },
+      },
+      relevant_attributes: [...referenced].sort().map((resource) => ({ resource, attribute: ['id'] })),
+      timestamp: '2026-11-22T00:00:00Z',
+      applyable: true,
+      complete: true,
+      errored: false,
+    };
+    fs.writeFileSync(path.join(dir, `${stack}.plan.json`), JSON.stringify(plan));
+  });
 }
 
 /** One raw v4 state per stack holding every resource as an apply leaves it. */
 export function cachedStates(size: number, seed: number): string[] {
-  const out = cachedOutput(size, seed);
-  const dir = path.join(os.tmpdir(), `xos-bench-states-${seed}-${size}`);
-  if (fs.existsSync(dir)) return fs.readdirSync(dir).map((f) => path.join(dir, f));
-  fs.mkdirSync(dir + '.tmp', { recursive: true });
-  for (const f of stackFiles(out)) {
-    const stack = path.basename(path.dirname(f));
-    const tf = JSON.parse(fs.readFileSync(f, 'utf8')) as Tf;
-    const resources = Object.entries(tf.resource?.terraform_data ?? {}).map(([name, body]) => {
-      const input = resolved(body.input);
+  return cached('states', size, seed, ({ stack, bodies }, dir) => {
+    const byName = new Map(bodies);
+    // Terraform records every resource a resource depends on, directly or not.
+    const deps = new Map<string, Set<string>>();
+    const depsOf = (name: string): Set<string> => {
+      let d = deps.get(name);
+      if (d) return d;
+      deps.set(name, (d = new Set()));
+      for (const r of referencesOf(byName.get(name)?.input)) {
+        d.add(r);
+        for (const x of depsOf(r.slice('terraform_data.'.length))) d.add(x);
+      }
+      return d;
+    };
+    const dynamic = (v: unknown) => ({ value: v, type: typeOf(v) });
+    const resources = bodies.map(([name, b]) => {
+      const input = resolved(b.input);
+      const secrets = b.triggers_replace ? Object.keys(b.triggers_replace.secrets).sort() : [];
       return {
         mode: 'managed',
         type: 'terraform_data',
@@ -80,16 +208,20 @@ export function cachedStates(size: number, seed: number): string[] {
         instances: [
           {
             schema_version: 0,
-            attributes: { id: `id-${name}`, input: { value: input, type: ['object', {}] }, output: { value: input, type: ['object', {}] }, triggers_replace: body.triggers_replace ? { value: resolved(body.triggers_replace), type: ['object', {}] } : null },
-            sensitive_attributes: [],
+            attributes: { id: idOf(name), input: dynamic(input), output: dynamic(input), triggers_replace: b.triggers_replace ? dynamic(resolved(b.triggers_replace)) : null },
+            sensitive_attributes: secrets.map((k) => [
+              { type: 'get_attr', value: 'triggers_replace' },
+              { type: 'get_attr', value: 'secrets' },
+              { type: 'get_attr', value: k },
+            ]),
+            ...(depsOf(name).size ? { dependencies: [...depsOf(name)].sort() } : {}),
           },
         ],
       };
     });
-    fs.writeFileSync(path.join(dir + '.tmp', `terraform.${stack}.tfstate`), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: `bench-${stack}`, outputs: {}, resources, check_results: null }));
-  }
-  fs.renameSync(dir + '.tmp', dir);
-  return fs.readdirSync(dir).map((f) => path.join(dir, f));
+    // Indented, as Terraform writes state files.
+    fs.writeFileSync(path.join(dir, `terraform.${stack}.tfstate`), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: `bench-${stack}`, outputs: {}, resources, check_results: null }, null, 2) + '\n');
+  });
 }
 
 /** Compile and synthesize with `--target auto`: every generated Controller's back-end is `backend`. */

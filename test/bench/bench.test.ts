@@ -6,7 +6,7 @@ import { synthesizeAtomically } from '../../lib/synth/output';
 import { compareStacks } from '../../lib/synth/since';
 import { generateCloud } from '../../lib/testing/generate';
 import { runTask } from '../../bench/worker';
-import { tmpDir } from '../helpers/tools';
+import { describeWith, terraform, tmpDir } from '../helpers/tools';
 
 describe('the cloud generator', () => {
   test.each([300, 2000])('makes a valid cloud of about %i resources', (size) => {
@@ -85,6 +85,56 @@ describe('the benchmark tasks over status and review (smallest size)', () => {
     const m = await runTask('review', 300, 2);
     expect(m.resources).toBeGreaterThan(100);
     expect(Number(m.extra!.markdownChars)).toBeLessThanOrEqual(65536);
+  });
+});
+
+describeWith('terraform', "the bench's plans and states are the ones Terraform writes", () => {
+  // One generated stack planned and applied by the real terraform; the bench's synthetic plan
+  // and state for it must hold the same, so that its JSON floors are those of real files.
+  const { cachedPlans, cachedStates } = require('../../bench/tasks-extra') as typeof import('../../bench/tasks-extra');
+  const { cachedOutput } = require('../../bench/worker') as typeof import('../../bench/worker');
+  type Json = Record<string, any>;
+  const read = (f: string): Json => JSON.parse(fs.readFileSync(f, 'utf8'));
+  let real: { plan: Json; state: Json };
+  let stack: string;
+
+  beforeAll(() => {
+    const out = cachedOutput(300, 2);
+    const stacks = fs.readdirSync(path.join(out, 'stacks'));
+    // A stack with secrets (variables) and references, as most are.
+    stack = stacks.find((s) => JSON.stringify(read(path.join(out, 'stacks', s, 'cdk.tf.json'))).includes('"variable"'))!;
+    const dir = tmpDir();
+    const sd = path.join(dir, 'out', 'stacks', stack);
+    fs.mkdirSync(sd, { recursive: true });
+    fs.copyFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), path.join(sd, 'cdk.tf.json'));
+    terraform(sd, ['init', '-input=false']);
+    terraform(sd, ['plan', '-input=false', '-out', 'p.bin']);
+    const plan = JSON.parse(terraform(sd, ['show', '-json', 'p.bin']));
+    terraform(sd, ['apply', '-input=false', 'p.bin']);
+    real = { plan, state: read(path.join(dir, `terraform.${stack}.tfstate`)) };
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('the plan: every section as terraform show -json writes it', () => {
+    const syn = read(cachedPlans(300, 2).find((f) => path.basename(f) === `${stack}.plan.json`)!);
+    expect(Object.keys(syn).sort()).toEqual(Object.keys(real.plan).sort());
+    for (const k of ['variables', 'planned_values', 'resource_changes', 'configuration', 'applyable', 'complete', 'errored', 'format_version']) expect([k, syn[k]]).toEqual([k, real.plan[k]]);
+    const attrs = (p: Json) => p.relevant_attributes.map((r: Json) => JSON.stringify(r)).sort();
+    expect(attrs(syn)).toEqual(attrs(real.plan));
+  });
+
+  test('the state: the same resources, values, types, dependencies and sensitive attributes (ids aside)', () => {
+    const syn = read(cachedStates(300, 2).find((f) => path.basename(f) === `terraform.${stack}.tfstate`)!);
+    // Terraform's ids are random: each is replaced by the synthetic id of the same resource.
+    const ids = new Map<string, string>();
+    const synById = new Map<string, Json>(syn.resources.map((r: Json) => [r.name, r]));
+    for (const r of real.state.resources) ids.set(r.instances[0].attributes.id, synById.get(r.name)?.instances[0].attributes.id);
+    const swap = (v: unknown): unknown => (typeof v === 'string' ? ids.get(v) ?? v : Array.isArray(v) ? v.map(swap) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)])) : v);
+    // Sensitive paths are a set: Terraform writes them in no particular order.
+    const byName = (s: Json) =>
+      Object.fromEntries(s.resources.map((r: Json) => [r.name, { ...r, instances: r.instances.map((i: Json) => ({ ...i, sensitive_attributes: i.sensitive_attributes.map((p: unknown) => JSON.stringify(p)).sort() })) }]));
+    expect(byName(syn)).toEqual(byName(swap(real.state) as Json));
+    expect(Object.keys(syn).sort()).toEqual(Object.keys(real.state).sort());
   });
 });
 

@@ -9,6 +9,7 @@ import type { Site } from '../../constructs/site';
 import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
+import { withoutUndefined as clean } from './dict';
 import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
@@ -497,20 +498,6 @@ export function jsonCopy(x: unknown): unknown {
   }
   if (typeof x === 'bigint') return x.toString();
   return x;
-}
-
-/**
- * The object without its undefined members: a copy, not `delete` (deleting a member makes
- * V8 keep the object as a slow dictionary: a model holds hundreds of thousands of objects).
- */
-function clean<T extends object>(o: T): T {
-  const r = o as Record<string, unknown>;
-  let undef = false;
-  for (const k in r) if (r[k] === undefined) undef = true;
-  if (!undef) return o;
-  const out: Record<string, unknown> = {};
-  for (const k in r) if (r[k] !== undefined) out[k] = r[k];
-  return out as T;
 }
 
 function uniq(xs: string[]): string[] {

@@ -30,3 +30,18 @@ export function dictionaryChildren(node: object): void {
   const n = node as { _children?: unknown };
   if ('_children' in n && n._children === undefined) n._children = Object.create(null);
 }
+
+/**
+ * The object without its undefined members (itself when it has none): a copy, not `delete`.
+ * Deleting a member turns a V8 object into a slow dictionary, and models and layouts hold
+ * hundreds of thousands of objects built with optional members.
+ */
+export function withoutUndefined<T extends object>(o: T): T {
+  const r = o as Record<string, unknown>;
+  let undef = false;
+  for (const k in r) if (r[k] === undefined) undef = true;
+  if (!undef) return o;
+  const out: Record<string, unknown> = {};
+  for (const k in r) if (r[k] !== undefined) out[k] = r[k];
+  return out as T;
+}

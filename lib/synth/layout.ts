@@ -3,7 +3,7 @@
  * of any target. Targets (local, openstack, aws) render a layout into Terraform; the rules
  * that "check the synthesized result" (SLC-003, TEN-007) check the layout.
  */
-import { dict } from '../model/dict';
+import { dict, withoutUndefined as clean } from '../model/dict';
 import { group, type ModelIndex } from '../model/index';
 import type {
   BackendKind,
@@ -507,17 +507,4 @@ function catalogAttrs(o: ModelObject): Record<string, unknown> {
 
 function byKey(a: { key: string }, b: { key: string }): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
-/**
- * The object without its undefined members: a copy, not `delete` (deleting a member makes
- * V8 keep the object as a slow dictionary, and layouts hold hundreds of thousands).
- */
-function clean<T extends Record<string, unknown>>(o: T): T {
-  let undef = false;
-  for (const k in o) if (o[k] === undefined) undef = true;
-  if (!undef) return o;
-  const out: Record<string, unknown> = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out as T;
 }

@@ -145,8 +145,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (x: T) =
  */
 function assignStates(given: readonly GivenState[], declared: Map<string, DeclaredResource[]>, use: (stack: string, state: StateSnapshot) => void): void {
   const out = new Map<string, string>(); // stack -> the file given for it
-  // Each stack's addresses, made only when some file names no stack.
-  let addresses: Map<string, Set<string>> | undefined;
+  // Address -> the stacks declaring it (most addresses: one), made only when some file names
+  // no stack: each file is then placed in one pass over its instances.
+  let owners: Map<string, string | string[]> | undefined;
   for (const g of given) {
     const snap = readStateFile(g.file);
     let stack = g.stack;
@@ -156,10 +157,15 @@ function assignStates(given: readonly GivenState[], declared: Map<string, Declar
         let best: string | undefined;
         let bestCount = 0;
         let tie = false;
-        addresses ??= new Map([...declared].map(([s, ds]) => [s, new Set(ds.map((d) => d.address))]));
-        for (const [s, set] of addresses) {
-          let n = 0;
-          for (const i of snap.instances) if (set.has(i.address)) n++;
+        owners ??= ownersOf(declared);
+        const votes = new Map<string, number>();
+        for (const i of snap.instances) {
+          const o = owners.get(i.address);
+          if (typeof o === 'string') votes.set(o, (votes.get(o) ?? 0) + 1);
+          else if (o) for (const st of o) votes.set(st, (votes.get(st) ?? 0) + 1);
+        }
+        for (const s of declared.keys()) {
+          const n = votes.get(s) ?? 0;
           if (n > bestCount) {
             best = s;
             bestCount = n;
@@ -177,6 +183,21 @@ function assignStates(given: readonly GivenState[], declared: Map<string, Declar
     out.set(stack, snap.source);
     use(stack, snap);
   }
+}
+
+/** Address -> the stack declaring it, or the stacks (in order) when several do. */
+function ownersOf(declared: Map<string, DeclaredResource[]>): Map<string, string | string[]> {
+  const owners = new Map<string, string | string[]>();
+  for (const [stack, ds] of declared) {
+    for (const d of ds) {
+      const o = owners.get(d.address);
+      if (o === undefined) owners.set(d.address, stack);
+      else if (typeof o === 'string') {
+        if (o !== stack) owners.set(d.address, [o, stack]);
+      } else if (!o.includes(stack)) o.push(stack);
+    }
+  }
+  return owners;
 }
 
 /** Read one stack's state from where its synthesized configuration says it lives. */

@@ -73,18 +73,78 @@ function main(): void {
     const b = get(t, 100000);
     if (a && b) growth[t] = +(b.ms / a.ms).toFixed(2);
   }
-  const result = { date: new Date().toISOString(), node: process.version, cpus: require('os').cpus().length, seed, sizes, rows: table, growth100kOver10k: growth };
+  const targets = checkTargets(get, sizes, tasks, growth);
+  const result = { date: new Date().toISOString(), node: process.version, cpus: require('os').cpus().length, seed, sizes, rows: table, growth100kOver10k: growth, targets };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
-  const cols = ['task', 'size', 'resources', 'ms', 'maxRssMb', 'vsPlainCdktf', 'vsFloor'];
+  const cols = ['task', 'size', 'resources', 'ms', 'maxRssMb', 'vsPlainCdktf', 'vsFloor', 'vsOwnFloor'];
   const w = cols.map((c) => Math.max(c.length, ...table.map((r) => String(r[c] ?? '').length)));
   const line = (vals: string[]) => vals.map((v, i) => (i < 1 ? v.padEnd(w[i]) : v.padStart(w[i]))).join('  ');
   console.log(line(cols));
   for (const r of table) console.log(line(cols.map((c) => (r[c] === undefined ? (c === 'ms' && r.error ? 'ERROR' : '') : String(r[c])))));
   if (Object.keys(growth).length) console.log(`growth 100k / 10k: ${Object.entries(growth).map(([t, g]) => `${t} ${g}`).join(', ')}`);
+  for (const t of targets) console.log(`target: ${t.target}: ${t.met ? 'met' : 'MISSED'} (${t.measured})`);
   console.log(`written to ${path.relative(process.cwd(), out)}`);
   if (rows.some((r) => 'error' in r)) process.exitCode = 1;
+}
+
+/** One of the issue's targets, judged on the figures of this run (only those it measured). */
+interface TargetCheck {
+  readonly target: string;
+  readonly met: boolean;
+  readonly measured: string;
+}
+
+const SYNTH_TASKS = ['synth-local', 'synth-openstack', 'synth-aws'];
+
+function checkTargets(get: (task: string, size: number) => Measurement | undefined, sizes: readonly number[], tasks: readonly string[], growth: Record<string, number>): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const judge = (target: string, pairs: [string, number, number][]) => {
+    // pairs: label, value, limit
+    if (pairs.length) out.push({ target, met: pairs.every(([, v, limit]) => v <= limit), measured: pairs.map(([l, v]) => `${l} ${v}`).join(', ') });
+  };
+  const vsPlain = (limit: (size: number) => number | undefined): [string, number, number][] =>
+    SYNTH_TASKS.flatMap((t) =>
+      sizes.flatMap((size): [string, number, number][] => {
+        const m = get(t, size);
+        const plain = get('plain-cdktf', size);
+        const l = limit(size);
+        return m && plain && l !== undefined ? [[`${t}@${size}`, +(m.ms / plain.ms).toFixed(3), l]] : [];
+      }),
+    );
+  judge('validate + synth no slower than plain cdktf (ratio <= 1)', vsPlain(() => 1));
+  judge('validate + synth at 50k and above: half of plain cdktf or less (ratio <= 0.5)', vsPlain((size) => (size >= 50000 ? 0.5 : undefined)));
+  judge(
+    'linear growth: time at 100k / time at 10k <= 11',
+    tasks.filter((t) => t !== 'plain-cdktf' && t !== 'floor' && growth[t] !== undefined).map((t): [string, number, number] => [t, growth[t], 11]),
+  );
+  judge(
+    'peak RSS at 100k under 1.5 GB (MB)',
+    tasks.flatMap((t): [string, number, number][] => {
+      const m = get(t, 100000);
+      return m && t !== 'plain-cdktf' && t !== 'floor' ? [[t, m.maxRssMb, 1536]] : [];
+    }),
+  );
+  judge(
+    'validation under 10% of validate + synth, local target (percent)',
+    sizes.flatMap((size): [string, number, number][] => {
+      const c = get('compile', size);
+      const sy = get('synth-local', size);
+      const v = Number(c?.extra?.validateMs);
+      return c && sy && Number.isFinite(v) ? [[`at ${size}`, +((100 * v) / sy.ms).toFixed(1), 10]] : [];
+    }),
+  );
+  judge(
+    'status and review within 3x of the JSON floor of what they read',
+    ['status', 'review'].flatMap((t) =>
+      sizes.flatMap((size): [string, number, number][] => {
+        const r = Number(get(t, size)?.extra?.vsOwnFloor);
+        return Number.isFinite(r) ? [[`${t}@${size}`, r, 3]] : [];
+      }),
+    ),
+  );
+  return out;
 }
 
 main();

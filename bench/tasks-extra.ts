@@ -106,6 +106,11 @@ function cached(kind: 'plans' | 'states', size: number, seed: number, write: (st
   return fs.readdirSync(dir).map((f) => path.join(dir, f));
 }
 
+/** How a plan names a resource, in every section. */
+function resourceHead(name: string) {
+  return { address: `terraform_data.${name}`, mode: 'managed', type: 'terraform_data', name };
+}
+
 /** One plan JSON per stack that creates every resource: what `terraform show -json` of the first plan holds. */
 export function cachedPlans(size: number, seed: number): string[] {
   return cached('plans', size, seed, ({ stack, tf, bodies }, dir) => {
@@ -121,10 +126,7 @@ export function cachedPlans(size: number, seed: number): string[] {
       planned_values: {
         root_module: {
           resources: bodies.map(([name, b]) => ({
-            address: `terraform_data.${name}`,
-            mode: 'managed',
-            type: 'terraform_data',
-            name,
+            ...resourceHead(name),
             provider_name: provider,
             schema_version: 0,
             values: { input: known(b.input), triggers_replace: secretsAfter(b) },
@@ -133,10 +135,7 @@ export function cachedPlans(size: number, seed: number): string[] {
         },
       },
       resource_changes: bodies.map(([name, b]) => ({
-        address: `terraform_data.${name}`,
-        mode: 'managed',
-        type: 'terraform_data',
-        name,
+        ...resourceHead(name),
         provider_name: provider,
         change: {
           actions: ['create'],
@@ -154,10 +153,7 @@ export function cachedPlans(size: number, seed: number): string[] {
             const refs = referencesOf(b.input);
             const secretRefs = b.triggers_replace ? Object.values(b.triggers_replace.secrets).map((v) => v.slice(2, -1)) : [];
             return {
-              address: `terraform_data.${name}`,
-              mode: 'managed',
-              type: 'terraform_data',
-              name,
+              ...resourceHead(name),
               provider_config_key: 'terraform',
               expressions: {
                 input: { constant_value: b.input, ...(refs.length ? { references: refs.flatMap((r) => [`${r}.id`, r]) } : {}) },

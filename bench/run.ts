@@ -100,9 +100,9 @@ const SYNTH_TASKS = ['synth-local', 'synth-openstack', 'synth-aws'];
 
 function checkTargets(get: (task: string, size: number) => Measurement | undefined, sizes: readonly number[], tasks: readonly string[], growth: Record<string, number>): TargetCheck[] {
   const out: TargetCheck[] = [];
-  const judge = (target: string, pairs: [string, number, number][]) => {
-    // pairs: label, value, limit
-    if (pairs.length) out.push({ target, met: pairs.every(([, v, limit]) => v <= limit), measured: pairs.map(([l, v]) => `${l} ${v}`).join(', ') });
+  // Each figure: label, value, the most it may be, and the least (when there is one).
+  const judge = (target: string, pairs: [string, number, number, number?][]) => {
+    if (pairs.length) out.push({ target, met: pairs.every(([, v, most, least]) => v <= most && (least === undefined || v >= least)), measured: pairs.map(([l, v]) => `${l} ${v}`).join(', ') });
   };
   const vsPlain = (limit: (size: number) => number | undefined): [string, number, number][] =>
     SYNTH_TASKS.flatMap((t) =>
@@ -143,6 +143,13 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
         return Number.isFinite(r) ? [[`${t}@${size}`, r, 3]] : [];
       }),
     ),
+  );
+  judge(
+    'a one-Sliver change re-plans one stack (stacks changed, added or removed)',
+    sizes.flatMap((size): [string, number, number, number][] => {
+      const m = get('since', size);
+      return m ? [[`at ${size}`, Number(m.extra?.changed) + Number(m.extra?.added) + Number(m.extra?.removed), 1, 1]] : [];
+    }),
   );
   return out;
 }

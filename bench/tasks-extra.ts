@@ -269,3 +269,34 @@ registerTask('status', async (size, seed) => {
   const resources = files.reduce((n, f) => n + (JSON.parse(fs.readFileSync(f, 'utf8')) as { resources: unknown[] }).resources.length, 0);
   return { ms, resources, extra: { floorMs: Math.round(floorMs), vsOwnFloor: +(ms / Math.max(1, floorMs)).toFixed(2), inSync: t['in-sync'], differs, objects: t.objects } };
 });
+
+/**
+ * `xos synth --since`: the generated cloud with one more Sliver (in the first Slice, by key,
+ * that has Slivers) compiled, synthesized and compared with the cloud's earlier output. Only
+ * the stacks whose output changed are planned again: one, for one Sliver.
+ */
+registerTask('since', (size, seed) => {
+  const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+  const { compareStacks } = require('../lib/synth/since') as typeof import('../lib/synth/since');
+  const { Slice } = require('../constructs/slice') as typeof import('../constructs/slice');
+  const before = cachedOutput(size, seed);
+  const after = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
+  const cloud = generateCloud({ seed, resources: size });
+  const slice = cloud.node
+    .findAll()
+    .filter((c): c is InstanceType<typeof Slice> => c instanceof Slice && c.slivers.length > 0)
+    .sort((a, b) => (a.node.path < b.node.path ? -1 : 1))[0];
+  slice.addSliver('one-more', slice.slivers[0].placement);
+  const t0 = performance.now();
+  const c = compileCloud(cloud);
+  synthesizeAtomically(c, { outdir: after, target: 'local' });
+  const t1 = performance.now();
+  const changes = compareStacks(before, after);
+  const ms = performance.now() - t0;
+  fs.rmSync(path.dirname(after), { recursive: true, force: true });
+  return {
+    ms,
+    resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0),
+    extra: { compareMs: Math.round(performance.now() - t1), changed: changes.changed.length, added: changes.added.length, removed: changes.removed.length, unchanged: changes.unchanged.length },
+  };
+});

@@ -81,6 +81,12 @@ describe('the benchmark tasks over status and review (smallest size)', () => {
     expect(Number(aws.extra!.bytes)).toBeGreaterThan(0);
   });
 
+  test('since: one more Sliver changes the output of exactly one stack', async () => {
+    const m = await runTask('since', 2000, 2);
+    expect(m.extra).toEqual(expect.objectContaining({ changed: 1, added: 0, removed: 0 }));
+    expect(Number(m.extra!.unchanged)).toBeGreaterThan(0);
+  });
+
   test('review over a matching plan sees every resource created and fits a comment', async () => {
     const m = await runTask('review', 300, 2);
     expect(m.resources).toBeGreaterThan(100);

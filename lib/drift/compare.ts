@@ -95,11 +95,16 @@ const TOKEN = /\$\{([^{}]*)\}/g;
 
 /** `[A-Za-z_][A-Za-z0-9_-]*`, checked by character code (this runs once per reference). */
 function isIdentifier(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
+  return identifierAt(s, 0, s.length);
+}
+
+/** True when s[from, to) is an identifier (as `isIdentifier`), read in place. */
+function identifierAt(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45))) return false;
+    if (!letter && (i === from || !((c >= 48 && c <= 57) || c === 45))) return false;
   }
   return true;
 }
@@ -135,20 +140,27 @@ function splitTraversal(s: string): PathStep[] | undefined {
 const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'terraform', 'module', 'data']);
 
 /**
- * `type.name.attr` with three identifiers and nothing else (nearly every reference a target
- * writes): evaluated without splitting; undefined for anything else.
+ * In s[from, to), a reference `type.name.attr` of three identifiers and nothing else (nearly
+ * every reference a target writes), whose type names a resource: the position of its second
+ * dot (the address is what comes before it), else -1. Read in place, nothing made.
  */
+function simpleReferenceAt(s: string, from: number, to: number): number {
+  const d1 = s.indexOf('.', from);
+  const d2 = d1 >= 0 && d1 < to ? s.indexOf('.', d1 + 1) : -1;
+  if (d2 < 0 || d2 >= to) return -1;
+  const d3 = s.indexOf('.', d2 + 1);
+  if (d3 >= 0 && d3 < to) return -1;
+  if (!identifierAt(s, from, d1) || !identifierAt(s, d1 + 1, d2) || !identifierAt(s, d2 + 1, to) || NOT_RESOURCES.has(s.slice(from, d1))) return -1;
+  return d2;
+}
+
+/** `type.name.attr` evaluated without splitting (see `simpleReferenceAt`); undefined for any other expression. */
 function evalSimpleReference(expr: string, lookup: StateLookup): Evaluated | undefined {
-  const d1 = expr.indexOf('.');
-  const d2 = d1 > 0 ? expr.indexOf('.', d1 + 1) : -1;
-  if (d2 < 0 || expr.indexOf('.', d2 + 1) >= 0 || expr.includes('[')) return undefined;
-  const type = expr.slice(0, d1);
-  const name = expr.slice(d1 + 1, d2);
-  const attr = expr.slice(d2 + 1);
-  if (NOT_RESOURCES.has(type) || !isIdentifier(type) || !isIdentifier(name) || !isIdentifier(attr)) return undefined;
+  const d2 = simpleReferenceAt(expr, 0, expr.length);
+  if (d2 < 0) return undefined;
   const attrs = lookup(expr.slice(0, d2));
   if (!attrs) return { kind: 'missing', ref: expr };
-  return isObject(attrs) ? { kind: 'value', value: attrs[attr], via: expr } : { kind: 'opaque' };
+  return isObject(attrs) ? { kind: 'value', value: attrs[expr.slice(d2 + 1)], via: expr } : { kind: 'opaque' };
 }
 
 function evalToken(expr: string, lookup: StateLookup): Evaluated {
@@ -377,17 +389,6 @@ const NOT_SIMPLE = Symbol('not a simple reference');
 const MISSING = Symbol('not in state');
 const OPAQUE = Symbol('cannot be known');
 
-/** True when s[from, to) is `[A-Za-z_][A-Za-z0-9_-]*` (as `isIdentifier`), without slicing. */
-function identifierAt(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-    if (!letter && (i === from || !((c >= 48 && c <= 57) || c === 45))) return false;
-  }
-  return true;
-}
-
 /**
  * The value of a string that is one `${type.name.attr}` and nothing else, read from the state
  * as `evaluateString` would, without the objects it makes: the value, MISSING (the resource is
@@ -396,11 +397,8 @@ function identifierAt(s: string, from: number, to: number): boolean {
 function wholeSimpleReference(s: string, lookup: StateLookup): unknown {
   const end = s.length - 1;
   if (end < 7 || s.charCodeAt(0) !== 36 || s.charCodeAt(1) !== 123 || s.charCodeAt(end) !== 125) return NOT_SIMPLE;
-  const d1 = s.indexOf('.', 2);
-  const d2 = d1 > 0 ? s.indexOf('.', d1 + 1) : -1;
-  if (d2 < 0 || d2 >= end || s.indexOf('.', d2 + 1) >= 0 || !identifierAt(s, 2, d1) || !identifierAt(s, d1 + 1, d2) || !identifierAt(s, d2 + 1, end)) return NOT_SIMPLE;
-  const type = s.slice(2, d1);
-  if (NOT_RESOURCES.has(type)) return NOT_SIMPLE;
+  const d2 = simpleReferenceAt(s, 2, end);
+  if (d2 < 0) return NOT_SIMPLE;
   const attrs = lookup(s.slice(2, d2));
   if (!attrs) return MISSING;
   if (!isObject(attrs)) return OPAQUE;

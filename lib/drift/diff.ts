@@ -222,11 +222,13 @@ export function diffStack(input: StackDiffInput): StackReport {
     const r = declaredStatus(d, cur, deposed.size ? deposed.get(d.address) ?? NONE : NONE, input, lookup);
     group(d.model, input.kindOf?.(d.model) ?? d.kind).resources.push(r);
   }
+  // The set of declared addresses, made only for the rare cases below that need it.
+  let addresses: Set<string> | undefined;
+  const declaredAddresses = () => (addresses ??= new Set(input.declared.map((d) => d.address)));
   // A state none of whose managed resources is declared here belongs elsewhere (or to another target).
   if (!foundManaged && managed > 0) {
-    const declaredAddresses = new Set(input.declared.map((d) => d.address));
     const modelKeys = new Set(input.declared.map((d) => d.model));
-    checkBelongs(input, [...current.values()].filter((i) => i.mode === 'managed'), declaredAddresses, modelKeys);
+    checkBelongs(input, [...current.values()].filter((i) => i.mode === 'managed'), declaredAddresses(), modelKeys);
   }
   // Resources in state that nothing declares (managed only: data sources are re-read).
   const orphanOf = (i: StateInstance, why: string): void => {
@@ -240,12 +242,9 @@ export function diffStack(input: StackDiffInput): StackReport {
       orphanOf(i, i.status === 'tainted' ? 'in state (tainted), no longer declared' : 'in state, no longer declared');
     }
   }
-  if (deposed.size) {
-    const declaredAddresses = new Set(input.declared.map((d) => d.address));
-    for (const [a, list] of deposed) {
-      if (declaredAddresses.has(a) || list[0].mode !== 'managed') continue;
-      for (const i of list) orphanOf({ ...i, address: `${a} (deposed ${i.deposed})` }, 'deposed object in state, no longer declared');
-    }
+  for (const [a, list] of deposed) {
+    if (list[0].mode !== 'managed' || declaredAddresses().has(a)) continue;
+    for (const i of list) orphanOf({ ...i, address: `${a} (deposed ${i.deposed})` }, 'deposed object in state, no longer declared');
   }
 
   const objects: ObjectReport[] = [];

@@ -91,7 +91,7 @@ function mappingFor(target: TargetName): DeclaredMapping {
 export function declaredResources(layout: Layout, target: TargetName | 'auto' = 'local'): Map<string, DeclaredResource[]> {
   return new Map(
     layout.stacks.map((s) => {
-          const t = target === 'auto' ? targetOf(s) : target;
+      const t = target === 'auto' ? targetOf(s) : target;
       return [s.name, mappingFor(t)(s, layout)];
     }),
   );

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { dictionaryChildren } from '../lib/model/dict';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
+import { capture as captureStack, siteOf, type Capture } from '../lib/util/call-sites';
 
 const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
 
@@ -25,7 +26,7 @@ export abstract class XosConstruct extends Construct {
   /** The object's name; defaults to the construct id. */
   public readonly name: string;
 
-  private readonly declaredAt?: Error;
+  private readonly declaredAt?: Capture;
   private readonly acks: Acknowledgement[] = [];
 
   protected constructor(scope: IConstruct, id: string, name?: string) {
@@ -33,13 +34,8 @@ export abstract class XosConstruct extends Construct {
     dictionaryChildren(this.node);
     Object.defineProperty(this, XOS_CONSTRUCT, { value: true });
     this.name = name ?? id;
-    if (captureSources()) {
-      // Formatting a stack is what costs; V8 does it lazily, only when a violation asks.
-      const previous = Error.stackTraceLimit;
-      Error.stackTraceLimit = 12;
-      this.declaredAt = new Error();
-      Error.stackTraceLimit = previous;
-    }
+    // Reading the frames is what costs; they are read only when a violation asks.
+    if (captureSources()) this.declaredAt = captureStack(12);
   }
 
   /**
@@ -68,7 +64,7 @@ export abstract class XosConstruct extends Construct {
 
   /** @internal where the program declared this object, when it can be told */
   public get source(): SourceLocation | undefined {
-    return this.declaredAt ? sourceFromStack(this.declaredAt.stack) : undefined;
+    return this.declaredAt ? siteOf(this.declaredAt, inProgram) : undefined;
   }
 }
 
@@ -97,18 +93,7 @@ export function setSourceCapture(on: boolean): void {
   capture = on;
 }
 
-const FRAME = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
-
-function sourceFromStack(stack: string | undefined): SourceLocation | undefined {
-  if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    // An anonymous frame has no parentheses: `at /path/file.ts:3:7`.
-    const m = FRAME.exec(line.trim().replace(/^at\s+/, ''));
-    if (!m) continue;
-    const file = m[1].replace(/^file:\/\//, '');
-    if (file.startsWith('node:') || file.includes('/node_modules/') || !file.includes('/')) continue;
-    if (LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep))) continue;
-    return { file, line: Number(m[2]), column: Number(m[3]) };
-  }
-  return undefined;
+/** True for a file of the user's program: not Node's, not a package's, not this library's. */
+function inProgram(file: string): boolean {
+  return !file.includes(`${path.sep}node_modules${path.sep}`) && !LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep));
 }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cloud } from '../../constructs/cloud';
 import { usageError } from '../errors';
+import { siteOf, withSourceMaps } from '../util/call-sites';
 
 export interface LoadedProgram {
   readonly cloud: Cloud;
@@ -114,19 +115,15 @@ function formatTsError(e: unknown, dir: string): string | undefined {
     .join('\n');
 }
 
-/** The first frame of an error's stack that lies in the user's program. */
+/** True for a file of the user's program: not Node's, not a package's, not this library's. */
+function inProgram(file: string): boolean {
+  return !file.includes(`${path.sep}node_modules${path.sep}`) && !['dist', 'lib', 'constructs'].some((d) => file.startsWith(path.join(PACKAGE_ROOT, d) + path.sep));
+}
+
+/** The first frame of an error's stack that lies in the user's program, as `file:line` relative to `dir`. */
 export function programFrame(e: unknown, dir: string): string | undefined {
-  const stack = (e as Error)?.stack;
-  if (typeof stack !== 'string') return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1];
-    if (file.includes('node_modules') || file.startsWith('node:') || file.startsWith(path.join(PACKAGE_ROOT, 'dist')) || file.startsWith(path.join(PACKAGE_ROOT, 'lib')) || file.startsWith(path.join(PACKAGE_ROOT, 'constructs'))) continue;
-    if (!file.startsWith('/')) continue;
-    return `${path.relative(dir, file) || file}:${m[2]}`;
-  }
-  return undefined;
+  const site = siteOf(e, inProgram);
+  return site ? `${path.relative(dir, site.file) || site.file}:${site.line}` : undefined;
 }
 
 /**
@@ -149,7 +146,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   Cloud.setCaptureMode(true);
   let exported: unknown;
   try {
-    exported = require(file);
+    exported = withSourceMaps(() => require(file));
   } catch (e) {
     const ts = formatTsError(e, process.cwd());
     if (ts) throw usageError(`${path.relative(process.cwd(), file) || file} does not compile:\n${ts}`, (e as Error).stack);

@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { findCycles } from '../model/graph';
 import type { ServiceModel, TenantModel } from '../model/types';
 import type { Finding, Rule, RuleContext } from './rule';
@@ -12,18 +13,48 @@ export function isExternal(s: ServiceModel): boolean {
 }
 
 let ajv: Ajv | undefined;
-const compiled = new WeakMap<object, ValidateFunction | string>();
+/** What ajv said while compiling the schema at hand; it never prints anything itself. */
+let said: string[] = [];
+const compiled = new WeakMap<object, Tenancy>();
 
-function validator(schema: unknown): ValidateFunction | string {
-  if (!schema || typeof schema !== 'object') return 'the tenantSchema is not a JSON Schema object';
+/** A provider's compiled tenant schema, with what is wrong with the schema itself. */
+interface Tenancy {
+  /** Undefined when the schema does not compile. */
+  readonly validate?: ValidateFunction;
+  readonly problems: readonly string[];
+}
+
+function tenantSchemaAjv(): Ajv {
+  if (ajv) return ajv;
+  const quiet = { log: () => undefined, warn: (...m: unknown[]) => void said.push(m.map(String).join(' ')), error: (...m: unknown[]) => void said.push(m.map(String).join(' ')) };
+  ajv = new Ajv({ allErrors: true, strict: false, logger: quiet });
+  // The formats of JSON Schema (ipv4, hostname, uri, date-time, ...): without them ajv ignores `format`.
+  addFormats(ajv);
+  return ajv;
+}
+
+const UNKNOWN_FORMAT = /^unknown format "(.*)" ignored in schema at path "(.*)"$/s;
+
+function validator(schema: unknown): Tenancy {
+  if (!schema || typeof schema !== 'object') return { problems: ['the tenantSchema is not a JSON Schema object'] };
   const hit = compiled.get(schema as object);
   if (hit) return hit;
-  ajv ??= new Ajv({ allErrors: true, strict: false });
-  let v: ValidateFunction | string;
+  const a = tenantSchemaAjv();
+  said = [];
+  let v: Tenancy;
   try {
-    v = ajv.compile(schema as object);
+    const validate = a.compile(schema as object);
+    // An unknown format would be skipped silently: the attribute it describes would go unchecked.
+    const known = Object.keys(a.formats).sort().join(', ');
+    const problems = [...new Set(said)].flatMap((m) => {
+      const f = UNKNOWN_FORMAT.exec(m);
+      return f ? [`the tenantSchema names the format '${f[1]}' (at ${f[2]}), which xos does not know, so it would check nothing. Use one of ${known}, or describe the value with a pattern`] : [];
+    });
+    v = { validate, problems };
   } catch (e) {
-    v = `the tenantSchema is not a valid JSON Schema: ${(e as Error).message}`;
+    v = { problems: [`the tenantSchema is not a valid JSON Schema: ${(e as Error).message}`] };
+  } finally {
+    said = [];
   }
   compiled.set(schema as object, v);
   return v;
@@ -94,19 +125,16 @@ export const tenRules: Rule[] = [
     severity: 'error',
     title: "The Tenant's attributes are valid against the JSON Schema that the provider Service declares for its tenants; each error points at the attribute path.",
     why: 'The provider acts on these attributes for every tenant instance; bad ones break it at run time, far from the mistake.',
-    fix: "Fix the attributes to match the provider's tenantSchema.",
+    fix: "Fix the attributes to match the provider's tenantSchema; where the schema itself is wrong (not valid JSON Schema, or a `format` that xos does not know, which would check nothing), fix the schema.",
     origin: 'paper, 3.2 ("Attributes: tenancy related state required by provider service")',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       for (const t of model.tenants) {
         const p = index.get<ServiceModel>(t.provider);
         if (!p || p.kind !== 'Service' || p.tenantSchema === undefined) continue;
-        const v = validator(p.tenantSchema);
-        if (typeof v === 'string') {
-          yield { path: t.key, message: `provider ${p.name}: ${v}. Fix the provider's tenantSchema.` };
-          continue;
-        }
-        if (!v(t.attributes))
-          for (const e of v.errors ?? [])
+        const { validate, problems } = validator(p.tenantSchema);
+        for (const problem of problems) yield { path: t.key, message: `provider ${p.name}: ${problem}. Fix the provider's tenantSchema.` };
+        if (validate && !validate(t.attributes))
+          for (const e of validate.errors ?? [])
             yield { path: t.key, message: `${describeAjvError(e)} (schema of provider ${p.name}, at ${e.schemaPath}).` };
       }
     },

@@ -1,5 +1,8 @@
 import { Controller, Secret, Service } from '../../lib/index';
+import * as fs from 'fs';
+import * as path from 'path';
 import { baseCloud, compile, violationsOf } from '../helpers/cloud';
+import { tmpDir, xos } from '../helpers/tools';
 
 function twoServices() {
   const b = baseCloud();
@@ -95,6 +98,65 @@ describe('TEN-004 attributes match the provider\'s tenant schema', () => {
     t.tenant.tenantOf(p, { connect: 'public' });
     expect(violationsOf(t.cloud, 'TEN-004')[0].message).toContain("provider broken: the tenantSchema is not a valid JSON Schema");
   });
+});
+
+describe('TEN-004 formats in the tenant schema', () => {
+  const withFormat = (format: string, value: unknown) => {
+    const t = twoServices();
+    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: { type: 'object', properties: { addr: { type: 'string', format } } } });
+    t.tenant.tenantOf(p, { connect: 'public', attributes: { addr: value } });
+    return violationsOf(t.cloud, 'TEN-004').map((v) => v.message);
+  };
+
+  test.each([
+    ['ipv4', '10.0.0.1'],
+    ['ipv6', 'fe80::1'],
+    ['hostname', 'db.example.org'],
+    ['uri', 'https://example.org/x'],
+    ['date-time', '2024-05-01T10:00:00Z'],
+  ])('passes for a valid %s', (format, value) => {
+    expect(withFormat(format, value)).toEqual([]);
+  });
+
+  test.each([
+    ['ipv4', 'not-an-address'],
+    ['ipv4', '10.0.0.256'],
+    ['ipv4', '010.0.0.1'],
+    ['ipv6', 'fe80::1::2'],
+    ['hostname', 'db_example..org'],
+    ['uri', 'not a uri'],
+    ['date-time', 'yesterday'],
+  ])('fails for an invalid %s (%s)', (format, value) => {
+    expect(withFormat(format, value)).toEqual([`attributes.addr must match format "${format}" (schema of provider volt, at #/properties/addr/format).`]);
+  });
+
+  test('fails, naming the provider and the fix, for a format xos does not know, and prints nothing', () => {
+    const printed = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const msgs = withFormat('ipv5', 'anything');
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatch(/^provider volt: the tenantSchema names the format 'ipv5' \(at #\/properties\/addr\), which xos does not know, so it would check nothing\. Use one of .*\bipv4, ipv6\b.*, or describe the value with a pattern\. Fix the provider's tenantSchema\.$/);
+      expect([...printed.mock.calls, ...logged.mock.calls, ...errors.mock.calls]).toEqual([]);
+    } finally {
+      printed.mockRestore();
+      logged.mockRestore();
+      errors.mockRestore();
+    }
+  });
+});
+
+test('xos validate prints no "unknown format" warning of ajv: the unknown format is a TEN-004 violation', () => {
+  const dir = tmpDir();
+  const program = fs.readFileSync(path.resolve(__dirname, '..', 'bad-inputs', 'programs', 'ten-004-schema.ts'), 'utf8')
+    .replace("properties: { vlan: { type: 'integer' } }", "properties: { vlan: { type: 'integer' }, mgmt: { type: 'string', format: 'ip-address' } }")
+    .replace("attributes: { vlan: 'ten' }", "attributes: { vlan: 10, mgmt: 'x' }");
+  fs.writeFileSync(path.join(dir, 'main.ts'), program);
+  const r = xos(['validate', dir, '--transpile-only']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/^TEN-004 error subscriber\/tenant-of-volt: provider volt: the tenantSchema names the format 'ip-address' \(at #\/properties\/mgmt\), which xos does not know/m);
+  expect(r.code).toBe(1);
 });
 
 describe('TEN-005 a tenant/provider pair is declared once', () => {

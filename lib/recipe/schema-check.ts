@@ -1,20 +1,19 @@
 /**
- * Check a recipe against its published JSON Schema (schema/recipe.schema.json) with ajv, and
- * turn each error into one problem at the YAML line and column, saying what to write instead.
+ * Check a recipe against its published JSON Schema (schema/recipe.schema.json), and turn
+ * each error into one problem at the YAML line and column, saying what to write instead.
+ * The validator is ajv's code for the schema, generated ahead of time
+ * (scripts/gen-recipe-validator.ts; a test fails when it is stale): compiling the schema at
+ * load time cost about 120 ms of every run.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schema/recipe.schema.json';
+import generated from './generated/validate-recipe';
 import { positionAt, type RecipePath, type RecipeProblem, type RecipeSource } from './source';
 import { didYouMean, listOf } from './suggest';
 
 export const RECIPE_SCHEMA: Readonly<Record<string, unknown>> = schema;
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) compiled = new Ajv({ allErrors: true, verbose: true, strict: true }).compile(schema);
-  return compiled;
-}
+const validator = (): ValidateFunction => generated as unknown as ValidateFunction;
 
 type SchemaNode = { description?: string; type?: string | string[]; properties?: Record<string, SchemaNode>; anyOf?: SchemaNode[]; enum?: unknown[] };
 

@@ -1,5 +1,5 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { findCycles } from '../model/graph';
 import type { ServiceModel, TenantModel } from '../model/types';
 import type { Finding, Rule, RuleContext } from './rule';
@@ -27,7 +27,12 @@ interface Tenancy {
 function tenantSchemaAjv(): Ajv {
   if (ajv) return ajv;
   const quiet = { log: () => undefined, warn: (...m: unknown[]) => void said.push(m.map(String).join(' ')), error: (...m: unknown[]) => void said.push(m.map(String).join(' ')) };
-  ajv = new Ajv({ allErrors: true, strict: false, logger: quiet });
+  // Loaded on first use: a model without tenant schemas (and a recipe) never pays for ajv.
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  ajv = new AjvClass({ allErrors: true, strict: false, logger: quiet });
   // The formats of JSON Schema (ipv4, hostname, uri, date-time, ...): without them ajv ignores `format`.
   addFormats(ajv);
   return ajv;

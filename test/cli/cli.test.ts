@@ -119,14 +119,44 @@ describe('xos synth', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
   });
 
-  test('replaces a previous output whole', () => {
+  test('replaces a previous output whole, stacks it no longer has included', () => {
     const out = path.join(tmpDir(), 'out');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'manifest.json'), '{}');
-    fs.writeFileSync(path.join(out, 'stale.txt'), 'old');
-    expect(xos(['synth', 'examples/hello', '--out', out]).code).toBe(0);
-    expect(fs.existsSync(path.join(out, 'stale.txt'))).toBe(false);
+    expect(xos(['synth', 'examples/hello', '--out', out, '--transpile-only']).code).toBe(0);
+    // The previous output had one more stack (a Controller since removed), listed in its manifest.
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    manifest.stacks.gone = { ...manifest.stacks['princeton-head'], name: 'gone', workingDirectory: 'stacks/gone', synthesizedStackPath: 'stacks/gone/cdk.tf.json' };
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest));
+    fs.mkdirSync(path.join(out, 'stacks', 'gone', '.terraform'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'stacks', 'gone', 'cdk.tf.json'), '{}');
+    expect(xos(['synth', 'examples/hello', '--out', out, '--transpile-only']).code).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'stacks'))).toEqual(['princeton-head']);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+  });
+
+  test('refuses to replace a folder holding anything xos did not write, and leaves it as it was', () => {
+    const dir = tmpDir();
+    const out = path.join(dir, 'out');
+    expect(xos(['synth', 'examples/hello', '--out', out, '--transpile-only']).code).toBe(0);
+    fs.copyFileSync('examples/hello/main.ts', path.join(out, 'main.ts'));
+    fs.writeFileSync(path.join(out, 'stacks', 'princeton-head', 'notes.txt'), 'mine');
+    const before = fs.readdirSync(out).sort();
+    const r = xos(['synth', path.resolve('examples/hello'), '--out', 'out', '--transpile-only'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "xos: refusing to replace out: it holds main.ts, stacks/princeton-head/notes.txt, which are not part of the output xos wrote there (its manifest.json lists the files xos made), and xos replaces the whole output folder. Move them out of out, or choose a new or empty folder for the output, for example --out cdktf.out.\n",
+    );
+    expect(fs.readdirSync(out).sort()).toEqual(before);
+    expect(fs.readFileSync(path.join(out, 'stacks', 'princeton-head', 'notes.txt'), 'utf8')).toBe('mine');
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('a dangling link as --out is a usage error, not an internal one', () => {
+    const dir = tmpDir();
+    fs.symlinkSync('nowhere', path.join(dir, 'out'));
+    const r = xos(['synth', path.resolve('examples/hello'), '--out', 'out', '--transpile-only'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('xos: cannot write the output to out: it is a symbolic link to nowhere, which points to nothing. Remove the link or make the folder it names, or choose a new or empty folder for the output, for example --out cdktf.out.\n');
+    expect(fs.readdirSync(dir)).toEqual(['out']);
   });
 });
 

@@ -21,10 +21,24 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-/** A folder that looks like a previous synthesized output. */
+/** Every entry below a folder, links as links (never followed), files with their bytes. */
+function entriesBelow(dir: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+    const r = path.join(rel, name);
+    const st = fs.lstatSync(path.join(dir, r));
+    if (st.isSymbolicLink()) out[r] = `-> ${fs.readlinkSync(path.join(dir, r))}`;
+    else if (st.isDirectory()) Object.assign(out, { [r + '/']: '' }, entriesBelow(dir, r));
+    else out[r] = fs.readFileSync(path.join(dir, r), 'latin1');
+  }
+  return out;
+}
+
+/** A folder that looks like a previous synthesized output: its manifest lists its one stack. */
 function previousOutput(dir: string): Record<string, string> {
   fs.mkdirSync(path.join(dir, 'stacks', 'old'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), '{"version":"old"}\n');
+  const stack = { name: 'old', workingDirectory: 'stacks/old', synthesizedStackPath: 'stacks/old/cdk.tf.json', stackMetadataPath: 'stacks/old/metadata.json' };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { old: stack }, version: 'old' }) + '\n');
   fs.writeFileSync(path.join(dir, 'xos-model.json'), '{"name":"old"}\n');
   fs.writeFileSync(path.join(dir, 'stacks', 'old', 'cdk.tf.json'), '{}\n');
   return snapshot(dir);
@@ -142,7 +156,52 @@ describe('writing a folder atomically', () => {
     expect(() => checkTarget(path.join(d, 'new'))).not.toThrow();
     expect(() => checkTarget(d)).not.toThrow();
     previousOutput(path.join(d, 'prev'));
-    expect(() => checkTarget(path.join(d, 'prev'))).not.toThrow();
+    expect(checkTarget(path.join(d, 'prev'))).toBe(path.join(d, 'prev'));
+  });
+
+  test('accepts a previous output that terraform init ran in (Terraform\'s working files are part of it)', () => {
+    const out = path.join(tmpDir(), 'out');
+    previousOutput(out);
+    fs.mkdirSync(path.join(out, 'stacks', 'old', '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'stacks', 'old', '.terraform', 'terraform.tfstate'), '{}');
+    fs.writeFileSync(path.join(out, 'stacks', 'old', '.terraform.lock.hcl'), '# lock');
+    expect(checkTarget(out)).toBe(out);
+  });
+
+  /** A previous output, bent by `bend`. */
+  const bent = (bend: (out: string) => void) => () => {
+    const out = path.join(tmpDir(), 'out');
+    previousOutput(out);
+    bend(out);
+    return out;
+  };
+  test.each([
+    ['a program in it', bent((o) => fs.writeFileSync(path.join(o, 'main.ts'), '')), /refusing to replace .*out: it holds main\.ts, which is not part of the output xos wrote there \(its manifest\.json lists the files xos made\), and xos replaces the whole output folder\. Move it out of .*out, or choose a new or empty folder/],
+    ['a stack its manifest does not list', bent((o) => fs.mkdirSync(path.join(o, 'stacks', 'mine'))), /it holds stacks\/mine\/, which is not part of the output/],
+    ['a state file in a stack\'s folder', bent((o) => fs.writeFileSync(path.join(o, 'stacks', 'old', 'terraform.tfstate'), '{}')), /it holds stacks\/old\/terraform\.tfstate, which is not part/],
+    ['files where the manifest names folders', bent((o) => { fs.rmSync(path.join(o, 'stacks', 'old'), { recursive: true }); fs.writeFileSync(path.join(o, 'stacks', 'old'), ''); }), /it holds stacks\/old, which is not part/],
+    ['a link in it', bent((o) => fs.symlinkSync('/', path.join(o, 'stacks', 'old', 'root'))), /it holds stacks\/old\/root, which is not part/],
+    ['a manifest only (no xos-model.json: cdktf synth\'s output)', bent((o) => fs.rmSync(path.join(o, 'xos-model.json'))), /refusing to replace .*: it holds a manifest\.json but no xos-model\.json \(the output of cdktf synth, perhaps\), so it is not the output of an earlier xos synth/],
+    ['a manifest that is not JSON', bent((o) => fs.writeFileSync(path.join(o, 'manifest.json'), '{"previous":')), /its manifest\.json cannot be read as JSON .*, so it is not the output of an earlier xos synth/],
+    ['a manifest naming a stack outside the output', bent((o) => fs.writeFileSync(path.join(o, 'manifest.json'), JSON.stringify({ stacks: { x: { workingDirectory: '../..', synthesizedStackPath: '../../main.ts' } } }))), /its manifest\.json lists stack "x" without its folder and file inside the output/],
+    ['a dangling link', () => { const d = tmpDir(); fs.symlinkSync(path.join(d, 'gone'), path.join(d, 'out')); return path.join(d, 'out'); }, /^cannot write the output to .*out: it is a symbolic link to .*gone, which points to nothing\. Remove the link or make the folder it names, or choose a new or empty folder/],
+    ['a link that loops', () => { const d = tmpDir(); fs.symlinkSync(path.join(d, 'out'), path.join(d, 'out')); return path.join(d, 'out'); }, /it is a symbolic link to .*out, which loops back on itself/],
+  ])('refuses to replace a previous output with %s', (_what, target, message) => {
+    const t = target();
+    const before = entriesBelow(path.dirname(t));
+    expect(() => checkTarget(t)).toThrow(message);
+    expect(entriesBelow(path.dirname(t))).toEqual(before);
+  });
+
+  test('writes through a link to a previous output into the folder it names, and keeps the link', () => {
+    const d = tmpDir();
+    const real = path.join(d, 'real');
+    previousOutput(real);
+    fs.symlinkSync(real, path.join(d, 'out'));
+    writeDirAtomically(path.join(d, 'out'), (tmp) => fs.writeFileSync(path.join(tmp, 'manifest.json'), 'new'));
+    expect(fs.lstatSync(path.join(d, 'out')).isSymbolicLink()).toBe(true);
+    expect(snapshot(real)).toEqual({ 'manifest.json': 'new' });
+    expect(fs.readdirSync(d).sort()).toEqual(['out', 'real']);
   });
 });
 

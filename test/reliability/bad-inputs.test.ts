@@ -88,7 +88,8 @@ export function parseExpectations(text: string, where: string): Expectation {
 /** A folder that looks like a previous synthesized output; its bytes, to compare after. */
 function previousOutput(dir: string): Record<string, string> {
   fs.mkdirSync(path.join(dir, 'stacks', 'previous'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), '{"previous":true}\n');
+  const stack = { name: 'previous', workingDirectory: 'stacks/previous', synthesizedStackPath: 'stacks/previous/cdk.tf.json', stackMetadataPath: 'stacks/previous/metadata.json' };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { previous: stack }, version: 'previous' }) + '\n');
   fs.writeFileSync(path.join(dir, 'xos-model.json'), '{"previous":true}\n');
   fs.writeFileSync(path.join(dir, 'stacks', 'previous', 'cdk.tf.json'), '{}\n');
   return snapshot(dir);

@@ -33,10 +33,12 @@ function main(): void {
   const out = arg('out') ?? path.resolve(__dirname, '..', '..', 'bench', 'results.json');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { taskNames } = require('./worker') as typeof import('./worker');
-  try {
-    require('./tasks-extra');
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+  for (const f of ['./tasks-extra', './tasks-plumbing']) {
+    try {
+      require(f);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+    }
   }
   const asked = (arg('tasks') ?? taskNames().join(',')).split(',');
   // Status and review are judged against the floor of what they read: measured with them.
@@ -159,6 +161,9 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
       return m ? [[`at ${size}`, Number(m.extra?.changed) + Number(m.extra?.added) + Number(m.extra?.removed), 1, 1]] : [];
     }),
   );
+  // The largest graph the run laid out with a Graphviz reference (lib/graph: crossings of what xos draws).
+  const largest = tasks.includes('graph') ? [...sizes].reverse().map((size) => get('graph', size)).find((m) => m?.extra?.allVsGraphviz !== undefined) : undefined;
+  if (largest) judge('large graphs: crossings within 2x of Graphviz\'s dot on the largest graph (ratio)', [[`all@${largest.size} (${largest.extra?.allGraph})`, Number(largest.extra?.allVsGraphviz), 2]]);
   return out;
 }
 

@@ -6,7 +6,8 @@
 import type { XosModel } from '../model/types';
 import { COLLECTIONS } from '../model/types';
 import type { Graph } from './graph';
-import { toSvg, xmlEscape } from './svg';
+import type { Placed } from './layout';
+import { renderSvg, toSvg, xmlEscape } from './svg';
 
 /** JSON safe inside a `<script>` element. */
 export function scriptJson(value: unknown): string {
@@ -202,8 +203,8 @@ const SCRIPT = `
 })();
 `;
 
-/** The whole page. */
-export function toHtml(g: Graph, model: XosModel): string {
+/** The whole page; the picture laid out as `placed` (default: the own layout). */
+export function toHtml(g: Graph, model: XosModel, placed?: Placed): string {
   const counts = `${model.services.length} services, ${model.tenants.length} tenancies, ${model.slices.length} slices, ${model.slivers.length} slivers, ${model.networks.length} networks, ${model.deployments.length} deployments, ${model.users.length} users`;
   return [
     '<!DOCTYPE html>',
@@ -218,7 +219,7 @@ export function toHtml(g: Graph, model: XosModel): string {
     '<body>',
     `<header><h1>${xmlEscape(model.name)}</h1><p>${xmlEscape(counts)}. Click a node, or pick an object on the right.</p></header>`,
     '<main>',
-    `<section id="picture" aria-label="tenancy graph">${toSvg(g, { inline: true, idPrefix: 'g' })}</section>`,
+    `<section id="picture" aria-label="tenancy graph">${placed ? renderSvg(g, placed, { inline: true, idPrefix: 'g' }) : toSvg(g, { inline: true, idPrefix: 'g' })}</section>`,
     '<aside id="browser" aria-label="model objects">',
     '<nav id="kinds"></nav>',
     '<input id="filter" type="search" placeholder="filter by name or key" aria-label="filter">',

@@ -5,6 +5,12 @@
  * give x coordinates that sit each node over its neighbours without overlaps (an isotonic
  * regression per layer). External Services are laid out in a column of their own, to the
  * right of everything else. The same graph always gives the same coordinates.
+ *
+ * Kept, beside Graphviz (lib/graph/graphviz.ts), for small pictures only: on the examples (up
+ * to 51 nodes and edges) it crosses as few edges as Graphviz's dot or fewer and takes about a
+ * millisecond, against 100 ms and more for starting Graphviz's WebAssembly; on larger graphs it
+ * crosses many more (14x dot's on 346 nodes and edges, about 50x on 3,592: the bench's `graph` task),
+ * so those go to Graphviz (see OWN_LAYOUT_UP_TO in lib/graph/index.ts).
  */
 import type { Graph, GraphEdge, GraphNode } from './graph';
 
@@ -27,6 +33,11 @@ export interface PlacedEdge {
   readonly edge: GraphEdge;
   /** From the source's border to the target's border, through the virtual points. */
   readonly points: readonly Point[];
+  /**
+   * The route as cubic Bézier segments (start, then three points per segment), when the
+   * layout routed it as splines (Graphviz); drawn instead of the smooth path through `points`.
+   */
+  readonly bezier?: readonly Point[];
   /** Where the label goes (the middle of the edge). */
   readonly labelAt: Point;
   readonly selfLoop: boolean;

@@ -43,9 +43,14 @@ const DEPTH_TITLE: Record<Graph['depth'], string> = {
   all: 'Services, Slices, Networks and the Deployments they run on',
 };
 
-/** A smooth path through the points, leaving and entering each vertically. */
-function pathThrough(points: readonly Point[], selfLoop: boolean): string {
+/** A smooth path through the points, leaving and entering each vertically (or the edge's own Bézier route). */
+function pathThrough(points: readonly Point[], selfLoop: boolean, bezier?: readonly Point[]): string {
   const f = (n: number) => String(Math.round(n * 10) / 10);
+  if (bezier && bezier.length >= 4) {
+    let d = `M${f(bezier[0].x)},${f(bezier[0].y)}`;
+    for (let i = 1; i + 2 < bezier.length; i += 3) d += ` C${[bezier[i], bezier[i + 1], bezier[i + 2]].map((p) => `${f(p.x)},${f(p.y)}`).join(' ')}`;
+    return d;
+  }
   if (selfLoop) {
     const [a, b, c, d] = points;
     return `M${f(a.x)},${f(a.y)} C${f(b.x)},${f(b.y)} ${f(c.x)},${f(c.y)} ${f(d.x)},${f(d.y)}`;
@@ -106,7 +111,7 @@ export function renderSvg(g: Graph, p: Placed, options: SvgOptions = {}): string
     const arrow = k === 'tenancy' || k === 'runs-on' ? ` marker-end="url(#${id}-arrow-${k})"` : '';
     const attrs = `class="edge ${k}" data-from="${xmlEscape(e.edge.from)}" data-to="${xmlEscape(e.edge.to)}"${e.edge.key ? ` data-key="${xmlEscape(e.edge.key)}"` : ''}`;
     out.push(`<g ${attrs}>`);
-    out.push(`<path d="${pathThrough(e.points, e.selfLoop)}" fill="none" stroke="${EDGE_STROKE[k]}" stroke-width="${k === 'tenancy' ? 1.8 : 1.2}"${d ? ` stroke-dasharray="${d}"` : ''}${arrow}/>`);
+    out.push(`<path d="${pathThrough(e.points, e.selfLoop, e.bezier)}" fill="none" stroke="${EDGE_STROKE[k]}" stroke-width="${k === 'tenancy' ? 1.8 : 1.2}"${d ? ` stroke-dasharray="${d}"` : ''}${arrow}/>`);
     if (e.edge.label) {
       const w = Math.ceil(e.edge.label.length * 5.9 + 10);
       const { x, y } = e.labelAt;

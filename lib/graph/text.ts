@@ -54,7 +54,7 @@ export function toMermaid(g: Graph): string {
   return lines.join('\n') + '\n';
 }
 
-function dotString(s: string): string {
+export function dotString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 

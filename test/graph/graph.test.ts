@@ -99,8 +99,8 @@ describe('the layout', () => {
     expect(toSvg(g)).toContain('data-from="c" data-to="a"');
   });
 
-  test('is deterministic: the same model gives the same bytes', () => {
-    for (const f of ['mermaid', 'dot', 'svg', 'html'] as const) expect(renderGraph(co.built.model, co.index, f, 'all')).toBe(renderGraph(co.built.model, co.index, f, 'all'));
+  test('is deterministic: the same model gives the same bytes', async () => {
+    for (const f of ['mermaid', 'dot', 'svg', 'html'] as const) expect(await renderGraph(co.built.model, co.index, f, 'all')).toBe(await renderGraph(co.built.model, co.index, f, 'all'));
   });
 
   test('isotonic placement keeps every separation and moves nothing that already fits', () => {
@@ -144,7 +144,7 @@ describe('the text formats', () => {
 });
 
 describe('xos graph', () => {
-  test('writes the chosen format to --out and says so on standard error', () => {
+  test('writes the chosen format to --out and says so on standard error', async () => {
     const dir = tmpDir('xos-graph-');
     try {
       const out = path.join(dir, 'sub', 'co.svg');
@@ -152,7 +152,7 @@ describe('xos graph', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(`wrote ${out}\n`);
-      expect(fs.readFileSync(out, 'utf8')).toBe(renderGraph(co.built.model, co.index, 'svg', 'all'));
+      expect(fs.readFileSync(out, 'utf8')).toBe(await renderGraph(co.built.model, co.index, 'svg', 'all'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

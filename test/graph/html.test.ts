@@ -57,7 +57,7 @@ if (!fs.existsSync(CHROMIUM)) {
       const c = compileCloud(recipeFromText(fs.readFileSync(recipe, 'utf8'), recipe).cloud!);
       dir = tmpDir('xos-html-');
       file = path.join(dir, 'central-office.html');
-      fs.writeFileSync(file, renderGraph(c.built.model, c.index, 'html', 'slices'));
+      fs.writeFileSync(file, await renderGraph(c.built.model, c.index, 'html', 'slices'));
     });
 
     afterAll(async () => {

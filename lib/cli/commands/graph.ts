@@ -4,7 +4,7 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'graph',
   summary:
-    'Draw the tenancy graph: Services as nodes, tenancy edges (tenant -> provider) labelled with the connect mode, external Services apart; with --depth, the Slices, Networks and Deployments beneath. svg and html are drawn by xos itself (no Graphviz needed); html is one self-contained page with the picture and the model to browse.',
+    'Draw the tenancy graph: Services as nodes, tenancy edges (tenant -> provider) labelled with the connect mode, external Services apart; with --depth, the Slices, Networks and Deployments beneath. svg and html need no Graphviz install (large pictures are laid out by Graphviz compiled to WebAssembly, which comes with xos); html is one self-contained page with the picture and the model to browse.',
   usage: 'xos graph <program> [--format mermaid|dot|svg|html] [--depth services|slices|all] [--out FILE]',
   positionals: ['program'],
   options: [
@@ -18,8 +18,17 @@ export const spec: CommandSpec = {
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { loadAndCompile } = await import('../pipeline');
   const { compiled } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
-  const { renderGraph } = await import('../../graph/index');
-  const text = renderGraph(compiled.built.model, compiled.index, args.options.format as 'mermaid', args.options.depth as 'services');
+  const { buildGraph, GRAPHVIZ_UP_TO, renderGraph } = await import('../../graph/index');
+  const format = args.options.format as import('../../graph/index').Format;
+  const depth = args.options.depth as import('../../graph/index').Depth;
+  if (format === 'svg' || format === 'html') {
+    const g = buildGraph(compiled.index, depth);
+    if (g.nodes.length + g.edges.length > GRAPHVIZ_UP_TO)
+      io.err(
+        `xos: note: the graph has ${g.nodes.length} nodes and ${g.edges.length} edges, more than Graphviz lays out in reasonable time (${GRAPHVIZ_UP_TO} in all), so xos's own layout draws it, crossing more edges. For a readable picture draw less (--depth ${depth === 'all' ? 'slices or services' : 'services'}), or lay out --format dot with Graphviz's dot.\n`,
+      );
+  }
+  const text = await renderGraph(compiled.built.model, compiled.index, format, depth);
   const out = args.options.out as string | undefined;
   if (!out) {
     io.out(text);

@@ -17,7 +17,8 @@ import { compileCloud } from '../lib/compile';
 import { generateCloud } from '../lib/testing/generate';
 import { registerTask } from './worker';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+/** The package's folder: above bench/ in the sources, above dist/bench/ when built. */
+const ROOT = path.resolve(__dirname, '..', path.basename(path.resolve(__dirname, '..')) === 'dist' ? '..' : '.');
 
 registerTask('graph', async (size, seed) => {
   const { buildGraph, countCrossings, GRAPHVIZ_UP_TO, layoutGraph, placeGraph, toDot } = await import('../lib/graph/index');

@@ -112,6 +112,22 @@ describe('writing a folder atomically', () => {
     expect(leftovers(out)).toEqual([]);
   });
 
+  test('a lock still being written (empty, just made) is waited for, never taken for pid 0 and deleted', async () => {
+    const out = path.join(tmpDir(), 'out');
+    fs.writeFileSync(siblings(out).lock, '');
+    let got: (() => void) | undefined;
+    const waiting = lock(out).then((r) => (got = r));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toBeUndefined();
+    expect(fs.readFileSync(siblings(out).lock, 'utf8')).toBe('');
+    // Its writer would have written its pid by now: an empty lock older than 2 s was left by one that died.
+    await waiting;
+    expect(got).toBeDefined();
+    expect(fs.readFileSync(siblings(out).lock, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]+\\n$`));
+    got!();
+    expect(fs.existsSync(siblings(out).lock)).toBe(false);
+  });
+
   test('what a killed writer left is swept by the next: its temporary folder removed, a moved-aside output restored', () => {
     const out = path.join(tmpDir(), 'out');
     const dead = deadPid();

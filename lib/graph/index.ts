@@ -38,24 +38,37 @@ export function layoutEngineFor(g: Graph): LayoutEngine {
   return size > OWN_LAYOUT_UP_TO && size <= GRAPHVIZ_UP_TO ? 'graphviz' : 'own';
 }
 
-/** Lay out a graph with the layout that suits its size (see {@link layoutEngineFor}). */
-export async function placeGraph(g: Graph): Promise<{ placed: Placed; engine: LayoutEngine }> {
+/**
+ * Lay out a graph with the layout that suits its size (see {@link layoutEngineFor}). Should
+ * Graphviz fail (its WebAssembly cannot start, or it rejects the graph), the own layout draws
+ * the picture, and `failure` says why.
+ */
+export async function placeGraph(g: Graph): Promise<{ placed: Placed; engine: LayoutEngine; failure?: string }> {
   if (layoutEngineFor(g) === 'own') return { placed: layoutGraph(g), engine: 'own' };
-  const { layoutWithGraphviz } = await import('./graphviz');
-  return { placed: await layoutWithGraphviz(g), engine: 'graphviz' };
+  try {
+    const { layoutWithGraphviz } = await import('./graphviz');
+    return { placed: await layoutWithGraphviz(g), engine: 'graphviz' };
+  } catch (e) {
+    return { placed: layoutGraph(g), engine: 'own', failure: (e as Error)?.message ?? String(e) };
+  }
+}
+
+export interface RenderOptions {
+  /** Told what the reader should know about the picture: that the own layout drew a graph too large for Graphviz, or that Graphviz failed. */
+  readonly note?: (message: string) => void;
 }
 
 /** The graph of a model at a depth, in a format. */
-export async function renderGraph(model: XosModel, index: ModelIndex, format: Format, depth: Depth = 'services'): Promise<string> {
+export async function renderGraph(model: XosModel, index: ModelIndex, format: Format, depth: Depth = 'services', options: RenderOptions = {}): Promise<string> {
   const g = buildGraph(index, depth);
-  switch (format) {
-    case 'mermaid':
-      return toMermaid(g);
-    case 'dot':
-      return toDot(g);
-    case 'svg':
-      return renderSvg(g, (await placeGraph(g)).placed);
-    case 'html':
-      return toHtml(g, model, (await placeGraph(g)).placed);
-  }
+  if (format === 'mermaid') return toMermaid(g);
+  if (format === 'dot') return toDot(g);
+  const size = g.nodes.length + g.edges.length;
+  if (size > GRAPHVIZ_UP_TO)
+    options.note?.(
+      `the graph has ${g.nodes.length} nodes and ${g.edges.length} edges, more than Graphviz lays out in reasonable time (${GRAPHVIZ_UP_TO} in all), so xos's own layout draws it, crossing more edges. For a readable picture draw less (--depth ${depth === 'all' ? 'slices or services' : 'services'}), or lay out --format dot with Graphviz's dot.`,
+    );
+  const { placed, failure } = await placeGraph(g);
+  if (failure) options.note?.(`Graphviz could not lay out the graph (${failure}), so xos's own layout draws it, crossing more edges.`);
+  return format === 'svg' ? renderSvg(g, placed) : toHtml(g, model, placed);
 }

@@ -117,6 +117,16 @@ describe('which layout draws a picture', () => {
     expect(await renderGraph(co.built.model, co.index, 'svg', 'all')).toBe(toSvg(g));
   });
 
+  test('a picture too large for Graphviz is drawn by the own layout, with a note that says what to draw instead', async () => {
+    const big = compileCloud(generateCloud({ seed: 1, resources: 20000 }));
+    const g = buildGraph(big.index, 'slices');
+    expect(g.nodes.length + g.edges.length).toBeGreaterThan(GRAPHVIZ_UP_TO);
+    const notes: string[] = [];
+    const svg = await renderGraph(big.built.model, big.index, 'svg', 'slices', { note: (m) => notes.push(m) });
+    expect(svg).toBe(toSvg(g));
+    expect(notes).toEqual([expect.stringMatching(/^the graph has \d+ nodes and \d+ edges, more than Graphviz lays out in reasonable time \(6000 in all\), so xos's own layout draws it, crossing more edges\. For a readable picture draw less \(--depth services\), or lay out --format dot with Graphviz's dot\.$/)]);
+  }, 120_000);
+
   test('by size: own up to OWN_LAYOUT_UP_TO, Graphviz up to GRAPHVIZ_UP_TO, the own layout again beyond', () => {
     expect(layoutEngineFor(sized(OWN_LAYOUT_UP_TO))).toBe('own');
     expect(layoutEngineFor(sized(OWN_LAYOUT_UP_TO + 1))).toBe('graphviz');

@@ -18,17 +18,11 @@ export const spec: CommandSpec = {
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { loadAndCompile } = await import('../pipeline');
   const { compiled } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
-  const { buildGraph, GRAPHVIZ_UP_TO, renderGraph } = await import('../../graph/index');
-  const format = args.options.format as import('../../graph/index').Format;
-  const depth = args.options.depth as import('../../graph/index').Depth;
-  if (format === 'svg' || format === 'html') {
-    const g = buildGraph(compiled.index, depth);
-    if (g.nodes.length + g.edges.length > GRAPHVIZ_UP_TO)
-      io.err(
-        `xos: note: the graph has ${g.nodes.length} nodes and ${g.edges.length} edges, more than Graphviz lays out in reasonable time (${GRAPHVIZ_UP_TO} in all), so xos's own layout draws it, crossing more edges. For a readable picture draw less (--depth ${depth === 'all' ? 'slices or services' : 'services'}), or lay out --format dot with Graphviz's dot.\n`,
-      );
-  }
-  const text = await renderGraph(compiled.built.model, compiled.index, format, depth);
+  const { renderGraph } = await import('../../graph/index');
+  const { printable } = await import('../../util/printable');
+  const text = await renderGraph(compiled.built.model, compiled.index, args.options.format as import('../../graph/index').Format, args.options.depth as import('../../graph/index').Depth, {
+    note: (message) => io.err(`xos: note: ${printable(message)}\n`),
+  });
   const out = args.options.out as string | undefined;
   if (!out) {
     io.out(text);

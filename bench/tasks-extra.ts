@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { generateCloud } from '../lib/testing/generate';
-import { cachedOutput, registerTask, stackFiles } from './worker';
+import { cacheDir, cachedOutput, registerTask, stackFiles } from './worker';
 
 /** JSON.parse and JSON.stringify of the files' text, read beforehand (the floor's time leaves reading out). */
 function jsonFloor(files: readonly string[]): { ms: number; resources: number; extra: Record<string, number> } {
@@ -98,7 +98,7 @@ function readStack(f: string): { stack: string; tf: Tf; bodies: [string, Body][]
 
 /** Write each stack's file into a fresh folder, made once per size and seed. */
 function cached(kind: 'plans' | 'states', size: number, seed: number, write: (stack: ReturnType<typeof readStack>, dir: string) => void): string[] {
-  const dir = path.join(os.tmpdir(), `xos-bench-${kind}-${seed}-${size}`);
+  const dir = cacheDir(kind, size, seed);
   if (!fs.existsSync(dir)) {
     fs.rmSync(dir + '.tmp', { recursive: true, force: true });
     fs.mkdirSync(dir + '.tmp', { recursive: true });

@@ -27,9 +27,18 @@ function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-'));
 }
 
+/**
+ * The folder of a cached input: named after this copy of xos too, so that copies in other
+ * folders (other clones, CI's) never read each other's caches, made by other code.
+ */
+export function cacheDir(kind: 'out' | 'plans' | 'states', size: number, seed: number): string {
+  const copy = require('crypto').createHash('sha256').update(path.resolve(__dirname)).digest('hex').slice(0, 8) as string;
+  return path.join(os.tmpdir(), `xos-bench-${kind}-${copy}-${seed}-${size}`);
+}
+
 /** A synthesized output of the generated cloud, made once per size and reused by later tasks. */
 export function cachedOutput(size: number, seed: number): string {
-  const dir = path.join(os.tmpdir(), `xos-bench-out-${seed}-${size}`);
+  const dir = cacheDir('out', size, seed);
   if (fs.existsSync(path.join(dir, 'xos-model.json'))) return dir;
   const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
   const c = compileCloud(generateCloud({ seed, resources: size }));

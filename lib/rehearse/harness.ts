@@ -1,0 +1,129 @@
+/**
+ * The harness: the OpenStack and AWS providers served from this process over loopback
+ * gRPC, one simulated cloud behind both, and the environment that makes Terraform use them
+ * and nothing else:
+ *
+ * - `TF_REATTACH_PROVIDERS` names the running providers (Terraform attaches to them as to a
+ *   provider in debug mode: one process serves every Terraform command run with it);
+ * - `TF_CLI_CONFIG_FILE` points at a CLI configuration written into the harness's own folder,
+ *   never the user's: it excludes the real providers from installation, so that nothing is
+ *   ever downloaded or taken from a plugin cache for these two addresses;
+ * - with `launch`, Terraform starts the harness itself as a plugin instead: the CLI
+ *   configuration's `dev_overrides` point both addresses at executables in the harness's
+ *   folder (`plugin-main.ts`), which answer go-plugin's handshake (with automatic mutual TLS).
+ *
+ * Nothing here runs unless asked: `xos rehearse` and the tests load it; no other command does.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { AWS_ADDRESS } from './aws';
+import { Cloud } from './cloud';
+import { OPENSTACK_ADDRESS } from './openstack';
+import { HarnessProvider } from './provider';
+import { behaviours, type OpenstackSchemaVersion } from './schemas';
+import { serveProvider, type Served } from './server';
+
+export const PROVIDER_ADDRESSES = { openstack: OPENSTACK_ADDRESS, aws: AWS_ADDRESS } as const;
+
+export interface HarnessOptions {
+  /** The harness's folder: the simulated cloud, the CLI configuration, plugin executables. */
+  readonly dir: string;
+  /** The OpenStack provider schema to serve. @default '3' */
+  readonly openstack?: OpenstackSchemaVersion;
+  /** Let Terraform start the providers as plugins (dev_overrides) instead of attaching to this process. */
+  readonly launch?: boolean;
+}
+
+export interface Harness {
+  readonly dir: string;
+  readonly cloud: Cloud;
+  readonly openstack: OpenstackSchemaVersion;
+  /** Environment variables that make Terraform use the harness (add them to a clean environment: `terraformEnv`). */
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** Strings in HCL: quoted, with backslashes and quotes escaped. */
+function hcl(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** The CLI configuration: the real providers can never be installed; with `overrides`, Terraform starts the harness's executables. */
+function cliConfig(overrides?: string): string {
+  const addrs = Object.values(PROVIDER_ADDRESSES);
+  const lines = ['# Written by xos rehearse: Terraform uses the rehearsal harness, never the real providers.', 'provider_installation {'];
+  if (overrides) {
+    lines.push('  dev_overrides {');
+    for (const a of addrs) lines.push(`    ${hcl(a)} = ${hcl(overrides)}`);
+    lines.push('  }');
+  }
+  lines.push('  direct {', `    exclude = [${addrs.map(hcl).join(', ')}]`, '  }', '}', '');
+  return lines.join('\n');
+}
+
+/** The compiled plugin entry point (tests run from the TypeScript sources, the plugin from the build). */
+export function pluginMainPath(): string {
+  const here = path.resolve(__dirname, 'plugin-main.js');
+  if (fs.existsSync(here)) return here;
+  return path.resolve(__dirname, '..', '..', 'dist', 'lib', 'rehearse', 'plugin-main.js');
+}
+
+function writePluginExecutables(dir: string, cloudDir: string, openstack: OpenstackSchemaVersion): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const main = pluginMainPath();
+  if (!fs.existsSync(main)) throw new Error(`the harness plugin ${main} is not built: run npm run build`);
+  for (const name of ['openstack', 'aws'] as const) {
+    const file = path.join(dir, `terraform-provider-${name}`);
+    const script = ['#!/bin/sh', `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(main)} ${name} ${JSON.stringify(cloudDir)} ${openstack}`, ''].join('\n');
+    fs.writeFileSync(file, script, { mode: 0o755 });
+  }
+}
+
+/** Start the harness (both providers served from this process, unless `launch`). */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const dir = path.resolve(options.dir);
+  const openstack = options.openstack ?? '3';
+  fs.mkdirSync(dir, { recursive: true });
+  const cloud = new Cloud(path.join(dir, 'cloud'));
+  const cliFile = path.join(dir, 'terraform.rc');
+  const env: Record<string, string> = { TF_CLI_CONFIG_FILE: cliFile };
+  const served: Served[] = [];
+  if (options.launch) {
+    const plugins = path.join(dir, 'plugins');
+    writePluginExecutables(plugins, cloud.dir, openstack);
+    fs.writeFileSync(cliFile, cliConfig(plugins));
+  } else {
+    fs.writeFileSync(cliFile, cliConfig());
+    const b = behaviours(openstack);
+    const reattach: Record<string, unknown> = {};
+    for (const name of ['openstack', 'aws'] as const) {
+      const s = await serveProvider(new HarnessProvider(b[name], cloud));
+      served.push(s);
+      reattach[PROVIDER_ADDRESSES[name]] = { Protocol: 'grpc', ProtocolVersion: 6, Pid: process.pid, Test: true, Addr: { Network: 'tcp', String: s.address } };
+    }
+    env.TF_REATTACH_PROVIDERS = JSON.stringify(reattach);
+  }
+  return {
+    dir,
+    cloud,
+    openstack,
+    env,
+    stop: async () => {
+      await Promise.all(served.map((s) => s.stop()));
+    },
+  };
+}
+
+/** Variables of the environment a rehearsal never passes to Terraform: credentials and Terraform's own settings. */
+const DROPPED = /^(TF_|OS_|AWS_|AZURE_|ARM_|GOOGLE_|PG_CONN_STR$|PGPASSWORD$|PLUGIN_|CHECKPOINT_)/;
+
+/**
+ * A clean environment for Terraform under the harness: the caller's, without any credential
+ * or Terraform setting of the user's (variables, plugin caches, backends' credentials), plus
+ * the harness's and offline settings.
+ */
+export function terraformEnv(h: Harness, base: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!DROPPED.test(k) && v !== undefined) env[k] = v;
+  return { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...h.env, ...extra };
+}

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   review: { summary: 'review Terraform plans in the model\'s words: changes by object, who may make them, rule violations', load: () => import('../lib/cli/commands/review') },
   view: { summary: 'show the cloud as one User sees it (tenant, developer, operator)', load: () => import('../lib/cli/commands/view') },
   graph: { summary: 'draw the tenancy graph (mermaid, dot, svg, or a self-contained html page)', load: () => import('../lib/cli/commands/graph') },
+  rehearse: { summary: 'terraform init, validate, plan and apply of every stack against a provider harness with the real schemas: offline, no credentials', load: () => import('../lib/cli/commands/rehearse') },
 };
 
 function mainHelp(): string {

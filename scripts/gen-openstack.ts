@@ -22,7 +22,7 @@ export type { TfAttribute, TfBlock, TfType, VendoredSchema };
 
 /** The provider's registry source and the versions the vendored schema describes. */
 export const PROVIDER_SOURCE = 'terraform-provider-openstack/openstack';
-export const PROVIDER_VERSION_CONSTRAINT = '~> 1.54';
+export const PROVIDER_VERSION_CONSTRAINT = '>= 1.53.0, < 4.0.0';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'lib', 'synth', 'openstack', 'schema.json');
 export const OUT_DIR = path.resolve(__dirname, '..', 'lib', 'synth', 'openstack', 'generated');

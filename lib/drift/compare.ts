@@ -306,6 +306,7 @@ class Comparer {
     private readonly lookup: StateLookup,
     sensitive: readonly AttrPath[],
     private readonly sets: ReadonlySet<string> | undefined,
+    private readonly nested: NestedFacts = NO_NESTED,
   ) {
     for (const p of sensitive) this.masked.add(p);
   }
@@ -343,6 +344,13 @@ class Comparer {
       if (!sameValue(e.value, act)) this.push(path, this.shownActual(e.value), this.shownActual(act), e.via);
       return;
     }
+    if (isObject(decl) && Array.isArray(act) && act.length === 1 && isObject(act[0])) {
+      // One nested block written as an object (Terraform JSON allows it); the state holds a list of one.
+      path.push(0);
+      this.compare(decl, act[0], path);
+      path.pop();
+      return;
+    }
     if (isObject(decl) && isObject(act)) {
       for (const k of Object.keys(decl)) {
         path.push(k);
@@ -352,13 +360,13 @@ class Comparer {
       for (const k of Object.keys(act)) {
         if (k in decl || act[k] === null || act[k] === undefined) continue;
         path.push(k);
-        this.push(path, { kind: 'unset' }, { kind: 'value', value: act[k] });
+        if (!this.nested.notDrift(path, act[k])) this.push(path, { kind: 'unset' }, { kind: 'value', value: act[k] });
         path.pop();
       }
       return;
     }
     if (Array.isArray(decl) && Array.isArray(act)) {
-      const isSet = path.length === 1 && this.sets?.has(String(path[0]));
+      const isSet = !!this.sets?.has(dottedPath(path));
       if (isSet || decl.length !== act.length) {
         const r = resolveDeep(decl, this.lookup);
         if (!r) return;
@@ -411,7 +419,7 @@ function wholeSimpleReference(s: string, lookup: StateLookup): unknown {
  * walk, with no paths, masks or reports made. False means "maybe not": the full comparison
  * decides. Nearly every resource of a status run is in sync, and this is what they cost.
  */
-function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: ReadonlySet<string> | undefined, top: string | undefined): boolean {
+function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: ReadonlySet<string> | undefined, path: PathStep[], nested: NestedFacts = NO_NESTED): boolean {
   if (typeof decl === 'string') {
     if (!decl.includes('${')) return decl === act;
     const v = wholeSimpleReference(decl, lookup);
@@ -421,18 +429,50 @@ function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: Read
     return e.kind === 'value' && sameValue(e.value, act);
   }
   if (Array.isArray(decl)) {
-    if (!Array.isArray(act) || decl.length !== act.length || (top !== undefined && sets?.has(top))) return false;
-    for (let i = 0; i < decl.length; i++) if (!surelySame(decl[i], act[i], lookup, sets, undefined)) return false;
+    if (!Array.isArray(act) || decl.length !== act.length || (sets !== undefined && sets.has(dottedPath(path)))) return false;
+    for (let i = 0; i < decl.length; i++) {
+      path.push(i);
+      const same = surelySame(decl[i], act[i], lookup, sets, path, nested);
+      path.pop();
+      if (!same) return false;
+    }
     return true;
   }
   if (isObject(decl)) {
+    // One nested block written as an object (Terraform JSON allows it); the state holds a list of one.
+    if (Array.isArray(act) && act.length === 1 && isObject(act[0])) {
+      path.push(0);
+      const same = surelySame(decl, act[0], lookup, sets, path, nested);
+      path.pop();
+      return same;
+    }
     if (!isObject(act)) return false;
-    for (const k in decl) if (!surelySame(decl[k], act[k], lookup, sets, undefined)) return false;
-    // Members of the actual value the model does not set are drift unless null.
-    for (const k in act) if (!(k in decl) && act[k] !== null && act[k] !== undefined) return false;
+    for (const k in decl) {
+      path.push(k);
+      const same = surelySame(decl[k], act[k], lookup, sets, path, nested);
+      path.pop();
+      if (!same) return false;
+    }
+    // Members of the actual value the model does not set are drift unless null, computed by the provider, or its default.
+    for (const k in act) {
+      if (k in decl || act[k] === null || act[k] === undefined) continue;
+      if (!nested.any) return false;
+      path.push(k);
+      const fine = nested.notDrift(path, act[k]);
+      path.pop();
+      if (!fine) return false;
+    }
     return true;
   }
   return sameValue(decl, act);
+}
+
+/** The names of a path, without indexes: `statement.actions` for `statement[1].actions`. */
+function dottedPath(path: readonly PathStep[]): string {
+  if (path.length === 1) return String(path[0]);
+  let s = '';
+  for (const p of path) if (typeof p === 'string') s = s ? `${s}.${p}` : p;
+  return s;
 }
 
 /**
@@ -440,31 +480,72 @@ function surelySame(decl: unknown, act: unknown, lookup: StateLookup, sets: Read
  * sync. `lookup` resolves references to other resources of the same state.
  */
 export function compareResource(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup): AttrDiff[] {
-  if (inSync(declared, instance, schema, lookup)) return [];
+  const key = schemaKey(declared);
+  const nested = nestedFacts(schema, key);
+  if (inSync(declared, instance, schema, lookup, key, nested)) return [];
   // Sensitive: what the state marks, what the target declares (dotted paths such as
   // `input.secrets`), and every leaf the model fills from a variable.
-  const c = new Comparer(lookup, [...instance.sensitivePaths, ...declared.sensitive.map((p) => p.split('.'))], schema.sets?.(declared.type));
+  const c = new Comparer(lookup, [...instance.sensitivePaths, ...declared.sensitive.map((p) => p.split('.'))], schema.sets?.(key), nested);
   for (const [name, v] of Object.entries(declared.attrs)) c.maskSecretsOf(name, v);
   for (const [name, v] of Object.entries(declared.attrs)) c.compare(v, instance.attributes[name], [name]);
-  const computed = schema.computed(declared.type);
-  if (computed) {
+  const computed = schema.computed(key);
+  // A data source reads the cloud: what it answers beyond its arguments is never drift.
+  if (computed && !key.startsWith('data.')) {
     for (const [name, v] of Object.entries(instance.attributes)) {
-      if (name in declared.attrs || computed.has(name) || isUnsetLike(v)) continue;
+      if (name in declared.attrs || computed.has(name) || isUnsetLike(v) || nested.isDefault(name, v)) continue;
       c.extra(name, v);
     }
   }
   return c.diffs;
 }
 
+/** The schema a declared element is read by: `data.<type>` for a data source. */
+function schemaKey(declared: DeclaredResource): string {
+  return declared.address.startsWith('data.') ? `data.${declared.type}` : declared.type;
+}
+
 /** True when `compareResource` would find no difference (see `surelySame`). */
-function inSync(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup): boolean {
+function inSync(declared: DeclaredResource, instance: StateInstance, schema: TargetSchema, lookup: StateLookup, key: string, nested: NestedFacts): boolean {
   const attrs = declared.attrs;
   const actual = instance.attributes;
-  const sets = schema.sets?.(declared.type);
-  for (const name in attrs) if (!surelySame(attrs[name], actual[name], lookup, sets, name)) return false;
-  const computed = schema.computed(declared.type);
-  if (computed) for (const name in actual) if (!(name in attrs) && !computed.has(name) && !isUnsetLike(actual[name])) return false;
+  const sets = schema.sets?.(key);
+  const path: PathStep[] = [];
+  for (const name in attrs) {
+    path[0] = name;
+    path.length = 1;
+    if (!surelySame(attrs[name], actual[name], lookup, sets, path, nested)) return false;
+  }
+  const computed = schema.computed(key);
+  if (computed && !key.startsWith('data.')) for (const name in actual) if (!(name in attrs) && !computed.has(name) && !isUnsetLike(actual[name]) && !nested.isDefault(name, actual[name])) return false;
   return true;
+}
+
+/** What a type's schema says about values inside its nested blocks, and its defaults. */
+interface NestedFacts {
+  /** True when there is anything to ask (else nested members the model leaves unset are drift, as before). */
+  readonly any: boolean;
+  /** A value the model does not set at `path` (indexes ignored) that is not drift: computed, unset-like, or the default. */
+  notDrift(path: readonly PathStep[], v: unknown): boolean;
+  /** A top-level value equal to the provider's default for it. */
+  isDefault(name: string, v: unknown): boolean;
+}
+
+const NO_NESTED: NestedFacts = { any: false, notDrift: () => false, isDefault: () => false };
+
+function nestedFacts(schema: TargetSchema, key: string): NestedFacts {
+  const computed = schema.nestedComputed?.(key);
+  const defaults = schema.defaults?.(key);
+  if (!computed?.size && !defaults?.size) return NO_NESTED;
+  const dotted = dottedPath;
+  const isDefault = (p: string, v: unknown) => defaults !== undefined && defaults.has(p) && sameValue(defaults.get(p), v);
+  return {
+    any: true,
+    notDrift: (path, v) => {
+      const p = dotted(path);
+      return path.length > 1 && (!!computed?.has(p) || isUnsetLike(v) || isDefault(p, v));
+    },
+    isDefault,
+  };
 }
 
 /** A value for people: JSON text, cut to `max` characters. */

@@ -15,11 +15,22 @@ export interface TargetSchema {
   /**
    * Attributes of a resource type that the provider computes: computed-only, or optional
    * and computed. `undefined` when the type is unknown: then only the attributes the model
-   * sets are compared.
+   * sets are compared. Data sources are asked for as `data.<type>` (a data source and a
+   * resource of one name have different schemas).
    */
   computed(type: string): ReadonlySet<string> | undefined;
-  /** Top-level attributes of a type whose values are sets (their order means nothing). */
+  /** Attributes and blocks of a type whose values are sets (their order means nothing): top-level names, and dotted paths inside nested blocks. */
   sets?(type: string): ReadonlySet<string> | undefined;
+  /**
+   * Attributes inside nested blocks (and nested attributes) that the provider computes, as
+   * dotted paths of names without indexes (`network.fixed_ip_v4`).
+   */
+  nestedComputed?(type: string): ReadonlySet<string> | undefined;
+  /**
+   * The values a provider gives arguments the configuration leaves unset (its `Default`s),
+   * by dotted path: in state they are not drift.
+   */
+  defaults?(type: string): ReadonlyMap<string, unknown> | undefined;
   /** The model key a resource in state records about itself, when the target writes one. */
   modelKey?(instance: StateInstance): string | undefined;
   /** The kind of model object (`Sliver`, `Network` ...) a resource in state records about itself. */
@@ -88,16 +99,55 @@ const BUILTIN_SCHEMA: TargetSchema = {
 /** The schema of the local target: every resource is terraform_data. */
 export const LOCAL_SCHEMA: TargetSchema = BUILTIN_SCHEMA;
 
-/** Schemas a target gets without registering one: its vendored provider schema, when it has one. */
+/**
+ * Schemas a target gets without registering one: its vendored provider schemas, when it has
+ * them. OpenStack: the 1.53 and 3.x schemas together (a stack may be applied with either; an
+ * attribute computed by either is computed).
+ */
 function vendoredSchema(target: TargetName): TargetSchema | undefined {
-  if (target !== 'openstack') return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { OPENSTACK_SCHEMA } = require('../synth/openstack/provider-schema') as { OPENSTACK_SCHEMA: unknown };
-    return combineSchemas(BUILTIN_SCHEMA, schemaFromProviderSchema(OPENSTACK_SCHEMA));
+    if (target === 'openstack') {
+      /* eslint-disable @typescript-eslint/no-var-requires */
+      const v1 = require('../synth/openstack/schema.json') as unknown;
+      const extras = require('../synth/openstack/schema-extras.json') as unknown;
+      const v3 = require('../synth/openstack/schema-3.json') as unknown;
+      /* eslint-enable @typescript-eslint/no-var-requires */
+      return combineSchemas(BUILTIN_SCHEMA, unionSchemas(schemaFromProviderSchema(v3), schemaFromProviderSchema({ ...(v1 as object), ...(extras as object) })));
+    }
+    if (target === 'aws') {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      return combineSchemas(BUILTIN_SCHEMA, schemaFromProviderSchema(require('../synth/aws/schema.json') as unknown));
+    }
   } catch {
     return undefined;
   }
+  return undefined;
+}
+
+/** Two schemas of one provider as one: what either computes is computed; either's defaults count. */
+function unionSchemas(a: TargetSchema, b: TargetSchema): TargetSchema {
+  const union = <T>(x: ReadonlySet<T> | undefined, y: ReadonlySet<T> | undefined): ReadonlySet<T> | undefined => (x && y ? new Set([...x, ...y]) : x ?? y);
+  const cache = new Map<string, TargetSchema>();
+  const of = (type: string): TargetSchema => {
+    let s = cache.get(type);
+    if (!s) {
+      const computed = union(a.computed(type), b.computed(type));
+      const sets = union(a.sets?.(type), b.sets?.(type));
+      const nested = union(a.nestedComputed?.(type), b.nestedComputed?.(type));
+      const da = a.defaults?.(type);
+      const db = b.defaults?.(type);
+      const defaults = da && db ? new Map([...db, ...da]) : da ?? db;
+      s = { computed: () => computed, sets: () => sets, nestedComputed: () => nested, defaults: () => defaults };
+      cache.set(type, s);
+    }
+    return s;
+  };
+  return {
+    computed: (t) => of(t).computed(t),
+    sets: (t) => of(t).sets!(t),
+    nestedComputed: (t) => of(t).nestedComputed!(t),
+    defaults: (t) => of(t).defaults!(t),
+  };
 }
 
 const schemas: Partial<Record<TargetName, TargetSchema>> = { local: LOCAL_SCHEMA };
@@ -130,6 +180,8 @@ export function combineSchemas(...parts: readonly TargetSchema[]): TargetSchema 
   return {
     computed: (type) => first((s) => s.computed(type)),
     sets: (type) => first((s) => s.sets?.(type)),
+    nestedComputed: (type) => first((s) => s.nestedComputed?.(type)),
+    defaults: (type) => first((s) => s.defaults?.(type)),
     modelKey: (i) => first((s) => s.modelKey?.(i)),
     modelKind: (i) => first((s) => s.modelKind?.(i)),
   };
@@ -139,21 +191,47 @@ function isSetType(t: unknown): boolean {
   return Array.isArray(t) && t[0] === 'set';
 }
 
+/** Set-valued attributes and blocks inside nested blocks, as dotted paths. */
+function nestedSetPaths(block: Record<string, unknown>, prefix: string, out: Set<string>): void {
+  for (const [name, b] of Object.entries(isObject(block.block_types) ? block.block_types : {})) {
+    if (!isObject(b) || !isObject(b.block)) continue;
+    const inner = `${prefix}${name}.`;
+    for (const [an, a] of Object.entries(isObject(b.block.attributes) ? b.block.attributes : {}))
+      if (isObject(a) && (isSetType(a.type) || (isObject(a.nested_type) && a.nested_type.nesting_mode === 'set'))) out.add(`${inner}${an}`);
+    for (const [bn, bb] of Object.entries(isObject(b.block.block_types) ? b.block.block_types : {})) if (isObject(bb) && bb.nesting_mode === 'set') out.add(`${inner}${bn}`);
+    nestedSetPaths(b.block, inner, out);
+  }
+}
+
+/** Computed attributes inside nested blocks and nested attributes, as dotted paths. */
+function nestedComputedPaths(block: Record<string, unknown>, prefix: string, out: Set<string>): void {
+  for (const [name, a] of Object.entries(isObject(block.attributes) ? block.attributes : {})) {
+    if (!isObject(a)) continue;
+    if (prefix && a.computed === true) out.add(`${prefix}${name}`);
+    if (isObject(a.nested_type)) nestedComputedPaths(a.nested_type, `${prefix}${name}.`, out);
+  }
+  for (const [name, b] of Object.entries(isObject(block.block_types) ? block.block_types : {}))
+    if (isObject(b) && isObject(b.block)) nestedComputedPaths(b.block, `${prefix}${name}.`, out);
+}
+
 /**
  * Read a provider schema: the whole output of `terraform providers schema -json` (format
  * 1.x, every provider), or one provider's part of it (`resource_schemas`,
- * `data_source_schemas`). For every resource and data source type: the attributes the
- * provider computes (`computed: true`, with or without `optional`), and the set-valued
- * attributes and blocks.
+ * `data_source_schemas`). For every resource and data source type (data sources as
+ * `data.<type>`): the attributes the provider computes (`computed: true`, with or without
+ * `optional`), at the top and inside nested blocks, and the set-valued attributes and
+ * blocks; and, where the file records them (`defaults`, which the schemas this project
+ * derives from provider sources carry), the provider's default values.
  */
 export function schemaFromProviderSchema(doc: unknown): TargetSchema {
   const computed = new Map<string, Set<string>>();
   const sets = new Map<string, Set<string>>();
+  const nested = new Map<string, Set<string>>();
+  const defaults = new Map<string, Map<string, unknown>>();
   const providers = isObject(doc) && isObject(doc.provider_schemas) ? Object.values(doc.provider_schemas) : [doc];
   for (const p of providers) {
     if (!isObject(p)) continue;
-    // Data sources first: a resource type of the same name answers for it.
-    for (const group of [p.data_source_schemas, p.resource_schemas]) {
+    for (const [group, prefix] of [[p.data_source_schemas, 'data.'], [p.resource_schemas, '']] as const) {
       if (!isObject(group)) continue;
       for (const [type, s] of Object.entries(group)) {
         const block = isObject(s) && isObject(s.block) ? s.block : {};
@@ -167,10 +245,16 @@ export function schemaFromProviderSchema(doc: unknown): TargetSchema {
         for (const [name, b] of Object.entries(isObject(block.block_types) ? block.block_types : {})) {
           if (isObject(b) && b.nesting_mode === 'set') st.add(name);
         }
-        computed.set(type, c);
-        sets.set(type, st);
+        nestedSetPaths(block, '', st);
+        const n = new Set<string>();
+        nestedComputedPaths(block, '', n);
+        computed.set(prefix + type, c);
+        sets.set(prefix + type, st);
+        nested.set(prefix + type, n);
       }
     }
+    if (isObject(p.defaults))
+      for (const [type, d] of Object.entries(p.defaults)) if (isObject(d)) defaults.set(type, new Map(Object.entries(d)));
   }
-  return { computed: (type) => computed.get(type), sets: (type) => sets.get(type) };
+  return { computed: (type) => computed.get(type), sets: (type) => sets.get(type), nestedComputed: (type) => nested.get(type), defaults: (type) => defaults.get(type) };
 }

@@ -17,7 +17,7 @@ import { objectsOf, setUnknown, str, num } from './engine';
 import type { Cloud, Scope } from './cloud';
 import { addressWithin, blockWithin, blocksOverlap, charsFrom, hexFrom, parseBlock, UPPER_ALNUM } from './ids';
 import { Refusal, type ApplyContext, type Behaviour, type Context } from './provider';
-import type { ProviderSchema } from './schema';
+import type { SchemaFile } from './schemas';
 
 export const AWS_ADDRESS = 'registry.terraform.io/hashicorp/aws';
 
@@ -441,13 +441,11 @@ function plan(type: string, planned: ValueObject): void {
   void type;
 }
 
-export function awsBehaviour(schema: ProviderSchema, forceNew: Record<string, readonly string[]> = {}): Behaviour {
-  const sets: Record<string, ReadonlySet<string>> = Object.fromEntries(Object.entries(forceNew).map(([k, v]) => [k, new Set(v)]));
+export function awsBehaviour(schema: SchemaFile): Behaviour {
   return {
     name: P,
     schema,
     scope: (config) => scopeOf(config),
-    forceNew: (type) => sets[type],
     validate,
     plan,
     apply: applyResource,

@@ -21,7 +21,7 @@ import { error, objectsOf, setUnknown, str, num, type Diag } from './engine';
 import type { Cloud, Scope } from './cloud';
 import { addressWithin, hexFrom, parseBlock, formatAddress, uuidFrom } from './ids';
 import { Refusal, type ApplyContext, type Behaviour, type Context } from './provider';
-import type { ProviderSchema } from './schema';
+import type { SchemaFile } from './schemas';
 
 export const OPENSTACK_ADDRESS = 'registry.terraform.io/terraform-provider-openstack/openstack';
 
@@ -510,16 +510,15 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
   }
 }
 
-/** Values the provider rejects before calling the API (its ValidateFuncs). */
+/**
+ * Values the provider rejects before calling the API through validators of its own (the
+ * `StringInSlice` ones come with the schema: `enums`): resourceNetworkingSecGroupRuleV2Direction
+ * and ...EtherType, validation.IntInSlice for a subnet's ip_version, the QoS rule's direction.
+ */
 const ENUMS: Readonly<Record<string, Readonly<Record<string, readonly (string | number)[]>>>> = {
   openstack_networking_secgroup_rule_v2: { direction: ['ingress', 'egress'], ethertype: ['IPv4', 'IPv6'] },
   openstack_networking_subnet_v2: { ip_version: [4, 6] },
   openstack_networking_qos_bandwidth_limit_rule_v2: { direction: ['ingress', 'egress'] },
-  openstack_images_image_v2: {
-    container_format: ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'],
-    disk_format: ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'ploop', 'iso'],
-    visibility: ['public', 'private', 'shared', 'community'],
-  },
 };
 
 function validate(type: string, data: boolean, config: ValueObject): Diag[] {
@@ -538,14 +537,12 @@ function validate(type: string, data: boolean, config: ValueObject): Diag[] {
   return out;
 }
 
-/** The OpenStack behaviour over a given provider schema (1.54 or 3.x). */
-export function openstackBehaviour(schema: ProviderSchema, forceNew: Record<string, readonly string[]> = {}): Behaviour {
-  const sets: Record<string, ReadonlySet<string>> = Object.fromEntries(Object.entries(forceNew).map(([k, v]) => [k, new Set(v)]));
+/** The OpenStack behaviour over a given provider schema (1.53 or 3.x). */
+export function openstackBehaviour(schema: SchemaFile): Behaviour {
   return {
     name: P,
     schema,
     scope: scopeOf,
-    forceNew: (type) => sets[type],
     validate,
     apply: applyResource,
     destroy: destroyResource,

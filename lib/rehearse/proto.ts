@@ -154,6 +154,9 @@ message PlanResourceChange {
     repeated AttributePath requires_replace = 2;
     bytes planned_private = 3;
     repeated Diagnostic diagnostics = 4;
+    // Set only as terraform-plugin-sdk's helper/schema sets it: the harness does when it
+    // plans a provider's default for an unset argument, as helper/schema does.
+    bool legacy_type_system = 5;
   }
 }
 
@@ -166,7 +169,7 @@ message ApplyResourceChange {
     bytes planned_private = 5;
     DynamicValue provider_meta = 6;
   }
-  message Response { DynamicValue new_state = 1; bytes private = 2; repeated Diagnostic diagnostics = 3; }
+  message Response { DynamicValue new_state = 1; bytes private = 2; repeated Diagnostic diagnostics = 3; bool legacy_type_system = 4; }
 }
 
 message ImportResourceState {

@@ -9,12 +9,13 @@
  * connection, so that each object is created in the scope its configuration authenticates
  * as (an OpenStack project, an AWS region).
  */
-import { UNKNOWN, decodeJsonValue, decodeValue, encodeValue, fromPlain, isObjectValue, newObject, sameValue, toPlain, Unknown, whollyKnown, type Value, type ValueObject } from './cty';
+import { decodeJsonValue, decodeValue, encodeValue, fromPlain, isObjectValue, newObject, sameValue, toPlain, Unknown, whollyKnown, type Value, type ValueObject } from './cty';
 import { checkConfig, copyValue, describePath, error, fillPlain, markComputedUnknown, type Diag, type PathStep } from './engine';
 import type { Cloud, CloudObject, Scope } from './cloud';
 import { digest } from './ids';
 import type { Message } from './proto';
-import { impliedType, type ProviderSchema, type SchemaAttribute, type SchemaBlock, type SchemaNestedBlock, type TypeSchema } from './schema';
+import { impliedType, type SchemaAttribute, type SchemaBlock, type SchemaNestedBlock, type TypeSchema } from './schema';
+import type { SchemaFile } from './schemas';
 
 /** The simulated cloud refuses a request (as the real API would answer with an error). */
 export class Refusal extends Error {
@@ -52,12 +53,11 @@ export interface ApplyContext extends Context {
 export interface Behaviour {
   /** `openstack`, `aws`: the provider's type name. */
   readonly name: string;
-  readonly schema: ProviderSchema;
+  /** The schema, with the provider's force-new arguments, defaults and allowed values. */
+  readonly schema: SchemaFile;
   /** Where a configuration's objects are made. */
   scope(config: ValueObject, cloud: Cloud): Scope;
-  /** Top-level arguments whose change replaces the object. */
-  forceNew(type: string): ReadonlySet<string> | undefined;
-  /** Checks beyond the schema (values a provider rejects before calling its API). */
+  /** Checks beyond the schema and its allowed values (values a provider rejects before calling its API). */
   validate?(type: string, data: boolean, config: ValueObject): Diag[];
   /** Values a provider knows at plan time (derived from the configuration). */
   plan?(type: string, planned: ValueObject, prior: ValueObject | null): void;
@@ -146,6 +146,57 @@ function knownPart(v: Value): unknown {
   return toPlain(v);
 }
 
+/** Values outside what the provider allows (its `StringInSlice` validations), at dotted paths. */
+function checkEnums(enums: Readonly<Record<string, readonly string[]>> | undefined, config: ValueObject): Diag[] {
+  if (!enums) return [];
+  const out: Diag[] = [];
+  for (const [dotted, allowed] of Object.entries(enums)) {
+    const visit = (v: Value, names: readonly string[], path: PathStep[]) => {
+      if (v === null || v instanceof Unknown) return;
+      if (!names.length) {
+        if (typeof v === 'string' && !allowed.includes(v)) out.push(error('Invalid value', `expected ${dotted.split('.').pop()} to be one of [${allowed.join(' ')}], got ${v}`, path));
+        return;
+      }
+      if (Array.isArray(v)) v.forEach((x, i) => visit(x, names, [...path, i]));
+      else if (isObjectValue(v)) visit(v[names[0]] ?? null, names.slice(1), [...path, names[0]]);
+    };
+    visit(config, dotted.split('.'), []);
+  }
+  return out;
+}
+
+/**
+ * Set the provider's defaults on a planned value where the configuration leaves an argument
+ * unset (top level and inside nested blocks); true when any was set.
+ */
+function applyDefaults(defaults: Readonly<Record<string, unknown>> | undefined, block: SchemaBlock, planned: ValueObject, config: Value): boolean {
+  if (!defaults) return false;
+  let any = false;
+  for (const [dotted, value] of Object.entries(defaults)) {
+    const names = dotted.split('.');
+    const visit = (p: Value, c: Value, b: SchemaBlock, i: number) => {
+      if (!isObjectValue(p)) return;
+      const name = names[i];
+      if (i === names.length - 1) {
+        const a = b.attributes?.[name];
+        if (a && !a.computed && (p[name] ?? null) === null && (!isObjectValue(c) || (c[name] ?? null) === null)) {
+          p[name] = value as Value;
+          any = true;
+        }
+        return;
+      }
+      const nb = b.block_types?.[name];
+      if (!nb) return;
+      const pv = p[name] ?? null;
+      const cv = isObjectValue(c) ? c[name] ?? null : null;
+      if (Array.isArray(pv)) pv.forEach((x, k) => visit(x, Array.isArray(cv) ? cv[k] ?? null : null, nb.block, i + 1));
+      else visit(pv, cv, nb.block, i + 1);
+    };
+    visit(planned, config, block, 0);
+  }
+  return any;
+}
+
 export class HarnessProvider {
   private readonly configured = new Map<string, Configured>();
   private schemaResponse?: Message;
@@ -213,7 +264,10 @@ export class HarnessProvider {
       const schema = data ? this.dataSchema(req.type_name) : this.resourceSchema(req.type_name);
       const v = this.decode(req.config, schema.block);
       const diags = checkConfig(schema.block, v);
-      if (isObjectValue(v) && this.behaviour.validate) diags.push(...this.behaviour.validate(req.type_name, data, v));
+      if (isObjectValue(v)) {
+        diags.push(...checkEnums(this.behaviour.schema.enums?.[data ? `data.${req.type_name}` : req.type_name], v));
+        if (this.behaviour.validate) diags.push(...this.behaviour.validate(req.type_name, data, v));
+      }
       return { diagnostics: toDiagMessages(diags) };
     } catch (e) {
       return { diagnostics: toDiagMessages([refusalDiag(e)]) };
@@ -269,21 +323,27 @@ export class HarnessProvider {
       if (diags.some((d) => d.severity === 'error')) return { diagnostics: toDiagMessages(diags) };
       let planned: Value;
       const replace: Message[] = [];
+      // The provider's defaults for arguments left unset, as helper/schema plans them (it tells
+      // Terraform so through the legacy type system flag, as the SDK does).
+      const defaulted = (v: Value) => isObjectValue(v) && applyDefaults(this.behaviour.schema.defaults?.[req.type_name], schema.block, v, config);
+      let legacy = false;
       if (!isObjectValue(prior)) {
         planned = markComputedUnknown(schema.block, proposed, config);
+        legacy = defaulted(planned);
         if (isObjectValue(planned)) this.behaviour.plan?.(req.type_name, planned, null);
       } else {
         planned = copyValue(proposed);
+        legacy = defaulted(planned);
         if (isObjectValue(planned)) {
           this.behaviour.plan?.(req.type_name, planned, prior);
-          for (const name of this.behaviour.forceNew(req.type_name) ?? []) {
+          for (const name of this.behaviour.schema.force_new?.[req.type_name] ?? []) {
             const before = prior[name] ?? null;
             const after = planned[name] ?? null;
             if (after instanceof Unknown ? before !== null : !sameValue(before, after)) replace.push({ steps: [{ attribute_name: name }] });
           }
         }
       }
-      return { planned_state: this.encode(planned, schema.block), requires_replace: replace, planned_private: req.prior_private, diagnostics: toDiagMessages(diags) };
+      return { planned_state: this.encode(planned, schema.block), requires_replace: replace, planned_private: req.prior_private, diagnostics: toDiagMessages(diags), ...(legacy ? { legacy_type_system: true } : {}) };
     } catch (e) {
       return { diagnostics: toDiagMessages([refusalDiag(e)]) };
     }
@@ -338,7 +398,7 @@ export class HarnessProvider {
       };
       if (priorObj && typeof priorObj.id === 'string' && priorObj.id !== record.id) this.cloud.delete(this.behaviour.name, type, priorObj.id);
       this.cloud.put(record, priorObj ? 'update' : 'create');
-      return { new_state: this.encode(obj, schema.block), private: req.planned_private };
+      return { new_state: this.encode(obj, schema.block), private: req.planned_private, ...(this.behaviour.schema.defaults?.[type] ? { legacy_type_system: true } : {}) };
     } catch (e) {
       const d = refusalDiag(e);
       this.cloud.log({ event: 'refused', provider: this.behaviour.name, type, scope: provider.scope, detail: `${d.summary}: ${d.detail}${d.path ? ` (${describePath(d.path)})` : ''}` });
@@ -367,8 +427,9 @@ export class HarnessProvider {
       const diags = checkConfig(schema.block, config);
       if (diags.some((d) => d.severity === 'error')) return { diagnostics: toDiagMessages(diags) };
       const obj = markComputedUnknown(schema.block, copyValue(config), config) as ValueObject;
+      applyDefaults(this.behaviour.schema.defaults?.[`data.${req.type_name}`], schema.block, obj, config);
       this.behaviour.read(req.type_name, obj, { cloud: this.cloud, provider: this.providerOf(peer), type: req.type_name });
-      if (obj.id instanceof Unknown) obj.id = UNKNOWN;
+      if (obj.id instanceof Unknown) obj.id = digest(req.type_name, knownPart(config)).toString('hex').slice(0, 16);
       fillPlain(schema.block, obj);
       return { state: this.encode(obj, schema.block) };
     } catch (e) {

@@ -63,7 +63,24 @@ export function describeBackend(type: string, config: Readonly<Record<string, un
   }
 }
 
-/** The backend a synthesized stack directory declares (local `terraform.tfstate` when none). */
+/** The JSON override files of a stack directory (`override.tf.json`, `*_override.tf.json`), in the order Terraform merges them. */
+function overrideFiles(stackDir: string): unknown[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(stackDir).filter((f) => /^(.+_)?override\.tf\.json$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+  return names.map((f) => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(stackDir, f), 'utf8')) as unknown;
+    } catch (e) {
+      throw usageError(`${path.join(stackDir, f)} cannot be read (${(e as Error).message}); Terraform would not read it either.`);
+    }
+  });
+}
+
+/** The backend a synthesized stack directory declares (local `terraform.tfstate` when none), override files included. */
 export function stackBackendOf(stackDir: string): StackBackend {
   const file = path.join(stackDir, 'cdk.tf.json');
   let doc: unknown;
@@ -73,7 +90,12 @@ export function stackBackendOf(stackDir: string): StackBackend {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw usageError(`${file} not found: the stack was not synthesized there. Run 'xos synth <program> --out ${path.dirname(path.dirname(stackDir))}' first.`);
     throw usageError(`${file} cannot be read (${(e as Error).message}). Synthesize again with 'xos synth'.`);
   }
-  const tf = isObject(doc) && isObject(doc.terraform) ? doc.terraform : {};
+  let tf = isObject(doc) && isObject(doc.terraform) ? doc.terraform : {};
+  // Terraform merges override files over the configuration; a backend (or cloud) block there replaces the stack's.
+  for (const o of overrideFiles(stackDir)) {
+    const ot = isObject(o) && isObject(o.terraform) ? o.terraform : {};
+    if (isObject(ot.backend) || isObject(ot.cloud)) tf = ot;
+  }
   if (isObject(tf.cloud)) return { type: 'cloud', config: tf.cloud, label: describeBackend('cloud', tf.cloud) };
   const backend = isObject(tf.backend) ? tf.backend : {};
   const [type] = Object.keys(backend);

@@ -5,12 +5,12 @@ export const spec: CommandSpec = {
   name: 'rehearse',
   summary:
     'Rehearse a deployment offline: synthesize with the auto target (or take an output folder), then run terraform init, validate, plan and apply in a scratch copy of every stack against a provider harness serving the real OpenStack and AWS schemas with simulated computed values. No cloud, no credentials; your backends are never touched. Exit 0 only when every stack applied.',
-  usage: 'xos rehearse <program | DIR> [--out DIR] [--scratch DIR] [--openstack-schema 3|1.54] [--parallelism N] [--launch] [--json]',
+  usage: 'xos rehearse <program | DIR> [--out DIR] [--scratch DIR] [--openstack-schema 3|1.53] [--parallelism N] [--launch] [--json]',
   positionals: ['program'],
   options: [
     { name: 'out', type: 'string', description: 'with a program: synthesize into DIR (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
     { name: 'scratch', type: 'string', description: 'keep the scratch copy (stacks, states, plans and their JSON, the simulated cloud) in DIR, which must be new or empty (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
-    { name: 'openstack-schema', type: 'string', description: "the OpenStack provider schema to rehearse against: '3' (the current major, default) or '1.54'", default: '3', choices: ['3', '1.54'], placeholder: 'VERSION' },
+    { name: 'openstack-schema', type: 'string', description: "the OpenStack provider schema to rehearse against: '3' (the current major, default) or '1.53'", default: '3', choices: ['3', '1.53'], placeholder: 'VERSION' },
     { name: 'parallelism', type: 'string', description: 'stacks run at once (default 2)', placeholder: 'N' },
     { name: 'launch', type: 'boolean', description: 'let terraform start the harness as a provider plugin (found through a dev_overrides CLI configuration in the scratch folder) instead of attaching to this process: slower, as a real provider runs' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
@@ -62,7 +62,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const { startHarness } = await import('../../rehearse/harness');
     const { rehearse } = await import('../../rehearse/run');
     const { openstackSchemaLabel, awsSchema } = await import('../../rehearse/schemas');
-    const openstack = String(args.options['openstack-schema']) as '3' | '1.54';
+    const openstack = String(args.options['openstack-schema']) as '3' | '1.53';
     const harness = await startHarness({ dir: path.join(scratch, 'harness'), openstack, launch: !!args.options.launch });
     let result;
     try {

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 export const PROVIDER_SOURCE = 'terraform-provider-openstack/openstack';
 
 /** The provider versions the vendored schema describes. */
-export const PROVIDER_VERSION_CONSTRAINT = '~> 1.54';
+export const PROVIDER_VERSION_CONSTRAINT = '>= 1.53.0, < 4.0.0';
 
 export type { ElementType, Expression } from '../../element';
 

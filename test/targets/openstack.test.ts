@@ -284,17 +284,38 @@ describe('openstack target: wiring', () => {
     );
   });
 
-  test('one provider configuration per Controller, used by every element, authenticated only through sensitive variables', () => {
+  test("a provider configuration per Controller, and one per Slice it runs Slivers of, scoped to the Slice's project: instances are made where the Slice's quota binds", () => {
     fc.assert(
       fc.property(cloudSpec(), (spec) => {
         const { stacks } = run(spec);
         for (const { tf, site, layout } of stacks) {
-          expect(tf.provider.openstack).toEqual([{ alias: layout.name, password: `\${var.OS_PASSWORD_${site}}` }]);
+          const slices = new Set(layout.resources.filter((r) => r.kind === 'sliver').map((v) => v.refs.slice));
+          const configs = tf.provider.openstack as Tf[];
+          expect(configs[0]).toEqual({ alias: layout.name, password: `\${var.OS_PASSWORD_${site}}` });
+          // The Controller's credentials, in the project the stack makes for the Slice.
+          expect(configs.slice(1)).toEqual([...slices].map((slice) => ({ alias: `${layout.name}--${slice}`, password: `\${var.OS_PASSWORD_${site}}`, tenant_id: ref(PROJECT, slice) })));
           expect(tf.variable[`OS_PASSWORD_${site}`]).toMatchObject({ type: 'string', sensitive: true });
           expect(tf.variable[`OS_PASSWORD_${site}`].default).toBeUndefined();
+          const grants = res(tf, 'openstack_identity_role_assignment_v3');
+          for (const slice of slices)
+            expect(grants[`${slice}__controller`]).toMatchObject({ user_id: '${data.openstack_identity_auth_scope_v3.controller.user_id}', project_id: ref(PROJECT, slice), provider: `openstack.${layout.name}` });
           for (const mode of ['resource', 'data'] as const)
-            for (const [type, byName] of Object.entries((tf[mode] ?? {}) as Record<string, Record<string, Tf>>))
-              if (type.startsWith('openstack_')) for (const body of Object.values(byName)) expect(body.provider).toBe(`openstack.${layout.name}`);
+            for (const [type, byName] of Object.entries((tf[mode] ?? {}) as Record<string, Record<string, Tf>>)) {
+              if (!type.startsWith('openstack_')) continue;
+              for (const [name, body] of Object.entries(byName)) {
+                const sliver = type === INSTANCE ? layout.resources.find((r) => r.kind === 'sliver' && r.name === name) : undefined;
+                if (sliver) {
+                  // Made by the Slice's configuration, once the Controller's user holds a role on the Slice's project.
+                  expect(body.provider).toBe(`openstack.${layout.name}--${sliver.refs.slice}`);
+                  expect(body.depends_on).toEqual([`openstack_identity_role_assignment_v3.${sliver.refs.slice}__controller`]);
+                } else if (type !== 'openstack_blockstorage_volume_v3' && type !== 'openstack_compute_volume_attach_v2') expect(body.provider).toBe(`openstack.${layout.name}`);
+              }
+            }
+          // A port belongs to its instance's project: nova attaches only ports of the instance's own.
+          for (const p of layout.resources.filter((r) => r.kind === 'port')) {
+            const sliver = layout.resources.find((r) => r.name === p.refs.sliver)!;
+            expect(res(tf, PORT)[p.name].tenant_id).toBe(ref(PROJECT, sliver.refs.slice));
+          }
         }
       }),
       RUNS,
@@ -325,20 +346,32 @@ describe('openstack target: provider authentication', () => {
     return synth(cloud).rendered.json.get('head')!;
   };
 
+  const slice = { alias: 'head--slice_lab__s', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne', tenant_id: '${openstack_identity_project_v3.slice_lab__s.id}' };
+
   test('from a clouds.yaml entry named by a reference', () => {
     const tf = withCredentials({ cloud: Secret.env('OS_CLOUD') });
-    expect(tf.provider.openstack).toEqual([{ alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne', cloud: '${var.OS_CLOUD}' }]);
+    expect(tf.provider.openstack).toEqual([
+      { alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne', cloud: '${var.OS_CLOUD}' },
+      { ...slice, cloud: '${var.OS_CLOUD}' },
+    ]);
     expect(tf.variable.OS_CLOUD).toMatchObject({ sensitive: true });
   });
 
   test('from the OS_* environment of the machine running Terraform when the Controller gives no credentials', () => {
     const tf = withCredentials(undefined);
-    expect(tf.provider.openstack).toEqual([{ alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne' }]);
+    expect(tf.provider.openstack).toEqual([{ alias: 'head', auth_url: 'https://keystone.lab.example:5000/v3', region: 'RegionOne' }, slice]);
     expect(tf.variable).toBeUndefined();
   });
 
-  test('from an application credential, under the provider argument names', () => {
-    const tf = withCredentials({ application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') });
-    expect(tf.provider.openstack[0]).toMatchObject({ application_credential_id: '${var.app_id}', application_credential_secret: '${var.app_secret}' });
+  test("a project of the Controller's credentials is not the Slices': their configurations name the Slice's project instead", () => {
+    const tf = withCredentials({ username: Secret.env('OS_USERNAME'), password: Secret.env('OS_PASSWORD'), project: Secret.env('OS_PROJECT_NAME') });
+    expect(tf.provider.openstack[0]).toMatchObject({ user_name: '${var.OS_USERNAME}', tenant_name: '${var.OS_PROJECT_NAME}' });
+    expect(tf.provider.openstack[1]).toEqual({ ...slice, user_name: '${var.OS_USERNAME}', password: '${var.OS_PASSWORD}' });
+  });
+
+  test('an application credential is bound to one project: refused with the fix when the Controller runs Slivers', () => {
+    expect(() => withCredentials({ application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') })).toThrow(
+      /Controller head: its credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project .*lab\/s\/v.*username and password, or a token/,
+    );
   });
 });

@@ -10,7 +10,8 @@
  * - Network -> network and subnet, a router out when public or NAT, a QoS bandwidth rule
  *   when it has a bandwidth; only where the layout placed it (lazily).
  * - Sliver -> compute instance with one port per Network in interface order and cloud-init
- *   user data; tenancies -> security groups and rules (TEN-007), a router between the two
+ *   user data, created in its Slice's project (where the Slice's quota binds) by a provider
+ *   configuration scoped to that project; tenancies -> security groups and rules (TEN-007), a router between the two
  *   networks of an interconnect, a floating IP for a public endpoint; a provider's per-instance
  *   additions -> volumes (others are kept as `terraform_data`).
  *
@@ -33,6 +34,12 @@ import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
 
 type Expression = os.Expression;
+
+/** Provider arguments that choose the project a configuration authenticates in: a Slice's configuration sets its own. */
+const PROJECT_ARGUMENTS: ReadonlySet<string> = new Set(['tenant_id', 'tenant_name', 'project_domain_id', 'project_domain_name']);
+
+/** Provider arguments of credentials bound to one project, which cannot authenticate in a Slice's. */
+const PROJECT_BOUND_ARGUMENTS: ReadonlySet<string> = new Set(['application_credential_id', 'application_credential_name', 'application_credential_secret']);
 
 /** Friendly credential names -> the provider's own argument names. */
 const CREDENTIAL_ALIASES: Readonly<Record<string, string>> = {
@@ -67,6 +74,10 @@ function camel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+function snake(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 type Project = Element<os.IdentityProjectV3Attribute>;
 type Network = { readonly network: Element<os.NetworkingNetworkV2Attribute>; readonly subnet: Element<os.NetworkingSubnetV2Attribute> };
 type Secgroup = Element<os.NetworkingSecgroupV2Attribute>;
@@ -88,6 +99,10 @@ class OpenstackRenderer {
   private external?: Element<os.DataNetworkingNetworkV2Attribute>;
   private scope?: Element<os.DataIdentityAuthScopeV3Attribute>;
   private readonly userData: UserDataContext;
+  /** The Controller's provider arguments (camelCase, as the binding takes them), for the Slices' configurations. */
+  private readonly providerConfig: Record<string, string> = {};
+  /** Per Slice (layout name): the provider of its project's configuration, and the role assignment it needs first. */
+  private readonly sliceScopes = new Map<string, { readonly provider: string; readonly grant: string }>();
 
   constructor(private readonly stack: XosStack, private readonly sl: StackLayout, private readonly ctx: RenderContext) {
     this.ix = new StackIndex(sl);
@@ -101,8 +116,10 @@ class OpenstackRenderer {
   }
 
   /** Write one element of the stack, remember the model object it comes from, and return it. */
-  private emit<A, K extends string>(type: os.ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource): Element<K> {
-    const body = type.toTerraform(args, this.provider);
+  private emit<A, K extends string>(type: os.ElementType<A, K>, name: string, args: A, origin: ElementOrigin | LayoutResource, scoped?: { readonly provider: string; readonly grant: string }): Element<K> {
+    const body = type.toTerraform(args, scoped?.provider ?? this.provider);
+    // Made in a Slice's project: only once the Controller's user holds a role there (keystone issues no token before).
+    if (scoped) body.depends_on = [scoped.grant];
     this.ctx.write(this.stack, type.mode === 'data', type.type, name, body, origin);
     return new Element(type as os.ElementType<never, K>, name);
   }
@@ -160,8 +177,38 @@ class OpenstackRenderer {
         );
       }
       config[camel(arg)] = this.variable(v);
+      if (PROJECT_BOUND_ARGUMENTS.has(arg) && this.ix.of('sliver').length)
+        throw usageError(
+          `Controller ${this.sl.controller}: its credential '${key}' is an application credential, which keystone binds to one project, ` +
+            `but each Slice's instances are created in the Slice's own project (where its quota binds: ${this.ix
+              .of('sliver')
+              .slice(0, 3)
+              .map((x) => x.model)
+              .join(', ')}${this.ix.of('sliver').length > 3 ? ', ...' : ''}). Give the Controller a user that may work in the projects it creates (username and password, or a token), instead of an application credential.`,
+        );
     }
+    for (const [k, v] of Object.entries(config)) if (k !== 'alias' && !PROJECT_ARGUMENTS.has(snake(k))) this.providerConfig[k] = v;
     new os.OpenstackProvider(this.stack, 'openstack', config as os.OpenstackProviderConfig);
+  }
+
+  /**
+   * The configuration that works in a Slice's project: the Controller's credentials, scoped
+   * to the project the stack makes for the Slice (`tenant_id`), and the role assignment that
+   * lets the Controller's user work there; made once per Slice, on first use.
+   */
+  private sliceScope(slice: LayoutResource | undefined): { readonly provider: string; readonly grant: string } | undefined {
+    if (!slice) return undefined;
+    const project = this.projects.get(slice.name);
+    if (!project) return undefined;
+    let scoped = this.sliceScopes.get(slice.name);
+    if (!scoped) {
+      const alias = providerAlias(`${this.sl.name}--${slice.name}`);
+      new os.OpenstackProvider(this.stack, `openstack-${slice.name}`, { ...this.providerConfig, alias, tenantId: project.ref('id') } as os.OpenstackProviderConfig);
+      const grant = this.emit(os.identityRoleAssignmentV3, `${slice.name}__controller`, { userId: this.authScope().ref('user_id'), projectId: project.ref('id'), roleId: this.role('member').ref('id') }, slice);
+      scoped = { provider: `openstack.${alias}`, grant: `${os.identityRoleAssignmentV3.type}.${grant.name}` };
+      this.sliceScopes.set(slice.name, scoped);
+    }
+    return scoped;
   }
 
   private projectOf(name: string | undefined): Project | undefined {
@@ -346,8 +393,11 @@ class OpenstackRenderer {
     const sliver = this.ix.get(p.refs.sliver);
     const host = ((sliver?.attrs.user_data as { hostname?: string } | undefined)?.hostname ?? sliver?.attrs.name ?? 'sliver') as string;
     const groups = (p.refLists?.security_groups ?? []).map((g) => this.secgroups.get(g)!.ref('id'));
+    // A port belongs to its instance's project (the Slice's): nova attaches only ports of the instance's own project.
+    const owner = this.projectOf(sliver?.refs.slice);
     const port = this.emit(os.networkingPortV2, p.name, {
       name: `${host}-${p.attrs.interface}`,
+      ...(owner ? { tenantId: owner.ref('id') } : {}),
       networkId: net.network.ref('id'),
       adminStateUp: true,
       fixedIp: [{ subnetId: net.subnet.ref('id') }],
@@ -376,7 +426,7 @@ class OpenstackRenderer {
       // A Sliver placed on a Node goes to that host (zone:host, as XOS did).
       ...(node ? { availabilityZone: `nova:${node.attrs.name}` } : {}),
       network: ports.map((p) => ({ port: p.ref('id') })),
-    }, v);
+    }, v, this.sliceScope(slice));
     this.instances.set(v.name, instance);
   }
 
@@ -424,8 +474,10 @@ class OpenstackRenderer {
     if (!instance) throw new Error(`internal: addition ${a.name} is for a sliver that is not in stack ${this.sl.name}`);
     const size = a.attrs.type === 'volume' ? volumeSizeGb(a) : undefined;
     if (size !== undefined) {
-      const vol = this.emit(os.blockstorageVolumeV3, a.name, { name: safeName(`xos-${a.model}`), size, description: `added by XOS Service ${a.attrs.provider} for tenancy ${a.attrs.tenancy}` }, a);
-      this.emit(os.computeVolumeAttachV2, a.name, { instanceId: instance.ref('id'), volumeId: vol.ref('id') }, a);
+      // In the instance's project, as the instance: a volume attaches only to an instance of its own project.
+      const scoped = this.sliceScope(this.ix.get(this.ix.get(a.refs.sliver)?.refs.slice));
+      const vol = this.emit(os.blockstorageVolumeV3, a.name, { name: safeName(`xos-${a.model}`), size, description: `added by XOS Service ${a.attrs.provider} for tenancy ${a.attrs.tenancy}` }, a, scoped);
+      this.emit(os.computeVolumeAttachV2, a.name, { instanceId: instance.ref('id'), volumeId: vol.ref('id') }, a, scoped);
       return;
     }
     // What OpenStack has no resource for (configuration a provider keeps per tenant instance)

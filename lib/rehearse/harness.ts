@@ -9,8 +9,10 @@
  *   never the user's: it excludes the real providers from installation, so that nothing is
  *   ever downloaded or taken from a plugin cache for these two addresses;
  * - with `launch`, Terraform starts the harness itself as a plugin instead: the CLI
- *   configuration's `dev_overrides` point both addresses at executables in the harness's
- *   folder (`plugin-main.ts`), which answer go-plugin's handshake (with automatic mutual TLS).
+ *   configuration installs both providers from a filesystem mirror in the harness's folder,
+ *   whose packages are executables (`plugin-main.ts`) answering go-plugin's handshake (with
+ *   automatic mutual TLS), at the versions the schemas are of (`terraform init` checks the
+ *   stacks' version constraints against them, and records them in the lock file).
  *
  * Nothing here runs unless asked: `xos rehearse` and the tests load it; no other command does.
  */
@@ -20,7 +22,7 @@ import { AWS_ADDRESS } from './aws';
 import { Cloud } from './cloud';
 import { OPENSTACK_ADDRESS } from './openstack';
 import { HarnessProvider } from './provider';
-import { behaviours, type OpenstackSchemaVersion } from './schemas';
+import { awsSchema, behaviours, openstackSchema, type OpenstackSchemaVersion } from './schemas';
 import { serveProvider, type Served } from './server';
 
 export const PROVIDER_ADDRESSES = { openstack: OPENSTACK_ADDRESS, aws: AWS_ADDRESS } as const;
@@ -48,17 +50,20 @@ function hcl(s: string): string {
   return JSON.stringify(s);
 }
 
-/** The CLI configuration: the real providers can never be installed; with `overrides`, Terraform starts the harness's executables. */
-function cliConfig(overrides?: string): string {
+/** The CLI configuration: the real providers can never be installed; with a `mirror`, Terraform installs the harness's executables from it. */
+function cliConfig(mirror?: string): string {
   const addrs = Object.values(PROVIDER_ADDRESSES);
   const lines = ['# Written by xos rehearse: Terraform uses the rehearsal harness, never the real providers.', 'provider_installation {'];
-  if (overrides) {
-    lines.push('  dev_overrides {');
-    for (const a of addrs) lines.push(`    ${hcl(a)} = ${hcl(overrides)}`);
-    lines.push('  }');
-  }
+  if (mirror) lines.push('  filesystem_mirror {', `    path    = ${hcl(mirror)}`, `    include = [${addrs.map(hcl).join(', ')}]`, '  }');
   lines.push('  direct {', `    exclude = [${addrs.map(hcl).join(', ')}]`, '  }', '}', '');
   return lines.join('\n');
+}
+
+/** Terraform's name for this machine's platform (`linux_amd64`). */
+function platform(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  return `${os}_${arch}`;
 }
 
 /** The compiled plugin entry point (tests run from the TypeScript sources, the plugin from the build). */
@@ -68,14 +73,19 @@ export function pluginMainPath(): string {
   return path.resolve(__dirname, '..', '..', 'dist', 'lib', 'rehearse', 'plugin-main.js');
 }
 
-function writePluginExecutables(dir: string, cloudDir: string, openstack: OpenstackSchemaVersion): void {
-  fs.mkdirSync(dir, { recursive: true });
+/**
+ * A filesystem mirror (unpacked layout: `<host>/<namespace>/<type>/<version>/<platform>/`)
+ * holding, for both providers, an executable that starts the harness as a plugin.
+ */
+function writeMirror(mirror: string, cloudDir: string, openstack: OpenstackSchemaVersion): void {
   const main = pluginMainPath();
   if (!fs.existsSync(main)) throw new Error(`the harness plugin ${main} is not built: run npm run build`);
+  const versions = { openstack: openstackSchema(openstack).provider_version ?? '3.4.0', aws: awsSchema().provider_version ?? '6.25.0' };
   for (const name of ['openstack', 'aws'] as const) {
-    const file = path.join(dir, `terraform-provider-${name}`);
+    const dir = path.join(mirror, ...PROVIDER_ADDRESSES[name].split('/'), versions[name], platform());
+    fs.mkdirSync(dir, { recursive: true });
     const script = ['#!/bin/sh', `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(main)} ${name} ${JSON.stringify(cloudDir)} ${openstack}`, ''].join('\n');
-    fs.writeFileSync(file, script, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, `terraform-provider-${name}_v${versions[name]}`), script, { mode: 0o755 });
   }
 }
 
@@ -89,9 +99,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const env: Record<string, string> = { TF_CLI_CONFIG_FILE: cliFile };
   const served: Served[] = [];
   if (options.launch) {
-    const plugins = path.join(dir, 'plugins');
-    writePluginExecutables(plugins, cloud.dir, openstack);
-    fs.writeFileSync(cliFile, cliConfig(plugins));
+    const mirror = path.join(dir, 'mirror');
+    writeMirror(mirror, cloud.dir, openstack);
+    fs.writeFileSync(cliFile, cliConfig(mirror));
   } else {
     fs.writeFileSync(cliFile, cliConfig());
     const b = behaviours(openstack);

@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
     { name: 'scratch', type: 'string', description: 'keep the scratch copy (stacks, states, plans and their JSON, the simulated cloud) in DIR, which must be new or empty (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
     { name: 'openstack-schema', type: 'string', description: "the OpenStack provider schema to rehearse against: '3' (the current major, default) or '1.53'", default: '3', choices: ['3', '1.53'], placeholder: 'VERSION' },
     { name: 'parallelism', type: 'string', description: 'stacks run at once (default 2)', placeholder: 'N' },
-    { name: 'launch', type: 'boolean', description: 'let terraform start the harness as a provider plugin (found through a dev_overrides CLI configuration in the scratch folder) instead of attaching to this process: slower, as a real provider runs' },
+    { name: 'launch', type: 'boolean', description: 'let terraform start the harness as a provider plugin (installed from a filesystem mirror that a CLI configuration in the scratch folder names) instead of attaching to this process: slower, as a real provider runs' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
   ],

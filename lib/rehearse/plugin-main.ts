@@ -48,6 +48,11 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   // As go-plugin's plugins do: interrupts are Terraform's to handle, the plugin keeps serving.
   process.on('SIGINT', () => undefined);
+  // A Terraform that died without asking it to shut down leaves no plugin behind.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
   process.stdout.write(`${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|tcp|${served.address}|grpc|${cert?.handshake ?? ''}\n`);
 }
 

@@ -13,7 +13,7 @@
  * resources unless computed-only, `id` added, `timeouts` from the resource's timeouts,
  * required blocks as min_items 1). Run on tag v1.53.0 it reproduces the vendored schema.json
  * (real `terraform providers schema -json` output) for every type the target writes: that is
- * the check this reader is trusted by (test/targets/openstack-schema-3.test.ts).
+ * the check this reader is trusted by (run when schema-3.json was made: lib/synth/openstack/SOURCES.md).
  *
  * Besides the schema, it records per type what `terraform providers schema -json` does not
  * carry and the rehearsal needs: the arguments whose change replaces the object (`ForceNew`),

@@ -46,7 +46,8 @@ export interface StackResult {
   readonly stack: string;
   /** Resources and data sources the stack declares. */
   readonly declared: number;
-  readonly status: 'applied' | 'failed' | 'skipped';
+  /** `validated` when the rehearsal was asked to stop there (`until`). */
+  readonly status: 'applied' | 'validated' | 'failed' | 'skipped';
   /** The steps that passed, in order. */
   readonly passed: readonly Step[];
   readonly planned?: Changes;
@@ -86,6 +87,8 @@ export interface RehearseOptions {
   readonly progress?: (stack: string, step: Step, ok: boolean) => void;
   /** Give up on one Terraform command after this long. @default 300000 */
   readonly timeoutMs?: number;
+  /** Stop after this step (`validate`: check every stack against the schemas, create nothing). @default 'apply' */
+  readonly until?: Step;
 }
 
 const OVERRIDE = 'xos_rehearsal_override.tf.json';
@@ -260,7 +263,7 @@ function changesOf(run: Run, operation: string): Changes | undefined {
   return undefined;
 }
 
-async function rehearseStack(s: StackPlan, o: RehearseOptions, outdir: string): Promise<StackResult> {
+async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackResult> {
   const t0 = Date.now();
   const timeout = o.timeoutMs ?? 300_000;
   const vars: Record<string, string> = {};
@@ -290,6 +293,7 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions, outdir: string): 
   const bad = diags.find((d) => d.severity === 'error');
   done('validate', validate.code === 0 && !bad);
   if (validate.code !== 0 || bad) return fail(bad ? problemOf('validate', bad, s.name, stackRel) : firstError('validate', validate, s.name, stackRel));
+  if (o.until === 'validate') return { ...base, status: 'validated', passed, seconds: (Date.now() - t0) / 1000 };
 
   const plansDir = path.join(o.scratch, 'plans');
   fs.mkdirSync(plansDir, { recursive: true });
@@ -312,7 +316,6 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions, outdir: string): 
   done('apply', apply.code === 0);
   const files = { planFile, ...(planJson ? { planJson } : {}) };
   if (apply.code !== 0) return fail(firstError('apply', apply, s.name, stackRel), { ...(planned ? { planned } : {}), ...(applied ? { applied } : {}), ...files });
-  void outdir;
   return { ...base, status: 'applied', passed, ...(planned ? { planned } : {}), ...(applied ? { applied } : {}), ...files, seconds: (Date.now() - t0) / 1000 };
 }
 
@@ -342,7 +345,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     for (let i = 0; i < pending.length && running.size < parallelism; ) {
       const s = pending[i];
       const waiting = s.needs.filter((n) => byName.has(n) && !results.has(n));
-      const failed = s.needs.find((n) => results.get(n)?.status !== undefined && results.get(n)!.status !== 'applied');
+      const failed = s.needs.find((n) => results.has(n) && !['applied', 'validated'].includes(results.get(n)!.status));
       if (failed) {
         pending.splice(i, 1);
         results.set(s.name, { stack: s.name, declared: s.declared, status: 'skipped', passed: [], skipped: `it reads outputs of stack ${failed}, which did not apply`, seconds: 0 });
@@ -355,7 +358,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
       pending.splice(i, 1);
       running.set(
         s.name,
-        rehearseStack(s, o, outdir).then((r) => {
+        rehearseStack(s, o).then((r) => {
           results.set(s.name, r);
           running.delete(s.name);
         }),
@@ -368,5 +371,6 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
     }
   }
   const stacks = plans.map((p) => results.get(p.name)!);
-  return { ok: stacks.every((s) => s.status === 'applied'), outdir, scratch, stacks, seconds: (Date.now() - t0) / 1000 };
+  const done = o.until === 'validate' ? 'validated' : 'applied';
+  return { ok: stacks.every((s) => s.status === done), outdir, scratch, stacks, seconds: (Date.now() - t0) / 1000 };
 }

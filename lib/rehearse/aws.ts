@@ -14,7 +14,7 @@
  */
 import { isObjectValue, newObject, Unknown, type Value, type ValueObject } from './cty';
 import { objectsOf, setUnknown, str, num } from './engine';
-import type { Cloud, Scope } from './cloud';
+import type { Cloud, CloudView, Scope } from './cloud';
 import { addressWithin, blockWithin, blocksOverlap, charsFrom, hexFrom, parseBlock, UPPER_ALNUM } from './ids';
 import { Refusal, type ApplyContext, type Behaviour, type Context } from './provider';
 import type { SchemaFile } from './schemas';
@@ -28,7 +28,8 @@ const FIXED_TIME = '2025-01-01T00:00:00Z';
 const PUBLIC_BLOCK = '198.51.100.0/24';
 
 function scopeOf(config: ValueObject): Scope {
-  return { region: str(config, 'region') ?? 'us-east-1' };
+  // One account per set of credentials; regions inside it.
+  return { cloud: `account:${str(config, 'access_key') ?? str(config, 'profile') ?? 'default'}`, region: str(config, 'region') ?? 'us-east-1' };
 }
 
 /** `vpc-` and 17 hex digits, unique for the type. */
@@ -44,15 +45,15 @@ function tags(obj: ValueObject): Value {
   return isObjectValue(obj.tags ?? null) ? obj.tags : newObject();
 }
 
-function get(cloud: Cloud, type: string, id: string | undefined): Record<string, unknown> | undefined {
-  return id ? cloud.get(P, type, id)?.state : undefined;
+function get(cloud: CloudView, type: string, id: string | undefined): Record<string, unknown> | undefined {
+  return id ? cloud.get(type, id)?.state : undefined;
 }
 
 /** The blocks of a VPC: its own and those associated with it. */
-function vpcBlocks(cloud: Cloud, vpcId: string): string[] {
+function vpcBlocks(cloud: CloudView, vpcId: string): string[] {
   const vpc = get(cloud, 'aws_vpc', vpcId);
   const out = typeof vpc?.cidr_block === 'string' ? [vpc.cidr_block] : [];
-  for (const a of cloud.list(P, 'aws_vpc_ipv4_cidr_block_association')) if (a.state.vpc_id === vpcId && typeof a.state.cidr_block === 'string') out.push(a.state.cidr_block);
+  for (const a of cloud.list('aws_vpc_ipv4_cidr_block_association')) if (a.state.vpc_id === vpcId && typeof a.state.cidr_block === 'string') out.push(a.state.cidr_block);
   return out;
 }
 
@@ -124,7 +125,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
         const blocks = vpcBlocks(ctx.cloud, vpc!);
         if (!block || !blocks.some((b) => { const o = parseBlock(b); return !!o && blockWithin(block, o); }))
           throw new Refusal('creating EC2 Subnet', `InvalidSubnet.Range: The CIDR '${cidr}' is invalid: it is not inside a block of VPC ${vpc} (${blocks.join(', ') || 'none'}).`, ['cidr_block']);
-        const clash = ctx.cloud.list(P, 'aws_subnet').find((s) => s.state.vpc_id === vpc && typeof s.state.cidr_block === 'string' && blocksOverlap(block, parseBlock(s.state.cidr_block)!));
+        const clash = ctx.cloud.list('aws_subnet').find((s) => s.state.vpc_id === vpc && typeof s.state.cidr_block === 'string' && blocksOverlap(block, parseBlock(s.state.cidr_block)!));
         if (clash) throw new Refusal('creating EC2 Subnet', `InvalidSubnet.Conflict: The CIDR '${cidr}' conflicts with another subnet (${clash.id}).`, ['cidr_block']);
       }
       const sid = id('subnet');
@@ -306,19 +307,19 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     }
     case 'aws_s3_bucket_public_access_block': {
       const bucket = str(obj, 'bucket');
-      if (!ctx.cloud.get(P, 'aws_s3_bucket', bucket ?? '')) throw new Refusal('creating S3 Bucket Public Access Block', `NoSuchBucket: The specified bucket '${bucket}' does not exist.`, ['bucket']);
+      if (!ctx.cloud.get('aws_s3_bucket', bucket ?? '')) throw new Refusal('creating S3 Bucket Public Access Block', `NoSuchBucket: The specified bucket '${bucket}' does not exist.`, ['bucket']);
       return bucket!;
     }
     case 'aws_iam_user': {
       const name = str(obj, 'name')!;
-      if (!existing && ctx.cloud.get(P, 'aws_iam_user', name)) throw new Refusal('creating IAM User', `EntityAlreadyExists: User with name ${name} already exists.`, ['name']);
+      if (!existing && ctx.cloud.get('aws_iam_user', name)) throw new Refusal('creating IAM User', `EntityAlreadyExists: User with name ${name} already exists.`, ['name']);
       setUnknown(obj, 'arn', () => `arn:aws:iam::${ACCOUNT}:user${str(obj, 'path') ?? '/'}${name}`);
       setUnknown(obj, 'unique_id', () => `AIDA${charsFrom(UPPER_ALNUM, 17, ctx.seed)}`);
       return name;
     }
     case 'aws_iam_user_policy': {
       const user = str(obj, 'user');
-      if (!ctx.cloud.get(P, 'aws_iam_user', user ?? '')) throw new Refusal('creating IAM User Policy', `NoSuchEntity: The user with name ${user} cannot be found.`, ['user']);
+      if (!ctx.cloud.get('aws_iam_user', user ?? '')) throw new Refusal('creating IAM User Policy', `NoSuchEntity: The user with name ${user} cannot be found.`, ['user']);
       const policy = str(obj, 'policy') ?? '';
       try {
         JSON.parse(policy);
@@ -332,7 +333,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     }
     case 'aws_iam_access_key': {
       const user = str(obj, 'user');
-      if (!ctx.cloud.get(P, 'aws_iam_user', user ?? '')) throw new Refusal('creating IAM Access Key', `NoSuchEntity: The user with name ${user} cannot be found.`, ['user']);
+      if (!ctx.cloud.get('aws_iam_user', user ?? '')) throw new Refusal('creating IAM Access Key', `NoSuchEntity: The user with name ${user} cannot be found.`, ['user']);
       const kid = existing ?? ctx.unique((n) => `AKIA${charsFrom(UPPER_ALNUM, 16, ctx.seed, n)}`);
       setUnknown(obj, 'secret', () => charsFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 40, 'secret', kid));
       setUnknown(obj, 'ses_smtp_password_v4', () => charsFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 44, 'smtp', kid));
@@ -356,14 +357,14 @@ function destroyResource(type: string, obj: ValueObject, ctx: Context): void {
   const id = str(obj, 'id') ?? '';
   switch (type) {
     case 'aws_security_group': {
-      const user = ctx.cloud.list(P, 'aws_network_interface').find((e) => Array.isArray(e.state.security_groups) && e.state.security_groups.includes(id));
-      const attached = ctx.cloud.list(P, 'aws_network_interface_sg_attachment').find((a) => a.state.security_group_id === id);
+      const user = ctx.cloud.list('aws_network_interface').find((e) => Array.isArray(e.state.security_groups) && e.state.security_groups.includes(id));
+      const attached = ctx.cloud.list('aws_network_interface_sg_attachment').find((a) => a.state.security_group_id === id);
       const by = user?.id ?? attached?.state.network_interface_id;
       if (by) throw new Refusal('deleting Security Group', `DependencyViolation: resource ${id} has a dependent object (network interface ${by}).`);
       break;
     }
     case 'aws_subnet': {
-      const user = ctx.cloud.list(P, 'aws_network_interface').find((e) => e.state.subnet_id === id);
+      const user = ctx.cloud.list('aws_network_interface').find((e) => e.state.subnet_id === id);
       if (user) throw new Refusal('deleting EC2 Subnet', `DependencyViolation: The subnet '${id}' has dependencies (network interface ${user.id}) and cannot be deleted.`);
       break;
     }

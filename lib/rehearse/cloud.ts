@@ -5,9 +5,13 @@
  * Terraform, reads the same cloud. Also the out-of-band changes to simulate (drift), and the
  * addresses handed out per block.
  *
+ * One folder holds every cloud a rehearsal talks to, each apart (a partition): an OpenStack
+ * per endpoint (`auth_url`), an AWS account. A provider works in one partition through a
+ * `CloudView`.
+ *
  * Layout of the folder:
- *   objects/<provider>/<type>/<id>.json   one object each (written whole, by rename)
- *   addresses/<pool>.json                 address -> owner, per subnet or public pool
+ *   objects/<provider>/<partition>/<type>/<id>.json   one object each (written whole, by rename)
+ *   addresses/<provider>/<partition>/<pool>.json      address -> owner, per subnet or public pool
  *   drift.json                            the out-of-band changes to make (see `DriftRule`)
  *   drift-applied.json                    the rules made already (each is made once)
  *   events.jsonl                          what was created, updated, deleted, drifted, refused
@@ -18,6 +22,8 @@ import { blockSize, digest, formatAddress, parseBlock } from './ids';
 
 /** Where an object was made: what the provider configuration that made it authenticated as. */
 export interface Scope {
+  /** Which cloud: an OpenStack endpoint, an AWS account (the partition of the simulated clouds). */
+  readonly cloud: string;
   /** OpenStack: the project the token was scoped to. */
   readonly project?: string;
   /** OpenStack: the user that authenticated. */
@@ -28,6 +34,8 @@ export interface Scope {
 
 export interface CloudObject {
   readonly provider: string;
+  /** The partition (cloud) it lives in. */
+  readonly cloud: string;
   readonly type: string;
   readonly id: string;
   /** The object as the provider returns it (plain JSON of the resource's attributes). */
@@ -43,6 +51,8 @@ export interface CloudObject {
  */
 export interface DriftRule {
   readonly type: string;
+  /** Only in this cloud (partition); any when unset. */
+  readonly cloud?: string;
   readonly id?: string;
   readonly where?: Readonly<Record<string, unknown>>;
   readonly set?: Readonly<Record<string, unknown>>;
@@ -52,6 +62,7 @@ export interface DriftRule {
 export interface CloudEvent {
   readonly event: 'create' | 'update' | 'delete' | 'drift' | 'refused';
   readonly provider: string;
+  readonly cloud?: string;
   readonly type: string;
   readonly id?: string;
   readonly scope?: Scope;
@@ -82,49 +93,85 @@ function matches(state: Record<string, unknown>, where: Readonly<Record<string, 
   return Object.entries(where).every(([k, v]) => JSON.stringify(state[k] ?? null) === JSON.stringify(v));
 }
 
+/** What a provider sees of the simulated clouds: the one its configuration works in. */
+export interface CloudView {
+  readonly provider: string;
+  readonly partition: string;
+  get(type: string, id: string): CloudObject | undefined;
+  list(type: string): CloudObject[];
+  find(type: string, where: Readonly<Record<string, unknown>>): CloudObject | undefined;
+  put(o: Omit<CloudObject, 'provider' | 'cloud'>, event?: 'create' | 'update'): void;
+  delete(type: string, id: string): void;
+  allocate(pool: string, cidr: string, owner: string, reserved?: number): string | undefined;
+  release(pool: string, owner: string): void;
+  log(e: Omit<CloudEvent, 'provider' | 'cloud'>): void;
+}
+
 export class Cloud {
   constructor(public readonly dir: string) {
     fs.mkdirSync(path.join(dir, 'objects'), { recursive: true });
   }
 
-  private file(provider: string, type: string, id: string): string {
-    return path.join(this.dir, 'objects', provider, type, `${encodeId(id)}.json`);
+  private file(provider: string, partition: string, type: string, id: string): string {
+    return path.join(this.dir, 'objects', provider, encodeId(partition), type, `${encodeId(id)}.json`);
   }
 
-  public get(provider: string, type: string, id: string): CloudObject | undefined {
-    const o = readJson<CloudObject | undefined>(this.file(provider, type, id), undefined);
-    return o && o.id === id ? o : undefined;
-  }
-
-  public put(o: CloudObject, event: 'create' | 'update' = 'create'): void {
-    writeWhole(this.file(o.provider, o.type, o.id), JSON.stringify(o, null, 1));
-    this.log({ event, provider: o.provider, type: o.type, id: o.id, scope: o.scope });
-  }
-
-  public delete(provider: string, type: string, id: string): void {
-    fs.rmSync(this.file(provider, type, id), { force: true });
-    this.log({ event: 'delete', provider, type, id });
-  }
-
-  /** Every object of a type (or of every type of a provider), in a stable order. */
-  public list(provider: string, type?: string): CloudObject[] {
+  private partitions(provider: string): string[] {
     const base = path.join(this.dir, 'objects', provider);
-    const types = type ? [type] : fs.existsSync(base) ? fs.readdirSync(base).sort() : [];
+    return fs.existsSync(base) ? fs.readdirSync(base).sort().map((p) => decodeURIComponent(p)) : [];
+  }
+
+  private listIn(provider: string, partition: string, type: string): CloudObject[] {
+    const dir = path.join(this.dir, 'objects', provider, encodeId(partition), type);
+    if (!fs.existsSync(dir)) return [];
     const out: CloudObject[] = [];
-    for (const t of types) {
-      const dir = path.join(base, t);
-      if (!fs.existsSync(dir)) continue;
-      for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.json')) {
+    for (const f of fs.readdirSync(dir).sort())
+      if (f.endsWith('.json')) {
         const o = readJson<CloudObject | undefined>(path.join(dir, f), undefined);
         if (o) out.push(o);
       }
-    }
     return out;
   }
 
-  /** The first object of a type whose attributes match. */
-  public find(provider: string, type: string, where: Readonly<Record<string, unknown>>): CloudObject | undefined {
-    return this.list(provider, type).find((o) => matches(o.state, where));
+  /** A provider's view of one cloud. */
+  public view(provider: string, partition: string): CloudView {
+    const get = (type: string, id: string) => {
+      const o = readJson<CloudObject | undefined>(this.file(provider, partition, type, id), undefined);
+      return o && o.id === id ? o : undefined;
+    };
+    const list = (type: string) => this.listIn(provider, partition, type);
+    const log = (e: Omit<CloudEvent, 'provider' | 'cloud'>) => this.log({ ...e, provider, cloud: partition });
+    const pool = (name: string) => path.join(this.dir, 'addresses', provider, encodeId(partition), `${encodeId(name)}.json`);
+    return {
+      provider,
+      partition,
+      get,
+      list,
+      find: (type, where) => list(type).find((o) => matches(o.state, where)),
+      put: (o, event = 'create') => {
+        const full: CloudObject = { ...o, provider, cloud: partition };
+        writeWhole(this.file(provider, partition, o.type, o.id), JSON.stringify(full, null, 1));
+        log({ event, type: o.type, id: o.id, scope: o.scope });
+      },
+      delete: (type, id) => {
+        fs.rmSync(this.file(provider, partition, type, id), { force: true });
+        log({ event: 'delete', type, id });
+      },
+      allocate: (name, cidr, owner, reserved = 2) => allocateIn(pool(name), cidr, owner, reserved),
+      release: (name, owner) => releaseIn(pool(name), owner),
+      log,
+    };
+  }
+
+  /** Every object of a provider (of one type, or all), in every cloud, in a stable order: for inspection. */
+  public list(provider: string, type?: string): CloudObject[] {
+    const out: CloudObject[] = [];
+    for (const partition of this.partitions(provider)) {
+      const base = path.join(this.dir, 'objects', provider, encodeId(partition));
+      const types = type ? [type] : fs.readdirSync(base).sort();
+      for (const t of types) out.push(...this.listIn(provider, partition, t));
+    }
+    return out;
   }
 
   public log(e: CloudEvent): void {
@@ -139,41 +186,6 @@ export class Cloud {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as CloudEvent);
-  }
-
-  /**
-   * An address for `owner` inside `cidr`, the same one every time it asks; the first
-   * `reserved` addresses of the block (the network address, the gateway ...) and the last
-   * (broadcast) are never handed out. Undefined when the block is full.
-   */
-  public allocate(pool: string, cidr: string, owner: string, reserved = 2): string | undefined {
-    const block = parseBlock(cidr);
-    if (!block) return undefined;
-    const file = path.join(this.dir, 'addresses', `${encodeId(pool)}.json`);
-    const taken = readJson<Record<string, string>>(file, {});
-    for (const [a, o] of Object.entries(taken)) if (o === owner) return a;
-    const size = blockSize(block);
-    const usable = size - reserved - 1;
-    if (usable <= 0) return undefined;
-    const start = digest(owner).readUInt32BE(0) % usable;
-    for (let i = 0; i < usable; i++) {
-      const a = formatAddress(block.base + reserved + ((start + i) % usable));
-      if (taken[a] === undefined) {
-        taken[a] = owner;
-        writeWhole(file, JSON.stringify(taken, null, 1));
-        return a;
-      }
-    }
-    return undefined;
-  }
-
-  /** Give back what `owner` holds in a pool. */
-  public release(pool: string, owner: string): void {
-    const file = path.join(this.dir, 'addresses', `${encodeId(pool)}.json`);
-    const taken = readJson<Record<string, string>>(file, {});
-    let changed = false;
-    for (const [a, o] of Object.entries(taken)) if (o === owner) (delete taken[a], (changed = true));
-    if (changed) writeWhole(file, JSON.stringify(taken, null, 1));
   }
 
   /** Out-of-band changes to make: append rules to drift.json. */
@@ -191,29 +203,63 @@ export class Cloud {
     if (!rules.length) return o;
     const appliedFile = path.join(this.dir, 'drift-applied.json');
     const applied = new Set(readJson<string[]>(appliedFile, []));
+    const v = this.view(o.provider, o.cloud);
     let cur: CloudObject | undefined = o;
     let changed = false;
     for (const r of rules) {
       if (!cur) break;
       const key = digest(r).toString('hex');
-      if (applied.has(key) || r.type !== cur.type) continue;
+      if (applied.has(key) || r.type !== cur.type || (r.cloud !== undefined && r.cloud !== cur.cloud)) continue;
       if (r.id !== undefined && r.id !== cur.id) continue;
       if (r.where && !matches(cur.state, r.where)) continue;
       if (r.id === undefined && !r.where) continue;
       applied.add(key);
       changed = true;
       if (r.delete) {
-        this.delete(cur.provider, cur.type, cur.id);
-        this.log({ event: 'drift', provider: cur.provider, type: cur.type, id: cur.id, detail: 'deleted outside Terraform' });
+        v.delete(cur.type, cur.id);
+        v.log({ event: 'drift', type: cur.type, id: cur.id, detail: 'deleted outside Terraform' });
         cur = undefined;
         continue;
       }
       const state: Record<string, unknown> = { ...cur.state, ...(r.set ?? {}) };
       cur = { ...cur, state };
-      writeWhole(this.file(cur.provider, cur.type, cur.id), JSON.stringify(cur, null, 1));
-      this.log({ event: 'drift', provider: cur.provider, type: cur.type, id: cur.id, detail: `changed outside Terraform: ${Object.keys(r.set ?? {}).join(', ')}` });
+      writeWhole(this.file(cur.provider, cur.cloud, cur.type, cur.id), JSON.stringify(cur, null, 1));
+      v.log({ event: 'drift', type: cur.type, id: cur.id, detail: `changed outside Terraform: ${Object.keys(r.set ?? {}).join(', ')}` });
     }
     if (changed) writeWhole(appliedFile, JSON.stringify([...applied], null, 1));
     return cur;
   }
+}
+
+/**
+ * An address for `owner` inside `cidr`, the same one every time it asks; the first
+ * `reserved` addresses of the block (the network address, the gateway ...) and the last
+ * (broadcast) are never handed out. Undefined when the block is full.
+ */
+function allocateIn(file: string, cidr: string, owner: string, reserved: number): string | undefined {
+  const block = parseBlock(cidr);
+  if (!block) return undefined;
+  const taken = readJson<Record<string, string>>(file, {});
+  for (const [a, o] of Object.entries(taken)) if (o === owner) return a;
+  const size = blockSize(block);
+  const usable = size - reserved - 1;
+  if (usable <= 0) return undefined;
+  const start = digest(owner).readUInt32BE(0) % usable;
+  for (let i = 0; i < usable; i++) {
+    const a = formatAddress(block.base + reserved + ((start + i) % usable));
+    if (taken[a] === undefined) {
+      taken[a] = owner;
+      writeWhole(file, JSON.stringify(taken, null, 1));
+      return a;
+    }
+  }
+  return undefined;
+}
+
+/** Give back what `owner` holds in a pool. */
+function releaseIn(file: string, owner: string): void {
+  const taken = readJson<Record<string, string>>(file, {});
+  let changed = false;
+  for (const [a, o] of Object.entries(taken)) if (o === owner) (delete taken[a], (changed = true));
+  if (changed) writeWhole(file, JSON.stringify(taken, null, 1));
 }

@@ -16,6 +16,7 @@
  *
  * Nothing here runs unless asked: `xos rehearse` and the tests load it; no other command does.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AWS_ADDRESS } from './aws';
@@ -66,11 +67,15 @@ function platform(): string {
   return `${os}_${arch}`;
 }
 
-/** The compiled plugin entry point (tests run from the TypeScript sources, the plugin from the build). */
-export function pluginMainPath(): string {
-  const here = path.resolve(__dirname, 'plugin-main.js');
+/** A compiled entry point of the harness (tests run from the TypeScript sources, the harness from the build). */
+function builtEntry(name: string): string {
+  const here = path.resolve(__dirname, `${name}.js`);
   if (fs.existsSync(here)) return here;
-  return path.resolve(__dirname, '..', '..', 'dist', 'lib', 'rehearse', 'plugin-main.js');
+  return path.resolve(__dirname, '..', '..', 'dist', 'lib', 'rehearse', `${name}.js`);
+}
+
+export function pluginMainPath(): string {
+  return builtEntry('plugin-main');
 }
 
 /**
@@ -122,6 +127,43 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await Promise.all(served.map((s) => s.stop()));
     },
   };
+}
+
+/**
+ * The harness in a child process (`harness-main.ts`): for callers that block while Terraform
+ * runs (a harness in their own process could not answer it then). Same interface; `stop`
+ * terminates the process.
+ */
+export function startHarnessProcess(options: Omit<HarnessOptions, 'launch'>): Promise<Harness> {
+  const dir = path.resolve(options.dir);
+  const openstack = options.openstack ?? '3';
+  const main = builtEntry('harness-main');
+  if (!fs.existsSync(main)) return Promise.reject(new Error(`the harness ${main} is not built: run npm run build`));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main, dir, openstack], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the harness process ended (exit ${code}) before it served`)));
+    child.stdout.on('data', (b: Buffer) => {
+      buf += b.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      const { env } = JSON.parse(buf.slice(0, nl)) as { env: Record<string, string> };
+      child.removeAllListeners('exit');
+      resolve({
+        dir,
+        cloud: new Cloud(path.join(dir, 'cloud')),
+        openstack,
+        env,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
 }
 
 /** Variables of the environment a rehearsal never passes to Terraform: credentials and Terraform's own settings. */

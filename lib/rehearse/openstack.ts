@@ -18,7 +18,7 @@
  */
 import { isObjectValue, newObject, Unknown, type Value, type ValueObject } from './cty';
 import { error, objectsOf, setUnknown, str, num, type Diag } from './engine';
-import type { Cloud, Scope } from './cloud';
+import type { Cloud, CloudView, Scope } from './cloud';
 import { addressWithin, hexFrom, parseBlock, formatAddress, uuidFrom } from './ids';
 import { Refusal, type ApplyContext, type Behaviour, type Context } from './provider';
 import type { SchemaFile } from './schemas';
@@ -32,13 +32,16 @@ const EXTERNAL_NETWORK = 'public';
 const FLOATING_BLOCK = '203.0.113.0/24';
 
 /** Where a configuration authenticates: user, project, region. */
-function scopeOf(config: ValueObject, cloud: Cloud): Scope {
+function scopeOf(config: ValueObject, clouds: Cloud): Scope {
+  // Each endpoint is a cloud of its own.
+  const partition = str(config, 'auth_url') ?? (str(config, 'cloud') ? `clouds.yaml:${str(config, 'cloud')}` : 'default');
+  const cloud = clouds.view(P, partition);
   const user = str(config, 'user_id') ?? uuidFrom('user', str(config, 'user_name') ?? str(config, 'application_credential_id') ?? str(config, 'application_credential_name') ?? str(config, 'cloud') ?? str(config, 'token') ?? 'anonymous');
   const tenantId = str(config, 'tenant_id');
   const tenantName = str(config, 'tenant_name');
-  const named = tenantName ? cloud.find(P, 'openstack_identity_project_v3', { name: tenantName }) : undefined;
+  const named = tenantName ? cloud.find('openstack_identity_project_v3', { name: tenantName }) : undefined;
   const project = tenantId ?? named?.id ?? (tenantName ? uuidFrom('project', tenantName) : homeProject(user));
-  return { user, project, region: str(config, 'region') ?? 'RegionOne' };
+  return { cloud: partition, user, project, region: str(config, 'region') ?? 'RegionOne' };
 }
 
 /** The project a user's token is scoped to when the configuration names none. */
@@ -63,9 +66,9 @@ function targetProject(obj: ValueObject, ctx: Context): string | undefined {
 function requireRole(ctx: Context, what: string): void {
   const { project, user } = ctx.provider.scope;
   if (!project || !user || project === homeProject(user)) return;
-  const made = ctx.cloud.get(P, 'openstack_identity_project_v3', project);
+  const made = ctx.cloud.get('openstack_identity_project_v3', project);
   if (!made) return;
-  const granted = ctx.cloud.list(P, 'openstack_identity_role_assignment_v3').some((a) => a.state.project_id === project && a.state.user_id === user);
+  const granted = ctx.cloud.list('openstack_identity_role_assignment_v3').some((a) => a.state.project_id === project && a.state.user_id === user);
   if (!granted)
     throw new Refusal(
       `Error creating ${what}`,
@@ -74,13 +77,13 @@ function requireRole(ctx: Context, what: string): void {
     );
 }
 
-function instancesIn(cloud: Cloud, project: string): number {
-  return cloud.list(P, 'openstack_compute_instance_v2').filter((o) => o.scope.project === project).length;
+function instancesIn(cloud: CloudView, project: string): number {
+  return cloud.list('openstack_compute_instance_v2').filter((o) => o.scope.project === project).length;
 }
 
-function vcpusOf(cloud: Cloud, flavorId: string | undefined): number | undefined {
+function vcpusOf(cloud: CloudView, flavorId: string | undefined): number | undefined {
   if (!flavorId) return undefined;
-  const f = cloud.get(P, 'openstack_compute_flavor_v2', flavorId) ?? cloud.find(P, 'openstack_compute_flavor_v2', { flavor_id: flavorId });
+  const f = cloud.get('openstack_compute_flavor_v2', flavorId) ?? cloud.find('openstack_compute_flavor_v2', { flavor_id: flavorId });
   return typeof f?.state.vcpus === 'number' ? f.state.vcpus : undefined;
 }
 
@@ -88,7 +91,7 @@ function vcpusOf(cloud: Cloud, flavorId: string | undefined): number | undefined
 function checkQuota(obj: ValueObject, ctx: ApplyContext): void {
   const project = ctx.provider.scope.project;
   if (!project) return;
-  const quota = ctx.cloud.list(P, 'openstack_compute_quotaset_v2').find((q) => q.state.project_id === project);
+  const quota = ctx.cloud.list('openstack_compute_quotaset_v2').find((q) => q.state.project_id === project);
   if (!quota) return;
   const limit = quota.state.instances;
   const used = instancesIn(ctx.cloud, project);
@@ -98,15 +101,15 @@ function checkQuota(obj: ValueObject, ctx: ApplyContext): void {
   const want = vcpusOf(ctx.cloud, str(obj, 'flavor_id'));
   if (typeof cores === 'number' && cores >= 0 && want !== undefined) {
     const usedCores = ctx.cloud
-      .list(P, 'openstack_compute_instance_v2')
+      .list('openstack_compute_instance_v2')
       .filter((o) => o.scope.project === project)
       .reduce((n, o) => n + (vcpusOf(ctx.cloud, o.state.flavor_id as string) ?? 0), 0);
     if (usedCores + want > cores) throw new Refusal('Error creating OpenStack server', `Quota exceeded for cores: Requested ${want}, but already used ${usedCores} of ${cores} cores (project ${project}).`);
   }
 }
 
-function subnetOf(cloud: Cloud, id: string | undefined): Record<string, unknown> | undefined {
-  return id ? cloud.get(P, 'openstack_networking_subnet_v2', id)?.state : undefined;
+function subnetOf(cloud: CloudView, id: string | undefined): Record<string, unknown> | undefined {
+  return id ? cloud.get('openstack_networking_subnet_v2', id)?.state : undefined;
 }
 
 function firstHost(cidr: string): string | undefined {
@@ -123,7 +126,7 @@ function portAddresses(obj: ValueObject, ctx: ApplyContext, id: string): string[
     : obj.no_fixed_ip === true
       ? []
       : ctx.cloud
-          .list(P, 'openstack_networking_subnet_v2')
+          .list('openstack_networking_subnet_v2')
           .filter((s) => s.state.network_id === network)
           .slice(0, 1)
           .map((s) => ({ id: s.id, ip: undefined as string | undefined }));
@@ -156,7 +159,7 @@ function macFrom(seed: string): string {
 /** Delete refused while another object still uses this one. */
 function refuseInUse(ctx: Context, what: string, id: string, users: readonly { type: string; test: (s: Record<string, unknown>) => boolean }[]): void {
   for (const u of users) {
-    const user = ctx.cloud.list(P, u.type).find((o) => u.test(o.state));
+    const user = ctx.cloud.list(u.type).find((o) => u.test(o.state));
     if (user) throw new Refusal(`Error deleting ${what}`, `Unable to complete operation on ${what} ${id}: it is still in use by ${u.type} ${user.id}.`);
   }
 }
@@ -230,7 +233,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     case 'openstack_networking_subnet_v2': {
       const id = newUuid();
       const network = str(obj, 'network_id');
-      if (network && !ctx.cloud.get(P, 'openstack_networking_network_v2', network))
+      if (network && !ctx.cloud.get('openstack_networking_network_v2', network))
         throw new Refusal('Error creating OpenStack Neutron subnet', `Network ${network} could not be found.`, ['network_id']);
       const cidr = str(obj, 'cidr');
       if (cidr && !parseBlock(cidr)) throw new Refusal('Error creating OpenStack Neutron subnet', `Invalid input for cidr: '${cidr}' is not a valid IP subnet.`, ['cidr']);
@@ -242,7 +245,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     case 'openstack_networking_port_v2': {
       const id = newUuid();
       const network = str(obj, 'network_id');
-      if (network && !ctx.cloud.get(P, 'openstack_networking_network_v2', network))
+      if (network && !ctx.cloud.get('openstack_networking_network_v2', network))
         throw new Refusal('Error creating OpenStack Neutron port', `Network ${network} could not be found.`, ['network_id']);
       const addresses = obj.all_fixed_ips instanceof Unknown ? portAddresses(obj, ctx, id) : [];
       setUnknown(obj, 'all_fixed_ips', () => addresses);
@@ -272,8 +275,8 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       const subnet = subnetOf(ctx.cloud, str(obj, 'subnet_id'));
       if (str(obj, 'subnet_id') && !subnet) throw new Refusal('Error creating OpenStack Neutron router interface', `Subnet ${str(obj, 'subnet_id')} could not be found.`, ['subnet_id']);
       const router = str(obj, 'router_id');
-      if (router && !ctx.cloud.get(P, 'openstack_networking_router_v2', router)) throw new Refusal('Error creating OpenStack Neutron router interface', `Router ${router} could not be found.`, ['router_id']);
-      const taken = ctx.cloud.list(P, 'openstack_networking_router_interface_v2').find((o) => o.state.router_id === router && o.state.subnet_id === str(obj, 'subnet_id') && o.id !== existingId);
+      if (router && !ctx.cloud.get('openstack_networking_router_v2', router)) throw new Refusal('Error creating OpenStack Neutron router interface', `Router ${router} could not be found.`, ['router_id']);
+      const taken = ctx.cloud.list('openstack_networking_router_interface_v2').find((o) => o.state.router_id === router && o.state.subnet_id === str(obj, 'subnet_id') && o.id !== existingId);
       if (taken) throw new Refusal('Error creating OpenStack Neutron router interface', `Router ${router} already has a port on subnet ${str(obj, 'subnet_id')}.`);
       const id = str(obj, 'port_id') ?? newUuid();
       setUnknown(obj, 'port_id', () => id);
@@ -288,7 +291,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     }
     case 'openstack_networking_secgroup_rule_v2': {
       const sg = str(obj, 'security_group_id');
-      if (sg && !ctx.cloud.get(P, 'openstack_networking_secgroup_v2', sg)) throw new Refusal('Error creating OpenStack security group rule', `Security group ${sg} could not be found.`, ['security_group_id']);
+      if (sg && !ctx.cloud.get('openstack_networking_secgroup_v2', sg)) throw new Refusal('Error creating OpenStack security group rule', `Security group ${sg} could not be found.`, ['security_group_id']);
       const id = newUuid();
       setUnknown(obj, 'tenant_id', tenant);
       setUnknown(obj, 'remote_ip_prefix', () => '');
@@ -309,15 +312,15 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       return id;
     }
     case 'openstack_networking_floatingip_associate_v2': {
-      const fip = ctx.cloud.find(P, 'openstack_networking_floatingip_v2', { address: str(obj, 'floating_ip') ?? '' });
+      const fip = ctx.cloud.find('openstack_networking_floatingip_v2', { address: str(obj, 'floating_ip') ?? '' });
       if (!fip) throw new Refusal('Error associating floating IP', `Floating IP ${str(obj, 'floating_ip')} could not be found.`, ['floating_ip']);
-      const port = ctx.cloud.get(P, 'openstack_networking_port_v2', str(obj, 'port_id') ?? '');
+      const port = ctx.cloud.get('openstack_networking_port_v2', str(obj, 'port_id') ?? '');
       if (!port) throw new Refusal('Error associating floating IP', `Port ${str(obj, 'port_id')} could not be found.`, ['port_id']);
       setUnknown(obj, 'fixed_ip', () => (Array.isArray(port.state.all_fixed_ips) ? String(port.state.all_fixed_ips[0] ?? '') : ''));
       return fip.id;
     }
     case 'openstack_networking_port_secgroup_associate_v2': {
-      const port = ctx.cloud.get(P, 'openstack_networking_port_v2', str(obj, 'port_id') ?? '');
+      const port = ctx.cloud.get('openstack_networking_port_v2', str(obj, 'port_id') ?? '');
       if (!port) throw new Refusal('Error associating security groups', `Port ${str(obj, 'port_id')} could not be found.`, ['port_id']);
       const wanted = Array.isArray(obj.security_group_ids) ? (obj.security_group_ids as string[]) : [];
       const had = Array.isArray(port.state.all_security_group_ids) ? (port.state.all_security_group_ids as string[]) : [];
@@ -335,7 +338,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
     }
     case 'openstack_networking_qos_bandwidth_limit_rule_v2': {
       const policy = str(obj, 'qos_policy_id');
-      if (policy && !ctx.cloud.get(P, 'openstack_networking_qos_policy_v2', policy)) throw new Refusal('Error creating QoS bandwidth limit rule', `QoS policy ${policy} could not be found.`, ['qos_policy_id']);
+      if (policy && !ctx.cloud.get('openstack_networking_qos_policy_v2', policy)) throw new Refusal('Error creating QoS bandwidth limit rule', `QoS policy ${policy} could not be found.`, ['qos_policy_id']);
       return existingId ?? `${policy}/${ctx.unique((n) => uuidFrom(ctx.seed, n))}`;
     }
     case 'openstack_compute_instance_v2': {
@@ -347,7 +350,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       const nets = objectsOf(obj, 'network');
       nets.forEach((n, i) => {
         const portId = str(n, 'port');
-        const port = portId ? ctx.cloud.get(P, 'openstack_networking_port_v2', portId) : undefined;
+        const port = portId ? ctx.cloud.get('openstack_networking_port_v2', portId) : undefined;
         if (portId && !port) throw new Refusal('Error creating OpenStack server', `Port ${portId} could not be found.`, ['network', i, 'port']);
         if (port && !existingId) {
           const portProject = projectOfObject(port.state, port.scope);
@@ -359,7 +362,7 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
             );
         }
         const networkId = port ? String(port.state.network_id) : str(n, 'uuid') ?? '';
-        const network = ctx.cloud.get(P, 'openstack_networking_network_v2', networkId);
+        const network = ctx.cloud.get('openstack_networking_network_v2', networkId);
         const addresses = port && Array.isArray(port.state.all_fixed_ips) ? (port.state.all_fixed_ips as string[]) : [];
         setUnknown(n, 'uuid', () => networkId);
         setUnknown(n, 'name', () => (typeof network?.state.name === 'string' ? network.state.name : ''));
@@ -378,9 +381,9 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       setUnknown(obj, 'updated', () => FIXED_TIME);
       setUnknown(obj, 'power_state', () => 'active');
       setUnknown(obj, 'security_groups', () => []);
-      const flavor = ctx.cloud.get(P, 'openstack_compute_flavor_v2', str(obj, 'flavor_id') ?? '');
+      const flavor = ctx.cloud.get('openstack_compute_flavor_v2', str(obj, 'flavor_id') ?? '');
       setUnknown(obj, 'flavor_name', () => (typeof flavor?.state.name === 'string' ? flavor.state.name : ''));
-      const image = ctx.cloud.get(P, 'openstack_images_image_v2', str(obj, 'image_id') ?? '');
+      const image = ctx.cloud.get('openstack_images_image_v2', str(obj, 'image_id') ?? '');
       setUnknown(obj, 'image_name', () => (typeof image?.state.name === 'string' ? image.state.name : ''));
       return id;
     }
@@ -393,13 +396,13 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       return id;
     }
     case 'openstack_compute_volume_attach_v2': {
-      const instance = ctx.cloud.get(P, 'openstack_compute_instance_v2', str(obj, 'instance_id') ?? '');
-      const volume = ctx.cloud.get(P, 'openstack_blockstorage_volume_v3', str(obj, 'volume_id') ?? '');
+      const instance = ctx.cloud.get('openstack_compute_instance_v2', str(obj, 'instance_id') ?? '');
+      const volume = ctx.cloud.get('openstack_blockstorage_volume_v3', str(obj, 'volume_id') ?? '');
       if (!instance) throw new Refusal('Error attaching volume', `Instance ${str(obj, 'instance_id')} could not be found.`, ['instance_id']);
       if (!volume) throw new Refusal('Error attaching volume', `Volume ${str(obj, 'volume_id')} could not be found.`, ['volume_id']);
       if (instance.scope.project !== volume.scope.project)
         throw new Refusal('Error attaching volume', `Volume ${volume.id} (project ${volume.scope.project}) cannot be attached to instance ${instance.id} of another project (${instance.scope.project}).`);
-      const used = ctx.cloud.list(P, 'openstack_compute_volume_attach_v2').filter((a) => a.state.instance_id === instance.id && a.id !== existingId).length;
+      const used = ctx.cloud.list('openstack_compute_volume_attach_v2').filter((a) => a.state.instance_id === instance.id && a.id !== existingId).length;
       setUnknown(obj, 'device', () => `/dev/vd${String.fromCharCode('b'.charCodeAt(0) + used)}`);
       return `${instance.id}/${volume.id}`;
     }
@@ -448,7 +451,7 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
   switch (type) {
     case 'openstack_images_image_v2': {
       const name = str(obj, 'name') ?? str(obj, 'name_regex') ?? 'image';
-      const made = ctx.cloud.find(P, 'openstack_images_image_v2', { name });
+      const made = ctx.cloud.find('openstack_images_image_v2', { name });
       const id = made?.id ?? uuidFrom('image', name);
       obj.id = id;
       setUnknown(obj, 'checksum', () => hexFrom(32, 'md5', id));
@@ -465,7 +468,7 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
     }
     case 'openstack_compute_flavor_v2': {
       const name = str(obj, 'name') ?? str(obj, 'flavor_id') ?? 'flavor';
-      const made = ctx.cloud.find(P, 'openstack_compute_flavor_v2', { name });
+      const made = ctx.cloud.find('openstack_compute_flavor_v2', { name });
       obj.id = made?.id ?? str(obj, 'flavor_id') ?? uuidFrom('flavor', name);
       if (made) for (const k of ['vcpus', 'ram', 'disk']) if (obj[k] === null && typeof made.state[k] === 'number') obj[k] = made.state[k] as number;
       if (obj.name === null) obj.name = name;
@@ -474,7 +477,7 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
     case 'openstack_networking_network_v2': {
       const external = obj.external === true;
       const name = str(obj, 'name') ?? (external ? EXTERNAL_NETWORK : undefined);
-      const made = name && !external ? ctx.cloud.find(P, 'openstack_networking_network_v2', { name }) : undefined;
+      const made = name && !external ? ctx.cloud.find('openstack_networking_network_v2', { name }) : undefined;
       obj.id = made?.id ?? str(obj, 'network_id') ?? uuidFrom('network', name ?? 'external');
       // The provider sets what the API returns, arguments left unset included.
       if (obj.name === null && name) obj.name = name;
@@ -492,7 +495,7 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
       setUnknown(obj, 'domain_id', () => '');
       setUnknown(obj, 'domain_name', () => '');
       const project = scope.project ?? '';
-      const made = ctx.cloud.get(P, 'openstack_identity_project_v3', project);
+      const made = ctx.cloud.get('openstack_identity_project_v3', project);
       setUnknown(obj, 'project_id', () => project);
       setUnknown(obj, 'project_name', () => (typeof made?.state.name === 'string' ? made.state.name : str(ctx.provider.config, 'tenant_name') ?? 'admin'));
       setUnknown(obj, 'project_domain_id', () => 'default');

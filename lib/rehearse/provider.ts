@@ -11,7 +11,7 @@
  */
 import { decodeJsonValue, decodeValue, encodeValue, fromPlain, isObjectValue, newObject, sameValue, toPlain, Unknown, whollyKnown, type Value, type ValueObject } from './cty';
 import { checkConfig, copyValue, describePath, error, fillPlain, markComputedUnknown, type Diag, type PathStep } from './engine';
-import type { Cloud, CloudObject, Scope } from './cloud';
+import type { Cloud, CloudObject, CloudView, Scope } from './cloud';
 import { digest } from './ids';
 import type { Message } from './proto';
 import { impliedType, type SchemaAttribute, type SchemaBlock, type SchemaNestedBlock, type TypeSchema } from './schema';
@@ -35,7 +35,8 @@ export interface Configured {
 }
 
 export interface Context {
-  readonly cloud: Cloud;
+  /** The cloud the provider configuration works in. */
+  readonly cloud: CloudView;
   readonly provider: Configured;
   readonly type: string;
 }
@@ -55,7 +56,7 @@ export interface Behaviour {
   readonly name: string;
   /** The schema, with the provider's force-new arguments, defaults and allowed values. */
   readonly schema: SchemaFile;
-  /** Where a configuration's objects are made. */
+  /** Where a configuration's objects are made: which cloud, and there which project, user, region. */
   scope(config: ValueObject, cloud: Cloud): Scope;
   /** Checks beyond the schema and its allowed values (values a provider rejects before calling its API). */
   validate?(type: string, data: boolean, config: ValueObject): Diag[];
@@ -222,6 +223,11 @@ export class HarnessProvider {
     return this.configured.get(peer) ?? { config: newObject(), scope: this.behaviour.scope(newObject(), this.cloud) };
   }
 
+  /** The cloud a connection's configuration works in. */
+  private viewOf(peer: string): CloudView {
+    return this.cloud.view(this.behaviour.name, this.providerOf(peer).scope.cloud);
+  }
+
   private decode(dv: Message | undefined, block: SchemaBlock): Value {
     if (!dv) return null;
     if (dv.msgpack && dv.msgpack.length) return decodeValue(dv.msgpack, impliedType(block));
@@ -302,10 +308,9 @@ export class HarnessProvider {
       const current = this.decode(req.current_state, schema.block);
       const id = isObjectValue(current) && typeof current.id === 'string' ? current.id : undefined;
       if (!id) return { new_state: this.encode(null, schema.block), private: req.private };
-      const found = this.cloud.get(this.behaviour.name, req.type_name, id);
+      const found = this.viewOf(peer).get(req.type_name, id);
       const now = found ? this.cloud.drifted(found) : undefined;
       if (!now) return { new_state: this.encode(null, schema.block), private: req.private };
-      void peer;
       return { new_state: this.encode(fromPlain(now.state, impliedType(schema.block)), schema.block), private: req.private };
     } catch (e) {
       return { diagnostics: toDiagMessages([refusalDiag(e)]) };
@@ -360,12 +365,13 @@ export class HarnessProvider {
     const prior = this.decode(req.prior_state, schema.block);
     const planned = this.decode(req.planned_state, schema.block);
     const provider = this.providerOf(peer);
-    const ctx = { cloud: this.cloud, provider, type };
+    const view = this.viewOf(peer);
+    const ctx = { cloud: view, provider, type };
     try {
       if (planned === null) {
         if (isObjectValue(prior) && typeof prior.id === 'string') {
           this.behaviour.destroy?.(type, prior, ctx);
-          this.cloud.delete(this.behaviour.name, type, prior.id);
+          view.delete(type, prior.id);
         }
         return { new_state: this.encode(null, schema.block) };
       }
@@ -373,7 +379,7 @@ export class HarnessProvider {
       const obj = copyValue(planned);
       const priorObj = isObjectValue(prior) ? prior : null;
       const seed = digest(this.behaviour.name, type, knownPart(planned), provider.scope).toString('hex');
-      const existing = priorObj && typeof priorObj.id === 'string' ? this.cloud.get(this.behaviour.name, type, priorObj.id) : undefined;
+      const existing = priorObj && typeof priorObj.id === 'string' ? view.get(type, priorObj.id) : undefined;
       const actx: ApplyContext = {
         ...ctx,
         prior: priorObj,
@@ -381,7 +387,7 @@ export class HarnessProvider {
         unique: (make) => {
           for (let n = 0; ; n++) {
             const id = make(n);
-            if (!this.cloud.get(this.behaviour.name, type, id)) return id;
+            if (!view.get(type, id)) return id;
           }
         },
       };
@@ -389,28 +395,27 @@ export class HarnessProvider {
       if (obj.id instanceof Unknown || obj.id === null || obj.id === undefined) obj.id = id;
       fillPlain(schema.block, obj);
       if (!whollyKnown(obj)) throw new Refusal('Internal error in the xos rehearsal harness', `The new state of this ${type} still holds unknown values.`);
-      const record: CloudObject = {
-        provider: this.behaviour.name,
+      const record: Omit<CloudObject, 'provider' | 'cloud'> = {
         type,
         id: String(obj.id),
         state: toPlain(obj) as Record<string, unknown>,
         scope: existing?.scope ?? provider.scope,
       };
-      if (priorObj && typeof priorObj.id === 'string' && priorObj.id !== record.id) this.cloud.delete(this.behaviour.name, type, priorObj.id);
-      this.cloud.put(record, priorObj ? 'update' : 'create');
+      if (priorObj && typeof priorObj.id === 'string' && priorObj.id !== record.id) view.delete(type, priorObj.id);
+      view.put(record, priorObj ? 'update' : 'create');
       return { new_state: this.encode(obj, schema.block), private: req.planned_private, ...(this.behaviour.schema.defaults?.[type] ? { legacy_type_system: true } : {}) };
     } catch (e) {
       const d = refusalDiag(e);
-      this.cloud.log({ event: 'refused', provider: this.behaviour.name, type, scope: provider.scope, detail: `${d.summary}: ${d.detail}${d.path ? ` (${describePath(d.path)})` : ''}` });
+      view.log({ event: 'refused', type, scope: provider.scope, detail: `${d.summary}: ${d.detail}${d.path ? ` (${describePath(d.path)})` : ''}` });
       // A failed create leaves nothing; a failed update or delete leaves the object as it was.
       return { new_state: this.encode(prior, schema.block), diagnostics: toDiagMessages([d]) };
     }
   }
 
-  public importResourceState(req: Message): Message {
+  public importResourceState(req: Message, peer: string): Message {
     try {
       const schema = this.resourceSchema(req.type_name);
-      const found = this.cloud.get(this.behaviour.name, req.type_name, req.id);
+      const found = this.viewOf(peer).get(req.type_name, req.id);
       if (!found)
         throw new Refusal('Cannot import non-existent remote object', `While attempting to import an existing object to "${req.type_name}", the provider detected that no object exists with the given id "${req.id}".`);
       return { imported_resources: [{ type_name: req.type_name, state: this.encode(fromPlain(found.state, impliedType(schema.block)), schema.block) }] };
@@ -428,7 +433,7 @@ export class HarnessProvider {
       if (diags.some((d) => d.severity === 'error')) return { diagnostics: toDiagMessages(diags) };
       const obj = markComputedUnknown(schema.block, copyValue(config), config) as ValueObject;
       applyDefaults(this.behaviour.schema.defaults?.[`data.${req.type_name}`], schema.block, obj, config);
-      this.behaviour.read(req.type_name, obj, { cloud: this.cloud, provider: this.providerOf(peer), type: req.type_name });
+      this.behaviour.read(req.type_name, obj, { cloud: this.viewOf(peer), provider: this.providerOf(peer), type: req.type_name });
       if (obj.id instanceof Unknown) obj.id = digest(req.type_name, knownPart(config)).toString('hex').slice(0, 16);
       fillPlain(schema.block, obj);
       return { state: this.encode(obj, schema.block) };

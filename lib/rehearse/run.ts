@@ -101,7 +101,6 @@ interface StackPlan {
   readonly dir: string;
   /** Stacks whose outputs this one reads. */
   readonly needs: readonly string[];
-  readonly variables: readonly string[];
   readonly declared: number;
 }
 
@@ -160,8 +159,7 @@ function readStacks(outdir: string, scratch: string, only?: readonly string[]): 
     const override: Json = { terraform: { backend: { local: { path: path.join(scratch, `terraform.${name}.tfstate`) } } } };
     if (Object.keys(remoteOverrides).length) override.data = { terraform_remote_state: remoteOverrides };
     fs.writeFileSync(path.join(scratchDir, OVERRIDE), `${JSON.stringify(override, null, 2)}\n`);
-    const variables = isObject(tf.variable) ? Object.entries(tf.variable).filter(([, v]) => !isObject(v) || !('default' in v)).map(([k]) => k) : [];
-    out.push({ name, dir: scratchDir, needs: [...needs].filter((n) => n !== name), variables, declared: countDeclared(tf) });
+    out.push({ name, dir: scratchDir, needs: [...needs].filter((n) => n !== name), declared: countDeclared(tf) });
   }
   return out;
 }
@@ -263,12 +261,27 @@ function changesOf(run: Run, operation: string): Changes | undefined {
   return undefined;
 }
 
+/** The placeholder a rehearsal gives a variable. */
+export function placeholder(variable: string): string {
+  return `rehearsal-placeholder-${variable}`;
+}
+
+/**
+ * The environment Terraform runs in for a stack under the harness: no credential of the
+ * user's, the harness's settings, and a placeholder for each variable the stack declares
+ * without a default (for Terraform commands run in a rehearsal's scratch copy afterwards).
+ */
+export function rehearsalEnv(harness: Harness, stackDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const tf = readJson(path.join(stackDir, 'cdk.tf.json'));
+  const vars: Record<string, string> = {};
+  if (isObject(tf.variable)) for (const [k, v] of Object.entries(tf.variable)) if (!isObject(v) || !('default' in v)) vars[`TF_VAR_${k}`] = placeholder(k);
+  return terraformEnv(harness, base, vars);
+}
+
 async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackResult> {
   const t0 = Date.now();
   const timeout = o.timeoutMs ?? 300_000;
-  const vars: Record<string, string> = {};
-  for (const v of s.variables) vars[`TF_VAR_${v}`] = `rehearsal-placeholder-${v}`;
-  const env = terraformEnv(o.harness, process.env, vars);
+  const env = rehearsalEnv(o.harness, s.dir);
   const stackRel = path.relative(o.scratch, s.dir);
   const passed: Step[] = [];
   const base = { stack: s.name, declared: s.declared };

@@ -42,7 +42,7 @@ function handlers(p: HarnessProvider): Record<ProviderMethod, Handler> {
     ReadResource: (r, peer) => p.readResource(r, peer),
     PlanResourceChange: (r) => p.planResourceChange(r),
     ApplyResourceChange: (r, peer) => p.applyResourceChange(r, peer),
-    ImportResourceState: (r) => p.importResourceState(r),
+    ImportResourceState: (r, peer) => p.importResourceState(r, peer),
     ReadDataSource: (r, peer) => p.readDataSource(r, peer),
     GetFunctions: () => ({ functions: {} }),
     StopProvider: () => ({}),

@@ -130,7 +130,7 @@ describe('the provider over the OpenStack 3.x schema', () => {
     expect(instance(portOf()).error).toMatch(/not usable for instance .* belongs to project .* the instance is created in project/);
     const first = instance(portOf(String(project.id)));
     expect(first.error).toBeUndefined();
-    expect(cloud.get('openstack', 'openstack_compute_instance_v2', String(first.state!.id))!.scope.project).toBe(project.id);
+    expect(cloud.list('openstack', 'openstack_compute_instance_v2').find((o) => o.id === first.state!.id)!.scope.project).toBe(project.id);
     expect(first.state!.access_ip_v4).toMatch(/^10\.0\.0\./);
     expect(instance(portOf(String(project.id))).error).toMatch(/Quota exceeded for instances: Requested 1, but already used 1 of 1 instances/);
   });
@@ -165,9 +165,9 @@ describe('the provider over the OpenStack 3.x schema', () => {
   test('imports an object the cloud has, and refuses one it has not', () => {
     const t = 'openstack_identity_project_v3';
     const made = create(t, { name: 'p' }).state!;
-    const got = p.importResourceState({ type_name: t, id: made.id });
+    const got = p.importResourceState({ type_name: t, id: made.id }, CONTROLLER);
     expect((decodeValue(got.imported_resources[0].state.msgpack, impliedType(block(t))) as ValueObject).name).toBe('p');
-    expect(p.importResourceState({ type_name: t, id: 'nope' }).diagnostics[0].summary).toBe('Cannot import non-existent remote object');
+    expect(p.importResourceState({ type_name: t, id: 'nope' }, CONTROLLER).diagnostics[0].summary).toBe('Cannot import non-existent remote object');
   });
 
   test('refuses to delete what is still in use', () => {

@@ -47,10 +47,17 @@ function changedProgram(dir: string, from: string, edits: readonly [string, stri
   return file;
 }
 
-/** Take the changed program's stacks into a rehearsal's scratch copy, plan each, and save `terraform show -json` of the plans. */
+/**
+ * Take the changed program's stacks into a rehearsal's scratch copy, plan each, and save
+ * `terraform show -json` of the plans. A stack whose outputs others read is applied before
+ * they are planned: their plans read its new outputs (a remote state holds only what was
+ * applied), as `cdktf deploy` orders them.
+ */
 function planChange(h: Harness, scratch: string, changedOut: string): Map<string, string> {
   const plans = new Map<string, string>();
-  for (const stack of fs.readdirSync(path.join(changedOut, 'stacks'))) {
+  const stacks = fs.readdirSync(path.join(changedOut, 'stacks'));
+  const producer = (s: string) => 'output' in JSON.parse(fs.readFileSync(path.join(changedOut, 'stacks', s, 'cdk.tf.json'), 'utf8'));
+  for (const stack of [...stacks.filter(producer), ...stacks.filter((s) => !producer(s))]) {
     const dir = path.join(scratch, 'stacks', stack);
     fs.copyFileSync(path.join(changedOut, 'stacks', stack, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
     const env = rehearsalEnv(h, dir);
@@ -59,6 +66,7 @@ function planChange(h: Harness, scratch: string, changedOut: string): Map<string
     const file = path.join(scratch, `change-${stack}.json`);
     fs.writeFileSync(file, tfStdout(dir, ['show', '-json', 'change.tfplan'], env));
     plans.set(stack, file);
+    if (producer(stack)) tfStdout(dir, ['apply', '-input=false', '-no-color', 'change.tfplan'], env);
   }
   return plans;
 }
@@ -198,24 +206,32 @@ describeWith('terraform', 'every example through real Terraform against the prov
     try {
       const r = await rehearse({ outdir: base, scratch, harness: h });
       expect(r.ok).toBe(true);
-      const program = changedProgram(path.join(work, 'aws-changed'), 'test/targets/programs/readme-aws.ts', [["gateways.addSliver('gw-1', { deployment: ec2 });", "gateways.addSliver('gw-1', { deployment: ec2 });\ngateways.addSliver('gw-2', { deployment: ec2 });"]]);
+      const program = changedProgram(path.join(work, 'aws-changed'), 'test/targets/programs/readme-aws.ts', [
+        ["gateways.addSliver('gw-1', { deployment: ec2 });", "gateways.addSliver('gw-1', { deployment: ec2 });\ngateways.addSliver('gw-2', { deployment: ec2 });"],
+        // The tenancy renamed: its bucket, IAM user and access key are destroyed (the old secret is in the plan) and made anew.
+        ["new Service(cloud, 'Syndicate', { slices: [gateways] })", "new Service(cloud, 'Syndicate2', { slices: [gateways] })"],
+      ]);
       const changedOut = path.join(work, 'aws-changed', 'out');
       synth(program, changedOut);
+      const keySecrets = () => JSON.parse(fs.readFileSync(path.join(scratch, 'terraform.s3.tfstate'), 'utf8')).resources.filter((x: Json) => x.type === 'aws_iam_access_key').map((x: Json) => x.instances[0].attributes.secret as string);
+      const before = keySecrets();
       const plans = planChange(h, scratch, changedOut);
-      const secrets = [
-        ...JSON.parse(fs.readFileSync(path.join(scratch, 'terraform.s3.tfstate'), 'utf8')).resources.filter((x: Json) => x.type === 'aws_iam_access_key').map((x: Json) => x.instances[0].attributes.secret),
-        placeholder('AWS_SECRET_ACCESS_KEY'),
-        placeholder('AWS_ACCESS_KEY_ID'),
-      ];
+      // The old key (in the plan being destroyed), the new one (read by the instances), the credentials' placeholders.
+      const secrets = [...before, ...keySecrets(), placeholder('AWS_SECRET_ACCESS_KEY'), placeholder('AWS_ACCESS_KEY_ID')];
       expect(secrets[0]).toBeTruthy();
-      // The plan itself holds the secret, in the new instance's user data (Terraform marks it sensitive).
-      const planText = fs.readFileSync(plans.get('ec2-eu')!, 'utf8');
-      expect(planText).toContain(secrets[0]);
+      expect(secrets[1]).not.toBe(secrets[0]);
+      // The plans hold the secret: in the instances' user data (read across stacks, marked sensitive) and in the
+      // access key destroyed (an attribute the provider's schema marks sensitive).
+      expect(fs.readFileSync(plans.get('ec2-eu')!, 'utf8')).toContain(secrets[1]);
+      const s3Plan = JSON.parse(fs.readFileSync(plans.get('s3')!, 'utf8'));
+      const key = s3Plan.resource_changes.find((c: Json) => c.type === 'aws_iam_access_key' && c.change.actions.includes('delete'));
+      expect({ secret: key.change.before.secret, marked: key.change.before_sensitive.secret }).toEqual({ secret: secrets[0], marked: true });
       const args = ['review', ...[...plans].map(([s, f]) => `--plan=${s}=${f}`), '--model', path.join(changedOut, 'xos-model.json'), '--base-model', path.join(scratch, 'xos-model.json'), '--actor', 'ann'];
       for (const format of ['markdown', 'json']) {
         const out = xos([...args, '--format', format]);
         expect(out.code).toBeLessThan(4);
         expect(out.stdout).toContain('lab/syndicate/gw-2');
+        expect(out.stdout).toContain('Syndicate/tenant-of-S3');
         for (const s of secrets) expect(out.stdout).not.toContain(s);
       }
     } finally {

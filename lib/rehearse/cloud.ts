@@ -12,7 +12,9 @@
  * Layout of the folder:
  *   objects/<provider>/<partition>/<type>/<id>.json   one object each (written whole, by rename)
  *   addresses/<provider>/<partition>/<pool>.json      address -> owner, per subnet or public pool
- *   drift.json                            the out-of-band changes to make (see `DriftRule`)
+ *   drift.json                            the out-of-band changes to make (see `DriftRule`); the
+ *                                         file that XOS_REHEARSE_DRIFT names, in the harness's
+ *                                         environment, holds more
  *   drift-applied.json                    the rules made already (each is made once)
  *   events.jsonl                          what was created, updated, deleted, drifted, refused
  */
@@ -199,7 +201,8 @@ export class Cloud {
    * has it now, or undefined when a change deleted it.
    */
   public drifted(o: CloudObject): CloudObject | undefined {
-    const rules = readJson<DriftRule[]>(path.join(this.dir, 'drift.json'), []);
+    const extra = process.env.XOS_REHEARSE_DRIFT;
+    const rules = [...readJson<DriftRule[]>(path.join(this.dir, 'drift.json'), []), ...(extra ? readJson<DriftRule[]>(path.resolve(extra), []) : [])];
     if (!rules.length) return o;
     const appliedFile = path.join(this.dir, 'drift-applied.json');
     const applied = new Set(readJson<string[]>(appliedFile, []));

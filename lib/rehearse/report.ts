@@ -13,10 +13,10 @@ function changes(c: Changes | undefined, verb: 'plan' | 'apply'): string {
 }
 
 /** `out/stacks/x/cdk.tf.json:12:7` for a problem Terraform located, relative to the working folder when inside it. */
-export function where(r: RehearsalResult, s: StackResult, outLabel: string): string {
+export function where(s: StackResult, outLabel: string | undefined): string {
   const p = s.problem;
   if (!p?.file) return '';
-  const file = p.file.includes('(written by the rehearsal)') ? p.file : path.join(outLabel, p.file);
+  const file = p.file.includes('(written by the rehearsal)') || outLabel === undefined ? p.file : path.join(outLabel, p.file);
   return `${file}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}`;
 }
 
@@ -25,6 +25,8 @@ export interface ReportContext {
   readonly schemas: { readonly openstack: string; readonly aws: string };
   /** True when the scratch folder is kept (--scratch). */
   readonly kept: boolean;
+  /** False when the program was synthesized into a temporary folder (no --out): places are then named within the output. */
+  readonly outKept?: boolean;
 }
 
 export function formatRehearsal(r: RehearsalResult, ctx: ReportContext): string {
@@ -32,7 +34,7 @@ export function formatRehearsal(r: RehearsalResult, ctx: ReportContext): string 
     const x = path.relative(process.cwd(), p);
     return x && !x.startsWith('..') && !path.isAbsolute(x) ? x : p;
   };
-  const outLabel = rel(r.outdir);
+  const outLabel = ctx.outKept === false ? undefined : rel(r.outdir);
   const out: string[] = [];
   out.push(`xos rehearse: ${ctx.label} -> ${r.stacks.length} stack${r.stacks.length === 1 ? '' : 's'} against the rehearsal harness (${ctx.schemas.openstack}; ${ctx.schemas.aws})`);
   out.push('');
@@ -46,12 +48,13 @@ export function formatRehearsal(r: RehearsalResult, ctx: ReportContext): string 
   for (const s of r.stacks) {
     if (s.status === 'skipped') out.push(`${printable(s.stack)}: skipped: ${s.skipped}`);
     if (s.status !== 'failed' || !s.problem) continue;
-    const at = where(r, s, outLabel);
+    const at = where(s, outLabel);
     const addr = s.problem.address ? ` (${printable(s.problem.address)})` : '';
     out.push(`${printable(s.stack)}: terraform ${s.problem.step} failed${addr}${at ? ` at ${printable(at)}` : ''}:`);
     out.push(`  Error: ${printable(s.problem.summary)}`);
     if (s.problem.detail) for (const l of printable(s.problem.detail).split('\n').slice(0, 8)) out.push(`  ${l}`);
   }
+  if (outLabel === undefined && r.stacks.some((s) => s.problem?.file)) out.push('(places are in the synthesized output, written to a temporary folder: --out DIR keeps it)');
   const applied = r.stacks.filter((s) => s.status === 'applied');
   const resources = applied.reduce((n, s) => n + (s.applied?.add ?? 0), 0);
   out.push(

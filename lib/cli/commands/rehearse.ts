@@ -34,6 +34,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw usageError(`--scratch ${args.options.scratch} is not a new or empty folder. Give a folder that does not exist yet, so that nothing of yours is mixed with the rehearsal's states.`);
   if (isOutput && args.options.out !== undefined) throw usageError(`${arg} is already a synthesized output folder; --out is for synthesizing a program.`);
 
+  const { spawnSync } = await import('child_process');
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0)
+    throw usageError('xos rehearse runs Terraform, which is not on the PATH here. Install Terraform 1.4 or later (no provider download and no cloud account are needed).');
+
   const temps: string[] = [];
   const temp = (prefix: string) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -75,7 +80,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       io.out(`${JSON.stringify({ ...result, program: label, schemas, kept: !!scratchArg }, null, 2)}\n`);
     } else {
       const { formatRehearsal } = await import('../../rehearse/report');
-      io.out(formatRehearsal(result, { label: printable(label), schemas, kept: !!scratchArg }));
+      io.out(formatRehearsal(result, { label: printable(label), schemas, kept: !!scratchArg, outKept: isOutput || args.options.out !== undefined }));
     }
     return result.ok ? 0 : 1;
   } finally {

@@ -149,14 +149,14 @@ describeWith('terraform', 'every example through real Terraform against the prov
   });
 
   test('xos rehearse, the command: exit 0 and what Terraform said per stack; a broken stack: exit 1 and the first error at its line in the synthesized JSON', () => {
-    const ok = xos(['rehearse', 'examples/hello', '--transpile-only', '--json']);
+    const ok = xos(['rehearse', 'examples/hello', '--out', path.join(work, 'cmd-out'), '--transpile-only', '--json']);
     expect(ok.code).toBe(0);
     const doc = JSON.parse(ok.stdout);
     expect(doc).toMatchObject({ ok: true, stacks: [{ stack: 'princeton-head', status: 'applied', passed: ['init', 'validate', 'plan', 'apply'] }] });
     expect(doc.schemas.openstack).toBe('terraform-provider-openstack 3.4.0');
     // A stack Terraform refuses: an argument the instance type does not have.
     const broken = path.join(work, 'broken');
-    fs.cpSync(path.join(work, 'hello', 'out'), broken, { recursive: true });
+    fs.cpSync(path.join(work, 'cmd-out'), broken, { recursive: true });
     const file = path.join(broken, 'stacks', 'princeton-head', 'cdk.tf.json');
     const text = fs.readFileSync(file, 'utf8').replace('"flavor_id":', '"flavour_id":');
     fs.writeFileSync(file, text);

@@ -4,8 +4,7 @@
  * runs, so `xos --help` stays instant.
  */
 import { COMMON_OPTIONS, helpText, parseArgs, type CommandSpec, type ParsedArgs } from '../lib/cli/args';
-import { processIo, type Io } from '../lib/cli/io';
-import { printable } from '../lib/util/printable';
+import { inertIo, processIo, type Io } from '../lib/cli/io';
 import { isXosError } from '../lib/errors';
 
 interface CommandModule {
@@ -31,7 +30,9 @@ function mainHelp(): string {
   return lines.join('\n') + '\n';
 }
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], given: Io = processIo): Promise<number> {
+  // The output layer: everything any command prints is made inert and free of secrets here, once.
+  const io = inertIo(given);
   const [name, ...rest] = argv;
   const debug = rest.includes('--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -59,12 +60,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     if (isXosError(e)) {
       const label = e.kind === 'external' ? 'xos: error' : 'xos';
-      io.err(`${label}: ${printable(e.message)}\n`);
+      io.err(`${label}: ${e.message}\n`);
       if (debug && e.detail) io.err(`${e.detail}\n`);
       else if (e.detail) io.err(`(run with --debug for the full trace)\n`);
       return 1;
     }
-    io.err(`xos: internal error: ${printable(String((e as Error)?.message ?? e))}\nThis is a bug in xos; please report it${debug ? '' : ' with the output of --debug'}.\n`);
+    io.err(`xos: internal error: ${String((e as Error)?.message ?? e)}\nThis is a bug in xos; please report it${debug ? '' : ' with the output of --debug'}.\n`);
     if (debug) io.err(`${(e as Error)?.stack ?? ''}\n`);
     return 1;
   }
@@ -78,7 +79,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => fatal.exitWhenFlushed(code),
     (e) => {
-      process.stderr.write(`xos: internal error: ${e}\n`);
+      inertIo(processIo).err(`xos: internal error: ${e}\n`);
       fatal.exitWhenFlushed(1);
     },
   );

@@ -5,6 +5,7 @@
  * nothing is left half-written.
  */
 import { abandonTemps } from '../synth/atomic';
+import { inertIo, processIo } from './io';
 
 /** The message for an error nobody caught, thrown by the user's program or by xos itself. */
 export function fatalMessage(e: unknown, how: 'exception' | 'rejection', debug: boolean): string {
@@ -22,7 +23,7 @@ export function fatalMessage(e: unknown, how: 'exception' | 'rejection', debug: 
 }
 
 /** Print, clean up and exit on an uncaught exception or unhandled rejection. */
-export function installFatalHandlers(debug: boolean, write: (text: string) => void = (t) => void process.stderr.write(t)): void {
+export function installFatalHandlers(debug: boolean, write: (text: string) => void = (t) => inertIo(processIo).err(t)): void {
   const fatal = (how: 'exception' | 'rejection') => (e: unknown) => {
     try {
       abandonTemps();

@@ -4,6 +4,7 @@
  * `prior_state` is the refreshed state, so objects deleted outside Terraform show as
  * pending, and values changed outside it as drift against the model.
  */
+import { jsonProblemText } from '../util/json-error';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -114,7 +115,7 @@ export async function refreshStack(stack: string, stackDir: string, options: Ter
     try {
       doc = JSON.parse(show.stdout);
     } catch (e) {
-      throw externalError(`stack ${stack}: terraform show -json printed no JSON (${(e as Error).message}).`, show.stdout.slice(0, 2000));
+      throw externalError(`stack ${stack}: terraform show -json printed no JSON (${jsonProblemText(e, show.stdout)}).`);
     }
     const result = refreshFromPlan(doc, `refresh plan of stack ${stack}`);
     for (const [a, d] of streamed) if (!result.drift.has(a)) result.drift.set(a, d);

@@ -3,6 +3,7 @@
  * `xos-model.json`), the operational side (each stack's state: from its backend, a file, or
  * a refresh), and the report that diffs them from each back-end's point of view.
  */
+import { quoteValue } from '../util/json-error';
 import * as fs from 'fs';
 import * as path from 'path';
 import { usageError, externalError, isXosError } from '../errors';
@@ -49,7 +50,7 @@ export function readModelFile(file: string): DeclaredSide {
     throw usageError(`${file} is not an xos model: it has no "formatVersion" (its keys: ${Object.keys(doc).slice(0, 6).join(', ') || 'none'}). ${tf ? 'It looks like Terraform JSON (a state or a plan): give a state with --state.' : 'Give a program, or the xos-model.json that xos synth wrote.'}`);
   }
   if (doc.formatVersion !== MODEL_FORMAT_VERSION)
-    throw usageError(`${file} has model formatVersion ${JSON.stringify(doc.formatVersion)}; this xos reads ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
+    throw usageError(`${file} has model formatVersion ${quoteValue(doc.formatVersion)}; this xos reads ${MODEL_FORMAT_VERSION}. Synthesize it again with this xos.`);
   for (const c of COLLECTIONS) {
     if (!Array.isArray(doc[c])) throw usageError(`${file} is not a whole xos model: '${c}' is missing or not a list. Synthesize it again with xos synth.`);
   }

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { externalError } from '../errors';
 import { decodeBytes } from '../state/decode';
+import { jsonProblem, quoteValue } from '../util/json-error';
 import type { ChangeAction, MarkTree, PathStep, Plan, PlanChange, RelevantAttribute } from './types';
 
 /** Oldest and newest major versions of the plan JSON format this reader understands. */
@@ -41,11 +42,10 @@ export function parsePlan(input: Buffer | string, file: string): Plan {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    // One line: V8 quotes the start of the text, newlines and all.
-    const msg = (e as Error).message.replace(/\s*\n\s*/g, ' ');
-    const at = /position (\d+)/.exec(msg);
-    if (/end of JSON input|Unterminated string/.test(msg) || (at !== null && Number(at[1]) >= text.trimEnd().length - 1))
-      throw externalError(`plan file ${file} is truncated: its JSON ends early (${msg}). It was cut off while being written or copied. ${HOW_TO}`);
+    // Said in words of our own: V8's message quotes the text around the error, and a plan holds secrets.
+    const p = jsonProblem(e, text);
+    const msg = p.where ? `${p.cause} at ${p.where}` : p.cause;
+    if (p.truncated) throw externalError(`plan file ${file} is truncated: its JSON ends early (${msg}). It was cut off while being written or copied. ${HOW_TO}`);
     const hint = /^\s*(Terraform|Plan:|─|No changes|\x1b)/.test(text) ? ' It looks like the human-readable output of `terraform plan` or `terraform show`, not JSON.' : '';
     throw externalError(`plan file ${file} is not valid JSON (${msg}).${hint} ${HOW_TO}`);
   }
@@ -67,7 +67,7 @@ export function normalizePlan(raw: unknown, file: string, encoding: Plan['encodi
   if (typeof fv !== 'string' || !/^\d+\.\d+$/.test(fv)) {
     if (isObject(raw.values) || typeof raw.version === 'number')
       fail(file, `is a Terraform state, not a plan. ${HOW_TO}`);
-    fail(file, `has no valid "format_version" (got ${JSON.stringify(fv) ?? 'nothing'}): it is not the JSON of a Terraform plan. ${HOW_TO}`);
+    fail(file, `has no valid "format_version" (got ${quoteValue(fv)}): it is not the JSON of a Terraform plan. ${HOW_TO}`);
   }
   const major = Number(fv.split('.')[0]);
   if (major !== 0 && major !== 1) fail(file, `has plan format version ${fv}; xos reads versions ${SUPPORTED_FORMATS}. Upgrade xos, or produce the plan with a Terraform whose format it reads.`);
@@ -154,7 +154,7 @@ function normalizeChange(rc: unknown, file: string, field: string, i: number): P
     fail(file, `has a malformed ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''}: "change.actions" must be a list of action names.`);
   const actions = change.actions as string[];
   const action = classifyActions(actions);
-  if (!action) fail(file, `has ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${JSON.stringify(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
+  if (!action) fail(file, `has ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${quoteValue(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
   const mode = rc.mode === 'data' ? 'data' : 'managed';
   const type = typeof rc.type === 'string' ? rc.type : '';
   const name = typeof rc.name === 'string' ? rc.name : '';

@@ -67,7 +67,7 @@ export function modelSide(model: XosModel, target: TargetName = 'local', options
         // `auto`: each stack as its back-end's own target maps it.
         add((declaredResources as (l: Layout, t: string) => Map<string, DeclaredResource[]>)(layout, 'auto'));
       } catch {
-        // A target that cannot be loaded here maps nothing; its plans fall back to `xos_key`.
+        // A target that cannot be loaded here maps nothing: its plans' changes need root admin.
       }
     };
     if (options.realTargets !== 'later') {
@@ -155,8 +155,8 @@ function parseDotted(p: string): PathStep[] {
 export interface ObjectRef {
   readonly key: string;
   readonly kind: ModelObject['kind'] | undefined;
-  /** How the key was found. */
-  readonly via: 'head' | 'base' | 'xos_key';
+  /** Which layout declares the address. */
+  readonly via: 'head' | 'base';
   /** The declared resource of that address (its secret paths: `secretPathsOf`). */
   readonly declared?: DeclaredResource;
 }
@@ -282,20 +282,11 @@ export function assignStacks(plans: readonly { plan: Plan; stack?: string }[], s
   return out;
 }
 
-/** The `xos_key` a local-target resource carries in its `input`, on either side. */
-function xosKey(c: PlanChange): string | undefined {
-  for (const v of [c.after, c.before]) {
-    const input = v && typeof v === 'object' ? (v as { input?: unknown }).input : undefined;
-    const key = input && typeof input === 'object' ? (input as { xos_key?: unknown }).xos_key : undefined;
-    if (typeof key === 'string') return key;
-  }
-  return undefined;
-}
-
 /**
- * Map a change to its model object: by address in the head layout, then in the base layout
- * (objects the change deletes), then (moved resources) by the previous address, then by the
- * `xos_key` the local target writes into each resource. Undefined when nothing matches.
+ * Map a change to its model object by address: in the head layout, then in the base layout
+ * (objects the change deletes), then (moved resources) by the previous address. Never by a
+ * value the plan itself carries (a resource's `xos_key` says whatever its configuration
+ * says). Undefined when no layout declares the address in the plan's stack.
  */
 export function mapChange(c: PlanChange, stack: string, head: ModelSide, base: ModelSide | undefined): ObjectRef | undefined {
   return changeMapper(stack, head, base)(c);
@@ -303,21 +294,28 @@ export function mapChange(c: PlanChange, stack: string, head: ModelSide, base: M
 
 /** `mapChange` for the changes of one stack: the stack's address maps are looked up once. */
 export function changeMapper(stack: string, head: ModelSide, base: ModelSide | undefined): (c: PlanChange) => ObjectRef | undefined {
+  const owners = ownerFinder(stack, head, base);
+  return (c) => (c.address ? owners.head(c.address) ?? owners.base(c.address) : undefined) ?? (c.previousAddress ? owners.head(c.previousAddress) ?? owners.base(c.previousAddress) : undefined);
+}
+
+/** The owners of addresses of one stack, in the head layout and in the base layout. */
+export interface OwnerFinder {
+  head(address: string): ObjectRef | undefined;
+  base(address: string): ObjectRef | undefined;
+}
+
+export function ownerFinder(stack: string, head: ModelSide, base: ModelSide | undefined): OwnerFinder {
   const hm = head.stacks.get(stack);
   const bm = base?.stacks.get(stack);
   const kindOf = (key: string) => head.index.get(key)?.kind ?? base?.index.get(key)?.kind;
-  const byAddress = (address: string): ObjectRef | undefined => {
-    const h = hm?.get(address);
-    if (h) return { key: h.model, kind: kindOf(h.model), via: 'head', declared: h };
-    const b = bm?.get(address);
-    if (b) return { key: b.model, kind: kindOf(b.model), via: 'base', declared: b };
-    return undefined;
-  };
-  return (c) => {
-    const ref = (c.address ? byAddress(c.address) : undefined) ?? (c.previousAddress ? byAddress(c.previousAddress) : undefined);
-    if (ref) return ref;
-    const key = xosKey(c);
-    if (key !== undefined) return { key, kind: kindOf(key), via: 'xos_key' };
-    return undefined;
+  return {
+    head: (address) => {
+      const h = hm?.get(address);
+      return h ? { key: h.model, kind: head.index.get(h.model)?.kind ?? kindOf(h.model), via: 'head', declared: h } : undefined;
+    },
+    base: (address) => {
+      const b = bm?.get(address);
+      return b ? { key: b.model, kind: base!.index.get(b.model)?.kind ?? kindOf(b.model), via: 'base', declared: b } : undefined;
+    },
   };
 }

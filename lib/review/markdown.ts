@@ -10,6 +10,7 @@
 import type { AttributeChange } from '../plan/diff';
 import { SENSITIVE, UNKNOWN } from '../plan/diff';
 import type { Kind } from '../model/types';
+import { printable } from '../util/printable';
 import { SECRET } from './model-diff';
 import type { Counts, DriftReview, ObjectReview, ResourceReview, Review } from './review';
 
@@ -24,6 +25,7 @@ const MAX_RESOURCES = 12;
 const MAX_ITEM = 4000;
 const MAX_STACK_ROWS = 100;
 const MAX_NOTES = 20;
+const MAX_CONFIG_ROWS = 50;
 
 export interface MarkdownOptions {
   /** Largest output, in UTF-8 bytes (never more than a comment takes). @default 65536 */
@@ -34,16 +36,58 @@ export interface MarkdownOptions {
 
 const MARKERS = new Set([SENSITIVE, UNKNOWN, SECRET, `${SECRET}, changed`]);
 
-/** Inline code that survives backticks in the text. */
-export function code(s: string): string {
-  const t = s.replace(/\r?\n/g, '⏎');
-  if (!t.includes('`')) return `\`${t}\``;
-  return `\`\` ${t} \`\``;
+/**
+ * Everything from a program, a model, a plan or a state is rendered inert: GitHub shows it
+ * as the characters it is, and it can add no structure to the comment (no heading, line,
+ * list, link, image, HTML, mention or issue reference). Two forms:
+ *
+ * - `code`: a code span whose fence is one backtick longer than the longest run of backticks
+ *   in the text, padded with a space where the text begins or ends with a backtick or a space
+ *   (CommonMark strips one). Nothing inside a code span is markdown, HTML, a mention or a link.
+ * - `esc`: running text, every character that markdown or HTML gives a meaning backslash-
+ *   escaped or written as an entity, and `@`, `#`, `://` and `www.` broken by a zero-width
+ *   space so that GitHub makes no mention, reference or link of them.
+ *
+ * In both, line breaks (CR, LF, NEL, the Unicode separators) become a visible `⏎` and
+ * control, bidirectional and invisible characters a visible `\uXXXX` (see `printable`).
+ */
+const BREAKS = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
+
+/** One line of visible characters: breaks as `⏎`, controls and bidi marks as `\uXXXX`. */
+function visible(s: string): string {
+  return printable(s.replace(BREAKS, '⏎'));
 }
 
-/** Free text safe from HTML and table breaks. */
+/** Inline code that no text can break out of. */
+export function code(s: string): string {
+  const t = visible(s);
+  let longest = 0;
+  for (let i = 0, run = 0; i < t.length; i++) {
+    run = t.charCodeAt(i) === 96 ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  const fence = '`'.repeat(longest + 1);
+  if (t === '') return '` `';
+  const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** A zero-width space, as an entity: the output layer would print the character itself as `\u200b`. */
+const ZWSP = '&#8203;';
+
+/** Running text that markdown, HTML and GitHub's autolinks and mentions leave as it is. */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  let t = visible(s)
+    .replace(/&/g, '&amp;')
+    .replace(/[\\`*_[\]<>|~$#!]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+  // What would start a block where the text starts: a list marker, a heading or quote (escaped
+  // above), a setext underline, an ordered list number, indentation (a code block).
+  t = t.replace(/^\s+/, (w) => '&#32;'.repeat(w.length)).replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return t
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/\\#/g, `\\#${ZWSP}`)
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\b(www)\./gi, `$1${ZWSP}.`);
 }
 
 function value(v: unknown): string {
@@ -137,6 +181,12 @@ function summaryBlock(review: Review): string {
     `**Plan: ${t.create} to create, ${t.update} to update, ${t.replace} to replace, ${t.delete} to delete** · ${t.move} moved · ${t.import} imported · ${t.forget} forgotten · ${plural(review.summary.stacks.length, 'stack')}`,
     '',
   );
+  if (review.configuration.length) {
+    lines.push(`### ⚠️ Stack configuration changes (${review.configuration.length}): root admin only`, '');
+    for (const c of review.configuration.slice(0, MAX_CONFIG_ROWS)) lines.push(`- **${c.what} ${c.change}** in stack ${code(c.stack)}: ${esc(c.detail)}`);
+    if (review.configuration.length > MAX_CONFIG_ROWS) lines.push(`- _… and ${review.configuration.length - MAX_CONFIG_ROWS} more (the JSON review has all of them)_`);
+    lines.push('');
+  }
   if (review.blocking.length) for (const b of review.blocking) lines.push(`> ⛔ **Blocks:** ${esc(b)}`);
   else if (!review.authorization.checked) lines.push('> ⚠️ **Authorization was not checked**: no `--actor` was given. No rule fails.');
   else lines.push(`> ✅ Nothing blocks: ${esc(review.authorization.actor ?? '')} may make every change, and no rule fails.`);
@@ -157,7 +207,7 @@ function summaryBlock(review: Review): string {
 function destroyItem(r: ResourceReview, labels: Map<string, string>): string {
   const obj = r.object ? ` — ${kindWord(r.object.kind)} ${code(labels.get(r.object.key) ?? r.object.key)}` : ' — not in the model';
   const why = reasonText(r);
-  const lines = [`- ${r.action === 'delete' ? '🔴' : '🟠'} ${resourceHead(r)} ${code(r.address)} in ${esc(r.stack)}${obj}${why ? ` — ${why}` : ''}`];
+  const lines = [`- ${r.action === 'delete' ? '🔴' : '🟠'} ${resourceHead(r)} ${code(r.address)} in ${code(r.stack)}${obj}${why ? ` — ${why}` : ''}`];
   if (r.action !== 'delete') lines.push(...attrLines(r.attributes.filter((a) => a.forcesReplacement), '  '));
   return bound(lines.join('\n'));
 }
@@ -176,7 +226,7 @@ function objectItem(o: ObjectReview, first: boolean): string {
   }
   for (const r of o.resources.slice(0, MAX_RESOURCES)) {
     const why = reasonText(r);
-    lines.push(`  - ${code(r.address)} (${esc(r.stack)}${r.part ? `, ${esc(r.part)}` : ''}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`);
+    lines.push(`  - ${code(r.address)} (${code(r.stack)}${r.part ? `, ${code(r.part)}` : ''}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`);
     lines.push(...attrLines(r.attributes, '    '));
   }
   if (o.resources.length > MAX_RESOURCES) lines.push(`  - _… and ${o.resources.length - MAX_RESOURCES} more resources_`);
@@ -185,14 +235,14 @@ function objectItem(o: ObjectReview, first: boolean): string {
 
 function unmappedItem(r: ResourceReview): string {
   const why = reasonText(r);
-  return bound([`- ${code(r.address)} (${esc(r.stack)}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`, ...attrLines(r.attributes, '  ')].join('\n'));
+  return bound([`- ${code(r.address)} (${code(r.stack)}): ${resourceHead(r)}${why ? ` — ${why}` : ''}`, ...attrLines(r.attributes, '  ')].join('\n'));
 }
 
 function driftItem(d: DriftReview): string {
   const what = d.action === 'delete' ? '**deleted outside Terraform**' : `**changed outside Terraform** (${esc(d.action)})`;
   const obj = d.object ? ` — ${kindWord(d.object.kind)} ${code(d.object.label)}` : '';
   const rebuilt = d.addressRebuilt ? ' _(address rebuilt: the plan left it out)_' : '';
-  return bound([`- ${code(d.address)} in ${esc(d.stack)}: ${what}${obj}${rebuilt}`, ...attrLines(d.attributes, '  ')].join('\n'));
+  return bound([`- ${code(d.address)} in ${code(d.stack)}: ${what}${obj}${rebuilt}`, ...attrLines(d.attributes, '  ')].join('\n'));
 }
 
 function sections(review: Review): Section[] {
@@ -212,7 +262,7 @@ function sections(review: Review): Section[] {
   if (!a.checked) authHead.push('Authorization was not checked: no `--actor` was given. Run with `--actor USER` to check RBAC-006, RBAC-007 and RBAC-008.');
   else {
     const verdict = a.checks.length ? `${a.checks.length - a.denied} of ${a.checks.length} checks pass.` : 'The change adds, changes or removes no model object: nothing to authorize.';
-    authHead.push(`Actor: ${code(a.actor ?? '')}${a.actorRoles.length ? ` — holds ${a.actorRoles.map(esc).join(', ')}` : ' — holds no role'} (roles read from the ${a.rolesFrom} model). ${verdict}`);
+    authHead.push(`Actor: ${code(a.actor ?? '')}${a.actorRoles.length ? ` — holds ${a.actorRoles.map(esc).join(', ')}` : ' — holds no role'} ${a.firstDeploy ? ' (first-deploy mode: no base model, so nobody\'s roles count; every change needs a root admin)' : ' (roles read from the base model)'}. ${verdict}`);
     for (const n of a.notes) authHead.push(`- ${esc(n)}`);
   }
   const denied = a.checks.filter((c) => !c.allowed);
@@ -223,7 +273,10 @@ function sections(review: Review): Section[] {
     head: authHead.join('\n') + '\n',
     ...lazyItems(denied, (c) => {
       const who = c.approvers.map((x) => `${esc(x.role)} (${x.users.length ? x.users.map(esc).join(', ') : 'nobody holds it'})`).join(' · ');
-      return `- ⛔ **${c.id}** may not ${c.id === 'RBAC-008' ? 'change their own home Site:' : c.id === 'RBAC-007' ? 'grant' : c.status === 'added' ? 'add' : c.status === 'removed' ? 'remove' : 'change'} ${c.id === 'RBAC-008' ? '' : `${kindWord(c.kind)} `}${code(labels.get(c.key) ?? c.key)} — approval from one of: ${who}`;
+      const verb = c.id === 'RBAC-008' ? 'change their own home Site:' : c.id === 'RBAC-007' ? 'grant' : c.subject === 'config' ? 'change' : c.status === 'added' ? 'add' : c.status === 'removed' ? 'remove' : 'change';
+      const what = c.subject === 'config' ? `the configuration of ${code(c.key)}` : c.subject === 'unmapped' ? `${code(c.key)} (no model object owns this address)` : `${c.id === 'RBAC-008' ? '' : `${kindWord(c.kind)} `}${code(labels.get(c.key) ?? c.key)}`;
+      const via = c.subject === 'object' && c.resources?.length ? ` (plan: ${c.resources.slice(0, 3).map(code).join(', ')}${c.resources.length > 3 ? ' …' : ''})` : '';
+      return `- ⛔ **${c.id}** may not ${verb} ${what}${via} — approval from one of: ${who}`;
     }),
     tail: allowed.length ? `- ✅ may make ${!denied.length ? `every change (${allowed.length})` : allowed.length === 1 ? 'the other change' : `the ${allowed.length} other changes`}: ${allowed.slice(0, 20).map((c) => code(labels.get(c.key) ?? c.key)).join(', ')}${allowed.length > 20 ? ` and ${allowed.length - 20} more` : ''}` : undefined,
     unit: 'authorization findings',

@@ -4,6 +4,7 @@
  * what a change adds, changes or removes marked in colour and in words.
  */
 import type { ServiceModel, TenantModel, XosModel } from '../model/types';
+import { printable } from '../util/printable';
 
 export type Mark = 'added' | 'changed' | 'removed' | 'same';
 
@@ -12,7 +13,8 @@ export const MAX_NODES = 80;
 
 /** Text safe inside a quoted Mermaid label. */
 function label(s: string): string {
-  return s.replace(/[\\"<>&#|`{}[\]]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\s+/g, ' ');
+  // Control, bidi and invisible characters first made visible, then every character Mermaid or markdown reads.
+  return printable(s).replace(/[\\"<>&#|`{}[\]]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\s+/g, ' ');
 }
 
 export interface Diagram {

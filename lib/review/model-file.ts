@@ -8,6 +8,7 @@ import { modelShapeProblem } from '../model/shape';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { externalError } from '../errors';
 import { decodeText } from '../state/decode';
+import { jsonProblemText } from '../util/json-error';
 
 const HOW_TO = 'It is written by `xos synth <program>` as <out>/xos-model.json.';
 
@@ -26,7 +27,7 @@ export function readModelFile(file: string, role = 'model'): XosModel {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw externalError(`${role} file ${file} is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')}). ${HOW_TO}`);
+    throw externalError(`${role} file ${file} is not valid JSON (${jsonProblemText(e, text)}). ${HOW_TO}`);
   }
   return checkModel(raw, file, role);
 }

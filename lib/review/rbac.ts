@@ -170,11 +170,25 @@ export function roleHolders(index: ModelIndex): Map<string, string[]> {
   return m;
 }
 
-/** A change to one model object, as the authorization checks see it. */
+/**
+ * A change to one model object, as the authorization checks see it; or a change no model
+ * object owns (`unmapped`: a plan address no layout declares) or a change of a stack's
+ * configuration (`config`: its backend, provider configuration, or the stack itself):
+ * those two need root `admin`.
+ *
+ * The kinds of object and who may change each are decided in one place, `writeRoles`: a new
+ * kind of object plugs in there (and, when it needs a rule id of its own, in `checkId`).
+ */
 export interface Subject {
   readonly key: string;
   readonly kind: Kind | undefined;
   readonly status: 'added' | 'removed' | 'changed';
+  /** A plan change whose address no layout declares: only a root admin may make it. */
+  readonly unmapped?: boolean;
+  /** A change of a stack's backend, provider configuration or existence: root admin only. */
+  readonly config?: boolean;
+  /** The plan addresses (stack-qualified) that brought the subject in, for the reader. */
+  readonly resources?: readonly string[];
 }
 
 export interface Approver {
@@ -187,6 +201,10 @@ export interface AuthorizationCheck {
   readonly key: string;
   readonly kind: Kind | undefined;
   readonly status: Subject['status'];
+  /** What the subject is: a model object, a plan change no model object owns, or a stack's configuration. */
+  readonly subject: 'object' | 'unmapped' | 'config';
+  /** The plan addresses behind the check (some of them), stack-qualified. */
+  readonly resources?: readonly string[];
   readonly allowed: boolean;
   /** The roles any one of which covers the change (before and after), with who holds them. */
   readonly approvers: readonly Approver[];
@@ -199,8 +217,14 @@ export interface Authorization {
   /** The actor's User key in the authority model, when the actor is one of its Users. */
   readonly actorKey?: string;
   readonly actorRoles: readonly string[];
-  /** Which model the actor's roles and the role holders were read from. */
-  readonly rolesFrom?: 'base' | 'head';
+  /**
+   * Which model the actor's roles and the role holders were read from: always the base
+   * (the authority before the change); `none` in first-deploy mode, where nobody's roles
+   * count and every change needs a root admin's approval.
+   */
+  readonly rolesFrom?: 'base' | 'none';
+  /** First-deploy mode: no base model; root admin for everything. */
+  readonly firstDeploy?: boolean;
   readonly checks: readonly AuthorizationCheck[];
   readonly denied: number;
   /** Why the check was not done, or what limits it. */
@@ -222,30 +246,45 @@ export function findActor(actor: string, index: ModelIndex): UserModel | { ambig
 
 const WHAT: Record<Subject['status'], string> = { added: 'add', removed: 'remove', changed: 'change' };
 
-function describe(kind: Kind | undefined, key: string): string {
-  return kind ? `${kind === 'Privilege' ? 'privilege' : kind === 'Tenant' ? 'tenancy' : kind} ${key}` : `resource ${key} (not in the model)`;
+function describe(s: Pick<Subject, 'kind' | 'key' | 'unmapped' | 'config'>): string {
+  if (s.config) return s.key;
+  if (s.unmapped || !s.kind) return `resource ${s.key} (no model object owns it)`;
+  return `${s.kind === 'Privilege' ? 'privilege' : s.kind === 'Tenant' ? 'tenancy' : s.kind} ${s.key}`;
+}
+
+/** The rule a check reports: granting a privilege is RBAC-007, any other change RBAC-006. */
+function checkId(s: Subject): 'RBAC-006' | 'RBAC-007' {
+  return s.kind === 'Privilege' && s.status !== 'removed' && !s.unmapped && !s.config ? 'RBAC-007' : 'RBAC-006';
 }
 
 /**
- * Decide, for every changed object, whether the actor may make the change (RBAC-006,
- * RBAC-007), and whether the actor moves their own home Site (RBAC-008).
+ * Decide, for every change, whether the actor may make it (RBAC-006, RBAC-007), and whether
+ * the actor moves their own home Site (RBAC-008). The actor's roles, and who holds the roles
+ * that may approve, come from the base model only: a change cannot authorize itself. With
+ * `firstDeploy` (no base model), nobody's roles count: every change needs root admin, and
+ * the approvers named are the head model's root admins, unverified.
  */
-export function authorize(args: { actor: string; subjects: readonly Subject[]; head: ModelIndex; base?: ModelIndex }): Authorization {
+export function authorize(args: { actor: string; subjects: readonly Subject[]; head: ModelIndex; base?: ModelIndex; firstDeploy?: boolean }): Authorization {
   const { actor, subjects, head, base } = args;
+  if (!base && !args.firstDeploy) throw new Error('internal: authorize needs the base model, or first-deploy mode');
+  const firstDeploy = !base;
   const authority = base ?? head;
   const notes: string[] = [];
-  if (!base) notes.push('No --base-model: the actor\'s roles are read from the head model, and the changed objects are those the plan touches.');
+  if (firstDeploy)
+    notes.push("First-deploy mode (no base model): nobody's roles are trusted, so every change needs a root admin's approval. The root admins named are those of the head model, which the change itself declares: check them.");
   const found = findActor(actor, authority);
   if (found && 'ambiguous' in found)
     notes.push(`'${actor}' names several Users (${found.ambiguous.join(', ')}); give the User's key.`);
   const user = found && !('ambiguous' in found) ? found : undefined;
-  if (!user) notes.push(`'${actor}' is not a User of the ${base ? 'base' : 'head'} model: they hold no role, so every change needs approval.`);
+  if (!user && !firstDeploy) notes.push(`'${actor}' is not a User of the base model: they hold no role, so every change needs approval.`);
   const held = new Set<string>();
   const actorRoles: string[] = [];
-  for (const p of user ? authority.privilegesByUser.get(user.key) ?? [] : []) {
-    const r: Role = { scope: p.scope, target: p.scope === 'root' ? null : p.target, role: p.role };
-    held.add(roleId(r));
-    actorRoles.push(roleLabel(r));
+  if (!firstDeploy) {
+    for (const p of user ? authority.privilegesByUser.get(user.key) ?? [] : []) {
+      const r: Role = { scope: p.scope, target: p.scope === 'root' ? null : p.target, role: p.role };
+      held.add(roleId(r));
+      actorRoles.push(roleLabel(r));
+    }
   }
   const holders = roleHolders(authority);
   const satisfies = (alts: readonly Role[]) => alts.some((r) => held.has(roleId(r)));
@@ -263,26 +302,31 @@ export function authorize(args: { actor: string; subjects: readonly Subject[]; h
     const before = base?.get(s.key);
     const after = head.get(s.key);
     const sides: Role[][] = [];
-    if (s.status !== 'added') sides.push(before ? writeRoles(before, base!) : [ROOT_ADMIN]);
-    if (s.status !== 'removed') sides.push(after ? writeRoles(after, head) : [ROOT_ADMIN]);
-    if (!sides.length) sides.push([ROOT_ADMIN]);
+    if (s.unmapped || s.config || firstDeploy) sides.push([ROOT_ADMIN]);
+    else {
+      if (s.status !== 'added') sides.push(before ? writeRoles(before, base!) : [ROOT_ADMIN]);
+      if (s.status !== 'removed') sides.push(after ? writeRoles(after, head) : [ROOT_ADMIN]);
+      if (!sides.length) sides.push([ROOT_ADMIN]);
+    }
     // Roles that cover every side: whoever approves must be able to make the whole change.
     let common = sides[0];
     for (const side of sides.slice(1)) {
       const ids = new Set(side.map(roleId));
       common = common.filter((r) => ids.has(roleId(r)));
     }
+    const plain = !s.unmapped && !s.config;
     let allowed = sides.every(satisfies);
-    const self = !!user && s.kind === 'User' && s.key === user.key && s.status === 'changed';
-    if (!allowed && self && isRootDefault) allowed = true; // root default: the actor's own User object
-    const id = s.kind === 'Privilege' && s.status !== 'removed' ? 'RBAC-007' : 'RBAC-006';
+    const self = plain && !!user && s.kind === 'User' && s.key === user.key && s.status === 'changed';
+    if (!allowed && self && isRootDefault && !firstDeploy) allowed = true; // root default: the actor's own User object
+    const id = checkId(s);
     const approvers = approversOf(common);
     const who = user?.name ?? actor;
     const may = approvers.map((a) => `${a.role}${a.users.length ? ` (${a.users.join(', ')})` : ' (nobody holds it)'}`).join('; ');
+    const verb = s.config ? 'change' : id === 'RBAC-007' ? 'grant' : WHAT[s.status];
     const message = allowed
-      ? `${who} may ${WHAT[s.status]} ${describe(s.kind, s.key)}.`
-      : `${who} may not ${id === 'RBAC-007' ? 'grant' : WHAT[s.status]} ${describe(s.kind, s.key)}${sides.length > 1 && common.length < Math.min(...sides.map((x) => x.length)) ? ' (it moves between scopes: the approver must cover both)' : ''}. Approval from one of: ${may}.`;
-    checks.push({ id, key: s.key, kind: s.kind, status: s.status, allowed, approvers, message });
+      ? `${who} may ${WHAT[s.status]} ${describe(s)}.`
+      : `${who} may not ${verb} ${describe(s)}${sides.length > 1 && common.length < Math.min(...sides.map((x) => x.length)) ? ' (it moves between scopes: the approver must cover both)' : ''}. Approval from one of: ${may}.`;
+    checks.push({ id, key: s.key, kind: s.kind, status: s.status, subject: s.config ? 'config' : s.unmapped ? 'unmapped' : 'object', ...(s.resources?.length ? { resources: s.resources } : {}), allowed, approvers, message });
 
     // RBAC-008: a User who is not root admin may not change their own home Site.
     if (self && !isRootAdmin && before?.kind === 'User' && after?.kind === 'User' && before.site !== after.site) {
@@ -292,6 +336,7 @@ export function authorize(args: { actor: string; subjects: readonly Subject[]; h
         key: s.key,
         kind: 'User',
         status: 'changed',
+        subject: 'object',
         allowed: false,
         approvers: rootApprovers,
         message: `${who} may not change their own home Site (${before.site ?? 'none'} -> ${after.site ?? 'none'}): ${ruleById('RBAC-008')?.fix ?? 'ask a root admin.'} Root admins: ${rootApprovers[0].users.join(', ') || 'nobody'}.`,
@@ -303,7 +348,8 @@ export function authorize(args: { actor: string; subjects: readonly Subject[]; h
     actor,
     ...(user ? { actorKey: user.key } : {}),
     actorRoles,
-    rolesFrom: base ? 'base' : 'head',
+    rolesFrom: firstDeploy ? 'none' : 'base',
+    ...(firstDeploy ? { firstDeploy: true } : {}),
     checks,
     denied: checks.filter((c) => !c.allowed).length,
     notes,

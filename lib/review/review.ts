@@ -11,11 +11,13 @@ import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '.
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
 import type { TargetName } from '../synth/declared';
-import { assignStacks, changeMapper, indexRealTargets, modelSide, needsRealTargets, realTargetsPending, secretPathsOf, type ModelSide, type ObjectRef, type PlanStack } from './mapping';
+import { assignStacks, changeMapper, indexRealTargets, modelSide, needsRealTargets, ownerFinder, realTargetsPending, secretPathsOf, type ModelSide, type ObjectRef, type PlanStack } from './mapping';
+import { layoutChanges, type ConfigChange } from './config';
 import { diffModels, type ObjectDiff } from './model-diff';
 import { builtFromJson } from './model-file';
 import { tenancyDiagram, type Diagram, type Mark } from './mermaid';
 import { authorize, notChecked, type Authorization, type Subject } from './rbac';
+import { usageError } from '../errors';
 import { SecretScrubber } from './scrub';
 
 export const REVIEW_FORMAT_VERSION = 1;
@@ -102,6 +104,12 @@ export interface ViolationReview {
 
 export interface Review {
   readonly formatVersion: typeof REVIEW_FORMAT_VERSION;
+  /**
+   * Changes of the stacks themselves: a stack added or removed, its backend, its provider
+   * configuration or its Terraform settings changed. Each needs root admin; the comment
+   * shows them first.
+   */
+  readonly configuration: readonly ConfigChange[];
   readonly model: string;
   /** 3 when the actor may not make some change or a rule fails, else 0. */
   readonly exitCode: 0 | 3;
@@ -125,9 +133,16 @@ export interface Review {
 export interface ReviewInput {
   readonly plans: readonly { readonly plan: Plan; readonly stack?: string }[];
   readonly head: XosModel;
+  /** The base model: the authority for roles. Required to check authorization, unless `firstDeploy`. */
   readonly base?: XosModel;
   readonly actor?: string;
   readonly target?: TargetName;
+  /** No base model exists yet: every change needs root admin, and nobody's roles are trusted. */
+  readonly firstDeploy?: boolean;
+  /** Changes of the stacks' backends and provider configurations, found by comparing the synthesized outputs (see config.ts). */
+  readonly configuration?: readonly ConfigChange[];
+  /** Stacks whose synthesized output is the same at base and head: not planned, named as unchanged. */
+  readonly unchanged?: readonly string[];
 }
 
 /** The order kinds are listed in: infrastructure and people first, then the service graph. */
@@ -205,8 +220,17 @@ export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k:
   }
 }
 
-/** Build the review. Throws usage errors for plans that cannot be placed (see assignStacks). */
+/**
+ * Build the review. Throws usage errors for plans that cannot be placed (see assignStacks),
+ * and when authorization is asked for (an actor) without a base model to read roles from,
+ * unless in first-deploy mode.
+ */
 export function buildReview(input: ReviewInput): Review {
+  if (input.actor !== undefined && !input.base && !input.firstDeploy)
+    throw usageError(
+      "no base model: the actor's roles must come from the base (the model before the change), never from the change itself. Give --base-model (the base branch's xos-model.json); for the very first deploy, when no base exists, give --first-deploy instead, and every change then needs a root admin's approval.",
+    );
+  if (input.firstDeploy && input.base) throw usageError('--first-deploy is for a cloud with no base model yet, and a base model was given: leave out one of them.');
   const target = input.target ?? 'local';
   // The real targets' addresses (a cdktf render of the whole layout) are indexed only when
   // some plan holds an address the local target does not declare in its stack.
@@ -296,7 +320,13 @@ export function buildReview(input: ReviewInput): Review {
     if (how === 'unmatched') notes.push(`No address of ${plan.file} is declared by the model: its changes are listed as not in the model. If it is an xos stack, name it: --plan STACK=${plan.file}`);
   });
   const planned = new Set(assigned.map((a) => a.stack));
-  const missing = [...new Set([...head.stacks.keys(), ...(base ? base.stacks.keys() : [])])].filter((s) => !planned.has(s)).sort();
+  const unchanged = new Set(input.unchanged ?? []);
+  for (const s of unchanged) if (planned.has(s)) unchanged.delete(s);
+  if (unchanged.size) {
+    const names = [...unchanged].sort();
+    notes.push(`Unchanged (synthesized output identical at base and head, not planned): ${names.slice(0, 40).join(', ')}${names.length > 40 ? ` and ${names.length - 40} more` : ''}.`);
+  }
+  const missing = [...new Set([...head.stacks.keys(), ...(base ? base.stacks.keys() : [])])].filter((s) => !planned.has(s) && !unchanged.has(s)).sort();
   if (missing.length)
     notes.push(`No plan was given for stack${missing.length === 1 ? '' : 's'} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}: ${missing.length === 1 ? 'its' : 'their'} Terraform changes are not in this review.`);
 
@@ -330,16 +360,19 @@ export function buildReview(input: ReviewInput): Review {
   unmapped.sort(byStackAddress);
   driftEntries.sort(byStackAddress);
 
-  // Who may make it.
+  // What changes the stacks themselves: stacks added or removed (from the two layouts),
+  // backends and provider configurations (from the synthesized outputs, when given).
+  const configuration = [...(base ? layoutChanges(base.stacks.keys(), head.stacks.keys()) : []), ...(input.configuration ?? [])];
+
+  // Who may make it: every change of the plans, by address, plus every object the model
+  // diff names (objects no back-end holds change only there), plus every stack configuration change.
   let authorization: Authorization;
   if (input.actor === undefined) authorization = notChecked();
   else {
-    const subjects: Subject[] = base
-      ? modelDiffs.map((d) => ({ key: d.key, kind: d.kind, status: d.status }))
-      : objects.filter((o) => o.status !== 'affected').map((o) => ({ key: o.key, kind: o.kind, status: o.status as Subject['status'] }));
-    // A resource outside the model lies in no write scope: only a root admin may change it.
-    for (const u of unmapped) subjects.push({ key: u.address, kind: undefined, status: u.action === 'create' ? 'added' : u.action === 'delete' || u.action === 'forget' ? 'removed' : 'changed' });
-    authorization = authorize({ actor: input.actor, subjects, head: head.index, ...(base ? { base: base.index } : {}) });
+    const subjects = planSubjects(assigned, head, base);
+    for (const d of modelDiffs) subjects.add({ key: d.key, kind: d.kind, status: d.status });
+    for (const c of configuration) subjects.add({ key: `stack ${c.stack}: ${c.what}`, kind: undefined, status: c.change === 'added' ? 'added' : c.change === 'removed' ? 'removed' : 'changed', config: true });
+    authorization = authorize({ actor: input.actor, subjects: subjects.list(), head: head.index, ...(base ? { base: base.index } : {}), ...(input.firstDeploy ? { firstDeploy: true } : {}) });
   }
 
   // Which rules the head model breaks.
@@ -356,12 +389,15 @@ export function buildReview(input: ReviewInput): Review {
   const objCounts: Record<ReviewStatus, number> = { added: 0, removed: 0, changed: 0, affected: 0 };
   for (const o of objects) objCounts[o.status]++;
   const blocking: string[] = [];
+  if (!authorization.checked) blocking.push('Authorization was not checked (no --actor): nothing says the change may be made.');
+  if (configuration.length) blocking.push(`The change alters ${configuration.length === 1 ? 'a stack' : `${configuration.length} stacks`}' configuration (${[...new Set(configuration.map((c) => c.what))].join(', ')}): only a root admin may approve that.`);
   if (authorization.denied) blocking.push(`${authorization.actor} may not make ${authorization.denied} of the changes: approval is needed (${[...new Set(authorization.checks.filter((c) => !c.allowed).map((c) => c.id))].join(', ')}).`);
   const errors = violations.filter((v) => v.severity === 'error');
   if (errors.length) blocking.push(`The head model breaks ${errors.length} rule${errors.length === 1 ? '' : 's'} (${[...new Set(errors.map((v) => v.id))].join(', ')}).`);
 
   return {
     formatVersion: REVIEW_FORMAT_VERSION,
+    configuration,
     model: input.head.name,
     exitCode: blocking.length ? 3 : 0,
     blocking,
@@ -375,6 +411,60 @@ export function buildReview(input: ReviewInput): Review {
     ...(diagram ? { diagram } : {}),
     notes,
   };
+}
+
+/** Subjects gathered once each (by what they are, their key and status), with the plan addresses behind them. */
+class Subjects {
+  private readonly byId = new Map<string, { subject: Subject; resources: string[] }>();
+  public add(s: Subject, resource?: string): void {
+    const id = `${s.config ? 'c' : s.unmapped ? 'u' : 'o'}\u0000${s.status}\u0000${s.key}`;
+    let e = this.byId.get(id);
+    if (!e) {
+      e = { subject: s, resources: [] };
+      this.byId.set(id, e);
+    }
+    if (resource !== undefined && e.resources.length < MAX_SUBJECT_RESOURCES) e.resources.push(resource);
+  }
+  public list(): Subject[] {
+    return [...this.byId.values()].map(({ subject, resources }) => (resources.length ? { ...subject, resources } : subject));
+  }
+}
+
+/** How many plan addresses a check names (the JSON review lists every change anyway). */
+const MAX_SUBJECT_RESOURCES = 5;
+
+/**
+ * Every change of the plans as subjects of authorization, mapped by address alone: what the
+ * change touches that exists (delete, update, replace, forget, the old address of a move) to
+ * the object that owns the address in the base layout, what it makes new (create, import,
+ * the new side of an update or replace, the new address of a move) to the owner in the head
+ * layout. An address that layout does not declare in the plan's stack is unmapped: root admin.
+ */
+function planSubjects(assigned: readonly PlanStack[], head: ModelSide, base: ModelSide | undefined): Subjects {
+  const out = new Subjects();
+  for (const { plan, stack } of assigned) {
+    const owners = ownerFinder(stack, head, base);
+    for (const c of plan.changes) {
+      if (c.mode === 'data' || c.action === 'read') continue;
+      const moved = c.previousAddress !== undefined;
+      if (c.action === 'no-op' && !moved && !c.importing) continue;
+      const at = `${stack}: ${c.address}${moved ? ` (from ${c.previousAddress})` : ''}`;
+      // Whether the change touches an object already in state, and whether it leaves one there.
+      const old = !c.importing && c.action !== 'create';
+      const neu = c.action !== 'delete' && c.action !== 'forget';
+      const oldAddress = c.previousAddress ?? c.address;
+      const was = old ? owners.base(oldAddress) : undefined;
+      const will = neu ? owners.head(c.address) : undefined;
+      if (old && !was) out.add({ key: `${stack}: ${oldAddress}`, kind: undefined, status: neu ? 'changed' : 'removed', unmapped: true }, at);
+      if (neu && !will) out.add({ key: `${stack}: ${c.address}`, kind: undefined, status: old ? 'changed' : 'added', unmapped: true }, at);
+      if (was && will && was.key === will.key) out.add({ key: was.key, kind: will.kind ?? was.kind, status: 'changed' }, at);
+      else {
+        if (was) out.add({ key: was.key, kind: was.kind, status: 'removed' }, at);
+        if (will) out.add({ key: will.key, kind: will.kind, status: 'added' }, at);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -549,4 +639,4 @@ function violationsOf(head: Compiled, base: Compiled | undefined): ViolationRevi
   return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}`) } : {}) }));
 }
 
-export type { ModelSide };
+export type { ModelSide, ConfigChange };

@@ -1,5 +1,4 @@
 import type { BuiltModel } from '../model/build';
-import { printable } from '../util/printable';
 import { ModelIndex } from '../model/index';
 import type { Layout } from '../synth/layout';
 import { depRules } from './dep';
@@ -89,11 +88,15 @@ export function summarize(vs: readonly Violation[]): { errors: number; warnings:
   return { errors, warnings, acknowledged };
 }
 
-/** `ID severity path: message (file:line)`, one line. */
+/**
+ * `ID severity path: message (file:line)`, one line: a line break a name or value brings
+ * along becomes a space, so no value can start a line of its own. Control and bidi
+ * characters are escaped where everything is printed (lib/cli/io.ts).
+ */
 export function formatViolation(v: Violation): string {
   const where = v.source ? ` (${v.source})` : '';
   const ack = v.acknowledged ? ` [acknowledged: ${elide(v.acknowledged, 500)}]` : '';
-  return printable(`${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`);
+  return `${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 }
 
 /**

@@ -4,6 +4,7 @@
  * (what Windows PowerShell's `>` writes) or without one is read.
  */
 import { usageError } from '../errors';
+import { jsonProblem } from '../util/json-error';
 
 /** Decode bytes to text, honouring a byte order mark. */
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
@@ -33,19 +34,6 @@ export function decodeText(bytes: Uint8Array): string {
   return decodeBytes(bytes).text;
 }
 
-/** Line and column (1-based) of a character offset. */
-function lineCol(text: string, offset: number): string {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return `line ${line}, column ${offset - last}`;
-}
-
 /**
  * Parse JSON text read from `source`. Throws a usage error naming the source when the text is
  * empty, cut short, or not JSON.
@@ -55,14 +43,22 @@ export function parseJsonText(text: string, source: string, what = 'a Terraform 
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const where = m ? ` at ${lineCol(text, Number(m[1]))}` : '';
-    const truncated = /end of JSON input|Unterminated string/.test(msg) || (m !== null && Number(m[1]) >= text.trimEnd().length - 1);
-    const cause = msg.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected token/, 'unexpected token');
-    if (truncated) throw usageError(`${source} is truncated: its JSON ends early (${cause}${where}). It was cut off while being written or copied; read it again from its source (terraform state pull).`);
+    // Said in words of our own, with no byte of the text: V8's message quotes the text around the error.
+    const p = jsonProblem(e, text);
+    const where = p.where ? ` at ${p.where}` : '';
+    if (p.truncated) throw usageError(`${source} is truncated: its JSON ends early (${p.cause}${where}). It was cut off while being written or copied; read it again from its source (terraform state pull).`);
     const head = text.trimStart()[0];
-    if (head !== '{' && head !== '[') throw usageError(`${source} is not JSON (it begins with '${text.trimStart().slice(0, 20).replace(/\s+/g, ' ').trim()}'): expected ${what}.`);
-    throw usageError(`${source} is not valid JSON (${cause}${where}): expected ${what}. The file is damaged; read it again from its source.`);
+    if (head !== '{' && head !== '[') throw usageError(`${source} is not JSON (${notJsonKind(text)}): expected ${what}.`);
+    throw usageError(`${source} is not valid JSON (${p.cause}${where}): expected ${what}. The file is damaged; read it again from its source.`);
   }
+}
+
+/** What a text that does not begin as JSON does begin as, without quoting it. */
+export function notJsonKind(text: string): string {
+  const t = text.trimStart();
+  if (/^<(!doctype|html|\?xml)/i.test(t)) return 'it begins like an HTML or XML page';
+  if (/^(Terraform |Plan:|No changes|Initializing|\x1b\[)/.test(t)) return 'it begins like the human-readable output of terraform';
+  if (/^(---|[A-Za-z_][\w-]*:\s)/.test(t)) return 'it begins like YAML';
+  if (/^\/[/*]/.test(t)) return 'it begins with a comment, which JSON does not allow';
+  return 'it does not begin with { or [';
 }

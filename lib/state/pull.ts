@@ -11,6 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { externalError, usageError } from '../errors';
+import { maskPasswords } from '../util/redact';
+import { jsonProblemText } from '../util/json-error';
 
 /** A stack's backend, as its synthesized configuration declares it. */
 export interface StackBackend {
@@ -23,18 +25,12 @@ export interface StackBackend {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A PostgreSQL connection string without its password (URL or key=value form). */
+/**
+ * A PostgreSQL connection string without its password (URL or key=value form), whether or
+ * not it parses: a typo in the port must not print the password.
+ */
 export function maskConnString(conn: string): string {
-  try {
-    if (/^postgres(ql)?:\/\//.test(conn)) {
-      const u = new URL(conn);
-      if (u.password) u.password = '***';
-      return u.toString();
-    }
-  } catch {
-    /* fall through to the key=value form */
-  }
-  return conn.replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+  return maskPasswords(conn);
 }
 
 /** Describe a backend for people, never showing a secret. */
@@ -84,11 +80,14 @@ function overrideFiles(stackDir: string): unknown[] {
 export function stackBackendOf(stackDir: string): StackBackend {
   const file = path.join(stackDir, 'cdk.tf.json');
   let doc: unknown;
+  let text = '';
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
+    doc = JSON.parse(text);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw usageError(`${file} not found: the stack was not synthesized there. Run 'xos synth <program> --out ${path.dirname(path.dirname(stackDir))}' first.`);
-    throw usageError(`${file} cannot be read (${(e as Error).message}). Synthesize again with 'xos synth'.`);
+    const why = e instanceof SyntaxError ? jsonProblemText(e, text) : (e as Error).message;
+    throw usageError(`${file} cannot be read (${why}). Synthesize again with 'xos synth'.`);
   }
   let tf = isObject(doc) && isObject(doc.terraform) ? doc.terraform : {};
   // Terraform merges override files over the configuration; a backend (or cloud) block there replaces the stack's.
@@ -159,7 +158,9 @@ export function terraformErrorSummary(stderr: string, stdout = ''): string {
     .filter((l) => l && !/^(Initializing|Successfully|Terraform has been|You may now|If you ever|any changes|should now|Terraform will perform|commands will detect|rerun this command)/.test(l));
   const i = lines.findIndex((l) => /^Error/.test(l));
   const picked = (i >= 0 ? lines.slice(i, i + 3) : lines.slice(0, 3)).join(' ');
-  return picked.length > 400 ? `${picked.slice(0, 400)}...` : picked || 'no error message';
+  // Terraform quotes a connection string it cannot parse whole, password and all.
+  const masked = maskPasswords(picked);
+  return masked.length > 400 ? `${masked.slice(0, 400)}...` : masked || 'no error message';
 }
 
 function backendHint(type: string): string {

@@ -5,6 +5,7 @@
  * resource identity (Terraform 1.12+), and both the current `provider["source"]` and the
  * legacy `provider.NAME` references of Terraform 0.12.
  */
+import { quoteValue } from '../util/json-error';
 import { usageError } from '../errors';
 import { instanceAddress, parseStateProvider, resourceAddress } from './address';
 import type { AttrPath, PathStep, ProviderRef, ReadOptions, StateInstance, StateOutput, StateSnapshot } from './types';
@@ -89,7 +90,7 @@ export function readStateV4(doc: Json, source: string, options: ReadOptions = {}
     const where = `${source}: resource #${i + 1}`;
     if (!isObject(r)) throw usageError(`${where} is not an object: the state is damaged.`);
     const mode = r.mode;
-    if (mode !== 'managed' && mode !== 'data') throw usageError(`${where} has mode ${JSON.stringify(mode)} (expected "managed" or "data"): the state is damaged.`);
+    if (mode !== 'managed' && mode !== 'data') throw usageError(`${where} has mode ${quoteValue(mode)} (expected "managed" or "data"): the state is damaged.`);
     if (typeof r.type !== 'string' || typeof r.name !== 'string') throw usageError(`${where} has no type or name: the state is damaged.`);
     const module = typeof r.module === 'string' ? r.module : '';
     const addr = resourceAddress(module, mode, r.type, r.name);

@@ -4,6 +4,7 @@
  * unknown format, damaged JSON) is refused with an error that names the file and says what
  * it holds instead.
  */
+import { quoteValue } from '../util/json-error';
 import * as fs from 'fs';
 import { usageError } from '../errors';
 import { decodeText, parseJsonText } from './decode';
@@ -36,7 +37,7 @@ export function readStateDocument(doc: unknown, source: string, options: ReadOpt
     if (v === 4) return readStateV4(doc, source, options);
     if (v === 1 || v === 2 || v === 3)
       throw usageError(`${source} is a state of format version ${v}, written by Terraform before 0.12. xos reads format version 4: upgrade the state with Terraform 0.12 or later (any plan or apply rewrites it), then read it again.`);
-    throw usageError(`${source} is a state of format version ${JSON.stringify(v)}, which xos does not know: it reads format version 4 (Terraform 0.12 to 1.x). Upgrade xos, or check that the file is a Terraform state.`);
+    throw usageError(`${source} is a state of format version ${quoteValue(v)}, which xos does not know: it reads format version 4 (Terraform 0.12 to 1.x). Upgrade xos, or check that the file is a Terraform state.`);
   }
   if ('format_version' in doc) return readShowJson(doc, source);
   throw usageError(`${source} is JSON but not a Terraform state: it has neither "version" (a raw state) nor "format_version" (terraform show -json). Its keys: ${Object.keys(doc).slice(0, 8).join(', ') || '(none)'}.`);

@@ -3,6 +3,7 @@
  * with nested `child_modules`, `sensitive_values` (0.2 and later), `tainted` and
  * `deposed_key`. The `prior_state` of a plan has the same shape.
  */
+import { quoteValue } from '../util/json-error';
 import { usageError } from '../errors';
 import { instanceAddress, parseShowProvider, resourceAddress } from './address';
 import type { AttrPath, PathStep, StateInstance, StateOutput, StateSnapshot } from './types';
@@ -34,7 +35,7 @@ export function sensitiveValuePaths(mirror: unknown, prefix: PathStep[] = [], ou
 /** The major version of a `format_version`, or throws naming the source. */
 export function checkFormatVersion(v: unknown, source: string, what: string): string {
   const m = typeof v === 'string' ? /^(\d+)\.(\d+)$/.exec(v) : null;
-  if (!m) throw usageError(`${source}: ${what} has format_version ${JSON.stringify(v)}, which is not a version (expected "0.1" ... "1.x").`);
+  if (!m) throw usageError(`${source}: ${what} has format_version ${quoteValue(v)}, which is not a version (expected "0.1" ... "1.x").`);
   if (Number(m[1]) > 1)
     throw usageError(`${source}: ${what} has format_version ${v}, which this xos does not know (it reads 0.1 to 1.x). Upgrade xos, or give the raw state instead (terraform state pull).`);
   return v as string;
@@ -47,7 +48,7 @@ function readModule(mod: Json, moduleAddress: string, source: string, out: State
     const where = `${source}: module ${moduleAddress || '(root)'}, resource #${i + 1}`;
     if (!isObject(r)) throw usageError(`${where} is not an object: the file is damaged.`);
     const mode = r.mode;
-    if (mode !== 'managed' && mode !== 'data') throw usageError(`${where} has mode ${JSON.stringify(mode)} (expected "managed" or "data"): the file is damaged.`);
+    if (mode !== 'managed' && mode !== 'data') throw usageError(`${where} has mode ${quoteValue(mode)} (expected "managed" or "data"): the file is damaged.`);
     if (typeof r.type !== 'string' || typeof r.name !== 'string') throw usageError(`${where} has no type or name: the file is damaged.`);
     const key = typeof r.index === 'number' || typeof r.index === 'string' ? r.index : undefined;
     out.push({

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { LocalBackend, NamedRemoteWorkspace, PgBackend, RemoteBackend, S3Backend } from 'cdktf';
 import type { Construct } from 'constructs';
 import { usageError } from '../errors';
+import { jsonProblemText } from '../util/json-error';
 
 export interface LocalBackendConfig {
   readonly type: 'local';
@@ -140,10 +141,11 @@ export function readBackendConfigFile(dir: string): BackendSettings | undefined 
   const file = path.join(dir, CONFIG_FILE);
   if (!fs.existsSync(file)) return undefined;
   let doc: unknown;
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
-    throw usageError(`${file} is not valid JSON (${(e as Error).message}). Fix it, or remove it to use the program's settings.`);
+    throw usageError(`${file} is not valid JSON (${jsonProblemText(e, text)}). Fix it, or remove it to use the program's settings.`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw usageError(`${file} must hold an object such as { "backend": { "type": "pg" } }.`);
   const unknown = Object.keys(doc).filter((k) => k !== 'backend' && k !== 'stackBackends' && k !== '$schema');

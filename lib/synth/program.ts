@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
 import { isXosError } from '../errors';
+import { inertIo, processIo } from '../cli/io';
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
 import { synthInto, TARGETS, type Target } from './output';
@@ -13,14 +14,16 @@ import { synthInto, TARGETS, type Target } from './output';
  */
 export function synthProgramCloud(cloud: Cloud): void {
   const compiled = compileCloud(cloud, { relativeTo: process.cwd() });
-  for (const v of compiled.violations) if (!v.acknowledged) process.stderr.write(formatViolation(v) + '\n');
+  // Printed through the output layer: names from the program made inert, no credential shown.
+  const stderr = inertIo(processIo);
+  for (const v of compiled.violations) if (!v.acknowledged) stderr.err(formatViolation(v) + '\n');
   if (compiled.errors > 0) {
-    process.stderr.write(`xos: ${compiled.errors} error(s); nothing was synthesized.\n`);
+    stderr.err(`xos: ${compiled.errors} error(s); nothing was synthesized.\n`);
     process.exit(1);
   }
   const target = (cloud.target ?? process.env.XOS_TARGET ?? 'auto') as Target;
   if (!(TARGETS as readonly string[]).includes(target)) {
-    process.stderr.write(`xos: unknown target '${target}' (known: ${TARGETS.join(', ')}).\n`);
+    stderr.err(`xos: unknown target '${target}' (known: ${TARGETS.join(', ')}).\n`);
     process.exit(1);
   }
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
@@ -32,7 +35,7 @@ export function synthProgramCloud(cloud: Cloud): void {
   } catch (e) {
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
     if (!isXosError(e) || e.kind !== 'usage') throw e;
-    process.stderr.write(`xos: ${e.message}\n`);
+    stderr.err(`xos: ${e.message}\n`);
     process.exit(1);
   }
 }

@@ -292,8 +292,8 @@ function generatedCases(): Case[] {
   }
   // Large inputs: each read quickly and answered briefly.
   const junk = add(path.join(WORK, 'big', 'junk-20mb.json'), () => Buffer.alloc(20_000_000, 'x'));
-  cases.push(dataCase('20 MB that is not JSON', 'state', junk, noExpect({ stderr: [/is not JSON \(it begins with 'x{20}'\): expected a Terraform state\.$/] })));
-  cases.push(dataCase('20 MB that is not JSON', 'plan', junk, noExpect({ stderr: [/is not valid JSON \(Unexpected token 'x', "x{10}"\.\.\. is not valid JSON\)/] })));
+  cases.push(dataCase('20 MB that is not JSON', 'state', junk, noExpect({ stderr: [/is not JSON \(it does not begin with \{ or \[\): expected a Terraform state\.$/] })));
+  cases.push(dataCase('20 MB that is not JSON', 'plan', junk, noExpect({ stderr: [/is not valid JSON \(an unexpected character at line 1, column 1\)/] })));
   const nested = add(path.join(WORK, 'big', 'nested-1m-deep.json'), () => Buffer.from('['.repeat(1_000_000) + ']'.repeat(1_000_000)));
   cases.push(dataCase('JSON nested a million deep', 'state', nested, noExpect({ stderr: [/holds JSON array, not a Terraform state/] })));
   cases.push(dataCase('JSON nested a million deep', 'plan', nested, noExpect({ stderr: [/is not a Terraform plan: it holds an array, not an object\./] })));

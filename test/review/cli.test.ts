@@ -19,23 +19,23 @@ describe('xos review on the command line', () => {
     expect(xos(['--help']).stdout).toMatch(/^ {2}review +review Terraform plans/m);
   });
 
-  test('prints markdown by default and exits 0 when nothing blocks', () => {
+  test('prints markdown by default; without --actor nothing is authorized, so it exits 3', () => {
     const r = xos(['review', '--plan', plan, '--model', model]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
     expect(r.stdout.startsWith('<!-- xos-review -->\n## xos review: cli\n')).toBe(true);
     expect(r.stderr).toBe('');
   });
 
   test('prints JSON with --format json, naming a plan\'s stack when given as STACK=FILE', () => {
     const r = xos(['review', '--plan', `files=${plan}`, '--model', model, '--format', 'json']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
     const json = JSON.parse(r.stdout);
     expect(json.summary.stacks[0]).toMatchObject({ stack: 'files', matched: 'named', plan });
-    expect(json.exitCode).toBe(0);
+    expect(json.exitCode).toBe(3);
   });
 
   test('exits 3 when the actor may not make a change, and says who may', () => {
-    const r = xos(['review', '--plan', plan, '--model', model, '--actor', 'admin1']);
+    const r = xos(['review', '--plan', plan, '--model', model, '--base-model', model, '--actor', 'admin1']);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('⛔ **Blocks:** admin1 may not make');
   });
@@ -45,6 +45,9 @@ describe('xos review on the command line', () => {
     [['--plan', 'P'], /needs --model FILE/],
     [['--plan', 'P', '--model', 'M', '--actor', ' '], /--actor is empty/],
     [['--plan', 'P', '--model', 'M', '--format', 'html'], /--format 'html' is not one of: markdown, json/],
+    [['--plan', 'P', '--model', 'M', '--actor', 'admin1'], /no base model: the actor's roles must come from the base .* give --first-deploy instead/],
+    [['--plan', 'P', '--model', 'M', '--base-model', 'M', '--first-deploy', '--actor', 'admin1'], /--first-deploy is for a cloud with no base model yet/],
+    [['--plan', 'P', '--head-out', 'M'], /--head-out and --base-out go together/],
   ])('refuses %j with exit 1 and says what to give', (args, message) => {
     const r = xos(['review', ...args.map((a) => (a === 'M' ? model : a === 'P' ? plan : a))]);
     expect(r.code).toBe(1);

@@ -20,7 +20,8 @@ function rawOf(f: string): any {
 }
 
 function reviewOf(f: string, extra: Partial<{ actor: string }> = {}): Review {
-  return buildReview({ plans: [{ plan: readPlanFile(fixture(f)) }], head, ...extra });
+  // The head is its own base: roles come from a base model, and these plans change nothing of it.
+  return buildReview({ plans: [{ plan: readPlanFile(fixture(f)) }], head, ...(extra.actor ? { base: head } : {}), ...extra });
 }
 
 /** Every string Terraform marks sensitive in a fixture and that never appears unmarked in it. */
@@ -90,7 +91,7 @@ describe('what the fixtures show', () => {
   test('replacements come first, with Terraform\'s reason and the attribute that forces them', () => {
     const md = renderMarkdown(reviewOf('borchero-terraform-plan-comment/1-modify.plan.json'));
     const destroys = md.slice(md.indexOf('### Destroys and replacements'), md.indexOf('### Authorization'));
-    expect(destroys).toMatch(/🟠 \*\*replace\*\* `local_file\.test` in 1-modify\.plan — not in the model — reason: a changed attribute cannot be updated in place \(`replace_because_cannot_update`\); forced by `content`/);
+    expect(destroys).toMatch(/🟠 \*\*replace\*\* `local_file\.test` in `1-modify\.plan` — not in the model — reason: a changed attribute cannot be updated in place \(`replace_because_cannot_update`\); forced by `content`/);
     expect(destroys).toContain('- `content`: _(sensitive)_ → _(sensitive)_ **(forces replacement)**');
     expect(md.indexOf('### Destroys and replacements')).toBeLessThan(md.indexOf('### Resources not in the model'));
   });
@@ -110,7 +111,7 @@ describe('what the fixtures show', () => {
     raw.resource_changes[0].change.importing = { id: 'uBIJLwrgNTh6OQ' };
     const r = buildReview({ plans: [{ plan: normalizePlan(raw, 'import.json') }], head });
     expect(r.summary.total).toMatchObject({ import: 1, move: 0, create: 0 });
-    expect(renderMarkdown(r)).toContain('`random_id.test2` (import): **no change**, imported from id `uBIJLwrgNTh6OQ`');
+    expect(renderMarkdown(r)).toContain('`random_id.test2` (`import`): **no change**, imported from id `uBIJLwrgNTh6OQ`');
   });
 
   test('drift gets its own section; addresses Terraform 1.0.0 left out are rebuilt and say so', () => {
@@ -118,7 +119,7 @@ describe('what the fixtures show', () => {
     expect(r.drift.entries).toHaveLength(rawOf('terraform-compliance-cli/test_issue_522.plan.out.json').resource_drift.length);
     const md = renderMarkdown(r);
     expect(md).toContain('### Changes made outside Terraform (15)');
-    expect(md).toContain('`aws_cloudwatch_event_rule.metrics_schedule` in test_issue_522.plan.out: **changed outside Terraform** (update) _(address rebuilt: the plan left it out)_');
+    expect(md).toContain('`aws_cloudwatch_event_rule.metrics_schedule` in `test_issue_522.plan.out`: **changed outside Terraform** (update) _(address rebuilt: the plan left it out)_');
     const tf = renderMarkdown(reviewOf('dineshba-tf-summarize/example.tfplan.json'));
     expect(tf.match(/\*\*deleted outside Terraform\*\*/g)).toHaveLength(3);
   });
@@ -138,10 +139,10 @@ describe('what the fixtures show', () => {
     const r = reviewOf('borchero-terraform-plan-comment/2-delete.plan.json', { actor: 'admin1' });
     const changed = r.unmapped.map((u) => u.address);
     expect(changed.length).toBeGreaterThan(0);
-    expect(r.authorization.checks.map((c) => [c.key, c.allowed])).toEqual(changed.map((a) => [a, false]));
+    expect(r.authorization.checks.map((c) => [c.key, c.subject, c.allowed])).toEqual(changed.map((a) => [`2-delete.plan: ${a}`, 'unmapped', false]));
     expect(r.authorization.checks[0].approvers).toEqual([{ role: 'root admin', users: [] }]);
     expect(r.exitCode).toBe(3);
-    expect(renderMarkdown(r)).toContain('⛔ **RBAC-006** may not remove resource (not in the model) `local_file.test` — approval from one of: root admin (nobody holds it)');
+    expect(renderMarkdown(r)).toContain('⛔ **RBAC-006** may not remove `2-delete.plan: local_file.test` (no model object owns this address) — approval from one of: root admin (nobody holds it)');
   });
 
   test('cut to a small limit, the review keeps the summary and destroys and says what it left out', () => {

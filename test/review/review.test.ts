@@ -90,7 +90,7 @@ describe('a review in the model\'s words', () => {
     const order = ['**Plan:', '### Destroys and replacements', '### Authorization', '### Rule violations', '### Changes by model object'].map((s) => md.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(md).toMatch(/🔴 \*\*delete\*\* `terraform_data\.sliver_site1__s1__v1` in ctl1 — Sliver `site1\/s1\/v1` — reason: its configuration was removed/);
+    expect(md).toMatch(/🔴 \*\*delete\*\* `terraform_data\.sliver_site1__s1__v1` in `ctl1` — Sliver `site1\/s1\/v1` — reason: its configuration was removed/);
   });
 });
 
@@ -128,11 +128,20 @@ describe('mapping resources to model objects', () => {
     expect(d.object).toEqual({ key: 'site1/s1/v2', kind: 'Sliver' });
   });
 
-  test('without a base model, through the xos_key the local target writes into each resource', () => {
+  test('never through a value the plan carries: without the base model, a deleted resource\'s own xos_key maps nothing', () => {
     const r = review(base, head, { withBase: false });
     const d = r.destroys.find((x) => x.address === 'terraform_data.sliver_site1__s1__v2')!;
-    expect(d.object).toEqual({ key: 'site1/s1/v2' });
-    expect(r.objects.find((o) => o.key === 'site1/s1/v2')).toMatchObject({ status: 'removed', notes: ['not declared in the head model'] });
+    expect(d.object).toBeUndefined();
+    expect(r.unmapped.map((u) => u.address)).toContain('terraform_data.sliver_site1__s1__v2');
+  });
+
+  test('a resource whose xos_key claims another object is still mapped by its address alone', () => {
+    const doc = syntheticPlans(base, head).get('ctl1')!;
+    const changes = doc.resource_changes as { address: string; change: { before: { input?: Record<string, unknown> } | null; after: { input?: Record<string, unknown> } | null } }[];
+    for (const c of changes) for (const v of [c.change.before, c.change.after]) if (v?.input) v.input.xos_key = 'site1/s1/v1';
+    const r = buildReview({ plans: [{ plan: normalizePlan(doc, 'ctl1.json') }], head, base, actor: 'sam' });
+    const d = r.destroys.find((x) => x.address === 'terraform_data.sliver_site1__s1__v2')!;
+    expect(d.object).toEqual({ key: 'site1/s1/v2', kind: 'Sliver' });
   });
 
   test('and as not in the model when neither knows it', () => {
@@ -169,11 +178,23 @@ describe('authorization in the review', () => {
   const base = office();
   const head = office(addSliver);
 
-  test('without --actor the review says authorization was not checked', () => {
+  test('without --actor the review says authorization was not checked, and blocks (fails closed)', () => {
     const r = review(base, head);
     expect(r.authorization.checked).toBe(false);
     expect(renderMarkdown(r)).toContain('Authorization was not checked');
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode).toBe(3);
+  });
+
+  test('with an actor and no base model the review refuses: roles never come from the change itself', () => {
+    expect(() => review(base, head, { actor: 'sam', withBase: false })).toThrow(/no base model: the actor's roles must come from the base/);
+  });
+
+  test('first-deploy mode: no base model, every change needs a root admin, even for a root admin of the head', () => {
+    const r = buildReview({ plans: plansOf(undefined, head), head, actor: 'admin1', firstDeploy: true });
+    expect(r.authorization.firstDeploy).toBe(true);
+    expect(r.authorization.checks.length).toBeGreaterThan(0);
+    expect(r.authorization.checks.every((c) => !c.allowed && c.approvers.every((a) => a.role === 'root admin'))).toBe(true);
+    expect(r.exitCode).toBe(3);
   });
 
   test('an allowed actor passes and a refused one blocks with exit code 3 and the approvers', () => {
@@ -243,7 +264,7 @@ describe('scale', () => {
       });
     }
     const plan = normalizePlan({ format_version: '1.2', planned_values: {}, resource_changes: changes }, 'big.json');
-    const r = buildReview({ plans: [{ plan, stack: 'ctl1' }], head, actor: 'nobody' });
+    const r = buildReview({ plans: [{ plan, stack: 'ctl1' }], head, base: head, actor: 'nobody' });
     expect(r.summary.total.delete).toBe(n / 10);
     expect(r.destroys).toHaveLength(n / 10);
     const md = renderMarkdown(r, { fullCommand: 'xos review --plan big.json --format json' });

@@ -77,12 +77,14 @@ const ZWSP = '&#8203;';
 
 /** Running text that markdown, HTML and GitHub's autolinks and mentions leave as it is. */
 export function esc(s: string): string {
+  if (s === '') return '(empty)';
   let t = visible(s)
     .replace(/&/g, '&amp;')
     .replace(/[\\`*_[\]<>|~$#!]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
   // What would start a block where the text starts: a list marker, a heading or quote (escaped
   // above), a setext underline, an ordered list number, indentation (a code block).
-  t = t.replace(/^\s+/, (w) => '&#32;'.repeat(w.length)).replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  // Spaces at the end would make a hard line break where the text ends a line.
+  t = t.replace(/^\s+|\s+$/g, (w) => '&#32;'.repeat(w.length)).replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
   return t
     .replace(/@/g, `@${ZWSP}`)
     .replace(/\\#/g, `\\#${ZWSP}`)

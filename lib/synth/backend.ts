@@ -14,6 +14,7 @@ import { LocalBackend, NamedRemoteWorkspace, PgBackend, RemoteBackend, S3Backend
 import type { Construct } from 'constructs';
 import { usageError } from '../errors';
 import { jsonProblemText } from '../util/json-error';
+import { maskPasswords } from '../util/redact';
 
 export interface LocalBackendConfig {
   readonly type: 'local';
@@ -90,20 +91,14 @@ const FIELDS: Readonly<Record<BackendConfig['type'], Readonly<Record<string, 'st
 };
 const REQUIRED: Readonly<Record<BackendConfig['type'], readonly string[]>> = { local: [], pg: [], s3: ['bucket', 'region'], remote: ['organization'] };
 
+/** Whether a connection string holds a password, whether or not it parses as a URL (a typo must not let one through). */
 function hasPassword(conn: string): boolean {
-  if (/^postgres(ql)?:\/\//.test(conn)) {
-    try {
-      return new URL(conn).password !== '';
-    } catch {
-      return false;
-    }
-  }
-  return /(^|\s)password\s*=/i.test(conn);
+  return maskPasswords(conn) !== conn;
 }
 
 /** Check a backend configuration; throws a usage error naming `where` and the fix. */
 export function checkBackendConfig(raw: unknown, where: string): BackendConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw usageError(`${where}: a backend is an object such as { "type": "pg", "connStr": "postgres://user@host/db" } (got ${JSON.stringify(raw)}).`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw usageError(`${where}: a backend is an object such as { "type": "pg", "connStr": "postgres://user@host/db" } (got ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : typeof raw}).`);
   const o = raw as Record<string, unknown>;
   const type = o.type as BackendConfig['type'];
   if (!(BACKEND_TYPES as readonly string[]).includes(type as string)) throw usageError(`${where}: backend type ${JSON.stringify(o.type)} is not one of: ${BACKEND_TYPES.join(', ')}.`);
@@ -116,7 +111,7 @@ export function checkBackendConfig(raw: unknown, where: string): BackendConfig {
         `${where}: ${type} has no setting '${k}'${secret ? ': credentials never go into the program or its config; give them to Terraform through the environment (PG_CONN_STR/PGPASSWORD, AWS_*, terraform login)' : ` (it takes: ${Object.keys(FIELDS[type]).join(', ') || 'nothing'})`}.`,
       );
     }
-    if (typeof v !== t) throw usageError(`${where}: ${type} setting '${k}' must be a ${t} (got ${JSON.stringify(v)}).`);
+    if (typeof v !== t) throw usageError(`${where}: ${type} setting '${k}' must be a ${t} (got ${typeof v === 'string' ? `a string of ${v.length} characters` : JSON.stringify(v)}).`);
   }
   for (const k of REQUIRED[type]) if (o[k] === undefined) throw usageError(`${where}: ${type} needs '${k}'.`);
   if (type === 'pg' && typeof o.connStr === 'string' && hasPassword(o.connStr))

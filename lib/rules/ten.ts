@@ -1,6 +1,7 @@
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { findCycles } from '../model/graph';
+import { linearRegExp, PatternError } from '../util/linear-regex';
 import type { ServiceModel, TenantModel } from '../model/types';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
@@ -32,7 +33,11 @@ function tenantSchemaAjv(): Ajv {
   const AjvClass = (require('ajv') as typeof import('ajv')).default;
   const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   /* eslint-enable @typescript-eslint/no-var-requires */
-  ajv = new AjvClass({ allErrors: true, strict: false, logger: quiet });
+  // Patterns run in a linear-time engine: a pattern JavaScript would backtrack on
+  // exponentially (`^(a+)+$`) takes time linear in the value; one that cannot run so
+  // (backreferences, lookaround) is refused here, when the schema is compiled.
+  type RegExpEngine = NonNullable<NonNullable<ConstructorParameters<typeof AjvClass>[0]>['code']>['regExp'];
+  ajv = new AjvClass({ allErrors: true, strict: false, logger: quiet, code: { regExp: linearRegExp as unknown as RegExpEngine } });
   // The formats of JSON Schema (ipv4, hostname, uri, date-time, ...): without them ajv ignores `format`.
   addFormats(ajv);
   return ajv;
@@ -57,7 +62,13 @@ function validator(schema: unknown): Tenancy {
     });
     v = { validate, problems };
   } catch (e) {
-    v = { problems: [`the tenantSchema is not a valid JSON Schema: ${(e as Error).message}`] };
+    v = {
+      problems: [
+        e instanceof PatternError
+          ? `the tenantSchema's ${e.message}. xos runs tenant schema patterns in a linear-time engine (no backtracking, so no value can make validation hang), which has no backreferences or lookaround: rewrite the pattern without them`
+          : `the tenantSchema is not a valid JSON Schema: ${(e as Error).message}`,
+      ],
+    };
   } finally {
     said = [];
   }

@@ -1,3 +1,4 @@
+import { checkSliverCount } from '../lib/limits';
 import type { SliceRole } from '../lib/model/types';
 import { XosConstruct } from './base';
 import type { Deployment, Flavor, Image, Node, NetworkTemplate } from './infra';
@@ -171,6 +172,8 @@ export class Slice extends XosConstruct {
 
   /** Declare `count` Slivers named `<prefix>-1` ... `<prefix>-<count>`, all placed alike. */
   public addSlivers(prefix: string, count: number, props: SliverProps): Sliver[] {
+    // Checked before the first Sliver: addSlivers('web', 1e9, ...) must not run for minutes and gigabytes first.
+    checkSliverCount(count, `addSlivers('${prefix}', ${typeof count === 'number' ? count : typeof count}, ...) on Slice ${this.node.path}`);
     const out: Sliver[] = [];
     for (let i = 1; i <= count; i++) out.push(new Sliver(this, `${prefix}-${i}`, props));
     return out;

@@ -1,5 +1,6 @@
 import type { Cloud } from '../constructs/cloud';
 import { buildModel, type BuiltModel } from './model/build';
+import { checkModelBounds } from './limits';
 import { ModelIndex } from './model/index';
 import { runRules, summarize, type RunOptions, type Violation } from './rules/index';
 import { formatSource } from './rules/rule';
@@ -18,6 +19,8 @@ export interface Compiled {
 /** Build the model, derive the layout and run every static rule. */
 export function compileModel(built: BuiltModel, options: RunOptions = {}): Compiled {
   const index = new ModelIndex(built.model);
+  // Counts multiply in the layout (a port per Sliver and Network, keys in every Sliver): bounded before it is built.
+  checkModelBounds(built.model, index);
   const layout = buildLayout(built.model, index);
   const violations = [...runRules(built, layout, options, index)];
   for (const c of layout.collisions) violations.push(nameCollision(built, c, options.relativeTo));

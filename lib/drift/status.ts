@@ -3,6 +3,8 @@
  * `xos-model.json`), the operational side (each stack's state: from its backend, a file, or
  * a refresh), and the report that diffs them from each back-end's point of view.
  */
+import { MAX_JSON_FILE } from '../limits';
+import { thousandsOf } from '../util/numbers';
 import { quoteValue } from '../util/json-error';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -39,6 +41,8 @@ export function declaredSideOf(model: XosModel, index = new ModelIndex(model), l
 export function readModelFile(file: string): DeclaredSide {
   let bytes: Buffer;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_JSON_FILE) throw usageError(`the model ${file} is ${thousandsOf(size)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads.`);
     bytes = fs.readFileSync(file);
   } catch (e) {
     throw usageError(`cannot read the model ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Give a program, or the xos-model.json that xos synth wrote.`);

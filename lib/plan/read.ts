@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import { externalError } from '../errors';
 import { decodeBytes } from '../state/decode';
 import { jsonProblem, quoteValue } from '../util/json-error';
+import { MAX_JSON_FILE, MAX_REVIEW_CHANGES } from '../limits';
+import { thousandsOf } from '../util/numbers';
 import type { ChangeAction, MarkTree, PathStep, Plan, PlanChange, RelevantAttribute } from './types';
 
 /** Oldest and newest major versions of the plan JSON format this reader understands. */
@@ -30,6 +32,7 @@ export function readPlanFile(file: string): Plan {
     const code = (e as NodeJS.ErrnoException).code;
     throw externalError(`cannot read plan file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
   }
+  if (bytes.length > MAX_JSON_FILE) throw externalError(`plan file ${file} is ${thousandsOf(bytes.length)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads. Review the stacks in smaller plans (one per stack). ${HOW_TO}`);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw externalError(`plan file ${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > plan.json). ${HOW_TO}`);
   return parsePlan(bytes, file);
 }
@@ -75,7 +78,11 @@ export function normalizePlan(raw: unknown, file: string, encoding: Plan['encodi
     if (isObject(raw.values)) fail(file, `is the JSON of a Terraform state (it has "values" and no "planned_values"), not of a plan. ${HOW_TO}`);
     fail(file, `has no "resource_changes", "planned_values" or "prior_state": it is not the JSON of a Terraform plan. ${HOW_TO}`);
   }
-  const changes = list(raw.resource_changes, file, 'resource_changes').map((rc, i) => normalizeChange(rc, file, 'resource_changes', i));
+  const rawChanges = list(raw.resource_changes, file, 'resource_changes');
+  // Counted before any change is normalized: the review's work grows with them.
+  if (rawChanges.length > MAX_REVIEW_CHANGES)
+    fail(file, `holds ${thousandsOf(rawChanges.length)} resource changes, more than the ${thousandsOf(MAX_REVIEW_CHANGES)} one review takes. Plan and review the stacks in smaller groups.`);
+  const changes = rawChanges.map((rc, i) => normalizeChange(rc, file, 'resource_changes', i));
   const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, 'resource_drift', i));
   let relevantAttributes: RelevantAttribute[] | undefined;
   // Format 1.1 (Terraform 1.2) introduced relevant_attributes and leaves it out when empty.

@@ -11,6 +11,7 @@ import type { AttributeChange } from '../plan/diff';
 import { SENSITIVE, UNKNOWN } from '../plan/diff';
 import type { Kind } from '../model/types';
 import { printable } from '../util/printable';
+import { thousandsOf } from '../util/numbers';
 import { SECRET } from './model-diff';
 import type { Counts, DriftReview, ObjectReview, ResourceReview, Review } from './review';
 
@@ -405,17 +406,8 @@ function fit(s: Section, budget: number): Fitted | undefined {
   return { text: [s.head, ...kept, moreLine(total - kept.length)].join('\n'), kept: kept.length, total };
 }
 
-/**
- * A count (a whole number >= 0) with commas between groups of three digits, as
- * `toLocaleString('en-US')` writes it, without loading the locale data: the first call of
- * that costs more than rendering a small review.
- */
-export function thousands(n: number): string {
-  const digits = String(Math.trunc(n));
-  let out = '';
-  for (let i = 0; i < digits.length; i++) out += (i > 0 && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
-  return out;
-}
+/** A count with commas between groups of three digits (see `thousandsOf`). */
+export const thousands = thousandsOf;
 
 /** Render the review, cut to fit `limit` bytes when it must be. */
 export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {

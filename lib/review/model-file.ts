@@ -2,6 +2,9 @@
  * Reading `xos-model.json` (written by `xos synth`) back into a model, with the checks that
  * make a wrong file fail with a message naming it instead of a crash later on.
  */
+import { MAX_JSON_FILE } from '../limits';
+import { thousandsOf } from '../util/numbers';
+import { isXosError } from '../errors';
 import * as fs from 'fs';
 import type { BuiltModel } from '../model/build';
 import { modelShapeProblem } from '../model/shape';
@@ -17,8 +20,11 @@ export function readModelFile(file: string, role = 'model'): XosModel {
   let text: string;
   try {
     // UTF-8 with or without a byte order mark, or UTF-16 with one (as a Windows editor saves it).
+    const size = fs.statSync(file).size;
+    if (size > MAX_JSON_FILE) throw externalError(`${role} file ${file} is ${thousandsOf(size)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads. ${HOW_TO}`);
     text = decodeText(fs.readFileSync(file));
   } catch (e) {
+    if (isXosError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw externalError(`cannot read ${role} file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}. ${HOW_TO}`);
   }

@@ -4,6 +4,8 @@
  * unknown format, damaged JSON) is refused with an error that names the file and says what
  * it holds instead.
  */
+import { MAX_JSON_FILE } from '../limits';
+import { thousandsOf } from '../util/numbers';
 import { quoteValue } from '../util/json-error';
 import * as fs from 'fs';
 import { usageError } from '../errors';
@@ -59,6 +61,7 @@ export function readStateFile(file: string, options: ReadOptions = {}): StateSna
     if (code === 'EISDIR') throw usageError(`${file} is a folder, not a state file.`);
     throw usageError(`cannot read the state file ${file}: ${(e as Error).message}`);
   }
+  if (bytes.length > MAX_JSON_FILE) throw usageError(`${file} is ${thousandsOf(bytes.length)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads as a state.`);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw usageError(`${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > state.json), then give the JSON.`);
   return readStateText(decodeText(bytes), file, options);
 }

@@ -40,9 +40,16 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
 
   const head = readModelFile(modelFile, 'model');
   const base = baseFile ? readModelFile(baseFile, 'base model') : undefined;
+  const { MAX_REVIEW_CHANGES } = await import('../../limits');
+  const { thousandsOf } = await import('../../util/numbers');
+  let changes = 0;
   const plans = planArgs.map((a) => {
     const { stack, file } = parsePlanArg(a, (f) => fs.existsSync(f));
-    return { plan: readPlanFile(file), ...(stack ? { stack } : {}) };
+    const plan = readPlanFile(file);
+    changes += plan.changes.length + plan.drift.length;
+    if (changes > MAX_REVIEW_CHANGES)
+      throw usageError(`the plans hold more than ${thousandsOf(MAX_REVIEW_CHANGES)} resource changes (${file} brings the count to ${thousandsOf(changes)}): more than one review takes. Review the stacks in groups (one xos review per group of plans).`);
+    return { plan, ...(stack ? { stack } : {}) };
   });
   const { outputChanges } = await import('../../review/config');
   const { compareStacks } = await import('../../synth/since');
@@ -50,8 +57,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const unchanged = headOut && baseOut ? compareStacks(baseOut, headOut).unchanged : [];
   const review = buildReview({ plans, head, ...(base ? { base } : {}), ...(actor !== undefined ? { actor } : {}), ...(firstDeploy ? { firstDeploy } : {}), configuration, unchanged });
 
-  if (args.options.format === 'json') io.out(JSON.stringify(review, null, 2) + '\n');
-  else {
+  if (args.options.format === 'json') {
+    const { writeJson } = await import('../../util/json-stream');
+    writeJson((t) => io.out(t), review);
+  } else {
     const full = ['xos review', ...planArgs.map((p) => `--plan ${p}`), `--model ${modelFile}`, ...(baseFile ? [`--base-model ${baseFile}`] : []), ...(headOut && baseOut ? [`--head-out ${headOut} --base-out ${baseOut}`] : []), ...(firstDeploy ? ['--first-deploy'] : []), ...(actor ? [`--actor ${actor}`] : []), '--format json'].join(' ');
     io.out(renderMarkdown(review, { fullCommand: full }));
   }

@@ -9,7 +9,7 @@ import type { Site } from '../../constructs/site';
 import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
-import { withoutUndefined as clean } from './dict';
+import { withoutUndefined as clean, setKey } from './dict';
 import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
@@ -480,7 +480,7 @@ function portsText(p: unknown): string | null {
 
 function secretRefs(creds: Readonly<Record<string, unknown>>): Record<string, SecretRef> {
   const out: Record<string, SecretRef> = {};
-  for (const k of Object.keys(creds).sort()) out[k] = Secret.toRef(creds[k]);
+  for (const k of Object.keys(creds).sort()) setKey(out, k, Secret.toRef(creds[k]));
   return out;
 }
 
@@ -492,7 +492,7 @@ export function jsonCopy(x: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) {
       if (v === undefined || typeof v === 'function') continue;
-      out[k] = jsonCopy(v);
+      setKey(out, k, jsonCopy(v));
     }
     return out;
   }

@@ -2,6 +2,8 @@
  * Canonical JSON: keys sorted, two-space indentation, a newline at the end. The same model
  * gives the same bytes, run after run and machine after machine.
  */
+
+import { setKey } from './dict';
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, sortedMembers, 2) + '\n';
 }
@@ -20,7 +22,7 @@ function sortedMembers(this: unknown, _key: string, v: unknown): unknown {
   for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1] < keys[i];
   if (inOrder) return v;
   const out: Record<string, unknown> = {};
-  for (const k of keys.sort()) out[k] = (v as Record<string, unknown>)[k];
+  for (const k of keys.sort()) setKey(out, k, (v as Record<string, unknown>)[k]);
   return out;
 }
 
@@ -30,7 +32,7 @@ export function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+      if (v !== undefined) setKey(out, k, sortKeys(v));
     }
     return out;
   }

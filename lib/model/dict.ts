@@ -42,6 +42,16 @@ export function withoutUndefined<T extends object>(o: T): T {
   for (const k in r) if (r[k] === undefined) undef = true;
   if (!undef) return o;
   const out: Record<string, unknown> = {};
-  for (const k in r) if (r[k] !== undefined) out[k] = r[k];
+  for (const k in r) if (r[k] !== undefined) setKey(out, k, r[k]);
   return out as T;
+}
+
+/**
+ * `o[k] = v`, except that a key `__proto__` (a JSON document or a program may hold one)
+ * becomes an own property as JSON.parse makes it, instead of replacing the object's
+ * prototype: the attribute is kept, written and checked like any other.
+ */
+export function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }

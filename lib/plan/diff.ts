@@ -3,6 +3,7 @@
  * sensitivity and unknown-value trees applied: a sensitive value never leaves this module
  * in plain text, only as `(sensitive)`. Time and space are linear in the size of the values.
  */
+import { setKey } from '../model/dict';
 import type { MarkTree, PathStep } from './types';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -138,11 +139,11 @@ export function maskValue(value: unknown, sensitive: MarkTree | undefined, unkno
       const k = keys[i];
       const v = value[k];
       const m = maskValue(v, child(sensitive, k), child(unknown, k));
-      if (out) out[k] = m;
+      if (out) setKey(out, k, m);
       else if (m !== v) {
         out = {};
-        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
-        out[k] = m;
+        for (let j = 0; j < i; j++) setKey(out, keys[j], value[keys[j]]);
+        setKey(out, k, m);
       }
     }
     // Attributes only known after apply may be absent from `after`; show them.
@@ -150,7 +151,7 @@ export function maskValue(value: unknown, sensitive: MarkTree | undefined, unkno
       for (const k of Object.keys(unknown)) {
         if (!(k in (out ?? value)) && (unknown as Record<string, MarkTree>)[k] === true) {
           out ??= { ...value };
-          out[k] = UNKNOWN;
+          setKey(out, k, UNKNOWN);
         }
       }
     }

@@ -3,6 +3,7 @@
  * changed attributes in the model's words. Secret references are masked. Linear in the
  * size of the two models.
  */
+import { setKey } from '../model/dict';
 import type { ModelIndex } from '../model/index';
 import type { Kind, ModelObject } from '../model/types';
 import { diffAttributes, jsonEqual, type AttributeChange } from '../plan/diff';
@@ -32,7 +33,7 @@ export function maskSecrets(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(maskSecrets);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = maskSecrets(x);
+    for (const [k, x] of Object.entries(v)) setKey(out, k, maskSecrets(x));
     return out;
   }
   return v;

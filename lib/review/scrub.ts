@@ -9,6 +9,7 @@
  * looked for only while the secrets are few (a plan with thousands of distinct secrets
  * gets exact matching alone).
  */
+import { setKey } from '../model/dict';
 import { anyMarked, markPaths, SENSITIVE, type AttributeChange } from '../plan/diff';
 import type { MarkTree, PathStep, PlanChange } from '../plan/types';
 
@@ -85,11 +86,11 @@ export class SecretScrubber {
       let out: Record<string, unknown> | undefined;
       for (let i = 0; i < keys.length; i++) {
         const x = this.scrubValue(o[keys[i]], hit);
-        if (out) out[keys[i]] = x;
+        if (out) setKey(out, keys[i], x);
         else if (x !== o[keys[i]]) {
           out = {};
-          for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
-          out[keys[i]] = x;
+          for (let j = 0; j < i; j++) setKey(out, keys[j], o[keys[j]]);
+          setKey(out, keys[i], x);
         }
       }
       return out ?? v;

@@ -1,5 +1,6 @@
 import { Cidr, overlaps, parseCidr, usableHosts } from '../model/cidr';
 import type { NetworkModel, SliceModel } from '../model/types';
+import { hostName } from '../synth/layout';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
 
@@ -112,6 +113,25 @@ export const slcRules: Rule[] = [
         } else if (v.site && !index.has(v.site, 'Site')) {
           yield { path: v.key, message: `Sliver ${v.name} is placed at Site ${undeclared(v.site)}, which is not declared in this model.` };
         }
+      }
+    },
+  },
+  {
+    id: 'SLC-006',
+    severity: 'error',
+    title: "Every Sliver's derived host name (`<login base>-<slice>-<sliver>`, lower case, a DNS label) is unique in the cloud.",
+    why: 'The host name is written into the instance (cloud-init) and names it on its back-end; two Slivers of one host name are mistaken for each other in DNS, in monitoring and by the people who log in, and ids that differ only in case, punctuation or where the dashes fall (Site a-b, Slice web; Site a, Slice b-web) collide.',
+    fix: 'Rename one of the Slivers (or its Slice, or give its Site another loginBase) so that the names differ.',
+    origin: 'operator judgement (the seeds name instances by slice and host; DESIGN.md, cloud-init host name)',
+    *check({ model, index }: RuleContext): Iterable<Finding> {
+      const first = new Map<string, string>();
+      for (const v of model.slivers) {
+        const s = index.get<SliceModel>(v.slice);
+        if (!s || s.kind !== 'Slice') continue;
+        const host = hostName(v, s, index);
+        const other = first.get(host);
+        if (other === undefined) first.set(host, v.key);
+        else yield { path: v.key, message: `Sliver ${v.key} gets the host name '${host}', which Sliver ${other} already has. Rename one of them (or its Slice, or its Site's loginBase).` };
       }
     },
   },

@@ -478,7 +478,8 @@ function sliceKeys(index: ModelIndex, slice: string): string[] {
 /** Letters and digits in groups joined by single dashes: what the cleanup below leaves as it is. */
 const HOST_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-function hostName(v: SliverModel, s: SliceModel, index: ModelIndex): string {
+/** The host name a Sliver gets (`<login base>-<slice>-<sliver>`, cleaned up to a DNS label): in its user data and as its instance name. */
+export function hostName(v: SliverModel, s: SliceModel, index: ModelIndex): string {
   const site = index.get(s.site);
   const base = site?.kind === 'Site' ? `${site.loginBase}-${s.name}-${v.name}` : `${s.name}-${v.name}`;
   const lower = base.toLowerCase();

@@ -16,6 +16,7 @@ test('every rule of INVARIANTS.md is implemented, with its metadata', () => {
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `RBAC-00${n}`),
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `DEP-00${n}`),
     ...[1, 2, 3, 4].map((n) => `SLC-00${n}`),
+    'SLC-006',
     ...[1, 2, 3, 4, 5].map((n) => `NET-00${n}`),
     ...[1, 2, 3, 4, 5, 6, 7].map((n) => `TEN-00${n}`),
   ];

@@ -57,7 +57,7 @@ describe('the linear-time matcher', () => {
   });
 });
 
-describe('TEN-004 with patterns', () => {
+describe('patterns in tenant schemas, checked by TEN-004', () => {
   const tenancy = (schema: Record<string, unknown>, attributes: Record<string, unknown>) => {
     const b = baseCloud();
     const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });

@@ -203,3 +203,24 @@ describe('a model read from JSON may reference what it does not declare', () => 
     expect(layout.stacks[0].resources.filter((r: { kind: string }) => r.kind === 'sliver')).toEqual([]);
   });
 });
+
+describe('SLC-006 derived host names are unique', () => {
+  test('fails when Slivers of different Sites and Slices derive the same host name, naming both', () => {
+    const b = baseCloud();
+    // site1's login base is site1; a Site 'site1-s' with a Slice 'x'... and one named 'site1-S' derive alike.
+    b.slice.addSliver('web-vm', { deployment: b.dep });
+    const other = b.site.addSlice('s1-web', { image: b.image, flavor: b.flavor });
+    other.grant(b.admin, 'admin');
+    other.addSliver('vm', { deployment: b.dep });
+    const v = violationsOf(b.cloud, 'SLC-006');
+    expect(v).toEqual([expect.objectContaining({ severity: 'error' })]);
+    expect(v[0].message).toMatch(/Sliver site1\/s1\/web-vm gets the host name 'site1-s1-web-vm', which Sliver site1\/s1-web\/vm already has/);
+  });
+
+  test('passes when host names differ', () => {
+    const b = baseCloud();
+    b.slice.addSliver('vm1', { deployment: b.dep });
+    b.slice.addSliver('vm2', { deployment: b.dep });
+    expect(violationsOf(b.cloud, 'SLC-006')).toEqual([]);
+  });
+});

@@ -214,3 +214,28 @@ describe('TEN-007 private connects open only tenant-to-provider traffic on provi
     expect(msgs.some((m: string) => m.includes('opens tcp/1-65535, which is not a port the provider declares'))).toBe(true);
   });
 });
+
+describe('a __proto__ key in attributes', () => {
+  const withProto = (schema: Record<string, unknown>) => {
+    const t = twoServices();
+    const provider = new Service(t.cloud, 'p2', { slices: [t.s2], tenantSchema: schema });
+    // As JSON.parse (or a recipe) gives it: an own key named __proto__, not a prototype.
+    t.tenant.tenantOf(provider, { connect: 'public', attributes: JSON.parse('{"__proto__": {"polluted": true}, "plan": "gold"}') });
+    return t;
+  };
+
+  test('is kept as an attribute, never made the prototype, and written into the model', () => {
+    const t = withProto({ type: 'object' });
+    const c = compile(t.cloud);
+    const tenancy = c.built.model.tenants.find((x) => x.provider === 'p2')!;
+    expect(Object.getPrototypeOf(tenancy.attributes)).toBe(Object.prototype);
+    expect(Object.keys(tenancy.attributes as object)).toContain('__proto__');
+    expect(JSON.stringify(tenancy.attributes)).toBe('{"__proto__":{"polluted":true},"plan":"gold"}');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  test('TEN-004 sees it: a schema that forbids it fails, one that requires it passes', () => {
+    expect(violationsOf(withProto({ type: 'object', properties: { plan: { type: 'string' } }, additionalProperties: false }).cloud, 'TEN-004').map((v) => v.message)).toEqual([expect.stringMatching(/attributes\.__proto__ is not allowed/)]);
+    expect(violationsOf(withProto({ type: 'object', required: ['__proto__'], properties: { __proto__: { type: 'object' } } }).cloud, 'TEN-004')).toEqual([]);
+  });
+});

@@ -1,9 +1,20 @@
 import * as path from 'path';
-import { compileCloud, type Compiled } from '../compile';
+import { compileCloud, compileModel, type Compiled } from '../compile';
 import { formatViolation } from '../rules/index';
 import type { SynthResult } from '../synth/output';
 import type { Io } from './io';
 import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
+
+/**
+ * An xos-model.json read as data (never run) and compiled as a program's model is: the rules
+ * checked, the layout made. Acknowledgements and declaration sites are not in the file.
+ */
+export function compileModelFile(file: string): { loaded: { cloud?: undefined; file: string; dir: string }; compiled: Compiled } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { readModelFile, builtFromJson } = require('../review/model-file') as typeof import('../review/model-file');
+  const model = readModelFile(file, 'model');
+  return { loaded: { file: path.resolve(file), dir: path.dirname(path.resolve(file)) }, compiled: compileModel(builtFromJson(model), { relativeTo: process.cwd() }) };
+}
 
 export function loadAndCompile(program: string, options: LoadOptions = {}): { loaded: LoadedProgram; compiled: Compiled } {
   const loaded = loadProgram(program, options);

@@ -210,3 +210,66 @@ export function renderBackend(scope: Construct, stack: string, config: BackendCo
       return;
   }
 }
+
+/**
+ * The backend settings of each stack of an earlier output (`<dir>/stacks/<stack>/cdk.tf.json`),
+ * read back into settings as a program gives them, and checked as those are: the plan-review
+ * workflow renders a pull request's model with the base's backends (where the credentials
+ * may go), or reads the pull request's own backends as data to compare. A stack with no
+ * backend block, or one xos does not write, keeps the default.
+ */
+export function settingsFromStacks(dir: string): BackendSettings {
+  const root = path.join(dir, 'stacks');
+  if (!fs.existsSync(root)) throw usageError(`--backends-from ${dir}: it has no stacks folder. Give an output folder that xos synth wrote.`);
+  const stackBackends: Record<string, BackendConfig> = {};
+  for (const stack of fs.readdirSync(root).sort()) {
+    const file = path.join(root, stack, 'cdk.tf.json');
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw usageError(`${file} is not valid JSON (${jsonProblemText(e, text)}). Synthesize it again.`);
+    }
+    const tf = (doc as { terraform?: { backend?: Record<string, Record<string, unknown>> } })?.terraform;
+    const backend = tf?.backend;
+    if (!backend || typeof backend !== 'object') continue;
+    const [type] = Object.keys(backend);
+    const c = backend[type] ?? {};
+    const str = (k: string) => (typeof c[k] === 'string' ? (c[k] as string) : undefined);
+    let raw: Record<string, unknown>;
+    switch (type) {
+      case 'local':
+        raw = { type, ...(str('path') ? { path: str('path') } : {}) };
+        break;
+      case 'pg':
+        raw = { type, ...(str('conn_str') ? { connStr: str('conn_str') } : {}), ...(str('schema_name') ? { schemaName: str('schema_name') } : {}), ...(c.skip_schema_creation === true ? { skipSchemaCreation: true } : {}) };
+        break;
+      case 's3': {
+        const endpoints = c.endpoints as { s3?: unknown } | undefined;
+        raw = {
+          type,
+          bucket: str('bucket'),
+          region: str('region'),
+          ...(str('key') ? { key: str('key') } : {}),
+          ...(typeof c.encrypt === 'boolean' ? { encrypt: c.encrypt } : {}),
+          ...(str('dynamodb_table') ? { dynamodbTable: str('dynamodb_table') } : {}),
+          ...(c.use_lockfile === true ? { useLockfile: true } : {}),
+          ...(typeof endpoints?.s3 === 'string' ? { endpoint: endpoints.s3 } : {}),
+        };
+        break;
+      }
+      case 'remote': {
+        const ws = c.workspaces as { name?: unknown } | undefined;
+        raw = { type, organization: str('organization'), ...(str('hostname') ? { hostname: str('hostname') } : {}), ...(typeof ws?.name === 'string' ? { workspace: ws.name } : {}) };
+        break;
+      }
+      default:
+        throw usageError(`${file}: backend '${type}' is not one xos writes (${BACKEND_TYPES.join(', ')}).`);
+    }
+    // Names were filled with the stack's name already: `{stack}` in them stays literal text.
+    stackBackends[stack] = checkBackendConfig(raw, `${file} backend`);
+  }
+  return { stackBackends };
+}

@@ -1,9 +1,13 @@
 /**
- * examples/github/plan-review.yml: its shell steps run for real (synthesize base and head,
- * plan every stack with terraform, review), and its two scripts run against a fake GitHub.
+ * examples/github/plan-review.yml: its structure (who runs what with which rights), its two
+ * github-script steps against a fake GitHub, and its own shell steps and scripts run for real
+ * (not copies) on a generated cloud of 60 stacks: a one-Sliver change plans one stack, a
+ * backend change plans the stacks it touches and needs a root admin, a new pull-request
+ * backend never receives the credentials.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { MARKER } from '../../lib/review/index';
@@ -12,6 +16,7 @@ import { describeWith, terraformEnv, tmpDir } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FILE = path.join(ROOT, 'examples', 'github', 'plan-review.yml');
+const BIN = path.join(ROOT, 'dist', 'bin', 'xos.js');
 
 interface Step {
   name?: string;
@@ -22,35 +27,61 @@ interface Step {
   env?: Record<string, string>;
   with?: Record<string, unknown>;
 }
-const workflow = parse(fs.readFileSync(FILE, 'utf8')) as { on: Record<string, unknown>; permissions: Record<string, string>; env: Record<string, string>; jobs: { review: { steps: Step[] } } };
-const steps = workflow.jobs.review.steps;
-const step = (name: string) => {
-  const s = steps.find((x) => x.name === name);
-  if (!s) throw new Error(`no step '${name}' in ${FILE}`);
+interface Job {
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  steps: Step[];
+  strategy?: { matrix: unknown };
+}
+const workflow = parse(fs.readFileSync(FILE, 'utf8')) as { on: Record<string, unknown>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, Job> };
+const allSteps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+const step = (job: string, name: string) => {
+  const s = workflow.jobs[job].steps.find((x) => x.name === name);
+  if (!s) throw new Error(`no step '${name}' in job ${job} of ${FILE}`);
   return s;
 };
 
 describe('the plan-review workflow', () => {
-  test('runs on pull requests and on reviews, and may write one comment', () => {
-    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'pull_request_review']);
-    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  test('runs the base branch\'s workflow on pull requests (pull_request_target) and on reviews, read-only by default', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request_review', 'pull_request_target']);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.jobs.review.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
   });
 
-  test('checks out base and head, and reviews with the pull request\'s author as actor', () => {
-    const refs = steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.ref);
-    expect(refs).toEqual(['${{ github.event.pull_request.head.sha }}', '${{ github.event.pull_request.base.sha }}']);
-    expect(step('Review').env?.ACTOR).toBe('${{ github.event.pull_request.user.login }}');
-    expect(step('Review').run).toContain('--actor "$ACTOR"');
+  test('runs the pull request\'s code in one job only, with no secret, a read-only token and env -i', () => {
+    const text = JSON.stringify(workflow.jobs['synth-head']);
+    expect(text).not.toMatch(/secrets\./);
+    expect(workflow.jobs['synth-head'].permissions).toEqual({ contents: 'read' });
+    expect(step('synth-head', 'Synthesize the head, with no secret in its environment').run).toMatch(/env -i PATH="\$PATH" HOME="\$HOME" CI=true node_modules\/\.bin\/xos synth/);
+    // Every other job checks out the base only.
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const refs = job.steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.ref);
+      expect({ name, refs: [...new Set(refs)] }).toEqual({ name, refs: [name === 'synth-head' ? '${{ github.event.pull_request.head.sha }}' : '${{ github.event.pull_request.base.sha }}'] });
+    }
   });
 
-  test('uses only options `xos review` has', () => {
+  test('no checkout keeps a token, and the scripts come from the base checkout', () => {
+    for (const s of allSteps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.['persist-credentials']).toBe(false);
+    expect(workflow.env.SCRIPTS).toBe('base/examples/github/scripts');
+  });
+
+  test('plans fan out over a matrix, and one job reviews all plans after', () => {
+    expect(workflow.jobs.plan.needs).toBe('prepare');
+    expect(workflow.jobs.plan.strategy?.matrix).toBe('${{ fromJSON(needs.prepare.outputs.matrix) }}');
+    expect(workflow.jobs.review.needs).toEqual(['prepare', 'plan']);
+  });
+
+  test('reviews with the author as actor, roles from the base, and only options `xos review` has', () => {
+    const run = (step('review', 'Review').run ?? '').split('\n').filter((l) => /args|\$XOS review/.test(l)).join('\n');
+    expect(step('review', 'Review').env?.ACTOR).toBe('${{ github.event.pull_request.user.login }}');
+    expect(run).toContain('--actor "$ACTOR"');
+    expect(run).toContain('--base-out "$RUNNER_TEMP/base-out"');
     const known = new Set(spec.options.map((o) => `--${o.name}`));
-    const used = new Set([...(step('Review').run ?? '').matchAll(/(--[a-z-]+)/g)].map((m) => m[1]));
-    for (const o of used) expect({ option: o, known: known.has(o) }).toEqual({ option: o, known: true });
+    for (const o of new Set([...run.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]))) expect({ option: o, known: known.has(o) }).toEqual({ option: o, known: true });
   });
 
   test('every shell step is valid bash and puts no ${{ }} expression into a script (no injection)', () => {
-    for (const s of steps.filter((x) => x.run)) {
+    for (const s of allSteps.filter((x) => x.run)) {
       const r = spawnSync('bash', ['-n'], { input: s.run, encoding: 'utf8' });
       expect({ step: s.name, status: r.status, stderr: r.stderr }).toEqual({ step: s.name, status: 0, stderr: '' });
       expect(s.run).not.toContain('${{');
@@ -58,7 +89,7 @@ describe('the plan-review workflow', () => {
   });
 
   test('the comment script finds its comment by the marker every review starts with', () => {
-    expect(step('Create or update the review comment').with?.script).toContain(`const marker = '${MARKER}';`);
+    expect(step('review', 'Create or update the review comment').with?.script).toContain(`const marker = '${MARKER}';`);
   });
 });
 
@@ -82,7 +113,7 @@ function fakeCore() {
 describe('the workflow\'s scripts against a fake GitHub', () => {
   const temp = tmpDir('xos-wf-scripts-');
   afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-  const context = { repo: { owner: 'o', repo: 'r' }, payload: { pull_request: { number: 7 } } };
+  const context = { repo: { owner: 'o', repo: 'r' }, payload: { pull_request: { number: 7, head: { sha: 'HEAD' }, user: { login: 'nina' } } } };
 
   test('the first run creates the comment, later runs update that one comment', async () => {
     const comments: { id: number; user: { type: string }; body: string }[] = [{ id: 1, user: { type: 'User' }, body: `${MARKER}\nquoted by a human` }];
@@ -104,7 +135,7 @@ describe('the workflow\'s scripts against a fake GitHub', () => {
         },
       },
     };
-    const script = step('Create or update the review comment').with!.script as string;
+    const script = step('review', 'Create or update the review comment').with!.script as string;
     for (const text of ['first review', 'second review']) {
       fs.writeFileSync(path.join(temp, 'review.md'), `${MARKER}\n${text}\n`);
       await runScript(script, { github, context, core: fakeCore().core, env: { RUNNER_TEMP: temp } });
@@ -115,88 +146,174 @@ describe('the workflow\'s scripts against a fake GitHub', () => {
     ]);
   });
 
-  test('the approval step passes only once a named approver has approved every refused change', async () => {
-    const review = {
-      blocking: ['nina may not make 1 of the changes'],
-      violations: [],
-      authorization: { denied: 1, checks: [{ id: 'RBAC-006', allowed: false, message: 'nina may not change Network co1/volt/access.', approvers: [{ role: 'Slice admin of co1/volt', users: ['dave'] }] }, { id: 'RBAC-006', allowed: true, message: '', approvers: [] }] },
-    };
+  type R = { user: { login: string }; state: string; commit_id: string; submitted_at: string };
+  const r = (login: string, state: string, at: number, commit = 'HEAD'): R => ({ user: { login }, state, commit_id: commit, submitted_at: `2026-01-01T00:00:${String(at).padStart(2, '0')}Z` });
+  const gate = async (reviews: R[], review: unknown, env: Record<string, string> = {}) => {
     fs.writeFileSync(path.join(temp, 'review.json'), JSON.stringify(review));
-    const script = step('Require approval where the author may not make a change').with!.script as string;
-    const withReviews = (reviews: { user: { login: string }; state: string }[]) => ({
-      paginate: async () => reviews,
-      rest: { pulls: { listReviews: async () => ({ data: reviews }) } },
-    });
-    const cases: [{ user: { login: string }; state: string }[], number][] = [
-      [[], 1],
-      [[{ user: { login: 'nina' }, state: 'APPROVED' }], 1],
-      [[{ user: { login: 'dave' }, state: 'APPROVED' }], 0],
-      [[{ user: { login: 'dave' }, state: 'APPROVED' }, { user: { login: 'dave' }, state: 'CHANGES_REQUESTED' }], 1],
-    ];
-    for (const [reviews, failures] of cases) {
-      const { log, core } = fakeCore();
-      await runScript(script, { github: withReviews(reviews), context, core, env: { RUNNER_TEMP: temp } });
-      expect({ reviews, failed: log.failed.length }).toEqual({ reviews, failed: failures });
-    }
+    const script = step('review', 'Require approval where the author may not make a change').with!.script as string;
+    const github = { paginate: async () => reviews, rest: { pulls: { listReviews: async () => ({ data: reviews }) } } };
+    const { log, core } = fakeCore();
+    await runScript(script, { github, context, core, env: { RUNNER_TEMP: temp, ...env } });
+    return log.failed.length;
+  };
+  const refused = {
+    violations: [],
+    authorization: { checked: true, denied: 1, checks: [{ id: 'RBAC-006', allowed: false, message: 'nina may not change Network co1/volt/access.', approvers: [{ role: 'Slice admin of co1/volt', users: ['dave'] }] }, { id: 'RBAC-006', allowed: true, message: '', approvers: [] }] },
+  };
+
+  test.each([
+    ['no review', [], 1],
+    ['the author approving herself', [r('nina', 'APPROVED', 1)], 1],
+    ['an approver approving the head commit', [r('dave', 'APPROVED', 1)], 0],
+    ['an approval of an earlier commit (a push came after it)', [r('dave', 'APPROVED', 1, 'OLDER')], 1],
+    ['an approval, then a comment by the same approver (still in force)', [r('dave', 'APPROVED', 1), r('dave', 'COMMENTED', 2)], 0],
+    ['an approval, then changes requested', [r('dave', 'APPROVED', 1), r('dave', 'CHANGES_REQUESTED', 2)], 1],
+    ['an approval, dismissed', [r('dave', 'APPROVED', 1), r('dave', 'DISMISSED', 2)], 1],
+    ['changes requested, then an approval of the head', [r('dave', 'CHANGES_REQUESTED', 1), r('dave', 'APPROVED', 2)], 0],
+    ['reviews listed out of order: the latest counts', [r('dave', 'CHANGES_REQUESTED', 3), r('dave', 'APPROVED', 2)], 1],
+    ['someone who may not approve', [r('erin', 'APPROVED', 1)], 1],
+  ])('the approval gate with %s', async (_what, reviews, failures) => {
+    expect(await gate(reviews as R[], refused)).toBe(failures);
+  });
+
+  test('first deploy: only an approval of the head commit by one of FIRST_DEPLOY_APPROVERS counts, whatever the head model says', async () => {
+    const first = { violations: [], authorization: { checked: true, firstDeploy: true, denied: 1, checks: [{ id: 'RBAC-006', allowed: false, message: 'x', approvers: [{ role: 'root admin', users: ['mallory'] }] }] } };
+    expect(await gate([r('mallory', 'APPROVED', 1)], first, { FIRST_DEPLOY_APPROVERS: 'carol' })).toBe(1);
+    expect(await gate([r('carol', 'APPROVED', 1)], first, { FIRST_DEPLOY_APPROVERS: 'carol' })).toBe(0);
   });
 });
 
-describeWith('terraform', 'the workflow\'s shell steps, run for real', () => {
-  const temp = tmpDir('xos-wf-run-');
-  const checkout = path.join(ROOT, 'test', '.tmp', `workflow-${process.pid}`);
-  const output = path.join(temp, 'github-output');
-  afterAll(() => {
-    fs.rmSync(checkout, { recursive: true, force: true });
-    fs.rmSync(temp, { recursive: true, force: true });
-  });
+/** A cloud of `n` stacks: one Deployment, Controller (external, so the local target), Slice and Sliver each. */
+function bigCloud(n: number, extraSliver?: number): string {
+  const lines = [
+    "import { Cloud, Deployment, Flavor, Image, NetworkTemplate, Site, User } from 'xos';",
+    "const cloud = new Cloud({ name: 'many' });",
+    "const site = new Site(cloud, 'site1');",
+    "const carol = new User(cloud, 'carol', { site, publicKeys: ['ssh-ed25519 AAAA carol'] });",
+    "cloud.grant(carol, 'admin');",
+    "site.grant(carol, 'admin');",
+    "const nina = new User(cloud, 'nina', { site, publicKeys: ['ssh-ed25519 AAAA nina'] });",
+    "const image = new Image(cloud, 'img');",
+    "const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });",
+    "const tpl = new NetworkTemplate(cloud, 'private');",
+    `for (let i = 0; i < ${n}; i++) {`,
+    "  const dep = new Deployment(cloud, `d${i}`, { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });",
+    "  dep.addController(`c${i}`, { backend: 'external', sites: [site] });",
+    "  const slice = site.addSlice(`s${i}`, { image, flavor });",
+    "  slice.grant(nina, 'admin');",
+    "  slice.addSliver('vm1', { deployment: dep });",
+    `  if (i === ${extraSliver ?? -1}) slice.addSliver('vm2', { deployment: dep });`,
+    '}',
+    'cloud.synth();',
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
-  /** Run one step's script as GitHub does (bash -eo pipefail), with the workflow's and the step's env. */
-  const run = (name: string, extra: Record<string, string> = {}) => {
-    const s = step(name);
-    const env: Record<string, string> = { ...workflow.env, XOS: `node ${path.join(ROOT, 'dist', 'bin', 'xos.js')}`, SYNTH_ARGS: '--target local --transpile-only', RUNNER_TEMP: temp, GITHUB_OUTPUT: output };
-    for (const [k, v] of Object.entries(s.env ?? {})) env[k] = v.replace('${{ runner.temp }}', temp);
+describeWith('terraform', 'the workflow\'s own steps and scripts, run for real on a cloud of 60 stacks', () => {
+  const N = 60;
+  const temp = tmpDir('xos-wf-run-');
+  const checkout = path.join(temp, 'checkout');
+  const output = path.join(temp, 'github-output');
+  afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+  /** The checkouts: the program under examples/many, the scripts (this repository's), an xos that is this build. */
+  const put = (side: string, program: string, config?: unknown) => {
+    const dir = path.join(checkout, side, 'examples', 'many');
+    fs.rmSync(path.join(checkout, side), { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'main.ts'), program);
+    if (config) fs.writeFileSync(path.join(dir, 'xos.config.json'), JSON.stringify(config));
+    fs.cpSync(path.join(ROOT, 'examples', 'github', 'scripts'), path.join(checkout, side, 'examples', 'github', 'scripts'), { recursive: true });
+    const bin = path.join(checkout, side, 'node_modules', '.bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'xos'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+  };
+  /** npm does nothing here: the checkouts' node_modules are in place. */
+  const shims = path.join(temp, 'shims');
+  fs.mkdirSync(shims, { recursive: true });
+  fs.writeFileSync(path.join(shims, 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+
+  /** Run one step's script as GitHub does (bash -eo pipefail), with the workflow's, the step's and extra env. */
+  const run = (job: string, name: string, extra: Record<string, string> = {}) => {
+    const s = step(job, name);
+    const env: Record<string, string> = { ...workflow.env, PROGRAM: 'examples/many', SYNTH_ARGS: '--target local --transpile-only', RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PATH: `${shims}:${process.env.PATH}`, HOME: process.env.HOME ?? temp };
+    for (const [k, v] of Object.entries(s.env ?? {})) if (!v.includes('${{')) env[k] = v;
+    for (const [k, v] of Object.entries(s.env ?? {})) if (v.startsWith('${{ runner.temp }}')) env[k] = v.replace('${{ runner.temp }}', temp);
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', s.run!], { cwd: checkout, env: terraformEnv({ ...env, ...extra }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     return r;
   };
-  const outputs = () => Object.fromEntries(fs.readFileSync(output, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
-
-  test('synthesize, plan every stack (a removed one with -destroy), review: exit 3 for nina, the comment and the JSON written', () => {
-    const program = fs.readFileSync(path.join(ROOT, 'examples', 'central-office', 'main.ts'), 'utf8');
-    const put = (side: string, text: string) => {
-      fs.mkdirSync(path.join(checkout, side, 'examples', 'central-office'), { recursive: true });
-      fs.writeFileSync(path.join(checkout, side, 'examples', 'central-office', 'main.ts'), text);
-    };
-    put('base', program);
-    // The head adds a Sliver to vOLT (nina may not) and moves the portal to a stack of another name.
-    const from = "voltSlice.addSliver('olt-2', { node: servers[1] });";
-    const portal = "backend: 'external', url: 'https://portal.co1.example' }";
-    expect(program).toContain(from);
-    expect(program).toContain(portal);
-    put('head', program.replace(from, `${from}\nvoltSlice.addSliver('olt-3', { node: servers[2] });`).replace(portal, "backend: 'external', url: 'https://portal.co1.example', stackName: 'portal' }"));
-
+  const outputs = () => Object.fromEntries(fs.readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  /** The workflow's artifacts: head-program from synth-head into RUNNER_TEMP, as download-artifact puts it. */
+  const synthBoth = () => {
     fs.writeFileSync(output, '');
-    const synth = run('Synthesize the base and the head');
-    expect({ status: synth.status, stderr: synth.stderr }).toMatchObject({ status: 0 });
-    const base = outputs().base;
-    expect(base).toBe(path.join(temp, 'base-out', 'xos-model.json'));
-
-    const plan = run('Plan every stack');
-    expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(fs.readdirSync(path.join(temp, 'plans')).filter((f) => f.endsWith('.json')).sort()).toEqual(['co1-openstack.json', 'portal.json', 'subscriber-portal.json']);
-    expect(fs.readFileSync(path.join(temp, 'plans', 'subscriber-portal.plan.log'), 'utf8')).toMatch(/No changes|destroy/);
-
-    const review = run('Review', { ACTOR: 'nina', BASE_MODEL: base });
+    for (const d of ['head-program', 'base-out', 'head-plan', 'head-declared', 'plans']) fs.rmSync(path.join(temp, d), { recursive: true, force: true });
+    const head = run('synth-head', 'Synthesize the head, with no secret in its environment');
+    expect({ status: head.status, stderr: head.stderr }).toMatchObject({ status: 0 });
+    const prep = run('prepare', 'Synthesize the base, and render the head\'s model with the base\'s xos');
+    expect({ status: prep.status, stderr: prep.stderr }).toMatchObject({ status: 0 });
+    const stacks = run('prepare', 'Choose the stacks to plan');
+    expect({ status: stacks.status, stderr: stacks.stderr }).toMatchObject({ status: 0 });
+    const o = outputs();
+    const matrix = JSON.parse(o.matrix) as { include: { group: number; stacks: string }[] };
+    return { o, matrix, planned: matrix.include.flatMap((g) => g.stacks.split(' ')).sort() };
+  };
+  const planAndReview = (matrix: { include: { stacks: string }[] }, env: Record<string, string> = {}) => {
+    for (const g of matrix.include) {
+      const p = run('plan', 'Plan the stacks of this group', { STACKS: g.stacks, ...env });
+      expect({ status: p.status, stderr: p.stderr }).toMatchObject({ status: 0 });
+    }
+    const review = run('review', 'Review', { ACTOR: 'nina' });
     expect({ status: review.status, stderr: review.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(outputs().code).toBe('3');
-    const md = fs.readFileSync(path.join(temp, 'review.md'), 'utf8');
-    expect(md.startsWith(`${MARKER}\n`)).toBe(true);
-    expect(md).toContain('⛔ **RBAC-006** may not add Sliver `co1/volt/olt-3`');
-    const json = JSON.parse(fs.readFileSync(path.join(temp, 'review.json'), 'utf8'));
-    expect(json.summary.stacks.map((s: { stack: string; matched: string }) => [s.stack, s.matched])).toEqual([
-      ['co1-openstack', 'named'],
-      ['portal', 'named'],
-      ['subscriber-portal', 'named'],
-    ]);
-    expect(json.exitCode).toBe(3);
+    return { code: outputs().code, md: fs.readFileSync(path.join(temp, 'review.md'), 'utf8'), json: JSON.parse(fs.readFileSync(path.join(temp, 'review.json'), 'utf8')) };
+  };
+
+  test('a one-Sliver change plans exactly one stack of 60, names the other 59 unchanged, and nina (Slice admin) may make it', () => {
+    put('base', bigCloud(N));
+    put('head', bigCloud(N, 17));
+    const { o, planned } = synthBoth();
+    expect(planned).toEqual(['c17']);
+    expect(o.unchanged.split(' ')).toHaveLength(N - 1);
+    // The base is deployed (its state beside the outputs, where both render the local backend).
+    const base17 = path.join(temp, 'base-out', 'stacks', 'c17');
+    for (const args of [['init', '-input=false', '-no-color'], ['apply', '-input=false', '-no-color', '-auto-approve']]) {
+      const t = spawnSync('terraform', [`-chdir=${base17}`, ...args], { env: terraformEnv(), encoding: 'utf8' });
+      expect({ status: t.status, stderr: t.stderr }).toMatchObject({ status: 0 });
+    }
+    const { code, md, json } = planAndReview(JSON.parse(o.matrix));
+    expect(json.summary.stacks.map((s: { stack: string }) => s.stack)).toEqual(['c17']);
+    expect(json.summary.total.create).toBeGreaterThan(0);
+    expect(md).toMatch(/Unchanged \(synthesized output identical at base and head, not planned\): c0, c1, /);
+    expect(md).not.toMatch(/No plan was given/);
+    expect(json.configuration).toEqual([]);
+    expect({ code, denied: json.authorization.denied }).toEqual({ code: '0', denied: 0 });
+  });
+
+  test('a backend change in xos.config.json plans the 3 stacks it touches, is shown first, needs a root admin, and never receives the credentials', async () => {
+    // The pull request points three stacks at a PostgreSQL server of its own choice.
+    const server = net.createServer((sock) => {
+      connections++;
+      sock.destroy();
+    });
+    let connections = 0;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      put('base', bigCloud(N));
+      const evil = { type: 'pg', connStr: `postgres://xos@127.0.0.1:${port}/state` };
+      put('head', bigCloud(N), { stackBackends: { c3: evil, c4: evil, c5: evil } });
+      const { o, planned } = synthBoth();
+      expect(planned).toEqual(['c3', 'c4', 'c5']);
+      expect(o.unchanged.split(' ')).toHaveLength(N - 3);
+      // The plan job has the CI's credentials in its environment.
+      const { code, md, json } = planAndReview(JSON.parse(o.matrix), { PGPASSWORD: 'ci-secret-pg-password', TF_VAR_OS_PASSWORD: 'ci-secret-os-password' });
+      expect(connections).toBe(0);
+      expect(json.configuration.map((c: { stack: string; what: string }) => `${c.stack} ${c.what}`)).toEqual(['c3 backend', 'c4 backend', 'c5 backend']);
+      expect(md.indexOf('Stack configuration changes (3): root admin only')).toBeLessThan(md.indexOf('### Destroys and replacements'));
+      expect(code).toBe('3');
+      expect(json.authorization.checks.filter((c: { subject: string; allowed: boolean }) => c.subject === 'config' && !c.allowed)).toHaveLength(3);
+      for (const f of fs.readdirSync(path.join(temp, 'plans'))) expect(fs.readFileSync(path.join(temp, 'plans', f), 'utf8')).not.toContain('ci-secret');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -4,12 +4,13 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'Validate, then write cdktf output: manifest.json, one stacks/<stack>/cdk.tf.json per Controller, and xos-model.json. With any error nothing is written.',
-  usage: 'xos synth <program> [--out DIR] [--target auto|local] [--since DIR] [--strict] [--json]',
+  usage: 'xos synth <program | xos-model.json> [--out DIR] [--target auto|local] [--since DIR] [--backends-from DIR] [--strict] [--json]',
   positionals: ['program'],
   options: [
     { name: 'out', type: 'string', description: 'output directory', default: 'cdktf.out', placeholder: 'DIR' },
     { name: 'target', type: 'string', description: "synthesis target: 'auto' picks each stack's from its Controller (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' makes every stack terraform_data", default: 'auto', choices: ['auto', 'local'], placeholder: 'TARGET' },
     { name: 'since', type: 'string', description: "report which stacks' output changed against this earlier output directory (it may be --out itself), so CI plans only those", placeholder: 'DIR' },
+    { name: 'backends-from', type: 'string', description: "take each stack's backend from the stacks of this earlier output (read as data, checked as a program's settings are); stacks it lacks get the default local state. With an xos-model.json as the program, this renders a model someone else synthesized, with backends you choose (the plan-review workflow renders the pull request's model this way)", placeholder: 'DIR' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
@@ -17,8 +18,10 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const { loadAndCompile, printViolations, printSynthSummary } = await import('../pipeline');
-  const { compiled, loaded } = loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
+  const { loadAndCompile, compileModelFile, printViolations, printSynthSummary } = await import('../pipeline');
+  // A program is run; an xos-model.json (as `xos synth` wrote it) is read as data and rendered.
+  const fromModel = /\.json$/i.test(args.positionals[0]);
+  const { compiled, loaded } = fromModel ? compileModelFile(args.positionals[0]) : loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'] });
   const strict = !!args.options.strict;
   const failed = compiled.errors > 0 || (strict && compiled.warnings > 0);
   if (failed) {
@@ -29,8 +32,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const { synthesizeAtomicallyInterruptible } = await import('../../synth/output');
   const { isInterrupted } = await import('../../synth/atomic');
-  const { resolveBackendSettings } = await import('../../synth/backend');
-  const backends = resolveBackendSettings(loaded.cloud, loaded.dir);
+  const { resolveBackendSettings, settingsFromStacks } = await import('../../synth/backend');
+  const backendsFrom = args.options['backends-from'] === undefined ? undefined : String(args.options['backends-from']);
+  const backends = backendsFrom !== undefined ? settingsFromStacks(backendsFrom) : loaded.cloud ? resolveBackendSettings(loaded.cloud, loaded.dir) : undefined;
   const since = args.options.since === undefined ? undefined : String(args.options.since);
   const { snapshotStacks, compareSnapshots } = await import('../../synth/since');
   // Taken before writing: --since may name the output directory itself.

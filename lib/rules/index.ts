@@ -5,13 +5,14 @@ import { depRules } from './dep';
 import { rbacRules } from './rbac';
 import type { Rule, Violation } from './rule';
 import { formatSource } from './rule';
+import { secRules } from './sec';
 import { netRules, slcRules } from './slc-net';
 import { tenRules } from './ten';
 
 export type { Rule, Violation, Severity, Finding, RuleContext } from './rule';
 
-/** Every rule of INVARIANTS.md, in the order the document lists them. */
-export const RULES: readonly Rule[] = [...rbacRules, ...depRules, ...slcRules, ...netRules, ...tenRules];
+/** Every rule of INVARIANTS.md, in the order the document lists them, then the SEC rules (untrusted input). */
+export const RULES: readonly Rule[] = [...rbacRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...secRules];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);

@@ -251,6 +251,8 @@ describeWith('terraform', 'the workflow\'s own steps and scripts, run for real o
     expect({ status: head.status, stderr: head.stderr }).toMatchObject({ status: 0 });
     const prep = run('prepare', 'Synthesize the base, and render the head\'s model with the base\'s xos');
     expect({ status: prep.status, stderr: prep.stderr }).toMatchObject({ status: 0 });
+    const check = run('prepare', 'Check that the head\'s output is what its model renders to');
+    expect({ status: check.status, stderr: check.stderr }).toMatchObject({ status: 0 });
     const stacks = run('prepare', 'Choose the stacks to plan');
     expect({ status: stacks.status, stderr: stacks.stderr }).toMatchObject({ status: 0 });
     const o = outputs();
@@ -286,6 +288,21 @@ describeWith('terraform', 'the workflow\'s own steps and scripts, run for real o
     expect(md).not.toMatch(/No plan was given/);
     expect(json.configuration).toEqual([]);
     expect({ code, denied: json.authorization.denied }).toEqual({ code: '0', denied: 0 });
+  });
+
+  test('a program that overwrites its own xos-model.json (with the base\'s) to hide a change is refused', () => {
+    put('base', bigCloud(N));
+    put('head', bigCloud(N, 9));
+    fs.writeFileSync(output, '');
+    for (const d of ['head-program', 'base-out', 'head-plan', 'head-declared']) fs.rmSync(path.join(temp, d), { recursive: true, force: true });
+    expect(run('synth-head', 'Synthesize the head, with no secret in its environment').status).toBe(0);
+    expect(run('prepare', 'Synthesize the base, and render the head\'s model with the base\'s xos').status).toBe(0);
+    // What such a program writes last: the base's model over its own, its stacks left as they are.
+    fs.copyFileSync(path.join(temp, 'base-out', 'xos-model.json'), path.join(temp, 'head-program', 'xos-model.json'));
+    expect(run('prepare', 'Synthesize the base, and render the head\'s model with the base\'s xos').status).toBe(0);
+    const check = run('prepare', 'Check that the head\'s output is what its model renders to');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/the pull request's synthesized stacks are not what its xos-model\.json renders to \(c9\/cdk\.tf\.json\)/);
   });
 
   test('a backend change in xos.config.json plans the 3 stacks it touches, is shown first, needs a root admin, and never receives the credentials', async () => {

@@ -1,0 +1,23 @@
+// A Terraform template sequence in a model string: Terraform would read a file of the machine that plans.
+// expect exit: 1
+// expect stdout: ^SEC-001 error site2: Site site2: location holds a Terraform template sequence
+// expect silent: id_rsa
+// expect stderr: ^xos: nothing was written\.$
+import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+
+const cloud = new Cloud({ name: 'bad' });
+const site = new Site(cloud, 'site1');
+const alice = new User(cloud, 'alice', { site });
+site.grant(alice, 'admin');
+const image = new Image(cloud, 'ubuntu');
+const flavor = new Flavor(cloud, 'small', { cores: 1, ramMb: 1024 });
+const tpl = new NetworkTemplate(cloud, 'private');
+const dep = new Deployment(cloud, 'dep1', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+const head = dep.addController('head', { backend: 'openstack', sites: [site], credentials: { password: Secret.env('OS_PASSWORD') } });
+const web = site.addSlice('web', { image, flavor });
+web.grant(alice, 'admin');
+const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
+web.addSliver('vm1', { deployment: dep });
+const site2 = new Site(cloud, 'site2', { location: '${file("/home/runner/.ssh/id_rsa")}' });
+site2.grant(alice, 'admin');
+cloud.synth();

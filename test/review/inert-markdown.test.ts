@@ -9,11 +9,13 @@
 import '../helpers/fast-check-seed';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import type { Token } from 'markdown-it/index.js';
 import { renderMarkdown, tenancyDiagram, MARKER, type Review } from '../../lib/review/index';
 import { code, esc } from '../../lib/review/markdown';
 import { hasUnsafe } from '../../lib/util/printable';
 import type { XosModel } from '../../lib/index';
+
+/** A token as markdown-it gives it. */
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 const md = new MarkdownIt('commonmark', { html: true, linkify: true }).enable(['table', 'strikethrough', 'linkify']);
 

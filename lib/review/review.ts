@@ -518,9 +518,12 @@ function planStatus(resources: readonly ResourceReview[]): ReviewStatus {
 
 
 /** Whether an attribute change is left out of a resource's list (see `ChangeReview.shownAttributes`). */
-function hidden(a: AttributeChange, create: boolean, mapped: boolean): boolean {
+function hidden(a: AttributeChange, create: boolean, ref: ObjectRef | undefined): boolean {
   if (create && a.unknown) return true;
-  return mapped && (a.path === 'input.xos_key' || a.path === 'input.xos_kind') && !('before' in a && 'after' in a);
+  if (!ref || ('before' in a && 'after' in a)) return false;
+  // Only when they say what the address says: an xos_key claiming another object is shown.
+  const v = 'after' in a ? a.after : a.before;
+  return (a.path === 'input.xos_key' && v === ref.key) || (a.path === 'input.xos_kind' && v === ref.declared?.kind);
 }
 
 /** The `attributes` of every `ChangeReview`: one getter for all, so they share one hidden class. */
@@ -605,7 +608,7 @@ class ChangeReview implements ResourceReview {
       });
       // Masking keeps each change's path, `unknown` and sides, so it may come after the cut.
       const create = c.action === 'create';
-      shown = this.#scrubber.scrub(attributes.filter((a) => !hidden(a, create, !!ref)));
+      shown = this.#scrubber.scrub(attributes.filter((a) => !hidden(a, create, ref)));
     }
     return (this.#attributes = shown);
   }

@@ -17,7 +17,7 @@ import type {
   TenantModel,
   XosModel,
 } from '../model/types';
-import { resourceName, stackName, variableName } from './names';
+import { hash6, resourceName, stackName, variableName } from './names';
 
 export type LayoutKind =
   | 'controller'
@@ -485,7 +485,10 @@ export function hostName(v: SliverModel, s: SliceModel, index: ModelIndex): stri
   const lower = base.toLowerCase();
   // Already a host name (nearly always): nothing to replace, collapse or trim.
   if (lower.length <= 63 && HOST_NAME.test(lower)) return lower;
-  return lower.replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 63).replace(/^-|-$/g, '') || 'sliver';
+  // Cleaned up or cut short, the name may meet another's: a short hash of the Sliver's key
+  // keeps it apart (as resource names do). Names that need no cleanup and still meet are SLC-006.
+  const clean = lower.replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  return `${clean.slice(0, 56).replace(/-$/, '') || 'sliver'}-${hash6(v.key)}`;
 }
 
 function siteAttrs(site: ModelObject): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { fnv1a } from '../model/cidr';
 /** Longest resource name we emit; longer names keep a prefix and a hash. */
 const MAX_NAME = 200;
 
-function hash6(s: string): string {
+export function hash6(s: string): string {
   return fnv1a(s).toString(16).padStart(8, '0').slice(0, 6);
 }
 

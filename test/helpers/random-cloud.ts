@@ -329,6 +329,13 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'SLC-002', path: slice.addSliver('odd!', { deployment: b.deploymentOf.get(slice.site)!, image: img }).key };
   },
   'SLC-004 a Sliver with no placement': (b, p) => ({ rule: 'SLC-004', path: at(b.slices, p)!.addSliver('nowhere!', {} as never).key }),
+  'SLC-006 two Slivers of different Slices whose host names meet': (b, p) => {
+    const site = new b.lib.Site(b.cloud, 'hn');
+    const dep = b.deploymentOf.get(at(b.sites, p)!)!;
+    const v1 = site.addSlice('a', { image: b.image, flavor: b.flavors[0] }).addSliver('b-c', { deployment: dep });
+    const v2 = site.addSlice('a-b', { image: b.image, flavor: b.flavors[0] }).addSliver('c', { deployment: dep });
+    return { rule: 'SLC-006', mentions: [v1.key, v2.key] };
+  },
   'NET-001 an invalid CIDR block': (b, p) => ({ rule: 'NET-001', path: at(b.slices, p)!.addNetwork('bad-cidr!', { cidr: `10.${p % 256}.0.0/33`, template: b.privateTpl }).key }),
   'NET-001 a block too small for its Slivers': (b, p) => {
     const slice = at(b.slices.filter((s) => s.slivers.length >= 2), p);
@@ -355,6 +362,7 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'NET-004', path: slice.addNetwork('away-net!', { cidr: b.freshCidr(), template: b.privateTpl, site: away }).key };
   },
   'NET-005 a public Network nobody acknowledged': (b, p) => ({ rule: 'NET-005', path: at(slicesWithSlivers(b), p)!.addNetwork('exposed!', { cidr: b.freshCidr(), template: b.publicTpl }).key }),
+  'SEC-001 a Terraform template sequence in a Site\'s location': (b) => ({ rule: 'SEC-001', path: new b.lib.Site(b.cloud, 'templated!', { location: '${file("/etc/passwd")}' }).key }),
   'TEN-001 a Service that is its own tenant': (b, p) => {
     const s = at(b.services, p)!;
     return { rule: 'TEN-001', path: s.tenantOf(s, { connect: 'public' }).key };

@@ -311,7 +311,8 @@ function generatedCases(): Case[] {
     return Buffer.from(JSON.stringify(pl));
   });
   // Review output always fits one GitHub comment (65,536 characters).
-  cases.push(dataCase('a plan of 20,000 changes', 'plan', bigPlan, noExpect({ exit: 0, stdout: [/20000/] }), { maxOutput: 65_536 }));
+  // Exit 3: no actor is given, so nothing is authorized and the review blocks.
+  cases.push(dataCase('a plan of 20,000 changes', 'plan', bigPlan, noExpect({ exit: 3, stdout: [/20000/] }), { maxOutput: 65_536 }));
   const longString = add(path.join(WORK, 'big', 'state-10mb-string.json'), () => {
     const st = JSON.parse(fs.readFileSync(REAL.state, 'utf8')) as { terraform_version: string };
     st.terraform_version = 'v'.repeat(10_000_000);
@@ -342,7 +343,7 @@ function usageCases(): Case[] {
   const hello = path.join(ROOT, 'examples', 'hello');
   const rows: [string, string[], RegExp][] = [
     ['an unknown command', ['frobnicate'], /^xos: unknown command 'frobnicate'\. Commands: validate, synth, /],
-    ['a command with no program', ['synth'], /^xos: 'xos synth' needs <program>\. Usage: xos synth <program>/],
+    ['a command with no program', ['synth'], /^xos: 'xos synth' needs <program>\. Usage: xos synth <program \| xos-model\.json>/],
     ['an extra argument', ['synth', 'a.ts', 'b.ts'], /^xos: 'xos synth' got an unexpected argument 'b\.ts'\. Usage: /],
     ['an unknown option', ['synth', hello, '--jsn'], /^xos: unknown option --jsn for 'xos synth'\. Run 'xos synth --help' for its options\.$/],
     ['an option without its value', ['synth', hello, '--out'], /^xos: --out needs a value \(DIR\)$/],

@@ -148,7 +148,7 @@ describeWith('terraform', 'secrets through synth, deploy, status, plan and revie
     fs.writeFileSync(path.join(work, 'plan.json'), planJson);
     // Terraform's plan JSON holds both values: the review has something to hide.
     expect(planJson).toContain(SECRETS.rotated);
-    const review = run('review', ['review', '--plan', 'plan.json', '--model', 'out/xos-model.json', '--actor', 'alice'], work, env, [0, 3]);
+    const review = run('review', ['review', '--plan', 'plan.json', '--model', 'out/xos-model.json', '--base-model', 'out/xos-model.json', '--actor', 'alice'], work, env, [0, 3]);
     // The rotated value changes resources; the review shows that they change, masked.
     expect(review.stdout).toMatch(/_\(sensitive\)_ → _\(sensitive\)_/);
     run('review --format json', ['review', '--plan', 'plan.json', '--model', 'out/xos-model.json', '--format', 'json'], work, env, [0, 3]);

@@ -290,6 +290,23 @@ describeWith('terraform', 'the workflow\'s own steps and scripts, run for real o
     expect({ code, denied: json.authorization.denied }).toEqual({ code: '0', denied: 0 });
   });
 
+  test('the head is synthesized with no secret in its environment, and a base that does not synthesize fails the workflow', () => {
+    put('base', 'throw new Error("the base is broken");\n');
+    const seen = path.join(temp, 'seen-env.json');
+    put('head', bigCloud(3).replace('cloud.synth();', `require('fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify(process.env));\ncloud.synth();`));
+    fs.writeFileSync(output, '');
+    for (const d of ['head-program', 'base-out']) fs.rmSync(path.join(temp, d), { recursive: true, force: true });
+    const head = run('synth-head', 'Synthesize the head, with no secret in its environment', { PGPASSWORD: 'ci-secret-pg', AWS_SECRET_ACCESS_KEY: 'ci-secret-aws', GITHUB_TOKEN: 'ci-secret-token' });
+    expect(head.status).toBe(0);
+    // env -i: the program saw PATH, HOME and CI, and nothing of the job's environment.
+    const env = JSON.parse(fs.readFileSync(seen, 'utf8')) as Record<string, string>;
+    expect(JSON.stringify(env)).not.toContain('ci-secret');
+    expect(env.RUNNER_TEMP).toBeUndefined();
+    const prep = run('prepare', 'Synthesize the base, and render the head\'s model with the base\'s xos');
+    expect(prep.status).toBe(1);
+    expect(prep.stdout + prep.stderr).toMatch(/::error::the base does not synthesize: the review cannot authorize anything/);
+  });
+
   test('a program that overwrites its own xos-model.json (with the base\'s) to hide a change is refused', () => {
     put('base', bigCloud(N));
     put('head', bigCloud(N, 9));

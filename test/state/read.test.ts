@@ -187,9 +187,9 @@ describe('bad input', () => {
     expect(() => readStateFile(f)).toThrow(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is truncated`));
   });
 
-  test('a file that is not JSON says so and shows how it begins', () => {
+  test('a file that is not JSON says so, without quoting it (a file may hold secrets)', () => {
     const f = write('notes.txt', 'resource "x" "y" {}\n');
-    expect(() => readStateFile(f)).toThrow(/is not JSON \(it begins with 'resource "x" "y" {}'\)/);
+    expect(() => readStateFile(f)).toThrow(/is not JSON \(it does not begin with \{ or \[\): expected a Terraform state\./);
   });
 
   test('damaged JSON in the middle names the line', () => {

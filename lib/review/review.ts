@@ -141,7 +141,10 @@ export interface ReviewInput {
   readonly firstDeploy?: boolean;
   /** Changes of the stacks' backends and provider configurations, found by comparing the synthesized outputs (see config.ts). */
   readonly configuration?: readonly ConfigChange[];
-  /** Stacks whose synthesized output is the same at base and head: not planned, named as unchanged. */
+  /**
+   * Stacks whose synthesized output is the same at base and head: not planned, named as
+   * unchanged. When given, every other stack must have a plan, or the review blocks.
+   */
   readonly unchanged?: readonly string[];
 }
 
@@ -389,6 +392,10 @@ export function buildReview(input: ReviewInput): Review {
   const objCounts: Record<ReviewStatus, number> = { added: 0, removed: 0, changed: 0, affected: 0 };
   for (const o of objects) objCounts[o.status]++;
   const blocking: string[] = [];
+  // When the unchanged stacks are known (the outputs were compared), every other stack must
+  // have been planned: one that was not (its plan failed) has changes nobody has seen.
+  if (input.unchanged !== undefined && missing.length)
+    blocking.push(`${missing.length === 1 ? 'Stack' : 'Stacks'} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''} changed but ${missing.length === 1 ? 'was' : 'were'} not planned: what ${missing.length === 1 ? 'it does' : 'they do'} cannot be reviewed.`);
   if (!authorization.checked) blocking.push('Authorization was not checked (no --actor): nothing says the change may be made.');
   if (configuration.length) blocking.push(`The change alters ${configuration.length === 1 ? 'a stack' : `${configuration.length} stacks`}' configuration (${[...new Set(configuration.map((c) => c.what))].join(', ')}): only a root admin may approve that.`);
   if (authorization.denied) blocking.push(`${authorization.actor} may not make ${authorization.denied} of the changes: approval is needed (${[...new Set(authorization.checks.filter((c) => !c.allowed).map((c) => c.id))].join(', ')}).`);

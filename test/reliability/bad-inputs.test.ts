@@ -171,7 +171,7 @@ function check(c: Case, r: Result, before?: Record<string, string>): void {
     if (printed.includes(s)) fail(`it printed ${JSON.stringify(s)}`);
     if (c.out) for (const f of filesBelow(path.dirname(c.out))) if (fs.readFileSync(path.join(path.dirname(c.out), f), 'latin1').includes(s)) fail(`it wrote ${JSON.stringify(s)} to ${f}`);
   }
-  if (c.file && r.code !== 0) {
+  if (c.file && r.code === 1) {
     const first = r.stderr.split('\n')[0];
     if (!first.startsWith('xos: ') || !first.includes(path.basename(c.file))) fail(`its first line of standard error does not name the file ${path.basename(c.file)}`);
     if (r.stdout !== '') fail('it printed to standard output although it failed');

@@ -189,6 +189,13 @@ describe('authorization in the review', () => {
     expect(() => review(base, head, { actor: 'sam', withBase: false })).toThrow(/no base model: the actor's roles must come from the base/);
   });
 
+  test('when the unchanged stacks are known, a changed stack with no plan (its plan failed) blocks', () => {
+    const partial = buildReview({ plans: [], head, base, actor: 'sam', unchanged: [] });
+    expect(partial.blocking).toEqual([expect.stringMatching(/^Stack ctl1 changed but was not planned: what it does cannot be reviewed\.$/)]);
+    expect(partial.exitCode).toBe(3);
+    expect(buildReview({ plans: [], head, base, actor: 'sam', unchanged: ['ctl1'] }).blocking).toEqual([]);
+  });
+
   test('first-deploy mode: no base model, every change needs a root admin, even for a root admin of the head', () => {
     const r = buildReview({ plans: plansOf(undefined, head), head, actor: 'admin1', firstDeploy: true });
     expect(r.authorization.firstDeploy).toBe(true);

@@ -54,8 +54,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { outputChanges } = await import('../../review/config');
   const { compareStacks } = await import('../../synth/since');
   const configuration = headOut && baseOut ? outputChanges(baseOut, headOut) : [];
-  const unchanged = headOut && baseOut ? compareStacks(baseOut, headOut).unchanged : [];
-  const review = buildReview({ plans, head, ...(base ? { base } : {}), ...(actor !== undefined ? { actor } : {}), ...(firstDeploy ? { firstDeploy } : {}), configuration, unchanged });
+  const unchanged = headOut && baseOut ? compareStacks(baseOut, headOut).unchanged : undefined;
+  const review = buildReview({ plans, head, ...(base ? { base } : {}), ...(actor !== undefined ? { actor } : {}), ...(firstDeploy ? { firstDeploy } : {}), configuration, ...(unchanged ? { unchanged } : {}) });
 
   if (args.options.format === 'json') {
     const { writeJson } = await import('../../util/json-stream');

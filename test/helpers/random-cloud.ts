@@ -362,7 +362,11 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'NET-004', path: slice.addNetwork('away-net!', { cidr: b.freshCidr(), template: b.privateTpl, site: away }).key };
   },
   'NET-005 a public Network nobody acknowledged': (b, p) => ({ rule: 'NET-005', path: at(slicesWithSlivers(b), p)!.addNetwork('exposed!', { cidr: b.freshCidr(), template: b.publicTpl }).key }),
-  'SEC-001 a Terraform template sequence in a Site\'s location': (b) => ({ rule: 'SEC-001', path: new b.lib.Site(b.cloud, 'templated!', { location: '${file("/etc/passwd")}' }).key }),
+  'SEC-001 a Terraform template sequence in an Image source a Deployment offers': (b, p) => {
+    const image = new b.lib.Image(b.cloud, 'templated!', { sourceUrl: '${file("/etc/passwd")}' });
+    b.deploymentOf.get(at(b.sites, p)!)!.support(image);
+    return { rule: 'SEC-001', path: image.key };
+  },
   'TEN-001 a Service that is its own tenant': (b, p) => {
     const s = at(b.services, p)!;
     return { rule: 'TEN-001', path: s.tenantOf(s, { connect: 'public' }).key };

@@ -1,6 +1,6 @@
 // A Terraform template sequence in a model string: Terraform would read a file of the machine that plans.
 // expect exit: 1
-// expect stdout: ^SEC-001 error site2: Site site2: location holds a Terraform template sequence
+// expect stdout: ^SEC-001 error evil: Image evil: source_url holds a Terraform template sequence
 // expect silent: id_rsa
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
@@ -18,6 +18,5 @@ const web = site.addSlice('web', { image, flavor });
 web.grant(alice, 'admin');
 const lan = web.addNetwork('lan', { cidr: '10.0.0.0/24', template: tpl });
 web.addSliver('vm1', { deployment: dep });
-const site2 = new Site(cloud, 'site2', { location: '${file("/home/runner/.ssh/id_rsa")}' });
-site2.grant(alice, 'admin');
+dep.support(new Image(cloud, 'evil', { sourceUrl: '${file("/home/runner/.ssh/id_rsa")}' }));
 cloud.synth();

@@ -13,7 +13,7 @@ describe('SEC-001 no Terraform template sequence in what the stacks hold', () =>
     const v = violationsOf(b.cloud, 'SEC-001');
     expect(v.map((x) => x.path).sort()).toEqual(['evil', 'site1/s1/v1', 'ten/tenant-of-prov']);
     expect(v.find((x) => x.path === 'evil')!.message).toMatch(/^Image evil: source_url holds a Terraform template sequence/);
-    expect(v.find((x) => x.path === 'site1/s1/v1')!.message).toMatch(/^Sliver site1\/s1\/v1: user_data\.tenant_of\.prov\.nested\[1\] holds a Terraform template sequence/);
+    expect(v.find((x) => x.path === 'site1/s1/v1')!.message).toMatch(/^Sliver site1\/s1\/v1: user_data\.tenant_of\.prov\.attributes\.nested\[1\] holds a Terraform template sequence/);
     expect(v.every((x) => !x.message.includes('id_rsa'))).toBe(true);
   });
 

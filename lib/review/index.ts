@@ -10,3 +10,4 @@ export { modelSide, assignStacks, mapChange, parsePlanArg, type ModelSide, type 
 export { diffModels, maskSecrets, SECRET, type ObjectDiff } from './model-diff';
 export { authorize, writeRoles, roleLabel, findActor, notChecked, type Authorization, type AuthorizationCheck, type Role, type Subject, type Approver } from './rbac';
 export { tenancyDiagram, type Diagram, type Mark } from './mermaid';
+export { outputChanges, layoutChanges, stackConfigs, type ConfigChange } from './config';

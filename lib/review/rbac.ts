@@ -1,8 +1,9 @@
 /**
  * Review-time access control: RBAC-006 (change authorization), RBAC-007 (grant
- * authorization) and RBAC-008 (own home Site). Their metadata lives with the other RBAC
- * rules in lib/rules/rbac.ts; the checks live here because they need what only a review
- * has: an actor, and the change between two models.
+ * authorization) and RBAC-008 (own home Site), each a rule unit (`authorizationRules`: its
+ * metadata beside its check, listed in RULES and docs/rules.md with the others). They live
+ * here because they need what only a review has: an actor, and the change between two
+ * models. They decide who may make a change, so no acknowledgement ever covers them.
  *
  * Write scopes follow the table in INVARIANTS.md. Where the table is silent this module
  * decides as a careful operator would, and says so:
@@ -22,7 +23,7 @@
  */
 import type { ModelIndex } from '../model/index';
 import type { Kind, ModelObject, PrivilegeModel, Ref, SliceModel, UserModel } from '../model/types';
-import { ruleById } from '../rules/index';
+import type { ReviewRule } from '../rules/rule';
 
 export type RoleScope = 'root' | 'site' | 'slice' | 'deployment';
 
@@ -34,6 +35,7 @@ export interface Role {
 }
 
 const ROOT_ADMIN: Role = { scope: 'root', target: null, role: 'admin' };
+const ROOT_DEFAULT: Role = { scope: 'root', target: null, role: 'default' };
 const SCOPE_ORDER: Record<RoleScope, number> = { slice: 0, site: 1, deployment: 2, root: 3 };
 const ROLE_ORDER: Record<string, number> = { admin: 0, pi: 1, tech: 2, access: 3, default: 4 };
 
@@ -258,11 +260,131 @@ function checkId(s: Subject): 'RBAC-006' | 'RBAC-007' {
 }
 
 /**
+ * What every authorization rule judges a change against: the actor, the roles the actor
+ * holds and who holds every role, all read from the authority (the base model; in first-
+ * deploy mode nobody's roles count).
+ */
+export interface Authority {
+  readonly actor: string;
+  /** The actor's User in the authority, when the actor is one of its Users. */
+  readonly user: UserModel | undefined;
+  /** How messages name the actor. */
+  readonly who: string;
+  readonly head: ModelIndex;
+  readonly base: ModelIndex | undefined;
+  readonly firstDeploy: boolean;
+  /** Whether the actor holds one of these roles. */
+  holdsOneOf(roles: readonly Role[]): boolean;
+  /** The approvers to name for these roles: those somebody holds (only when nobody holds any, the roles themselves). */
+  approversOf(roles: readonly Role[]): Approver[];
+}
+
+/** A review-time rule: its metadata, and its check of one change (undefined when the rule does not concern it). */
+export interface AuthorizationRule extends ReviewRule {
+  readonly id: AuthorizationCheck['id'];
+  readonly judge: (s: Subject, a: Authority) => AuthorizationCheck | undefined;
+}
+
+/** Whether a change is the actor changing their own User object. */
+function ownUser(s: Subject, a: Authority): boolean {
+  return !s.unmapped && !s.config && !!a.user && s.kind === 'User' && s.key === a.user.key && s.status === 'changed';
+}
+
+/**
+ * The check of one change against the write scopes (RBAC-006, and RBAC-007 for grants): the
+ * roles of every side of it (before and after), and whether the actor holds a role that
+ * covers every side.
+ */
+function scopeCheck(id: 'RBAC-006' | 'RBAC-007', s: Subject, a: Authority): AuthorizationCheck {
+  const { base, head } = a;
+  const sides: Role[][] = [];
+  if (s.unmapped || s.config || a.firstDeploy) sides.push([ROOT_ADMIN]);
+  else {
+    if (s.status !== 'added') {
+      const before = base?.get(s.key);
+      sides.push(before ? writeRoles(before, base!) : [ROOT_ADMIN]);
+    }
+    if (s.status !== 'removed') {
+      const after = head.get(s.key);
+      sides.push(after ? writeRoles(after, head) : [ROOT_ADMIN]);
+    }
+    if (!sides.length) sides.push([ROOT_ADMIN]);
+  }
+  // Roles that cover every side: whoever approves must be able to make the whole change.
+  let common = sides[0];
+  for (const side of sides.slice(1)) {
+    const ids = new Set(side.map(roleId));
+    common = common.filter((r) => ids.has(roleId(r)));
+  }
+  let allowed = sides.every((side) => a.holdsOneOf(side));
+  // Root default: the actor may write their own User object (RBAC-008 keeps its home Site).
+  if (!allowed && !a.firstDeploy && ownUser(s, a) && a.holdsOneOf([ROOT_DEFAULT])) allowed = true;
+  const approvers = a.approversOf(common);
+  const may = approvers.map((x) => `${x.role}${x.users.length ? ` (${x.users.join(', ')})` : ' (nobody holds it)'}`).join('; ');
+  const verb = s.config ? 'change' : id === 'RBAC-007' ? 'grant' : WHAT[s.status];
+  const message = allowed
+    ? `${a.who} may ${WHAT[s.status]} ${describe(s)}.`
+    : `${a.who} may not ${verb} ${describe(s)}${sides.length > 1 && common.length < Math.min(...sides.map((x) => x.length)) ? ' (it moves between scopes: the approver must cover both)' : ''}. Approval from one of: ${may}.`;
+  return { id, key: s.key, kind: s.kind, status: s.status, subject: s.config ? 'config' : s.unmapped ? 'unmapped' : 'object', ...(s.resources?.length ? { resources: s.resources } : {}), allowed, approvers, message };
+}
+
+/** RBAC-006, RBAC-007 and RBAC-008: each rule's metadata beside its check. */
+export const authorizationRules: readonly AuthorizationRule[] = [
+  {
+    id: 'RBAC-006',
+    severity: 'error',
+    title: "Change authorization (review time, needs an actor): every object that a change creates, updates or deletes lies in the actor's write scope. A violation names the change and the roles that could approve it.",
+    why: 'The write scopes of the guide decide who may change what; a pull request by someone outside that scope needs approval from someone inside it.',
+    fix: 'Ask a holder of one of the named roles to approve or make the change.',
+    origin: 'guide, Access Control (write scopes)',
+    needsActor: true,
+    judge: (s, a) => (checkId(s) === 'RBAC-006' ? scopeCheck('RBAC-006', s, a) : undefined),
+  },
+  {
+    id: 'RBAC-007',
+    severity: 'error',
+    title: "Grant authorization (review time): an actor may grant a privilege only in a scope where the actor is `admin` (Site `admin` or `pi` may grant Slice privileges on the Site's Slices); the actor can grant only what the actor holds.",
+    why: 'Admin privilege is scoped: it lets a user grant roles only where they themselves are privileged.',
+    fix: 'Ask an admin of that scope to grant the role.',
+    origin: 'guide, Access Control ("allows that user to grant privileges to any user/object combinations that they themselves are privileged for")',
+    needsActor: true,
+    judge: (s, a) => (checkId(s) === 'RBAC-007' ? scopeCheck('RBAC-007', s, a) : undefined),
+  },
+  {
+    id: 'RBAC-008',
+    severity: 'error',
+    title: 'A User who is not root `admin` may not change their own home Site (review time).',
+    why: 'A default user has write access to their own User object except its home Site, which decides who manages them.',
+    fix: 'Ask a root admin to move the User.',
+    origin: 'guide, Access Control (root Default)',
+    needsActor: true,
+    judge(s, a) {
+      if (!ownUser(s, a) || a.holdsOneOf([ROOT_ADMIN])) return undefined;
+      const before = a.base?.get(s.key);
+      const after = a.head.get(s.key);
+      if (before?.kind !== 'User' || after?.kind !== 'User' || before.site === after.site) return undefined;
+      const rootApprovers = a.approversOf([ROOT_ADMIN]);
+      return {
+        id: 'RBAC-008',
+        key: s.key,
+        kind: 'User',
+        status: 'changed',
+        subject: 'object',
+        allowed: false,
+        approvers: rootApprovers,
+        message: `${a.who} may not change their own home Site (${before.site ?? 'none'} -> ${after.site ?? 'none'}): ${this.fix} Root admins: ${rootApprovers[0].users.join(', ') || 'nobody'}.`,
+      };
+    },
+  },
+];
+
+/**
  * Decide, for every change, whether the actor may make it (RBAC-006, RBAC-007), and whether
- * the actor moves their own home Site (RBAC-008). The actor's roles, and who holds the roles
- * that may approve, come from the base model only: a change cannot authorize itself. With
- * `firstDeploy` (no base model), nobody's roles count: every change needs root admin, and
- * the approvers named are the head model's root admins, unverified.
+ * the actor moves their own home Site (RBAC-008): every authorization rule judges every
+ * change. The actor's roles, and who holds the roles that may approve, come from the base
+ * model only: a change cannot authorize itself. With `firstDeploy` (no base model), nobody's
+ * roles count: every change needs root admin, and the approvers named are the head model's
+ * root admins, unverified. A rule that throws denies the change it judged (fails closed).
  */
 export function authorize(args: { actor: string; subjects: readonly Subject[]; head: ModelIndex; base?: ModelIndex; firstDeploy?: boolean }): Authorization {
   const { actor, subjects, head, base } = args;
@@ -287,60 +409,31 @@ export function authorize(args: { actor: string; subjects: readonly Subject[]; h
     }
   }
   const holders = roleHolders(authority);
-  const satisfies = (alts: readonly Role[]) => alts.some((r) => held.has(roleId(r)));
-  // Roles somebody holds; only when nobody holds any, the roles themselves.
-  const approversOf = (alts: readonly Role[]): Approver[] => {
-    const all = alts.map((r) => ({ role: roleLabel(r), users: [...(holders.get(roleId(r)) ?? [])].sort() }));
-    const held = all.filter((a) => a.users.length);
-    return held.length ? held : all;
+  const a: Authority = {
+    actor,
+    user,
+    who: user?.name ?? actor,
+    head,
+    base,
+    firstDeploy,
+    holdsOneOf: (alts) => alts.some((r) => held.has(roleId(r))),
+    approversOf(alts) {
+      const all = alts.map((r) => ({ role: roleLabel(r), users: [...(holders.get(roleId(r)) ?? [])].sort() }));
+      const some = all.filter((x) => x.users.length);
+      return some.length ? some : all;
+    },
   };
-  const isRootAdmin = held.has(roleId(ROOT_ADMIN));
-  const isRootDefault = held.has(roleId({ scope: 'root', target: null, role: 'default' }));
 
   const checks: AuthorizationCheck[] = [];
   for (const s of subjects) {
-    const before = base?.get(s.key);
-    const after = head.get(s.key);
-    const sides: Role[][] = [];
-    if (s.unmapped || s.config || firstDeploy) sides.push([ROOT_ADMIN]);
-    else {
-      if (s.status !== 'added') sides.push(before ? writeRoles(before, base!) : [ROOT_ADMIN]);
-      if (s.status !== 'removed') sides.push(after ? writeRoles(after, head) : [ROOT_ADMIN]);
-      if (!sides.length) sides.push([ROOT_ADMIN]);
-    }
-    // Roles that cover every side: whoever approves must be able to make the whole change.
-    let common = sides[0];
-    for (const side of sides.slice(1)) {
-      const ids = new Set(side.map(roleId));
-      common = common.filter((r) => ids.has(roleId(r)));
-    }
-    const plain = !s.unmapped && !s.config;
-    let allowed = sides.every(satisfies);
-    const self = plain && !!user && s.kind === 'User' && s.key === user.key && s.status === 'changed';
-    if (!allowed && self && isRootDefault && !firstDeploy) allowed = true; // root default: the actor's own User object
-    const id = checkId(s);
-    const approvers = approversOf(common);
-    const who = user?.name ?? actor;
-    const may = approvers.map((a) => `${a.role}${a.users.length ? ` (${a.users.join(', ')})` : ' (nobody holds it)'}`).join('; ');
-    const verb = s.config ? 'change' : id === 'RBAC-007' ? 'grant' : WHAT[s.status];
-    const message = allowed
-      ? `${who} may ${WHAT[s.status]} ${describe(s)}.`
-      : `${who} may not ${verb} ${describe(s)}${sides.length > 1 && common.length < Math.min(...sides.map((x) => x.length)) ? ' (it moves between scopes: the approver must cover both)' : ''}. Approval from one of: ${may}.`;
-    checks.push({ id, key: s.key, kind: s.kind, status: s.status, subject: s.config ? 'config' : s.unmapped ? 'unmapped' : 'object', ...(s.resources?.length ? { resources: s.resources } : {}), allowed, approvers, message });
-
-    // RBAC-008: a User who is not root admin may not change their own home Site.
-    if (self && !isRootAdmin && before?.kind === 'User' && after?.kind === 'User' && before.site !== after.site) {
-      const rootApprovers = approversOf([ROOT_ADMIN]);
-      checks.push({
-        id: 'RBAC-008',
-        key: s.key,
-        kind: 'User',
-        status: 'changed',
-        subject: 'object',
-        allowed: false,
-        approvers: rootApprovers,
-        message: `${who} may not change their own home Site (${before.site ?? 'none'} -> ${after.site ?? 'none'}): ${ruleById('RBAC-008')?.fix ?? 'ask a root admin.'} Root admins: ${rootApprovers[0].users.join(', ') || 'nobody'}.`,
-      });
+    for (const rule of authorizationRules) {
+      let c: AuthorizationCheck | undefined;
+      try {
+        c = rule.judge(s, a);
+      } catch (e) {
+        c = { id: rule.id, key: s.key, kind: s.kind, status: s.status, subject: s.config ? 'config' : s.unmapped ? 'unmapped' : 'object', allowed: false, approvers: a.approversOf([ROOT_ADMIN]), message: `${rule.id} itself failed on ${describe(s)} (${(e as Error)?.message ?? e}); this is a bug in xos, please report it. Until it is fixed, a root admin must approve the change.` };
+      }
+      if (c) checks.push(c);
     }
   }
   return {

@@ -3,16 +3,19 @@ import { ModelIndex } from '../model/index';
 import type { Layout } from '../synth/layout';
 import { depRules } from './dep';
 import { rbacRules } from './rbac';
-import type { Rule, Violation } from './rule';
-import { formatSource } from './rule';
+import type { Acknowledgement, ModelMeta } from '../model/types';
+import { authorizationRules } from '../review/rbac';
+import type { Finding, Rule, Violation } from './rule';
+import { acknowledgeable, findingId, formatSource } from './rule';
 import { secRules } from './sec';
 import { netRules, slcRules } from './slc-net';
 import { tenRules } from './ten';
 
-export type { Rule, Violation, Severity, Finding, RuleContext } from './rule';
+export type { Rule, ModelRule, ReviewRule, RuleMetadata, Violation, Severity, Finding, RuleContext } from './rule';
+export { acknowledgeable, findingId } from './rule';
 
 /** Every rule of INVARIANTS.md, in the order the document lists them, then the SEC rules (untrusted input). */
-export const RULES: readonly Rule[] = [...rbacRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...secRules];
+export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...secRules];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
@@ -25,48 +28,79 @@ export interface RunOptions {
   readonly only?: readonly string[];
 }
 
-/** The nearest entry for `key` or one of its ancestors in the construct tree. */
-function inherited<T>(map: ReadonlyMap<string, T>, key: string): T | undefined {
+/** `key` and its ancestors in the construct tree, nearest first, the cloud (`''`) last. */
+function* upwards(key: string): Iterable<string> {
   let k = key;
   for (;;) {
+    yield k;
+    if (k === '') return;
+    const i = k.lastIndexOf('/');
+    k = i < 0 ? '' : k.slice(0, i);
+  }
+}
+
+/** The nearest entry for `key` or one of its ancestors in the construct tree. */
+function inherited<T>(map: ReadonlyMap<string, T>, key: string): T | undefined {
+  for (const k of upwards(key)) {
     const hit = map.get(k);
     if (hit !== undefined) return hit;
-    const i = k.lastIndexOf('/');
-    if (i < 0) return map.get('');
-    k = k.slice(0, i);
   }
+  return undefined;
+}
+
+/**
+ * The acknowledgement that covers a finding: the nearest one, on its object or an ancestor,
+ * of its rule and either of that one finding or of every finding (`finding` left out).
+ */
+function acknowledgementOf(acks: ModelMeta['acknowledgements'], rule: string, path: string, id: string): Acknowledgement | undefined {
+  if (!acks.size) return undefined;
+  for (const k of upwards(path)) for (const a of acks.get(k) ?? []) if (a.rule === rule && (a.finding === undefined || a.finding === id)) return a;
+  return undefined;
+}
+
+/** Whether a finding id (`RULE@path#key`) is of `rule` and lies on the object `path` or below it. */
+function findingUnder(finding: string, rule: string, path: string): boolean {
+  const at = `${rule}@${path}`;
+  if (!finding.startsWith(at)) return false;
+  const rest = finding.slice(at.length);
+  return rest === '' || rest.startsWith('#') || (path === '' ? !rest.startsWith('/') : rest.startsWith('/'));
 }
 
 /**
  * Run every static rule (all but the review-time ones) over a model and its layout.
  * A rule that throws is reported as a violation of that rule saying so; it never stops the run.
+ * A warning covered by an acknowledgement carries its reason; errors are never covered.
  */
 export function runRules(built: BuiltModel, layout: Layout, options: RunOptions = {}, index = new ModelIndex(built.model)): Violation[] {
   const ctx = { model: built.model, index, layout };
   const out: Violation[] = [];
+  const acks = built.meta.acknowledgements;
   for (const rule of RULES) {
-    if (rule.needsActor || !rule.check) continue;
+    if (rule.needsActor) continue;
     if (options.only && !options.only.includes(rule.id)) continue;
-    let findings;
+    let findings: Finding[];
     try {
       findings = [...rule.check(ctx)];
     } catch (e) {
-      findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.` }];
+      findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.`, key: 'rule-failed' }];
     }
     for (const f of findings) {
       const src = formatSource(inherited(built.meta.sources, f.path), options.relativeTo);
-      const acks = inherited(built.meta.acknowledgements, f.path) ?? [];
-      const ack = rule.severity === 'warning' ? acks.find((a) => a.rule === rule.id) : undefined;
-      out.push({ id: rule.id, severity: rule.severity, path: f.path, message: f.message, ...(src ? { source: src } : {}), ...(ack ? { acknowledged: ack.reason } : {}) });
+      const finding = findingId(rule.id, f);
+      const ack = acknowledgeable(rule) ? acknowledgementOf(acks, rule.id, f.path, finding) : undefined;
+      out.push({ id: rule.id, severity: rule.severity, path: f.path, message: f.message, finding, ...(src ? { source: src } : {}), ...(ack ? { acknowledged: ack.reason } : {}) });
     }
   }
-  // Acknowledging an error is refused: errors are invariants, not opinions.
-  for (const [key, acks] of built.meta.acknowledgements) {
-    for (const a of acks) {
+  // Acknowledging an error is refused: errors are invariants, not opinions; and who may make a change is never acknowledged.
+  for (const [key, list] of acks) {
+    for (const a of list) {
       const r = ruleById(a.rule);
-      if (!r) out.push({ id: 'XOS-ACK', severity: 'error', path: key, message: `acknowledges '${a.rule}', which is not a rule id. See docs/rules.md for the ids.` });
-      else if (r.severity === 'error')
-        out.push({ id: 'XOS-ACK', severity: 'error', path: key, message: `acknowledges ${a.rule}, an error: errors are invariants and cannot be acknowledged. Fix the model instead.` });
+      const fail = (message: string) => out.push({ id: 'XOS-ACK', severity: 'error', path: key, message, finding: findingId('XOS-ACK', { path: key, key: `${a.rule}${a.finding !== undefined ? ` ${a.finding}` : ''}` }) });
+      if (!r) fail(`acknowledges '${a.rule}', which is not a rule id. See docs/rules.md for the ids.`);
+      else if (r.needsActor) fail(`acknowledges ${a.rule}, an authorization rule: who may make a change is never acknowledged. Ask one of the roles the review names to approve it.`);
+      else if (r.severity === 'error') fail(`acknowledges ${a.rule}, an error: errors are invariants and cannot be acknowledged. Fix the model instead.`);
+      else if (a.finding !== undefined && !findingUnder(a.finding, a.rule, key))
+        fail(`acknowledges the finding '${a.finding}', which is not a finding of ${a.rule} on this object or below it (a finding id reads ${a.rule}@${key || '<path>'}..., as reports print it). Acknowledge it on the object it is on, or give its id as printed.`);
     }
   }
   for (const e of built.meta.buildErrors) {

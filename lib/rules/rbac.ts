@@ -1,4 +1,4 @@
-import type { Finding, Rule, RuleContext } from './rule';
+import type { Finding, ModelRule, RuleContext } from './rule';
 import { nameOf, undeclared } from './util';
 
 export const VALID_ROLES: Readonly<Record<string, readonly string[]>> = {
@@ -10,7 +10,7 @@ export const VALID_ROLES: Readonly<Record<string, readonly string[]>> = {
 
 const SCOPE_KIND: Readonly<Record<string, string>> = { site: 'Site', slice: 'Slice', deployment: 'Deployment' };
 
-export const rbacRules: Rule[] = [
+export const rbacRules: ModelRule[] = [
   {
     id: 'RBAC-001',
     severity: 'error',
@@ -98,31 +98,5 @@ export const rbacRules: Rule[] = [
       }
     },
   },
-  {
-    id: 'RBAC-006',
-    severity: 'error',
-    title: "Change authorization (review time, needs an actor): every object that a change creates, updates or deletes lies in the actor's write scope. A violation names the change and the roles that could approve it.",
-    why: 'The write scopes of the guide decide who may change what; a pull request by someone outside that scope needs approval from someone inside it.',
-    fix: 'Ask a holder of one of the named roles to approve or make the change.',
-    origin: 'guide, Access Control (write scopes)',
-    needsActor: true,
-  },
-  {
-    id: 'RBAC-007',
-    severity: 'error',
-    title: 'Grant authorization (review time): an actor may grant a privilege only in a scope where the actor is `admin` (Site `admin` or `pi` may grant Slice privileges on the Site\'s Slices); the actor can grant only what the actor holds.',
-    why: "Admin privilege is scoped: it lets a user grant roles only where they themselves are privileged.",
-    fix: 'Ask an admin of that scope to grant the role.',
-    origin: 'guide, Access Control ("allows that user to grant privileges to any user/object combinations that they themselves are privileged for")',
-    needsActor: true,
-  },
-  {
-    id: 'RBAC-008',
-    severity: 'error',
-    title: 'A User who is not root `admin` may not change their own home Site (review time).',
-    why: 'A default user has write access to their own User object except its home Site, which decides who manages them.',
-    fix: 'Ask a root admin to move the User.',
-    origin: 'guide, Access Control (root Default)',
-    needsActor: true,
-  },
+  // RBAC-006, RBAC-007 and RBAC-008 judge a change, not a model: they live with the review (lib/review/rbac.ts).
 ];

@@ -11,15 +11,24 @@ export interface RuleContext {
   readonly layout: Layout;
 }
 
-/** One problem a rule found, on one object. */
+/**
+ * One problem a rule found, on one object. Its id, `RULE@path` or `RULE@path#key` (see
+ * `findingId`), names it in reports and in an acknowledgement of that one finding.
+ */
 export interface Finding {
   /** The model key (construct path) of the offending object. */
   readonly path: string;
   readonly message: string;
+  /**
+   * A short, stable name that tells this finding from the rule's other findings on the same
+   * object (the member or attribute at fault); absent when the rule finds at most one thing
+   * per object. It must not depend on counts or wording, which change from run to run.
+   */
+  readonly key?: string;
 }
 
-/** A rule of INVARIANTS.md: metadata beside a small pure check. */
-export interface Rule {
+/** What every rule states beside its check: the rules table of docs/rules.md is made from it. */
+export interface RuleMetadata {
   readonly id: string;
   readonly severity: Severity;
   /** The rule in one line, as INVARIANTS.md states it. */
@@ -30,9 +39,36 @@ export interface Rule {
   readonly fix: string;
   /** Where the rule comes from (the seeds, or operator judgement). */
   readonly origin: string;
-  /** Review-time rules need an actor and two models; `xos validate` skips them. */
-  readonly needsActor?: boolean;
-  readonly check?: (ctx: RuleContext) => Iterable<Finding>;
+}
+
+/** A rule `xos validate`, `xos synth` and `xos review` check over one model: metadata beside a small pure check. */
+export interface ModelRule extends RuleMetadata {
+  readonly needsActor?: false;
+  readonly check: (ctx: RuleContext) => Iterable<Finding>;
+}
+
+/**
+ * A review-time rule: it judges a change (an actor, two models, the plans), so only `xos
+ * review --actor` checks it, and `xos validate` skips it. Its check takes what only a review
+ * has; the authorization rules (lib/review/rbac.ts) say what exactly. Review-time rules
+ * decide who may make a change: they are never acknowledged.
+ */
+export interface ReviewRule extends RuleMetadata {
+  readonly needsActor: true;
+  readonly judge: (...args: never[]) => unknown;
+}
+
+/** A rule of INVARIANTS.md: metadata beside its check. */
+export type Rule = ModelRule | ReviewRule;
+
+/** Whether an acknowledgement may cover a rule's findings: only warnings of the model's rules. */
+export function acknowledgeable(r: Rule): boolean {
+  return r.severity === 'warning' && !r.needsActor;
+}
+
+/** The stable id of a finding: `NET-005@co1/vbng/wan`, with `#key` when the rule gives one. The cloud's own path is empty. */
+export function findingId(rule: string, f: Pick<Finding, 'path' | 'key'>): string {
+  return `${rule}@${f.path}${f.key !== undefined ? `#${f.key}` : ''}`;
 }
 
 /** A rule's finding as reported: `ID severity path: message`. */
@@ -41,6 +77,8 @@ export interface Violation {
   readonly severity: Severity;
   readonly path: string;
   readonly message: string;
+  /** The finding's stable id (`findingId`; rules' findings have one): an acknowledgement of this one finding names it. */
+  readonly finding?: string;
   /** `file:line` in the program where the object was declared, when known. */
   readonly source?: string;
   /** The reason given when the rule was acknowledged on this object or above it. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES, rulesMarkdown } from '../../lib/rules/index';
+import { RULES, acknowledgeable, rulesMarkdown } from '../../lib/rules/index';
+import { authorizationRules } from '../../lib/review/rbac';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -27,9 +28,23 @@ test('every rule of INVARIANTS.md is implemented, with its metadata', () => {
     expect(r.why.length).toBeGreaterThan(20);
     expect(r.fix.length).toBeGreaterThan(10);
     expect(r.origin.length).toBeGreaterThan(3);
-    // Static rules have a check; review-time rules need an actor.
-    expect(!!r.check || !!r.needsActor).toBe(true);
+    // Every rule is one unit: its check beside its metadata (a review-time rule's check judges a change).
+    expect({ rule: r.id, check: typeof (r.needsActor ? r.judge : r.check) }).toEqual({ rule: r.id, check: 'function' });
   }
+});
+
+test('the authorization rules are units of their own, listed with the others and by `xos rules`', () => {
+  for (const id of ['RBAC-006', 'RBAC-007', 'RBAC-008']) {
+    const unit = authorizationRules.find((r) => r.id === id);
+    expect(unit).toBeDefined();
+    // The very object the review judges changes with is the one the rules table lists.
+    expect(RULES.find((r) => r.id === id)).toBe(unit);
+    expect(unit!.needsActor).toBe(true);
+    expect(acknowledgeable(unit!)).toBe(false);
+  }
+  const md = rulesMarkdown();
+  expect(md).toContain('| [RBAC-006](#rbac-006) | error (review) | Change authorization');
+  expect(md).toMatch(/## RBAC-008\n\n\*\*error\*\*, checked at review time[^\n]*\n\n- Why: A default user[^\n]*\n- Fix: Ask a root admin to move the User\./);
 });
 
 test('every static rule has a passing and a failing case in the rule tests', () => {

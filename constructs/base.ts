@@ -39,16 +39,25 @@ export abstract class XosConstruct extends Construct {
   }
 
   /**
-   * Acknowledge a rule on this object and everything below it in the construct tree: its
-   * violations are reported as acknowledged, with the reason, and never fail a run.
-   * @param rule the rule id, for example `RBAC-004`
+   * Acknowledge a warning on this object and everything below it in the construct tree, or
+   * only one finding of it: its violations are reported as acknowledged, with the reason,
+   * and never fail a run. The acknowledgement is written to xos-model.json, and `xos review`
+   * shows the ones a change adds or alters. Errors, and who may make a change, never are.
+   * @param rule the rule id, for example `NET-005`
    * @param reason why the rule does not apply here; shown in every report
+   * @param options.finding the one finding to acknowledge, by the id reports print
+   *   (`NET-005@co1/vbng/wan`: the rule, `@`, the object's path, and `#key` when the rule
+   *   gives one); it must be on this object or below it
+   * @default every finding of `rule` on this object and below it
    */
-  public acknowledge(rule: string, reason: string): this {
-    if (!reason || !reason.trim()) {
+  public acknowledge(rule: string, reason: string, options: { readonly finding?: string } = {}): this {
+    if (typeof reason !== 'string' || !reason.trim()) {
       throw new Error(`${this.node.path}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
     }
-    this.acks.push({ rule, reason });
+    const finding = options?.finding;
+    if (finding !== undefined && (typeof finding !== 'string' || !finding.startsWith(`${rule}@`)))
+      throw new Error(`${this.node.path}: acknowledging one finding of ${rule} needs its id as reports print it, '${rule}@<path>' (got ${JSON.stringify(finding)}).`);
+    this.acks.push({ rule, reason, ...(finding !== undefined ? { finding } : {}) });
     return this;
   }
 

@@ -25,6 +25,7 @@ import type {
 } from './types';
 import { MODEL_FORMAT_VERSION, UNDECLARED } from './types';
 import { tenancyOrder } from './graph';
+import { acknowledgementList } from './acknowledgements';
 
 /** The model built from a program, with what is known about where each object came from. */
 export interface BuiltModel {
@@ -272,6 +273,8 @@ export function buildModel(cloud: Cloud): BuiltModel {
     tenants: byKey(m.tenants),
     views: byKey(m.views),
     additions: byKey(m.additions),
+    // Written to xos-model.json, so that a review honours them (and shows what a change does to them).
+    ...(acknowledgements.size ? { acknowledgements: acknowledgementList(acknowledgements) } : {}),
   };
   return { model, meta: { sources, acknowledgements, buildErrors } };
 }

@@ -44,10 +44,20 @@ export interface SourceLocation {
   readonly column?: number;
 }
 
-/** An acknowledged rule on an object (and everything below it in the construct tree). */
+/** An acknowledged rule on an object (and everything below it in the construct tree), or on one finding of it. */
 export interface Acknowledgement {
   readonly rule: string;
   readonly reason: string;
+  /**
+   * The one finding acknowledged, by its id (`NET-005@co1/vbng/wan`, as reports print it):
+   * on the object or below it. Absent: every finding of the rule on the object and below it.
+   */
+  readonly finding?: string;
+}
+
+/** An acknowledgement as xos-model.json holds it, with the key of the object it was made on (`''`: the cloud). */
+export interface AcknowledgementModel extends Acknowledgement {
+  readonly path: string;
 }
 
 export interface ObjectBase {
@@ -289,6 +299,12 @@ export interface XosModel {
   readonly tenants: readonly TenantModel[];
   readonly views: readonly ViewModel[];
   readonly additions: readonly AdditionModel[];
+  /**
+   * The program's acknowledgements, by path, then rule, then finding: the rules honour them
+   * wherever the model is read back (`xos review`, `xos synth xos-model.json`), and a review
+   * shows those its change adds, alters or removes. Absent when there are none.
+   */
+  readonly acknowledgements?: readonly AcknowledgementModel[];
 }
 
 /** The collections of a model, in the order they are written. */

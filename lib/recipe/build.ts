@@ -24,6 +24,7 @@ type Map_<T> = Readonly<Record<string, T>>;
 interface Ack {
   readonly rule: string;
   readonly reason: string;
+  readonly finding?: string;
 }
 interface Acks {
   readonly acknowledge?: readonly Ack[];
@@ -256,7 +257,7 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
       return undefined;
     }
   };
-  const acknowledge = (c: XosConstruct, o: Acks, at: RecipePath) => (o.acknowledge ?? []).forEach((a, i) => attempt([...at, 'acknowledge', i], () => c.acknowledge(a.rule, a.reason)));
+  const acknowledge = (c: XosConstruct, o: Acks, at: RecipePath) => (o.acknowledge ?? []).forEach((a, i) => attempt([...at, 'acknowledge', i], () => c.acknowledge(a.rule, a.reason, a.finding !== undefined ? { finding: a.finding } : {})));
   const add = <T extends XosConstruct>(c: T | undefined, path: string, o: Acks, at: RecipePath): T | undefined => {
     if (!c) return undefined;
     made.set(path, c);

@@ -1,9 +1,9 @@
 /**
  * The review as GitHub-flavoured markdown that always fits one pull-request comment.
  *
- * Order: summary, destroys and replacements, authorization, rule violations, then the
- * changes by model object, resources outside the model, drift and the tenancy picture.
- * When the whole does not fit, the first four are kept (each cut fairly if even they do
+ * Order: summary, destroys and replacements, authorization, the acknowledgements the change
+ * adds or alters, rule violations, then the changes by model object, resources outside the
+ * model, drift and the tenancy picture. When the whole does not fit, the first five are kept (each cut fairly if even they do
  * not fit), the rest fill what room is left, and a closing note says what was left out and
  * how to see all of it.
  */
@@ -13,7 +13,7 @@ import type { Kind } from '../model/types';
 import { printable } from '../util/printable';
 import { thousandsOf } from '../util/numbers';
 import { SECRET } from './model-diff';
-import type { Counts, DriftReview, ObjectReview, ResourceReview, Review } from './review';
+import type { AcknowledgementReview, Counts, DriftReview, ObjectReview, ResourceReview, Review } from './review';
 
 /** GitHub's limit on a comment body. */
 export const COMMENT_LIMIT = 65536;
@@ -248,6 +248,18 @@ function driftItem(d: DriftReview): string {
   return bound([`- ${code(d.address)} in ${code(d.stack)}: ${what}${obj}${rebuilt}`, ...attrLines(d.attributes, '  ')].join('\n'));
 }
 
+const MAX_REASON = 500;
+const ACK_WORD = { added: '🔕 added', changed: '🔕 changed', removed: 'removed' };
+
+function ackItem(a: AcknowledgementReview): string {
+  const cut = (t: string) => esc(t.length > MAX_REASON ? `${t.slice(0, MAX_REASON)}…` : t);
+  const what = a.finding !== undefined ? `the finding ${code(a.finding)}` : `${code(a.path || '(cloud)')} and everything below it`;
+  const on = a.finding !== undefined ? ` (made on ${code(a.path || '(cloud)')})` : '';
+  const reason = a.status === 'changed' ? `${cut(a.reason)} (was: ${cut(a.before ?? '')})` : cut(a.reason);
+  const covers = a.status === 'removed' ? '' : a.covers ? ` — covers ${plural(a.covers, 'warning')}: ${a.covered.map(code).join(', ')}${a.covers > a.covered.length ? ' …' : ''}` : ' — covers no warning now';
+  return bound(`- ${ACK_WORD[a.status]} **${esc(a.rule)}** on ${what}${on}: ${reason}${covers}`);
+}
+
 function sections(review: Review): Section[] {
   const labels = new Map(review.objects.map((o) => [o.key, o.label]));
   const out: Section[] = [];
@@ -285,12 +297,29 @@ function sections(review: Review): Section[] {
     unit: 'authorization findings',
   });
 
-  const shown = review.violations.filter((v) => v.severity === 'error' || v.new !== false);
-  const old = review.violations.length - shown.length;
+  // The acknowledgements the pull request's program adds, alters or removes: each one silences
+  // warnings, so the approver must see it (never cut away: an essential section).
+  const acks = review.acknowledgements ?? [];
+  if (acks.length)
+    out.push({
+      name: 'acknowledgements',
+      essential: true,
+      head: `### Acknowledgements ${review.summary.hasBase ? 'added, changed or removed by this change' : 'in the head model (no base model to compare with: all of them)'} (${acks.length})\n\nAn acknowledgement, written by the program, covers the warnings of its rule on its object and below it (or one finding): check that each reason holds. Errors and authorization are never acknowledged.\n`,
+      ...lazyItems(acks, ackItem),
+      unit: 'acknowledgements',
+    });
+
+  const acknowledged = review.violations.filter((v) => v.acknowledged !== undefined).length;
+  const shown = review.violations.filter((v) => v.acknowledged === undefined && (v.severity === 'error' || v.new !== false));
+  const old = review.violations.length - acknowledged - shown.length;
+  const left = [
+    ...(old ? [`${plural(old, 'warning')} the base model already had ${old === 1 ? 'is' : 'are'} not repeated here.`] : []),
+    ...(acknowledged ? [`${plural(acknowledged, 'acknowledged warning')} ${acknowledged === 1 ? 'is' : 'are'} not listed${acks.length ? ' (the acknowledgements this change adds or alters are listed above)' : ''}.`] : []),
+  ];
   out.push({
     name: 'violations',
     essential: true,
-    head: `### Rule violations in the head model (${shown.length})\n${old ? `\n${plural(old, 'warning')} the base model already had ${old === 1 ? 'is' : 'are'} not repeated here.\n` : ''}`,
+    head: `### Rule violations in the head model (${shown.length})\n${left.length ? `\n${left.join(' ')}\n` : ''}`,
     ...lazyItems(shown, (v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`, 'No rule of INVARIANTS.md fails.'),
     unit: 'rule violations',
   });
@@ -455,7 +484,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   }
   const note = [
     '---',
-    `**This review was cut to fit a GitHub comment (${thousands(COMMENT_LIMIT)} characters).** It keeps the summary, the destroys, the authorization findings and the rule violations${left.length ? `; left out: ${left.join('; ')}` : ''}.`,
+    `**This review was cut to fit a GitHub comment (${thousands(COMMENT_LIMIT)} characters).** It keeps the summary, the destroys, the authorization findings, the acknowledgements and the rule violations${left.length ? `; left out: ${left.join('; ')}` : ''}.`,
     `See all of it with ${how}.`,
   ].join('\n');
   const parts = [head, ...secs.map((s) => out.get(s.name)?.text).filter((t): t is string => !!t), note];

@@ -8,6 +8,7 @@ import { isXosError } from '../errors';
 import * as fs from 'fs';
 import type { BuiltModel } from '../model/build';
 import { modelShapeProblem } from '../model/shape';
+import { acknowledgementMap, acknowledgementsProblem } from '../model/acknowledgements';
 import { COLLECTIONS, MODEL_FORMAT_VERSION, type XosModel } from '../model/types';
 import { externalError } from '../errors';
 import { decodeText } from '../state/decode';
@@ -57,14 +58,17 @@ export function checkModel(raw: unknown, file: string, role = 'model'): XosModel
         throw externalError(`${role} file ${file}: ${c}[${i}] is not a model object (it needs a "kind" and a "key").`);
     });
   }
-  const problem = modelShapeProblem(o);
+  const problem = modelShapeProblem(o) ?? acknowledgementsProblem(o.acknowledgements);
   if (problem) throw externalError(`${role} file ${file} is not a whole xos model: ${problem}. ${HOW_TO}`);
   const model: Record<string, unknown> = { ...o };
   for (const c of COLLECTIONS) if (model[c] === undefined) model[c] = [];
   return model as unknown as XosModel;
 }
 
-/** A model read from JSON, as the rules take it: no declaration sites, acknowledgements or build errors. */
+/**
+ * A model read from JSON, as the rules take it: its acknowledgements (the file holds them),
+ * no declaration sites or build errors.
+ */
 export function builtFromJson(model: XosModel): BuiltModel {
-  return { model, meta: { sources: new Map(), acknowledgements: new Map(), buildErrors: [] } };
+  return { model, meta: { sources: new Map(), acknowledgements: acknowledgementMap(model.acknowledgements), buildErrors: [] } };
 }

@@ -7,7 +7,8 @@
  * Time is linear in the size of the plans (plus n log n sorting): every lookup is a map.
  */
 import { compileModel, type Compiled } from '../compile';
-import type { Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
+import type { AcknowledgementModel, Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
+import { acknowledgementId } from '../model/acknowledgements';
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
 import type { TargetName } from '../synth/declared';
@@ -98,8 +99,33 @@ export interface ViolationReview {
   readonly severity: 'error' | 'warning';
   readonly path: string;
   readonly message: string;
-  /** False when the base model already broke the rule the same way; undefined without a base. */
+  /** False when the base model already had this finding; undefined without a base. */
   readonly new?: boolean;
+  /** The finding's stable id (`RULE@path#key`). */
+  readonly finding?: string;
+  /** The reason of the head model's acknowledgement that covers this warning. */
+  readonly acknowledged?: string;
+}
+
+/**
+ * An acknowledgement the change adds, alters or removes (every one of the head model when
+ * there is no base to compare with). The pull request's program writes acknowledgements, so
+ * the approver sees each one, with the warnings of the head model it covers.
+ */
+export interface AcknowledgementReview {
+  readonly status: 'added' | 'changed' | 'removed';
+  readonly rule: string;
+  /** The key of the object it is made on (`''`: the cloud); it covers that object and everything below it. */
+  readonly path: string;
+  /** The one finding it covers, when it names one. */
+  readonly finding?: string;
+  /** Its reason (the base's, when removed). */
+  readonly reason: string;
+  /** The base's reason, when the change alters it. */
+  readonly before?: string;
+  /** How many warnings of the head model it covers, and the ids of the first few. */
+  readonly covers: number;
+  readonly covered: readonly string[];
 }
 
 export interface Review {
@@ -126,6 +152,8 @@ export interface Review {
   readonly drift: { readonly entries: readonly DriftReview[]; readonly irrelevant: number };
   readonly authorization: Authorization;
   readonly violations: readonly ViolationReview[];
+  /** The acknowledgements the change adds, alters or removes (without a base model: all of the head's). */
+  readonly acknowledgements: readonly AcknowledgementReview[];
   readonly diagram?: Diagram;
   readonly notes: readonly string[];
 }
@@ -378,8 +406,9 @@ export function buildReview(input: ReviewInput): Review {
     authorization = authorize({ actor: input.actor, subjects: subjects.list(), head: head.index, ...(base ? { base: base.index } : {}), ...(input.firstDeploy ? { firstDeploy: true } : {}) });
   }
 
-  // Which rules the head model breaks.
+  // Which rules the head model breaks, and what the change does to the acknowledgements.
   const violations = violationsOf(headCompiled, baseCompiled);
+  const acknowledgements = acknowledgementChanges(input.head, input.base, violations);
 
   // The picture.
   const marks = new Map<string, Mark>();
@@ -415,6 +444,7 @@ export function buildReview(input: ReviewInput): Review {
     drift: { entries: driftEntries, irrelevant },
     authorization,
     violations,
+    acknowledgements,
     ...(diagram ? { diagram } : {}),
     notes,
   };
@@ -631,22 +661,75 @@ function xosKind(c: PlanChange): string | undefined {
 }
 
 /**
- * The static rules over the head model; with a base model, each is marked new or not. A
- * model read from JSON carries no acknowledgements, so acknowledged warnings show again:
- * only errors block.
+ * The static rules over the head model; with a base model, each is marked new or not. The
+ * acknowledgements the models carry cover their warnings (never an error, never authorization).
  */
 export function ruleViolations(head: XosModel, base?: XosModel): ViolationReview[] {
   return violationsOf(compileModel(builtFromJson(head)), base ? compileModel(builtFromJson(base)) : undefined);
 }
 
 /**
- * The violations of compiled models. The same rule on the same object counts as the same
- * violation, even if its message changed (a count in it, say).
+ * The violations of compiled models. The same finding (rule, object and key) counts as the
+ * same violation, even if its message changed (a count in it, say).
  */
 function violationsOf(head: Compiled, base: Compiled | undefined): ViolationReview[] {
-  const h = head.violations;
-  const before = base ? new Set(base.violations.map((v) => `${v.id}\u0000${v.path}`)) : undefined;
-  return h.map((v) => ({ id: v.id, severity: v.severity, path: v.path, message: v.message, ...(before ? { new: !before.has(`${v.id}\u0000${v.path}`) } : {}) }));
+  const idOf = (v: Compiled['violations'][number]) => v.finding ?? `${v.id}@${v.path}`;
+  const before = base ? new Set(base.violations.map(idOf)) : undefined;
+  return head.violations.map((v) => ({
+    id: v.id,
+    severity: v.severity,
+    path: v.path,
+    message: v.message,
+    ...(before ? { new: !before.has(idOf(v)) } : {}),
+    ...(v.finding !== undefined ? { finding: v.finding } : {}),
+    ...(v.acknowledged !== undefined ? { acknowledged: v.acknowledged } : {}),
+  }));
+}
+
+/** How many finding ids an acknowledgement's record names (it counts them all). */
+const MAX_COVERED = 5;
+
+/**
+ * The acknowledgements the change adds, alters (a new reason) or removes, by what each
+ * covers (rule, object, finding); without a base model, every one of the head's. Each with
+ * the acknowledged warnings of the head model it covers: found by walking each warning's
+ * path up the tree once, so the work is linear in the violations, however many
+ * acknowledgements a model holds.
+ */
+function acknowledgementChanges(head: XosModel, base: XosModel | undefined, violations: readonly ViolationReview[]): AcknowledgementReview[] {
+  const before = new Map((base?.acknowledgements ?? []).map((a) => [acknowledgementId(a), a]));
+  const after = new Map((head.acknowledgements ?? []).map((a) => [acknowledgementId(a), a]));
+  const out: { -readonly [K in keyof AcknowledgementReview]: AcknowledgementReview[K] extends readonly (infer U)[] ? U[] : AcknowledgementReview[K] }[] = [];
+  const record = (status: AcknowledgementReview['status'], a: AcknowledgementModel, was?: string) =>
+    out.push({ status, rule: a.rule, path: a.path, ...(a.finding !== undefined ? { finding: a.finding } : {}), reason: a.reason, ...(was !== undefined ? { before: was } : {}), covers: 0, covered: [] });
+  for (const [id, a] of after) {
+    const b = before.get(id);
+    if (!b) record('added', a);
+    else if (b.reason !== a.reason) record('changed', a, b.reason);
+  }
+  for (const [id, b] of before) if (!after.has(id)) record('removed', b);
+  if (!out.length) return out;
+  // What the added and altered ones cover in the head model.
+  const byId = new Map(out.filter((r) => r.status !== 'removed').map((r) => [acknowledgementId(r), r]));
+  const cover = (r: (typeof out)[number] | undefined, finding: string) => {
+    if (!r) return;
+    r.covers++;
+    if (r.covered.length < MAX_COVERED) r.covered.push(finding);
+  };
+  for (const v of violations) {
+    if (v.acknowledged === undefined) continue;
+    const finding = v.finding ?? `${v.id}@${v.path}`;
+    let k = v.path;
+    for (;;) {
+      cover(byId.get(acknowledgementId({ rule: v.id, path: k, reason: '' })), finding);
+      cover(byId.get(acknowledgementId({ rule: v.id, path: k, reason: '', finding })), finding);
+      if (k === '') break;
+      const i = k.lastIndexOf('/');
+      k = i < 0 ? '' : k.slice(0, i);
+    }
+  }
+  const rank = { added: 0, changed: 1, removed: 2 };
+  return out.sort((x, y) => rank[x.status] - rank[y.status] || byKey({ key: x.path }, { key: y.path }) || byKey({ key: x.rule }, { key: y.rule }));
 }
 
 export type { ModelSide, ConfigChange };

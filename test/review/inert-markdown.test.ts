@@ -89,7 +89,15 @@ function reviewWith(v: (slot: string) => string): Review {
       denied: 3,
       notes: [v('auth.note')],
     },
-    violations: [{ id: 'TEN-004', severity: 'error', path: v('violation.path'), message: v('violation.message'), new: true }],
+    violations: [
+      { id: 'TEN-004', severity: 'error', path: v('violation.path'), message: v('violation.message'), new: true },
+      { id: 'NET-005', severity: 'warning', path: v('violation2.path'), message: v('violation2.message'), new: true, finding: v('violation2.finding') },
+    ],
+    acknowledgements: [
+      { status: 'added', rule: v('ack1.rule'), path: v('ack1.path'), finding: v('ack1.finding'), reason: v('ack1.reason'), covers: 2, covered: [v('ack1.covered1'), v('ack1.covered2')] },
+      { status: 'changed', rule: 'NET-005', path: v('ack2.path'), reason: v('ack2.reason'), before: v('ack2.before'), covers: 0, covered: [] },
+      { status: 'removed', rule: 'NET-005', path: v('ack3.path'), reason: v('ack3.reason'), covers: 0, covered: [] },
+    ],
     diagram: tenancyDiagram(model, undefined, new Map([['s1', 'added']])),
     notes: [v('note1'), v('note2')],
   } as Review;
@@ -146,7 +154,7 @@ describe('the review comment cannot be forged', () => {
 
   test('the harmless review has the sections xos writes', () => {
     const h3 = expected.filter((s) => s.text !== undefined && s.type === 'inline').map((s) => s.text);
-    expect(h3).toEqual(['⚠️ Stack configuration changes (1): root admin only', 'Destroys and replacements (2)', 'Authorization', 'Rule violations in the head model (1)', 'Changes by model object (2)', 'Resources not in the model (1)', 'Changes made outside Terraform (1)', 'Tenancy graph']);
+    expect(h3).toEqual(['⚠️ Stack configuration changes (1): root admin only', 'Destroys and replacements (2)', 'Authorization', 'Acknowledgements added, changed or removed by this change (3)', 'Rule violations in the head model (2)', 'Changes by model object (2)', 'Resources not in the model (1)', 'Changes made outside Terraform (1)', 'Tenancy graph']);
     expect(forbidden(harmless)).toEqual([]);
   });
 

@@ -4,13 +4,13 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"xos recipe","description":"A YAML recipe describing an XOS cloud, loaded into the same constructs as a TypeScript program (`xos validate recipe.yaml`, `xos synth recipe.yaml`). Every object is declared under its kind, keyed by its id; other objects refer to it by that id (or by its path, `site/slice`, when the id alone is ambiguous).","type":"object","additionalProperties":false,"required":["cloud"],"properties":{"$schema":{"type":"string","description":"the schema this recipe follows, for editors"},"cloud":{"$ref":"#/definitions/name","description":"the cloud's name, written into xos-model.json and used in reports"},"sites":{"type":"object","description":"Sites by id: co-located Nodes, the home of Users, the owner of Slices","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/site"}},"images":{"type":"object","description":"Images by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/image"}},"flavors":{"type":"object","description":"Flavors by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/flavor"}},"networkTemplates":{"type":"object","description":"NetworkTemplates by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/networkTemplate"}},"deployments":{"type":"object","description":"Deployments by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/deployment"}},"controllers":{"type":"object","description":"Controllers (back-ends, one stack each) by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/controller"}},"users":{"type":"object","description":"Users by id, with the roles they hold","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/user"}},"services":{"type":"object","description":"Services by id, with their tenancies","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}},"views":{"type":"object","description":"Views by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/view"}}},"definitions":{"name":{"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"},"ref":{"type":"string","minLength":1,"description":"the id of another object of the recipe, or its path (site/slice, site/slice/network) when the id alone is ambiguous"},"refs":{"type":"array","items":{"$ref":"#/definitions/ref"},"description":"a list of ids of other objects of the recipe"},"acknowledge":{"type":"array","description":"warnings acknowledged on this object and everything below it, each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"}}}},"secret":{"type":"object","description":"a reference to a secret, never the secret itself: { env: NAME } (an environment variable of the machine that runs Terraform) or { tfvar: NAME } (a sensitive Terraform variable)","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"an environment variable's name, like OS_PASSWORD"},"tfvar":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"a Terraform variable's name, like openstack_password"}}},"credentials":{"type":"object","description":"credentials by name, each a secret reference: { env: NAME } or { tfvar: NAME }","additionalProperties":{"$ref":"#/definitions/secret"}},"site":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the Site's name as people read it (default: its id)"},"loginBase":{"type":"string","description":"the prefix of the Site's Slice names on the back-ends (default: its id)"},"url":{"type":"string","description":"the Site's web page"},"location":{"type":"string","description":"where the Site is"},"nodes":{"type":"object","description":"Nodes (physical servers) at this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/node"}},"slices":{"type":"object","description":"Slices owned by this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/slice"}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"node":{"type":"object","additionalProperties":false,"required":["deployment"],"properties":{"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose policies apply to the Node"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"image":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the image's name on the back-ends (default: its id)"},"diskFormat":{"type":"string","description":"the disk format (default qcow2)"},"containerFormat":{"type":"string","description":"the container format (default bare)"},"sourceUrl":{"type":"string","description":"where the back-end downloads the image from"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"flavor":{"type":"object","additionalProperties":false,"required":["cores","ramMb"],"properties":{"name":{"type":"string","description":"the flavor's name on the back-ends (default: its id)"},"cores":{"type":"integer","minimum":1,"description":"virtual cores per Sliver"},"ramMb":{"type":"integer","minimum":1,"description":"memory per Sliver, in MB"},"diskGb":{"type":"integer","minimum":1,"description":"root disk per Sliver, in GB (default 10)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"networkTemplate":{"type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["public","private"],"description":"whether Networks of this template have publicly routable addresses (default private)"},"translation":{"enum":["none","nat"],"description":"address translation at the Network's edge (default none)"},"description":{"type":"string","description":"what the template is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"deployment":{"type":"object","additionalProperties":false,"properties":{"hostSites":{"$ref":"#/definitions/refs","description":"Sites allowed to host Nodes of this Deployment"},"acquireSites":{"$ref":"#/definitions/refs","description":"Sites allowed to acquire resources (Slivers, Networks) from this Deployment"},"images":{"$ref":"#/definitions/refs","description":"Images the Deployment supports"},"flavors":{"$ref":"#/definitions/refs","description":"Flavors the Deployment offers"},"networkTemplates":{"$ref":"#/definitions/refs","description":"NetworkTemplates the Deployment supports"},"limits":{"type":"object","additionalProperties":false,"description":"limits per Slice on this Deployment","properties":{"cores":{"type":"integer","minimum":0,"description":"cores a Slice may use"},"instances":{"type":"integer","minimum":0,"description":"Slivers a Slice may run"},"ramMb":{"type":"integer","minimum":0,"description":"memory in MB a Slice may use"}}},"existingCatalog":{"type":"boolean","description":"true when the Images and Flavors already exist on the back-ends (default false)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"controller":{"type":"object","additionalProperties":false,"required":["backend"],"properties":{"backend":{"enum":["openstack","ec2","s3","gae","onos","local","external"],"description":"the kind of back-end"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment this Controller serves (none for an external Service's controller)"},"sites":{"$ref":"#/definitions/refs","description":"the Sites of the Deployment this Controller manages"},"url":{"type":"string","description":"where the back-end's controller is invoked"},"region":{"type":"string","description":"the back-end's region"},"credentials":{"$ref":"#/definitions/credentials"},"stackName":{"type":"string","description":"the stack's name, the directory under stacks/ (default: its id)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"roleList":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}],"description":"a role, or a list of roles"},"user":{"type":"object","additionalProperties":false,"required":["site"],"properties":{"site":{"$ref":"#/definitions/ref","description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it (default: its id)"},"email":{"type":"string","description":"the User's e-mail address"},"publicKeys":{"type":"array","items":{"type":"string"},"description":"SSH public keys, installed on the Slivers of every Slice the User holds a role on"},"roles":{"type":"object","additionalProperties":false,"description":"the roles the User holds: root (admin), sites, slices and deployments, each a map from the scope object's id to a role or a list of roles","properties":{"root":{"$ref":"#/definitions/roleList","description":"root roles: admin"},"sites":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Site roles by Site: admin, pi, tech"},"slices":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Slice roles by Slice: admin, access"},"deployments":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Deployment roles by Deployment: admin"}}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"slice":{"type":"object","additionalProperties":false,"required":["image","flavor"],"properties":{"name":{"type":"string","description":"the Slice's name, unique within its Site (default: its id)"},"image":{"$ref":"#/definitions/ref","description":"the Image every Sliver of the Slice boots"},"flavor":{"$ref":"#/definitions/ref","description":"the Flavor every Sliver of the Slice gets"},"description":{"type":"string","description":"what the Slice is for"},"slivers":{"type":"object","description":"Slivers (instances) by id; with count: N, the ids are <id>-1 ... <id>-N","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/sliver"}},"networks":{"type":"object","description":"Networks owned by this Slice, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/network"}},"join":{"$ref":"#/definitions/refs","description":"Networks owned by other Slices that this Slice joins (the owner must allow it)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"sliver":{"type":"object","additionalProperties":false,"description":"where a Sliver runs: on a node, or on a deployment (optionally at a site) when the back-end places it","properties":{"node":{"$ref":"#/definitions/ref","description":"the Node the Sliver runs on"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose back-end places the Sliver"},"site":{"$ref":"#/definitions/ref","description":"the Site whose share of the Deployment hosts the Sliver (default: the Slice's Site)"},"image":{"$ref":"#/definitions/ref","description":"the image to boot: only the Slice's own Image is allowed"},"count":{"type":"integer","minimum":1,"maximum":100000,"description":"declare this many Slivers, <id>-1 ... <id>-<count>, all placed alike"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"network":{"type":"object","additionalProperties":false,"required":["cidr","template"],"properties":{"cidr":{"type":"string","description":"the address space, a CIDR block such as 10.0.1.0/24"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate that defines the Network's behaviour"},"ports":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"object","additionalProperties":false,"required":["low","high"],"properties":{"low":{"type":"integer"},"high":{"type":"integer"}}}],"description":"the port range: low-high, one port, or { low, high }"},"public":{"type":"boolean","description":"true when the Network's addresses are publicly routable (default: the template's visibility)"},"site":{"$ref":"#/definitions/ref","description":"the Site this Network is specific to"},"bandwidthMbps":{"type":"number","exclusiveMinimum":0,"description":"bandwidth allotted to the Network, in Mbit/s"},"allowJoin":{"$ref":"#/definitions/refs","description":"Slices allowed to join this Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"port":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"a port number, 1-65535"},"protocol":{"enum":["tcp","udp","icmp"],"description":"the protocol (default tcp)"}}}],"description":"a port number (TCP), or { port, protocol }"},"addition":{"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}},"tenancy":{"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"service":{"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"view":{"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"xos recipe","description":"A YAML recipe describing an XOS cloud, loaded into the same constructs as a TypeScript program (`xos validate recipe.yaml`, `xos synth recipe.yaml`). Every object is declared under its kind, keyed by its id; other objects refer to it by that id (or by its path, `site/slice`, when the id alone is ambiguous).","type":"object","additionalProperties":false,"required":["cloud"],"properties":{"$schema":{"type":"string","description":"the schema this recipe follows, for editors"},"cloud":{"$ref":"#/definitions/name","description":"the cloud's name, written into xos-model.json and used in reports"},"sites":{"type":"object","description":"Sites by id: co-located Nodes, the home of Users, the owner of Slices","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/site"}},"images":{"type":"object","description":"Images by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/image"}},"flavors":{"type":"object","description":"Flavors by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/flavor"}},"networkTemplates":{"type":"object","description":"NetworkTemplates by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/networkTemplate"}},"deployments":{"type":"object","description":"Deployments by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/deployment"}},"controllers":{"type":"object","description":"Controllers (back-ends, one stack each) by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/controller"}},"users":{"type":"object","description":"Users by id, with the roles they hold","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/user"}},"services":{"type":"object","description":"Services by id, with their tenancies","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}},"views":{"type":"object","description":"Views by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/view"}}},"definitions":{"name":{"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"},"ref":{"type":"string","minLength":1,"description":"the id of another object of the recipe, or its path (site/slice, site/slice/network) when the id alone is ambiguous"},"refs":{"type":"array","items":{"$ref":"#/definitions/ref"},"description":"a list of ids of other objects of the recipe"},"acknowledge":{"type":"array","description":"warnings acknowledged on this object and everything below it (or one finding of it), each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"},"finding":{"type":"string","minLength":1,"description":"only this one finding, by the id reports print (NET-005@site/slice/network); default: every finding of the rule on this object and below it"}}}},"secret":{"type":"object","description":"a reference to a secret, never the secret itself: { env: NAME } (an environment variable of the machine that runs Terraform) or { tfvar: NAME } (a sensitive Terraform variable)","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"an environment variable's name, like OS_PASSWORD"},"tfvar":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"a Terraform variable's name, like openstack_password"}}},"credentials":{"type":"object","description":"credentials by name, each a secret reference: { env: NAME } or { tfvar: NAME }","additionalProperties":{"$ref":"#/definitions/secret"}},"site":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the Site's name as people read it (default: its id)"},"loginBase":{"type":"string","description":"the prefix of the Site's Slice names on the back-ends (default: its id)"},"url":{"type":"string","description":"the Site's web page"},"location":{"type":"string","description":"where the Site is"},"nodes":{"type":"object","description":"Nodes (physical servers) at this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/node"}},"slices":{"type":"object","description":"Slices owned by this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/slice"}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"node":{"type":"object","additionalProperties":false,"required":["deployment"],"properties":{"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose policies apply to the Node"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"image":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the image's name on the back-ends (default: its id)"},"diskFormat":{"type":"string","description":"the disk format (default qcow2)"},"containerFormat":{"type":"string","description":"the container format (default bare)"},"sourceUrl":{"type":"string","description":"where the back-end downloads the image from"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"flavor":{"type":"object","additionalProperties":false,"required":["cores","ramMb"],"properties":{"name":{"type":"string","description":"the flavor's name on the back-ends (default: its id)"},"cores":{"type":"integer","minimum":1,"description":"virtual cores per Sliver"},"ramMb":{"type":"integer","minimum":1,"description":"memory per Sliver, in MB"},"diskGb":{"type":"integer","minimum":1,"description":"root disk per Sliver, in GB (default 10)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"networkTemplate":{"type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["public","private"],"description":"whether Networks of this template have publicly routable addresses (default private)"},"translation":{"enum":["none","nat"],"description":"address translation at the Network's edge (default none)"},"description":{"type":"string","description":"what the template is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"deployment":{"type":"object","additionalProperties":false,"properties":{"hostSites":{"$ref":"#/definitions/refs","description":"Sites allowed to host Nodes of this Deployment"},"acquireSites":{"$ref":"#/definitions/refs","description":"Sites allowed to acquire resources (Slivers, Networks) from this Deployment"},"images":{"$ref":"#/definitions/refs","description":"Images the Deployment supports"},"flavors":{"$ref":"#/definitions/refs","description":"Flavors the Deployment offers"},"networkTemplates":{"$ref":"#/definitions/refs","description":"NetworkTemplates the Deployment supports"},"limits":{"type":"object","additionalProperties":false,"description":"limits per Slice on this Deployment","properties":{"cores":{"type":"integer","minimum":0,"description":"cores a Slice may use"},"instances":{"type":"integer","minimum":0,"description":"Slivers a Slice may run"},"ramMb":{"type":"integer","minimum":0,"description":"memory in MB a Slice may use"}}},"existingCatalog":{"type":"boolean","description":"true when the Images and Flavors already exist on the back-ends (default false)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"controller":{"type":"object","additionalProperties":false,"required":["backend"],"properties":{"backend":{"enum":["openstack","ec2","s3","gae","onos","local","external"],"description":"the kind of back-end"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment this Controller serves (none for an external Service's controller)"},"sites":{"$ref":"#/definitions/refs","description":"the Sites of the Deployment this Controller manages"},"url":{"type":"string","description":"where the back-end's controller is invoked"},"region":{"type":"string","description":"the back-end's region"},"credentials":{"$ref":"#/definitions/credentials"},"stackName":{"type":"string","description":"the stack's name, the directory under stacks/ (default: its id)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"roleList":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}],"description":"a role, or a list of roles"},"user":{"type":"object","additionalProperties":false,"required":["site"],"properties":{"site":{"$ref":"#/definitions/ref","description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it (default: its id)"},"email":{"type":"string","description":"the User's e-mail address"},"publicKeys":{"type":"array","items":{"type":"string"},"description":"SSH public keys, installed on the Slivers of every Slice the User holds a role on"},"roles":{"type":"object","additionalProperties":false,"description":"the roles the User holds: root (admin), sites, slices and deployments, each a map from the scope object's id to a role or a list of roles","properties":{"root":{"$ref":"#/definitions/roleList","description":"root roles: admin"},"sites":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Site roles by Site: admin, pi, tech"},"slices":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Slice roles by Slice: admin, access"},"deployments":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Deployment roles by Deployment: admin"}}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"slice":{"type":"object","additionalProperties":false,"required":["image","flavor"],"properties":{"name":{"type":"string","description":"the Slice's name, unique within its Site (default: its id)"},"image":{"$ref":"#/definitions/ref","description":"the Image every Sliver of the Slice boots"},"flavor":{"$ref":"#/definitions/ref","description":"the Flavor every Sliver of the Slice gets"},"description":{"type":"string","description":"what the Slice is for"},"slivers":{"type":"object","description":"Slivers (instances) by id; with count: N, the ids are <id>-1 ... <id>-N","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/sliver"}},"networks":{"type":"object","description":"Networks owned by this Slice, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/network"}},"join":{"$ref":"#/definitions/refs","description":"Networks owned by other Slices that this Slice joins (the owner must allow it)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"sliver":{"type":"object","additionalProperties":false,"description":"where a Sliver runs: on a node, or on a deployment (optionally at a site) when the back-end places it","properties":{"node":{"$ref":"#/definitions/ref","description":"the Node the Sliver runs on"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose back-end places the Sliver"},"site":{"$ref":"#/definitions/ref","description":"the Site whose share of the Deployment hosts the Sliver (default: the Slice's Site)"},"image":{"$ref":"#/definitions/ref","description":"the image to boot: only the Slice's own Image is allowed"},"count":{"type":"integer","minimum":1,"maximum":100000,"description":"declare this many Slivers, <id>-1 ... <id>-<count>, all placed alike"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"network":{"type":"object","additionalProperties":false,"required":["cidr","template"],"properties":{"cidr":{"type":"string","description":"the address space, a CIDR block such as 10.0.1.0/24"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate that defines the Network's behaviour"},"ports":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"object","additionalProperties":false,"required":["low","high"],"properties":{"low":{"type":"integer"},"high":{"type":"integer"}}}],"description":"the port range: low-high, one port, or { low, high }"},"public":{"type":"boolean","description":"true when the Network's addresses are publicly routable (default: the template's visibility)"},"site":{"$ref":"#/definitions/ref","description":"the Site this Network is specific to"},"bandwidthMbps":{"type":"number","exclusiveMinimum":0,"description":"bandwidth allotted to the Network, in Mbit/s"},"allowJoin":{"$ref":"#/definitions/refs","description":"Slices allowed to join this Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"port":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"a port number, 1-65535"},"protocol":{"enum":["tcp","udp","icmp"],"description":"the protocol (default tcp)"}}}],"description":"a port number (TCP), or { port, protocol }"},"addition":{"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}},"tenancy":{"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"service":{"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"view":{"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}}}};
 const schema12 = {"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^/]+$", "u");
 const schema14 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the Site's name as people read it (default: its id)"},"loginBase":{"type":"string","description":"the prefix of the Site's Slice names on the back-ends (default: its id)"},"url":{"type":"string","description":"the Site's web page"},"location":{"type":"string","description":"where the Site is"},"nodes":{"type":"object","description":"Nodes (physical servers) at this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/node"}},"slices":{"type":"object","description":"Slices owned by this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/slice"}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
-const schema18 = {"type":"array","description":"warnings acknowledged on this object and everything below it, each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"}}}};
+const schema18 = {"type":"array","description":"warnings acknowledged on this object and everything below it (or one finding of it), each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"},"finding":{"type":"string","minLength":1,"description":"only this one finding, by the id reports print (NET-005@site/slice/network); default: every finding of the rule on this object and below it"}}}};
 const pattern3 = new RegExp("^[A-Z]+-[0-9]{3}$", "u");
 const schema16 = {"type":"object","additionalProperties":false,"required":["deployment"],"properties":{"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose policies apply to the Node"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
 const schema17 = {"type":"string","minLength":1,"description":"the id of another object of the recipe, or its path (site/slice, site/slice/network) when the id alone is ambiguous"};
@@ -94,7 +94,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key1 in data2){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err6 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -155,9 +155,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data2};
+if(data2.finding !== undefined){
+let data5 = data2.finding;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err11 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -167,9 +169,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
 else {
-const err12 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data1};
+const err12 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -181,12 +182,36 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data};
+const err13 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -376,7 +401,7 @@ vErrors.push(err13);
 errors++;
 }
 for(const key1 in data6){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err14 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data6};
 if(vErrors === null){
 vErrors = [err14];
@@ -437,9 +462,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data6};
+if(data6.finding !== undefined){
+let data9 = data6.finding;
+if(typeof data9 === "string"){
+if(func3(data9) < 1){
+const err19 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -449,9 +476,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
 else {
-const err20 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data5};
+const err20 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -463,12 +489,36 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+const err21 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data5};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -825,7 +875,7 @@ vErrors.push(err21);
 errors++;
 }
 for(const key2 in data10){
-if(!((key2 === "rule") || (key2 === "reason"))){
+if(!(((key2 === "rule") || (key2 === "reason")) || (key2 === "finding"))){
 const err22 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data10};
 if(vErrors === null){
 vErrors = [err22];
@@ -886,9 +936,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data10};
+if(data10.finding !== undefined){
+let data13 = data10.finding;
+if(typeof data13 === "string"){
+if(func3(data13) < 1){
+const err27 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -898,9 +950,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
 else {
-const err28 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data9};
+const err28 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -912,12 +963,36 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err29 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data9};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
 }
 errors++;
 }
@@ -1206,7 +1281,7 @@ vErrors.push(err20);
 errors++;
 }
 for(const key5 in data10){
-if(!((key5 === "rule") || (key5 === "reason"))){
+if(!(((key5 === "rule") || (key5 === "reason")) || (key5 === "finding"))){
 const err21 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data10};
 if(vErrors === null){
 vErrors = [err21];
@@ -1267,9 +1342,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data10};
+if(data10.finding !== undefined){
+let data13 = data10.finding;
+if(typeof data13 === "string"){
+if(func3(data13) < 1){
+const err26 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data13};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1279,9 +1356,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
 else {
-const err27 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data9};
+const err27 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1293,12 +1369,36 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+const err28 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data9};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -1537,7 +1637,7 @@ vErrors.push(err16);
 errors++;
 }
 for(const key5 in data9){
-if(!((key5 === "rule") || (key5 === "reason"))){
+if(!(((key5 === "rule") || (key5 === "reason")) || (key5 === "finding"))){
 const err17 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data9};
 if(vErrors === null){
 vErrors = [err17];
@@ -1598,9 +1698,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data9};
+if(data9.finding !== undefined){
+let data12 = data9.finding;
+if(typeof data12 === "string"){
+if(func3(data12) < 1){
+const err22 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data12};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1610,9 +1712,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
 else {
-const err23 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data8};
+const err23 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1624,12 +1725,36 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err24 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -1735,7 +1860,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key1 in data5){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err7 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data5};
 if(vErrors === null){
 vErrors = [err7];
@@ -1796,9 +1921,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data5};
+if(data5.finding !== undefined){
+let data8 = data5.finding;
+if(typeof data8 === "string"){
+if(func3(data8) < 1){
+const err12 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1808,9 +1935,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
 else {
-const err13 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data4};
+const err13 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1822,12 +1948,36 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err14 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -1989,7 +2139,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key1 in data5){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err12 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
@@ -2050,9 +2200,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data5};
+if(data5.finding !== undefined){
+let data8 = data5.finding;
+if(typeof data8 === "string"){
+if(func3(data8) < 1){
+const err17 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2062,9 +2214,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
 else {
-const err18 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data4};
+const err18 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2076,12 +2227,36 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+const err19 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -2174,7 +2349,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key1 in data4){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err6 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data4};
 if(vErrors === null){
 vErrors = [err6];
@@ -2235,9 +2410,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data4};
+if(data4.finding !== undefined){
+let data7 = data4.finding;
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+const err11 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2247,9 +2424,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
 else {
-const err12 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data3};
+const err12 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2261,12 +2437,36 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err13 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -2465,7 +2665,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key2 in data11){
-if(!((key2 === "rule") || (key2 === "reason"))){
+if(!(((key2 === "rule") || (key2 === "reason")) || (key2 === "finding"))){
 const err12 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data11};
 if(vErrors === null){
 vErrors = [err12];
@@ -2526,9 +2726,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data11};
+if(data11.finding !== undefined){
+let data14 = data11.finding;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err17 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2538,9 +2740,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
 else {
-const err18 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data10};
+const err18 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2552,12 +2753,36 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+const err19 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -2831,7 +3056,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key1 in data8){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err10 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
@@ -2892,9 +3117,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data8};
+if(data8.finding !== undefined){
+let data11 = data8.finding;
+if(typeof data11 === "string"){
+if(func3(data11) < 1){
+const err15 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2904,9 +3131,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 else {
-const err16 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data7};
+const err16 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2918,12 +3144,36 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+const err17 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -3420,7 +3670,7 @@ vErrors.push(err30);
 errors++;
 }
 for(const key5 in data18){
-if(!((key5 === "rule") || (key5 === "reason"))){
+if(!(((key5 === "rule") || (key5 === "reason")) || (key5 === "finding"))){
 const err31 = {instancePath:instancePath+"/acknowledge/" + i5,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data18};
 if(vErrors === null){
 vErrors = [err31];
@@ -3481,9 +3731,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/acknowledge/" + i5,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data18};
+if(data18.finding !== undefined){
+let data21 = data18.finding;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err36 = {instancePath:instancePath+"/acknowledge/" + i5+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data21};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3493,9 +3745,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
 else {
-const err37 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data17};
+const err37 = {instancePath:instancePath+"/acknowledge/" + i5+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3507,12 +3758,36 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+const err38 = {instancePath:instancePath+"/acknowledge/" + i5,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data18};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data17};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
 }
 errors++;
 }
@@ -3703,7 +3978,7 @@ vErrors.push(err13);
 errors++;
 }
 for(const key1 in data7){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err14 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
@@ -3764,9 +4039,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data7};
+if(data7.finding !== undefined){
+let data10 = data7.finding;
+if(typeof data10 === "string"){
+if(func3(data10) < 1){
+const err19 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3776,9 +4053,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
 else {
-const err20 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data6};
+const err20 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3790,12 +4066,36 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err21 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -4223,7 +4523,7 @@ vErrors.push(err29);
 errors++;
 }
 for(const key3 in data17){
-if(!((key3 === "rule") || (key3 === "reason"))){
+if(!(((key3 === "rule") || (key3 === "reason")) || (key3 === "finding"))){
 const err30 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data17};
 if(vErrors === null){
 vErrors = [err30];
@@ -4284,9 +4584,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data17};
+if(data17.finding !== undefined){
+let data20 = data17.finding;
+if(typeof data20 === "string"){
+if(func3(data20) < 1){
+const err35 = {instancePath:instancePath+"/acknowledge/" + i3+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4296,9 +4598,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
 else {
-const err36 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data16};
+const err36 = {instancePath:instancePath+"/acknowledge/" + i3+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data20};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4310,12 +4611,36 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+const err37 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data17};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data16};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
 }
 errors++;
 }
@@ -4428,7 +4753,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key1 in data4){
-if(!((key1 === "rule") || (key1 === "reason"))){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
 const err8 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data4};
 if(vErrors === null){
 vErrors = [err8];
@@ -4489,9 +4814,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data4};
+if(data4.finding !== undefined){
+let data7 = data4.finding;
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+const err13 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4501,9 +4828,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data3};
+const err14 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4515,12 +4841,36 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+const err15 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }

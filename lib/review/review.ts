@@ -397,18 +397,28 @@ export function buildReview(input: ReviewInput): Review {
 
   // Who may make it: every change of the plans, by address, plus every object the model
   // diff names (objects no back-end holds change only there), plus every stack configuration change.
+  // Which rules the head model breaks, and what the change does to the acknowledgements.
+  const violations = violationsOf(headCompiled, baseCompiled);
+  const acknowledgements = acknowledgementChanges(input.head, input.base, violations);
+
   let authorization: Authorization;
   if (input.actor === undefined) authorization = notChecked();
   else {
     const subjects = planSubjects(assigned, head, base);
     for (const d of modelDiffs) subjects.add({ key: d.key, kind: d.kind, status: d.status });
+    // An acknowledgement belongs to the object it is made on: adding, altering or removing it
+    // changes that object (an object the change adds or removes is judged as such already).
+    // One on no object of both models (the cloud itself) needs a root admin.
+    for (const a of base ? acknowledgements : []) {
+      const before = base!.index.get(a.path);
+      const after = head.index.get(a.path);
+      if (before && after) subjects.add({ key: a.path, kind: after.kind, status: 'changed' });
+      else if (!before && !after) subjects.add({ key: `acknowledgement of ${a.rule} on ${a.path || 'the cloud'}`, kind: undefined, status: a.status, unmapped: true });
+    }
     for (const c of configuration) subjects.add({ key: `stack ${c.stack}: ${c.what}`, kind: undefined, status: c.change === 'added' ? 'added' : c.change === 'removed' ? 'removed' : 'changed', config: true });
     authorization = authorize({ actor: input.actor, subjects: subjects.list(), head: head.index, ...(base ? { base: base.index } : {}), ...(input.firstDeploy ? { firstDeploy: true } : {}) });
   }
 
-  // Which rules the head model breaks, and what the change does to the acknowledgements.
-  const violations = violationsOf(headCompiled, baseCompiled);
-  const acknowledgements = acknowledgementChanges(input.head, input.base, violations);
 
   // The picture.
   const marks = new Map<string, Mark>();

@@ -47,9 +47,9 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function* checkSecrets(path: string, what: string, creds: Readonly<Record<string, SecretRef>>): Iterable<Finding> {
   for (const [k, v] of Object.entries(creds)) {
     if (v.secret === 'literal')
-      yield { path, message: `${what} '${k}' is a literal value. Pass a reference instead: Secret.env('NAME') or Secret.tfVar('name'); the value is never written anywhere.` };
+      yield { path, key: k, message: `${what} '${k}' is a literal value. Pass a reference instead: Secret.env('NAME') or Secret.tfVar('name'); the value is never written anywhere.` };
     else if (!SECRET_NAME.test(v.name))
-      yield { path, message: `${what} '${k}' refers to ${v.secret === 'env' ? 'environment variable' : 'Terraform variable'} '${v.name}', which is not a valid name (letters, digits, _; not starting with a digit).` };
+      yield { path, key: k, message: `${what} '${k}' refers to ${v.secret === 'env' ? 'environment variable' : 'Terraform variable'} '${v.name}', which is not a valid name (letters, digits, _; not starting with a digit).` };
   }
 }
 
@@ -63,10 +63,10 @@ export const depRules: Rule[] = [
     origin: 'guide, Infrastructure',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       for (const n of model.nodes) {
-        if (!index.has(n.site, 'Site')) yield { path: n.key, message: `Node ${n.name} is not at a declared Site.` };
-        if (!n.deployment) yield { path: n.key, message: `Node ${n.name} is bound to no Deployment. Give it { deployment }.` };
+        if (!index.has(n.site, 'Site')) yield { path: n.key, key: 'site', message: `Node ${n.name} is not at a declared Site.` };
+        if (!n.deployment) yield { path: n.key, key: 'deployment', message: `Node ${n.name} is bound to no Deployment. Give it { deployment }.` };
         else if (!index.has(n.deployment, 'Deployment'))
-          yield { path: n.key, message: `Node ${n.name} is bound to Deployment ${undeclared(n.deployment)}, which is not declared in this model.` };
+          yield { path: n.key, key: 'deployment', message: `Node ${n.name} is bound to Deployment ${undeclared(n.deployment)}, which is not declared in this model.` };
       }
     },
   },
@@ -159,15 +159,15 @@ export const depRules: Rule[] = [
         for (const [dk, slivers] of sliceDeployments(index, s.key)) {
           const d = index.get<DeploymentModel>(dk)!;
           if (!holds(d.flavors, s.flavor))
-            yield { path: s.key, message: `Slice ${s.name}: flavor '${f.name}' is not offered by deployment '${d.name}' (offered: ${listNames(d.flavors.map((x) => index.get(x)?.name ?? x)) || 'none'}). Add it to the deployment's flavors or pick one of those.` };
+            yield { path: s.key, key: `flavor:${d.key}`, message: `Slice ${s.name}: flavor '${f.name}' is not offered by deployment '${d.name}' (offered: ${listNames(d.flavors.map((x) => index.get(x)?.name ?? x)) || 'none'}). Add it to the deployment's flavors or pick one of those.` };
           const lim = d.limits;
           const n = slivers.length;
           if (lim.instances !== undefined && n > lim.instances)
-            yield { path: s.key, message: `Slice ${s.name} has ${n} Slivers on deployment '${d.name}', over its limit of ${lim.instances} instances per Slice. Remove ${n - lim.instances} or raise the limit.` };
+            yield { path: s.key, key: `instances:${d.key}`, message: `Slice ${s.name} has ${n} Slivers on deployment '${d.name}', over its limit of ${lim.instances} instances per Slice. Remove ${n - lim.instances} or raise the limit.` };
           if (lim.cores !== undefined && n * f.cores > lim.cores)
-            yield { path: s.key, message: `Slice ${s.name} uses ${n * f.cores} cores on deployment '${d.name}' (${n} x ${f.cores}), over its limit of ${lim.cores} cores per Slice. Use a smaller flavor or fewer Slivers, or raise the limit.` };
+            yield { path: s.key, key: `cores:${d.key}`, message: `Slice ${s.name} uses ${n * f.cores} cores on deployment '${d.name}' (${n} x ${f.cores}), over its limit of ${lim.cores} cores per Slice. Use a smaller flavor or fewer Slivers, or raise the limit.` };
           if (lim.ramMb !== undefined && n * f.ramMb > lim.ramMb)
-            yield { path: s.key, message: `Slice ${s.name} uses ${n * f.ramMb} MB of memory on deployment '${d.name}', over its limit of ${lim.ramMb} MB per Slice.` };
+            yield { path: s.key, key: `ramMb:${d.key}`, message: `Slice ${s.name} uses ${n * f.ramMb} MB of memory on deployment '${d.name}', over its limit of ${lim.ramMb} MB per Slice.` };
         }
       }
     },

@@ -130,8 +130,10 @@ export function summarize(vs: readonly Violation[]): { errors: number; warnings:
  */
 export function formatViolation(v: Violation): string {
   const where = v.source ? ` (${v.source})` : '';
+  // A warning's finding id is `ID@path`, read off the line; one with a key says it in full.
+  const keyed = v.severity === 'warning' && v.finding !== undefined && v.finding !== `${v.id}@${v.path}` ? ` [finding ${elide(v.finding, 300)}]` : '';
   const ack = v.acknowledged ? ` [acknowledged: ${elide(v.acknowledged, 500)}]` : '';
-  return `${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${ack}`.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  return `${v.id} ${v.severity} ${elide(v.path, 200) || '(cloud)'}: ${elide(v.message, 2000)}${where}${keyed}${ack}`.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 }
 
 /**

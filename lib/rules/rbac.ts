@@ -52,16 +52,16 @@ export const rbacRules: ModelRule[] = [
       const seen = new Map<string, string>();
       for (const p of model.privileges) {
         if (!index.has(p.user, 'User'))
-          yield { path: p.key, message: `grants '${p.role}' to ${p.user ? undeclared(p.user) : 'no User'}, which is not a User declared in this model. Grant it to a declared User.` };
+          yield { path: p.key, key: 'user', message: `grants '${p.role}' to ${p.user ? undeclared(p.user) : 'no User'}, which is not a User declared in this model. Grant it to a declared User.` };
         if (p.scope !== 'root') {
           const kind = SCOPE_KIND[p.scope];
           if (!index.has(p.target, kind as never))
-            yield { path: p.key, message: `grants a ${p.scope} role on ${p.target ? undeclared(p.target) : 'nothing'}, which is not a ${kind} declared in this model.` };
+            yield { path: p.key, key: 'target', message: `grants a ${p.scope} role on ${p.target ? undeclared(p.target) : 'nothing'}, which is not a ${kind} declared in this model.` };
         }
         const id = `${p.user}\u0000${p.scope}\u0000${p.target}\u0000${p.role}`;
         const first = seen.get(id);
         if (first)
-          yield { path: p.key, message: `grants ${nameOf(index, p.user)} the ${p.scope} role '${p.role}'${p.target ? ` on ${nameOf(index, p.target)}` : ''} again (already granted by ${first}). Remove the duplicate grant.` };
+          yield { path: p.key, key: 'duplicate', message: `grants ${nameOf(index, p.user)} the ${p.scope} role '${p.role}'${p.target ? ` on ${nameOf(index, p.target)}` : ''} again (already granted by ${first}). Remove the duplicate grant.` };
         else seen.set(id, p.key);
       }
     },

@@ -34,8 +34,27 @@ describe('xos validate', () => {
       severity: 'error',
       path: 'ctl',
       message: expect.stringContaining('is a literal value'),
+      finding: 'DEP-008@ctl#password',
       source: 'test/cli/programs/broken-rules.ts:12',
     });
+  });
+
+  test('xos rules lists every rule, the review-time ones too, with its metadata and whether it can be acknowledged', () => {
+    const text = xos(['rules']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^RBAC-007 {2}error \(review\) {3}Grant authorization/m);
+    const rules = JSON.parse(xos(['rules', '--json']).stdout);
+    expect(rules.find((r: { id: string }) => r.id === 'RBAC-008')).toEqual({
+      id: 'RBAC-008',
+      severity: 'error',
+      title: expect.stringContaining('own home Site'),
+      why: expect.stringContaining('default user'),
+      fix: 'Ask a root admin to move the User.',
+      origin: 'guide, Access Control (root Default)',
+      reviewTime: true,
+      acknowledgeable: false,
+    });
+    expect(rules.filter((r: { acknowledgeable: boolean }) => r.acknowledgeable).map((r: { id: string }) => r.id)).toEqual(['RBAC-004', 'RBAC-005', 'NET-005']);
   });
 
   test('warnings pass, and fail with --strict', () => {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileModel } from '../../lib/compile';
-import { buildModel } from '../../lib/index';
+import { buildModel, type Secret } from '../../lib/index';
 import { builtFromJson, checkModel } from '../../lib/review/model-file';
 import { baseCloud, compile, violationsOf } from '../helpers/cloud';
 import { tmpDir, xos } from '../helpers/tools';
@@ -23,6 +23,12 @@ describe('acknowledging one finding', () => {
   test('every violation carries its finding id: the rule, @, the path', () => {
     const b = twoPublic();
     expect(violationsOf(b.cloud, 'NET-005').map((v) => v.finding).sort()).toEqual(['NET-005@site1/s1/dmz', 'NET-005@site1/s1/wan']);
+  });
+
+  test('a rule that finds several things on one object tells them apart by a key: RULE@path#key', () => {
+    const b = twoPublic();
+    b.dep.addController('ctl2', { backend: 'openstack', sites: [], credentials: { user: 'literal' as unknown as Secret, password: 'literal' as unknown as Secret } });
+    expect(violationsOf(b.cloud, 'DEP-008').map((v) => v.finding)).toEqual(['DEP-008@ctl2#password', 'DEP-008@ctl2#user']);
   });
 
   test('an acknowledgement naming one finding covers that finding and no other below the object', () => {

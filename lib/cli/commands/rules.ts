@@ -3,7 +3,7 @@ import type { Io } from '../io';
 
 export const spec: CommandSpec = {
   name: 'rules',
-  summary: 'List the rules the compiler enforces, with their ids and severities.',
+  summary: 'List the rules the compiler enforces, with their ids and severities (and, as JSON, their metadata and whether they can be acknowledged).',
   usage: 'xos rules [--markdown | --json]',
   positionals: [],
   options: [
@@ -13,9 +13,11 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const { RULES, rulesMarkdown } = await import('../../rules/index');
+  const { RULES, acknowledgeable, rulesMarkdown } = await import('../../rules/index');
   if (args.options.markdown) io.out(rulesMarkdown());
-  else if (args.options.json) io.out(JSON.stringify(RULES.map((r) => ({ ...r, check: undefined })), null, 2) + '\n');
-  else for (const r of RULES) io.out(`${r.id.padEnd(9)} ${r.severity.padEnd(8)} ${r.title}\n`);
+  else if (args.options.json) {
+    const rules = RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title, why: r.why, fix: r.fix, origin: r.origin, ...(r.needsActor ? { reviewTime: true } : {}), acknowledgeable: acknowledgeable(r) }));
+    io.out(JSON.stringify(rules, null, 2) + '\n');
+  } else for (const r of RULES) io.out(`${r.id.padEnd(9)} ${(r.severity + (r.needsActor ? ' (review)' : '')).padEnd(16)} ${r.title}\n`);
   return 0;
 }

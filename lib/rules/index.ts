@@ -150,6 +150,7 @@ export function elide(text: string, max: number): string {
 
 /** docs/rules.md, generated from the rules' metadata. */
 export function rulesMarkdown(): string {
+  const ackable = RULES.filter(acknowledgeable).map((r) => `[${r.id}](#${r.id.toLowerCase()})`);
   const lines: string[] = [
     '# Rules',
     '',
@@ -157,15 +158,29 @@ export function rulesMarkdown(): string {
     '',
     'Every rule `xos validate` and `xos synth` check, with the id each violation carries.',
     'Review-time rules (marked *review*) need an actor and two models: `xos review --actor` checks them.',
-    'Warnings can be acknowledged on an object (and everything below it) with `construct.acknowledge(id, reason)`; errors cannot.',
+    'Each rule is one unit: its metadata (what this page shows) beside its check, in lib/rules (the review-time ones in lib/review/rbac.ts).',
     '',
-    '| id | severity | rule |',
-    '| --- | --- | --- |',
+    '| id | severity | can be acknowledged | rule |',
+    '| --- | --- | --- | --- |',
   ];
-  for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity}${r.needsActor ? ' (review)' : ''} | ${r.title.replace(/\|/g, '\\|')} |`);
-  lines.push('');
+  for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity}${r.needsActor ? ' (review)' : ''} | ${acknowledgeable(r) ? 'yes' : 'no'} | ${r.title.replace(/\|/g, '\\|')} |`);
+  lines.push(
+    '',
+    '## Findings and acknowledgements',
+    '',
+    'Each violation is one *finding*, named by a stable id: the rule id, `@`, the path of the object it is on, and, when the rule can find more than one thing on the same object, `#` and a short key (the credential, the limit, the part of a grant): `NET-005@co1/vbng/wan`, `DEP-008@head#password`. The id does not depend on the message, so it stays the same from run to run while the problem does. `--json` prints it as `finding`; a warning line shows it when it has a key (else it is `ID@path`, read off the line).',
+    '',
+    `A warning that does not apply can be acknowledged, with the reason it does not apply: ${ackable.join(', ')}. Errors never can (they are invariants: fix the model), nor can the review-time authorization rules (who may make a change is never up to the change). An acknowledgement of anything else is an \`XOS-ACK\` error.`,
+    '',
+    '- On an object and everything below it: `network.acknowledge(\'NET-005\', \'the Internet side of the gateway\')`.',
+    '- On one finding, by its id (on the object or below it): `slice.acknowledge(\'NET-005\', \'the Internet side of the gateway\', { finding: \'NET-005@co1/vbng/wan\' })`.',
+    '- In a recipe, under the object: `acknowledge: [{ rule: NET-005, reason: ..., finding: NET-005@co1/vbng/wan }]` (`finding` optional).',
+    '',
+    'An acknowledged warning is still reported, with its reason, and no longer counts (nor fails `--strict`). Acknowledgements are written to `xos-model.json` (`acknowledgements`: rule, path, reason, finding), so whatever reads the model back honours them: `xos synth xos-model.json`, and `xos review`, which lists the acknowledgements the change adds, alters or removes (all of the head\'s when there is no base model) with the warnings each covers, and authorizes each like a change of the object it is made on (one on the cloud itself needs a root admin): an acknowledgement silences a warning, so the approver must see it.',
+    '',
+  );
   for (const r of RULES) {
-    lines.push(`## ${r.id}`, '', `**${r.severity}**${r.needsActor ? ', checked at review time' : ''}. ${r.title}`, '', `- Why: ${r.why}`, `- Fix: ${r.fix}`, `- From: ${r.origin}`, '');
+    lines.push(`## ${r.id}`, '', `**${r.severity}**${r.needsActor ? ', checked at review time' : ''}${acknowledgeable(r) ? ', can be acknowledged' : ''}. ${r.title}`, '', `- Why: ${r.why}`, `- Fix: ${r.fix}`, `- From: ${r.origin}`, '');
   }
   return lines.join('\n');
 }

@@ -43,7 +43,7 @@ test('the authorization rules are units of their own, listed with the others and
     expect(acknowledgeable(unit!)).toBe(false);
   }
   const md = rulesMarkdown();
-  expect(md).toContain('| [RBAC-006](#rbac-006) | error (review) | Change authorization');
+  expect(md).toContain('| [RBAC-006](#rbac-006) | error (review) | no | Change authorization');
   expect(md).toMatch(/## RBAC-008\n\n\*\*error\*\*, checked at review time[^\n]*\n\n- Why: A default user[^\n]*\n- Fix: Ask a root admin to move the User\./);
 });
 

@@ -1,4 +1,10 @@
-/** IPv4 CIDR arithmetic for NET-001, NET-002 and derived tenancy networks. */
+/**
+ * IPv4 CIDR arithmetic for NET-001, NET-002 and derived tenancy networks. Hand-written because
+ * ipaddr.js, the well-kept library, reads a CIDR the way inet_aton does (2.5.0, checked:
+ * `010.10.0.0/24` is octal 8.10.0.0/24, `0xa.0.0.0/8` is 10.0.0.0/8, `10.1/16` is 10.0.0.1/16),
+ * while a block written into a stack must mean what it says; what xos needs beyond parsing
+ * (size, overlap, allocation) is a few lines of integer arithmetic.
+ */
 
 export interface Cidr {
   readonly base: number; // network address as an unsigned 32-bit integer

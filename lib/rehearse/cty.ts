@@ -4,7 +4,9 @@
  * MessagePack (or JSON) by the type the schema gives, with cty's conventions: an unknown
  * value is any extension (code 12 carries refinements, ignored here), a `dynamic` value is
  * `[type JSON bytes, value]` (in JSON `{ "type": ..., "value": ... }`). See Terraform's
- * docs/plugin-protocol/object-wire-format.md for the format.
+ * docs/plugin-protocol/object-wire-format.md for the format. Hand-written because cty is a Go
+ * library and no npm package implements its wire conventions (none found searching the
+ * registry's package list for cty, tfplugin or terraform-plugin).
  */
 import { decodeMsgpack, MsgpackExt, MsgpackWriter, type Msgpack } from './msgpack';
 

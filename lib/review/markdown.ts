@@ -51,6 +51,9 @@ const MARKERS = new Set([SENSITIVE, UNKNOWN, SECRET, `${SECRET}, changed`]);
  *
  * In both, line breaks (CR, LF, NEL, the Unicode separators) become a visible `⏎` and
  * control, bidirectional and invisible characters a visible `\uXXXX` (see `printable`).
+ * Hand-written because the escaping packages cover CommonMark's punctuation, not GitHub's
+ * extensions: markdown-escape 2.0 (checked) leaves `@octocat`, `|` (a table cell) and U+202E as
+ * they are; test/review/inert-markdown.test.ts proves this escaping with a CommonMark parser.
  */
 const BREAKS = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
 

@@ -7,6 +7,10 @@
  * are printed as JSON-style escapes (`\u001b`, `\u202e`), which are also valid inside a JSON
  * string: `--json` output stays JSON and means the same. Newlines and tabs are kept.
  *
+ * Hand-written because strip-ansi (6.0.1, checked) removes escape sequences but leaves a lone
+ * carriage return and a bidirectional override (U+202E) as they are, and removes rather than
+ * shows what it takes out; a reader must see that a value held such a character.
+ *
  * Escaped: C0 controls but tab and newline, DEL, C1 controls, the bidirectional marks,
  * embeddings, overrides and isolates, zero-width and invisible formatting characters, line
  * and paragraph separators, the byte order mark, interlinear annotations and Unicode tags.

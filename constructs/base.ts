@@ -102,6 +102,20 @@ export function setSourceCapture(on: boolean): void {
   capture = on;
 }
 
+/**
+ * Where the program is declaring something now, to be read (by {@link declarationSource})
+ * only when a message asks for it; undefined when source capture is off. For objects that
+ * are not constructs: tenant instances.
+ */
+export function declarationSite(): Capture | undefined {
+  return captureSources() ? captureStack(12) : undefined;
+}
+
+/** The place in the user's program a {@link declarationSite} capture points at. */
+export function declarationSource(c: Capture | undefined): SourceLocation | undefined {
+  return c ? siteOf(c, inProgram) : undefined;
+}
+
 /** True for a file of the user's program: not Node's, not a package's, not this library's. */
 function inProgram(file: string): boolean {
   return !file.includes(`${path.sep}node_modules${path.sep}`) && !LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep));

@@ -20,6 +20,8 @@ export type {
 export { Slice, Sliver, Network } from './slice';
 export type { SliceProps, SliverProps, Placement, NetworkProps } from './slice';
 export { Service, Tenant } from './service';
-export type { ServiceProps, ServicePortSpec, TenancyOptions, TenantInstance, InstanceAddition } from './service';
+export type { ServiceProps, ServicePortSpec, TenancyOptions, TenantSliver, InstanceAddition, InstanceInfo, PoolSpec } from './service';
+export { TenantInstance } from './instance';
+export type { TenantInstanceProps, Subscriber } from './instance';
 export { View } from './view';
 export type { ViewProps } from './view';

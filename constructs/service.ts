@@ -2,11 +2,16 @@ import type { ConnectMode, Protocol } from '../lib/model/types';
 import { XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import type { Controller, NetworkTemplate } from './infra';
+import { TenantInstance, type TenantInstanceProps } from './instance';
 import type { Credentials } from './secret';
 import type { Network, Slice } from './slice';
 
-/** One instance (Sliver) of a tenant Service, as a provider's hook sees it. */
-export interface TenantInstance {
+/**
+ * One Sliver (VM) of a tenant Service, as a provider's `onTenantInstance` hook sees it (the
+ * paper's notification, 3.2: a provider acts when a tenant adds a VM). Not to be confused with
+ * a {@link TenantInstance}, a virtual instance of the provider held by a subscriber.
+ */
+export interface TenantSliver {
   /** The tenant Service's name. */
   readonly tenant: string;
   /** The provider Service's name. */
@@ -22,6 +27,48 @@ export interface TenantInstance {
   /** The tenancy's attributes. */
   readonly attributes: unknown;
 }
+
+/** A tenant instance as a provider's `onInstance` hook sees it: plain values, allocations included. */
+export interface InstanceInfo {
+  /** The instance's id, unique within its provider. */
+  readonly id: string;
+  /** Its model key, `<provider>/<id>`. */
+  readonly key: string;
+  /** The provider Service's name. */
+  readonly provider: string;
+  /** The subscriber's model key (a User, a Service, or an instance `<service>/<id>`). */
+  readonly subscriber: string;
+  /** What the subscriber is. */
+  readonly subscriberKind: 'User' | 'Service' | 'Instance';
+  /** The attributes: as declared, with the values allocated from the provider's pools. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A pool that allocates one attribute's values to the provider's instances (TNI-005): whole
+ * numbers from a range (VLAN ids), or blocks of one prefix length from an address block
+ * (routable subnets). Allocations are recorded in `xos.allocations.json` beside the program,
+ * so that adding or removing one instance never changes another's values.
+ */
+export type PoolSpec = (
+  | {
+      /** The lowest and highest values, inclusive: `[2, 4094]`. */
+      readonly range: readonly [number, number];
+    }
+  | {
+      /** The address block the subnets are cut from: `198.18.0.0/16`. */
+      readonly block: string;
+      /** The prefix length of each allocated subnet: `29` for a /29. */
+      readonly prefix: number;
+    }
+) & {
+  /**
+   * Attributes whose values partition the pool: each group of instances with the same values
+   * has the whole range (a c_tag per s_tag).
+   * @default one pool for every instance
+   */
+  readonly per?: string | readonly string[];
+};
 
 /** What a provider adds for one tenant instance, for example a volume per tenant VM. */
 export interface InstanceAddition {
@@ -76,16 +123,54 @@ export interface ServiceProps {
    * for every Sliver of every tenant, in tenancy order.
    * @default nothing is added
    */
-  readonly onTenantInstance?: (instance: TenantInstance) => readonly InstanceAddition[];
+  readonly onTenantInstance?: (instance: TenantSliver) => readonly InstanceAddition[];
   /**
    * What the Service does.
    * @default none
    */
   readonly description?: string;
+  /**
+   * An abstract Service is only composed: it has no Slice and no Controller of its own, and
+   * its tenancies are control-plane only (`connect: 'none'`, TEN-003). No stack holds it.
+   * @default false: the Service needs a Slice or a Controller (TEN-006)
+   */
+  readonly abstract?: boolean;
+  /**
+   * Users may hold instances of this Service directly (`addTenant(id, { subscriber: user })`),
+   * as a subscriber holds a vOLT VLAN (TNI-002).
+   * @default false: only Services declared its tenants, and their instances, may subscribe
+   */
+  readonly acceptsUsers?: boolean;
+  /**
+   * The JSON Schema of its tenant instances' attributes, allocated values included (TNI-003).
+   * @default the tenantSchema
+   */
+  readonly instanceSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * What its instances must not share: each entry an attribute, or a list of attributes whose
+   * values together are unique (`[['s_tag', 'c_tag']]`, TNI-004).
+   * @default none
+   */
+  readonly unique?: readonly (string | readonly string[])[];
+  /**
+   * Pools that allocate attribute values to its instances, by attribute (TNI-005).
+   * @default none
+   */
+  readonly pools?: Readonly<Record<string, PoolSpec>>;
+  /**
+   * What the Service adds for each of its own tenant instances (a VLAN sub-interface, a
+   * volume), in the same plan. Called once per instance, after allocation, in tenancy order.
+   * @default nothing is added
+   */
+  readonly onInstance?: (instance: InstanceInfo) => readonly InstanceAddition[];
 }
 
 export interface TenancyOptions {
-  /** How the two Services exchange packets. */
+  /**
+   * How the two Services exchange packets: `public`, `shared-private`, `interconnect-private`,
+   * or `none` for a control-plane-only tenancy (credentials and attributes reach the tenant,
+   * but no network path, security rule or public address is made).
+   */
   readonly connect: ConnectMode;
   /**
    * Tenancy state the provider needs on behalf of the tenant, checked against the
@@ -119,8 +204,15 @@ export class Service extends XosConstruct {
   public readonly tenantSchema?: Readonly<Record<string, unknown>>;
   public readonly ports: readonly (number | ServicePortSpec)[];
   public readonly credentials: Readonly<Record<string, unknown>>;
-  public readonly onTenantInstance?: (instance: TenantInstance) => readonly InstanceAddition[];
+  public readonly onTenantInstance?: (instance: TenantSliver) => readonly InstanceAddition[];
   public readonly description?: string;
+  public readonly abstract: boolean;
+  public readonly acceptsUsers: boolean;
+  public readonly instanceSchema?: Readonly<Record<string, unknown>>;
+  public readonly unique: readonly (string | readonly string[])[];
+  public readonly pools: Readonly<Record<string, PoolSpec>>;
+  public readonly onInstance?: (instance: InstanceInfo) => readonly InstanceAddition[];
+  private readonly instancesById = new Map<string, TenantInstance>();
 
   constructor(scope: Cloud, id: string, props: ServiceProps = {}) {
     super(scope, id);
@@ -130,7 +222,46 @@ export class Service extends XosConstruct {
     this.credentials = { ...(props.credentials ?? {}) };
     this.onTenantInstance = props.onTenantInstance;
     this.description = props.description;
+    this.abstract = props.abstract === true;
+    this.acceptsUsers = props.acceptsUsers === true;
+    this.instanceSchema = props.instanceSchema;
+    this.unique = [...(props.unique ?? [])];
+    this.pools = { ...(props.pools ?? {}) };
+    this.onInstance = props.onInstance;
     for (const s of props.slices ?? []) this.addSlice(s);
+  }
+
+  /**
+   * Declare a tenant instance of this Service: one virtual instance held by a subscriber (a
+   * User, a Service, or an instance of a Service declared this Service's tenant), for example
+   * `volt.addTenant('sub-1042', { subscriber: alice, attributes: { s_tag: 100, c_tag: 1042 } })`.
+   * @param id unique among this Service's instances; part of the Terraform addresses, so keep it stable
+   * @returns the instance, which may itself subscribe to the next Service of a chain
+   */
+  public addTenant(id: string, props: TenantInstanceProps): TenantInstance {
+    if (typeof id !== 'string' || id === '' || id.includes('/'))
+      throw new Error(`Service ${this.node.path}: an instance was given the id ${JSON.stringify(id)}; instance ids are non-empty strings without '/'. Give it an id such as 'sub-1042'.`);
+    const instance = new TenantInstance(this, id, props);
+    const existing = this.instancesById.get(id);
+    if (existing) {
+      const first = existing.where ? ` at ${existing.where}` : '';
+      const here = instance.where ? ` (again at ${instance.where})` : '';
+      throw new Error(`Service ${this.node.path} already has an instance '${id}' (declared${first})${here}. Instance ids are unique within their provider; give this one another id.`);
+    }
+    if (this.node.tryFindChild(id))
+      throw new Error(`Service ${this.node.path}: the instance id '${id}' is taken by its tenancy ${this.node.path}/${id}${instance.where ? ` (at ${instance.where})` : ''}. Give the instance another id.`);
+    this.instancesById.set(id, instance);
+    return instance;
+  }
+
+  /** The tenant instances of this Service, in declaration order. */
+  public get instances(): readonly TenantInstance[] {
+    return [...this.instancesById.values()];
+  }
+
+  /** @internal the instances without a copy (the model builder reads every Service's) */
+  public get instanceMap(): ReadonlyMap<string, TenantInstance> {
+    return this.instancesById;
   }
 
   /** Bind a Slice to this Service (the Slice implements it). */

@@ -3,6 +3,7 @@
  */
 export * from '../constructs/index';
 export { buildModel, type BuiltModel } from './model/build';
+export { readRecords, parseRecords, recordSource, type DataRecord, type DataValue } from './data/records';
 export { ModelIndex } from './model/index';
 export { canonicalJson } from './model/canonical';
 export type * from './model/types';

@@ -66,6 +66,9 @@ export const MODEL_KIND_OF_LAYOUT: Readonly<Record<LayoutKind, string>> = {
   endpoint: 'Service',
   tenancy: 'Tenant',
   addition: 'Addition',
+  store: 'Service',
+  instance: 'Instance',
+  'instance-addition': 'Instance',
 };
 
 /**

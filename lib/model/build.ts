@@ -4,18 +4,23 @@ import type { Cloud } from '../../constructs/cloud';
 import type { Controller, Deployment, Flavor, Image, Node, NetworkTemplate } from '../../constructs/infra';
 import type { Privilege } from '../../constructs/privilege';
 import { Secret } from '../../constructs/secret';
-import type { Service, Tenant } from '../../constructs/service';
+import { TenantInstance } from '../../constructs/instance';
+import type { InstanceInfo, PoolSpec, Service, Tenant } from '../../constructs/service';
 import type { Site } from '../../constructs/site';
 import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
-import { withoutUndefined as clean, setKey } from './dict';
+import { dict, withoutUndefined as clean, setKey } from './dict';
+import { allocate, type AllocationLock, type AllocationResult } from './allocate';
 import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
   AdditionModel,
+  InstanceAdditionModel,
+  InstanceModel,
   ModelMeta,
   NetworkModel,
+  PoolModel,
   Ref,
   SecretRef,
   ServicePort,
@@ -30,7 +35,19 @@ import { acknowledgementList } from './acknowledgements';
 /** The model built from a program, with what is known about where each object came from. */
 export interface BuiltModel {
   readonly model: XosModel;
-  readonly meta: ModelMeta;
+  readonly meta: ModelMeta & {
+    /** How pool values were allocated (absent when no instance draws from a pool and none was recorded). */
+    readonly allocation?: AllocationResult;
+  };
+}
+
+export interface BuildOptions {
+  /**
+   * The allocations recorded before (`xos.allocations.json`): kept where they still hold, so
+   * adding or removing an instance changes no other's values.
+   * @default none: every pooled value is allocated anew (deterministic, not stable across edits)
+   */
+  readonly allocations?: AllocationLock;
 }
 
 export { UNDECLARED };
@@ -41,7 +58,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
  * Build the plain model from a Cloud's construct tree. Never throws for problems the rules
  * report; problems that are not rule violations (a hook that throws) go to `meta.buildErrors`.
  */
-export function buildModel(cloud: Cloud): BuiltModel {
+export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel {
   const root = cloud.node.root;
   const all = cloud.node.findAll().filter((c) => XosConstruct.isXosConstruct(c)) as unknown as XosConstruct[];
   const sources = new LazySources();
@@ -79,6 +96,16 @@ export function buildModel(cloud: Cloud): BuiltModel {
 
   const tenantConstructs: Tenant[] = [];
   const serviceConstructs = new Map<string, Service>();
+  const instanceConstructs: TenantInstance[] = [];
+  // A subscriber that is an instance: its key when its provider is declared here and holds it.
+  const subscriberRef = (x: unknown): Ref => {
+    if (TenantInstance.isTenantInstance(x)) {
+      const p = x.provider;
+      const declared = XosConstruct.isXosConstruct(p) && p.node.root === root && (p as Service).instanceMap?.get(x.id) === x;
+      return declared ? x.key : `${UNDECLARED}instance ${x.key}`;
+    }
+    return ref(x);
+  };
 
   for (const c of all) {
     const key = c.node.path;
@@ -200,6 +227,7 @@ export function buildModel(cloud: Cloud): BuiltModel {
       case 'Service': {
         const s = c as Service;
         serviceConstructs.set(key, s);
+        const pools = poolModels(s.pools);
         m.services.push(
           clean({
             kind: 'Service',
@@ -211,8 +239,19 @@ export function buildModel(cloud: Cloud): BuiltModel {
             ports: servicePorts(s.ports),
             credentials: secretRefs(s.credentials),
             description: s.description,
+            abstract: s.abstract ? (true as const) : undefined,
+            acceptsUsers: s.acceptsUsers ? (true as const) : undefined,
+            instanceSchema: s.instanceSchema === undefined ? undefined : jsonCopy(s.instanceSchema),
+            unique: s.unique.length ? s.unique.map((u) => (typeof u === 'string' ? [u] : [...(u ?? [])].map(String))) : undefined,
+            pools: pools.length ? pools : undefined,
           }),
         );
+        for (const i of s.instanceMap.values()) {
+          const ik = i.key;
+          sources.defer(ik, i);
+          if (i.acknowledgements.length) acknowledgements.set(ik, [...i.acknowledgements]);
+          instanceConstructs.push(i);
+        }
         break;
       }
       case 'Tenant': {
@@ -253,6 +292,7 @@ export function buildModel(cloud: Cloud): BuiltModel {
 
   deriveTenancyNetworks(m, networksByKey, tenantConstructs, ref);
   m.additions = runTenantHooks(m, serviceConstructs, buildErrors);
+  const { instances, allocation } = buildInstances(instanceConstructs, subscriberRef, m.services, serviceConstructs, options.allocations, buildErrors);
 
   const model: XosModel = {
     formatVersion: MODEL_FORMAT_VERSION,
@@ -273,10 +313,110 @@ export function buildModel(cloud: Cloud): BuiltModel {
     tenants: byKey(m.tenants),
     views: byKey(m.views),
     additions: byKey(m.additions),
+    instances,
     // Written to xos-model.json, so that a review honours them (and shows what a change does to them).
     ...(acknowledgements.size ? { acknowledgements: acknowledgementList(acknowledgements) } : {}),
   };
-  return { model, meta: { sources, acknowledgements, buildErrors } };
+  return { model, meta: { sources, acknowledgements, buildErrors, ...(allocation ? { allocation } : {}) } };
+}
+
+/** A Service's pools as the model keeps them: by attribute, `per` a list. */
+function poolModels(pools: Readonly<Record<string, PoolSpec>>): PoolModel[] {
+  const out: PoolModel[] = [];
+  for (const attribute of Object.keys(pools).sort()) {
+    const p = (pools[attribute] ?? {}) as Record<string, unknown>;
+    const per = p.per === undefined ? [] : typeof p.per === 'string' ? [p.per] : Array.isArray(p.per) ? p.per.map(String) : [String(p.per)];
+    if (p.block !== undefined) out.push({ attribute, per, block: String(p.block), prefix: Number(p.prefix) });
+    else out.push({ attribute, per, range: (Array.isArray(p.range) ? [Number(p.range[0]), Number(p.range[1])] : [NaN, NaN]) as [number, number] });
+  }
+  return out;
+}
+
+/**
+ * The tenant instances of the model: subscribers resolved to keys, pool values allocated
+ * (keeping those recorded before), and each provider's `onInstance` hook called for every
+ * instance, a subscriber instance before the instances it holds.
+ */
+function buildInstances(
+  constructs: readonly TenantInstance[],
+  subscriberRef: (x: unknown) => Ref,
+  services: XosModel['services'],
+  serviceConstructs: ReadonlyMap<string, Service>,
+  previous: AllocationLock | undefined,
+  buildErrors: { path: string; message: string }[],
+): { instances: InstanceModel[]; allocation?: AllocationResult } {
+  const servicesByKey = new Map(services.map((s) => [s.key, s]));
+  const draft = constructs.map((i) => ({
+    key: i.key,
+    id: i.id,
+    provider: i.provider.node.path,
+    subscriber: subscriberRef(i.subscriber),
+    attributes: jsonCopy(i.attributes) as Record<string, unknown>,
+  }));
+  const pooled = draft.some((i) => servicesByKey.get(i.provider)?.pools?.length);
+  const allocation = pooled || previous ? allocate(draft, (p) => servicesByKey.get(p)?.pools, previous) : undefined;
+  const built: InstanceModel[] = draft.map((d) => {
+    const allocated = allocation?.allocated.get(d.key);
+    return clean({ kind: 'Instance' as const, key: d.key, name: d.id, provider: d.provider, subscriber: d.subscriber, attributes: d.attributes, allocated });
+  });
+  const byKey_ = new Map(built.map((i) => [i.key, i]));
+  const subscriberKind = (ref: Ref): InstanceInfo['subscriberKind'] => (ref && byKey_.has(ref) ? 'Instance' : ref && servicesByKey.has(ref) ? 'Service' : 'User');
+  // Hooks, a subscriber instance before those it holds (depth in its chain), then by key.
+  if ([...serviceConstructs.values()].some((s) => s.onInstance)) {
+    const depth = new Map<string, number>();
+    const depthOf = (i: InstanceModel): number => {
+      let d = 0;
+      const seen = new Set<string>();
+      for (let at: InstanceModel | undefined = i; at && !seen.has(at.key); at = at.subscriber ? byKey_.get(at.subscriber) : undefined) {
+        seen.add(at.key);
+        const known = depth.get(at.key);
+        if (known !== undefined) return d + known;
+        d++;
+      }
+      return d;
+    };
+    for (const i of built) depth.set(i.key, depthOf(i));
+    const order = [...built].sort((a, b) => depth.get(a.key)! - depth.get(b.key)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n];
+      const hook = i.provider ? serviceConstructs.get(i.provider)?.onInstance : undefined;
+      if (!hook) continue;
+      const provider = servicesByKey.get(i.provider!)!;
+      let added: unknown;
+      try {
+        added = hook({ id: i.name, key: i.key, provider: provider.name, subscriber: i.subscriber ?? '', subscriberKind: subscriberKind(i.subscriber), attributes: { ...i.attributes, ...(i.allocated ?? {}) } });
+      } catch (e) {
+        buildErrors.push({ path: i.key, message: `Service ${provider.name}'s onInstance threw for instance ${i.name}: ${(e as Error)?.message ?? String(e)}. Fix the hook, or make it return [] for instances it does not serve.` });
+        continue;
+      }
+      if (!Array.isArray(added)) {
+        buildErrors.push({ path: i.key, message: `Service ${provider.name}'s onInstance returned ${describe(added)} for instance ${i.name}; it must return an array of { id, type, attributes }.` });
+        continue;
+      }
+      const additions: InstanceAdditionModel[] = [];
+      const seen = new Set<string>();
+      for (const a of added as { id?: unknown; type?: unknown; attributes?: unknown }[]) {
+        const id = typeof a?.id === 'string' ? a.id : '';
+        if (!id || typeof a?.type !== 'string') {
+          buildErrors.push({ path: i.key, message: `Service ${provider.name}'s onInstance returned ${describe(a)} for instance ${i.name}; each addition needs a string id and a string type.` });
+          continue;
+        }
+        if (seen.has(id)) {
+          buildErrors.push({ path: i.key, message: `Service ${provider.name}'s onInstance returned the id '${id}' twice for instance ${i.name}; ids must be unique per instance.` });
+          continue;
+        }
+        seen.add(id);
+        additions.push({ id, type: a.type, attributes: jsonCopy(a.attributes ?? {}) as Record<string, unknown> });
+      }
+      if (additions.length) {
+        const withAdditions: InstanceModel = { ...i, additions: additions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+        byKey_.set(i.key, withAdditions);
+      }
+    }
+  }
+  const instances = [...byKey_.values()].sort(cmpKey);
+  void dict;
+  return { instances, ...(allocation ? { allocation } : {}) };
 }
 
 /**
@@ -378,9 +518,9 @@ function deriveTenancyNetworks(
  * under ts-node) is what costs, and only objects with a violation need theirs.
  */
 class LazySources extends Map<string, SourceLocation> {
-  private readonly pending = new Map<string, XosConstruct>();
+  private readonly pending = new Map<string, { readonly source?: SourceLocation }>();
 
-  public defer(key: string, c: XosConstruct): void {
+  public defer(key: string, c: { readonly source?: SourceLocation }): void {
     this.pending.set(key, c);
   }
 

@@ -1,5 +1,6 @@
 import type {
   ControllerModel,
+  InstanceModel,
   ModelObject,
   NetworkModel,
   PrivilegeModel,
@@ -36,6 +37,10 @@ export class ModelIndex {
   public readonly servicesBySlice = new Map<string, ServiceModel>();
   public readonly tenantsByProvider: Map<string, TenantModel[]>;
   public readonly tenantsByTenant: Map<string, TenantModel[]>;
+  /** Tenant instances by provider Service key, in key order. */
+  public readonly instancesByProvider: Map<string, InstanceModel[]>;
+  /** Tenant instances by subscriber key (a User, a Service or an instance), in key order. */
+  public readonly instancesBySubscriber: Map<string, InstanceModel[]>;
   /** Networks each Slice is attached to (owned or joined), in stable order. */
   public readonly networksOfSlice = new Map<string, NetworkModel[]>();
 
@@ -49,6 +54,8 @@ export class ModelIndex {
     this.controllersByDeployment = group(model.controllers, (c) => c.deployment);
     this.tenantsByProvider = group(model.tenants, (t) => t.provider);
     this.tenantsByTenant = group(model.tenants, (t) => t.tenant);
+    this.instancesByProvider = group(model.instances ?? [], (i) => i.provider);
+    this.instancesBySubscriber = group(model.instances ?? [], (i) => i.subscriber);
     for (const s of model.services) for (const sl of s.slices) this.servicesBySlice.set(sl, s);
     for (const n of model.networks) {
       for (const s of [n.owner, ...n.joined]) {
@@ -76,6 +83,26 @@ export class ModelIndex {
   public has(key: string | null | undefined, kind?: ModelObject['kind']): boolean {
     const o = this.get(key);
     return !!o && (!kind || o.kind === kind);
+  }
+
+  /**
+   * The chain of an instance: the instance, its subscriber instance, that one's ... up to the
+   * first subscriber that is not an instance (a User, a Service, or a reference to nothing),
+   * which ends the list as `root`. A cycle (a model read from JSON) stops at the repeat.
+   */
+  public chainOf(instance: InstanceModel): { readonly instances: readonly InstanceModel[]; readonly root: string | null; readonly cycle: boolean } {
+    const instances: InstanceModel[] = [];
+    const seen = new Set<string>();
+    let at: InstanceModel | undefined = instance;
+    while (at) {
+      if (seen.has(at.key)) return { instances, root: at.key, cycle: true };
+      seen.add(at.key);
+      instances.push(at);
+      const next: ModelObject | undefined = this.get(at.subscriber);
+      if (next?.kind !== 'Instance') return { instances, root: at.subscriber, cycle: false };
+      at = next;
+    }
+    return { instances, root: null, cycle: false };
   }
 
   /** The Controller that serves a (Deployment, Site) pair, if any (DEP-007). */

@@ -23,6 +23,13 @@ const secretRef: Check = (v) => object(v) && ((v as { secret?: unknown }).secret
 const secrets: Check = (v) => object(v) && Object.values(v as object).every(secretRef);
 const limits: Check = (v) => object(v) && Object.values(v as object).every(num);
 const ports: Check = (v) => Array.isArray(v) && v.every((p) => object(p) && num((p as { port?: unknown }).port) && str((p as { protocol?: unknown }).protocol));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const uniqueLists: Check = (v) => Array.isArray(v) && v.every((u) => Array.isArray(u) && u.every(str));
+const poolList: Check = (v) =>
+  Array.isArray(v) &&
+  v.every((p) => isObject(p) && str(p.attribute) && strings(p.per) && ((Array.isArray(p.range) && p.range.length === 2 && p.range.every((x: unknown) => typeof x === 'number')) || (str(p.block) && typeof p.prefix === 'number')));
+const allocatedValues: Check = (v) => isObject(v) && Object.values(v).every((x) => typeof x === 'string' || num(x));
+const instanceAdditions: Check = (v) => Array.isArray(v) && v.every((a) => isObject(a) && str(a.id) && str(a.type) && isObject(a.attributes));
 const interconnect: Check = (v) => object(v) && ref((v as { tenantNetwork?: unknown }).tenantNetwork) && ref((v as { providerNetwork?: unknown }).providerNetwork);
 
 /** What each field must hold, and a few words for the message. `?` marks a field that may be absent. */
@@ -56,10 +63,29 @@ const FIELDS: Readonly<Record<Kind, Fields>> = {
     bandwidthMbps: [(v) => v === null || num(v), 'a number or null'],
     'derivedFrom?': S,
   },
-  Service: { slices: L, controller: R, ports: [ports, 'a list of { port, protocol }'], credentials: [secrets, 'an object of secret references'], 'tenantSchema?': [any, ''], 'description?': S },
+  Service: {
+    slices: L,
+    controller: R,
+    ports: [ports, 'a list of { port, protocol }'],
+    credentials: [secrets, 'an object of secret references'],
+    'tenantSchema?': [any, ''],
+    'description?': S,
+    'abstract?': [(v) => v === true, 'true'],
+    'acceptsUsers?': [(v) => v === true, 'true'],
+    'instanceSchema?': [any, ''],
+    'unique?': [uniqueLists, 'a list of lists of attribute names'],
+    'pools?': [poolList, 'a list of { attribute, per, range | block and prefix }'],
+  },
   Tenant: { tenant: R, provider: R, connect: S, attributes: [any, ''], network: R, 'interconnect?': [interconnect, 'an object of { tenantNetwork, providerNetwork }'] },
   View: { type: S, url: S, 'description?': S },
   Addition: { provider: S, tenancy: S, sliver: S, type: S, attributes: [object, 'an object'] },
+  Instance: {
+    provider: R,
+    subscriber: R,
+    attributes: [object, 'an object'],
+    'allocated?': [allocatedValues, 'an object of numbers and strings'],
+    'additions?': [instanceAdditions, 'a list of { id, type, attributes }'],
+  },
 };
 
 /** The kind each collection holds. */
@@ -80,6 +106,7 @@ const KIND_OF: Readonly<Record<(typeof COLLECTIONS)[number], Kind>> = {
   tenants: 'Tenant',
   views: 'View',
   additions: 'Addition',
+  instances: 'Instance',
 };
 
 /** One field's check, with the name and optionality read from FIELDS once. */

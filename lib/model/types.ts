@@ -11,7 +11,11 @@
  * can report it instead of the builder crashing on it.
  */
 
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * 2: tenant instances (the `instances` collection; connect `none`; abstract Services, pools and
+ * uniqueness constraints on Services). A model of another version is refused, not guessed at.
+ */
+export const MODEL_FORMAT_VERSION = 2;
 
 /** Prefix of a reference to an object that is not declared in this model. */
 export const UNDECLARED = '!undeclared:';
@@ -35,7 +39,8 @@ export type Kind =
   | 'Service'
   | 'Tenant'
   | 'View'
-  | 'Addition';
+  | 'Addition'
+  | 'Instance';
 
 /** Where in the user's program an object was declared. Never written to xos-model.json. */
 export interface SourceLocation {
@@ -227,9 +232,33 @@ export interface ServiceModel extends ObjectBase {
   /** Tenancy credentials pushed to the instances of every tenant Service. */
   readonly credentials: Readonly<Record<string, SecretRef>>;
   readonly description?: string;
+  /** True for a Service that is only composed: no Slice, no Controller, tenancies `none` (TEN-003, TEN-006). */
+  readonly abstract?: true;
+  /** True when Users may hold instances of this Service directly (TNI-002). */
+  readonly acceptsUsers?: true;
+  /** The JSON Schema of its tenant instances' attributes (TNI-003); absent: the tenantSchema. */
+  readonly instanceSchema?: unknown;
+  /** Uniqueness constraints over its instances' attributes: each a list of attribute names (TNI-004). */
+  readonly unique?: readonly (readonly string[])[];
+  /** Pools its instances' attributes are allocated from (TNI-005), by attribute, sorted. */
+  readonly pools?: readonly PoolModel[];
 }
 
-export type ConnectMode = 'public' | 'shared-private' | 'interconnect-private';
+/**
+ * A pool that allocates one attribute's values to a provider's instances (TNI-005): whole
+ * numbers from a range (VLAN ids), or blocks of one size from an address block (routable
+ * subnets). Values are unique within the pool, or within each group of instances sharing the
+ * attributes named by `per` (a c_tag per s_tag).
+ */
+export type PoolModel = {
+  /** The attribute the pool fills. */
+  readonly attribute: string;
+  /** Attributes whose values partition the pool (each group has the whole range). */
+  readonly per: readonly string[];
+} & ({ readonly range: readonly [number, number] } | { readonly block: string; readonly prefix: number });
+
+/** `none`: a control-plane-only tenancy (credentials and attributes, no data-plane path). */
+export type ConnectMode = 'public' | 'shared-private' | 'interconnect-private' | 'none';
 
 export interface TenantModel extends ObjectBase {
   readonly kind: 'Tenant';
@@ -248,6 +277,32 @@ export interface ViewModel extends ObjectBase {
   readonly type: 'javascript' | 'iframe';
   readonly url: string;
   readonly description?: string;
+}
+
+/**
+ * A tenant instance (paper 3.2 and 4.3): one virtual instance of a provider Service, held by a
+ * subscriber: a User, a Service, or another tenant instance (which makes chains: subscriber ->
+ * vOLT -> vCPE -> vBNG). Its key is `<provider key>/<id>`.
+ */
+export interface InstanceModel extends ObjectBase {
+  readonly kind: 'Instance';
+  /** The provider Service. */
+  readonly provider: Ref;
+  /** Who holds it: a User, a Service or another Instance. */
+  readonly subscriber: Ref;
+  /** Its attributes as declared (plain JSON; secrets as their references). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Values allocated from the provider's pools, by attribute; absent when none. */
+  readonly allocated?: Readonly<Record<string, number | string>>;
+  /** What the provider's `onInstance` hook added for it; absent when nothing. */
+  readonly additions?: readonly InstanceAdditionModel[];
+}
+
+/** What a provider's per-instance hook adds for one tenant instance (a VLAN sub-interface, a volume). */
+export interface InstanceAdditionModel {
+  readonly id: string;
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 /** What a provider Service's hook added for one instance (Sliver) of one of its tenants. */
@@ -277,7 +332,8 @@ export type ModelObject =
   | ServiceModel
   | TenantModel
   | ViewModel
-  | AdditionModel;
+  | AdditionModel
+  | InstanceModel;
 
 /** The whole declared model. Arrays are sorted by key. */
 export interface XosModel {
@@ -299,6 +355,7 @@ export interface XosModel {
   readonly tenants: readonly TenantModel[];
   readonly views: readonly ViewModel[];
   readonly additions: readonly AdditionModel[];
+  readonly instances: readonly InstanceModel[];
   /**
    * The program's acknowledgements, by path, then rule, then finding: the rules honour them
    * wherever the model is read back (`xos review`, `xos synth xos-model.json`), and a review
@@ -325,6 +382,7 @@ export const COLLECTIONS = [
   'tenants',
   'views',
   'additions',
+  'instances',
 ] as const;
 
 export type CollectionName = (typeof COLLECTIONS)[number];

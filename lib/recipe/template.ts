@@ -5,7 +5,7 @@
  * `${slice}`, `${attributes}` and `${attributes.some.path}`. A string that is exactly one
  * placeholder takes the value itself (a number stays a number); `$${` writes a literal `${`.
  */
-import type { InstanceAddition, TenantInstance } from '../../constructs/service';
+import type { InstanceAddition, TenantSliver } from '../../constructs/service';
 
 export const PLACEHOLDER_ROOTS = ['tenant', 'provider', 'tenancy', 'sliver', 'sliverName', 'slice', 'attributes'] as const;
 
@@ -46,7 +46,7 @@ export function placeholderProblem(expression: string, attributeNames?: readonly
 }
 
 /** The value of a placeholder for one instance; throws when an attribute is missing. */
-function evaluate(expression: string, i: TenantInstance): unknown {
+function evaluate(expression: string, i: TenantSliver): unknown {
   const [root, ...fields] = expression.split('.');
   let v: unknown = (i as unknown as Record<string, unknown>)[root];
   const walked: string[] = [root];
@@ -59,7 +59,7 @@ function evaluate(expression: string, i: TenantInstance): unknown {
 }
 
 /** Fill one template value for an instance. */
-export function fill(value: unknown, i: TenantInstance): unknown {
+export function fill(value: unknown, i: TenantSliver): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{([^}]*)\}$/.exec(value);
     if (whole) return evaluate(whole[1].trim(), i);
@@ -84,7 +84,7 @@ export interface AdditionTemplate {
 }
 
 /** A provider hook that fills the templates for each tenant instance. */
-export function hookFrom(templates: readonly AdditionTemplate[]): (i: TenantInstance) => readonly InstanceAddition[] {
+export function hookFrom(templates: readonly AdditionTemplate[]): (i: TenantSliver) => readonly InstanceAddition[] {
   return (i) =>
     templates.map((t) => {
       try {

@@ -10,12 +10,13 @@ import { acknowledgeable, findingId, formatSource } from './rule';
 import { secRules } from './sec';
 import { netRules, slcRules } from './slc-net';
 import { tenRules } from './ten';
+import { tniRules } from './tni';
 
 export type { Rule, ModelRule, ReviewRule, RuleMetadata, Violation, Severity, Finding, RuleContext } from './rule';
 export { acknowledgeable, findingId } from './rule';
 
 /** Every rule of INVARIANTS.md, in the order the document lists them, then the SEC rules (untrusted input). */
-export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...secRules];
+export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...tniRules, ...secRules];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);

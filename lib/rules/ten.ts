@@ -6,11 +6,16 @@ import type { ServiceModel, TenantModel } from '../model/types';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
 
-export const CONNECT_MODES = ['public', 'shared-private', 'interconnect-private'] as const;
+export const CONNECT_MODES = ['public', 'shared-private', 'interconnect-private', 'none'] as const;
 
 /** An external Service: a Controller and no Slice (S3, EC2, GAE). */
 export function isExternal(s: ServiceModel): boolean {
   return s.slices.length === 0 && !!s.controller;
+}
+
+/** True for a value of the model that is a secret's reference (`{ secret: 'env', name }`). */
+export function isSecretRef(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && ((v as { secret?: unknown }).secret === 'env' || (v as { secret?: unknown }).secret === 'tfvar') && typeof (v as { name?: unknown }).name === 'string';
 }
 
 let ajv: Ajv | undefined;
@@ -19,7 +24,7 @@ let said: string[] = [];
 const compiled = new WeakMap<object, Tenancy>();
 
 /** A provider's compiled tenant schema, with what is wrong with the schema itself. */
-interface Tenancy {
+export interface Tenancy {
   /** Undefined when the schema does not compile. */
   readonly validate?: ValidateFunction;
   readonly problems: readonly string[];
@@ -45,7 +50,8 @@ function tenantSchemaAjv(): Ajv {
 
 const UNKNOWN_FORMAT = /^unknown format "(.*)" ignored in schema at path "(.*)"$/s;
 
-function validator(schema: unknown): Tenancy {
+/** The compiled validator of a tenant or instance schema, with what is wrong with the schema itself (shared by TEN-004 and TNI-003). */
+export function validator(schema: unknown): Tenancy {
   if (!schema || typeof schema !== 'object') return { problems: ['the tenantSchema is not a JSON Schema object'] };
   const hit = compiled.get(schema as object);
   if (hit) return hit;
@@ -76,7 +82,7 @@ function validator(schema: unknown): Tenancy {
   return v;
 }
 
-function describeAjvError(e: ErrorObject): string {
+export function describeAjvError(e: ErrorObject): string {
   const at = e.instancePath ? `attributes${e.instancePath.replace(/\//g, '.')}` : 'attributes';
   if (e.keyword === 'required') return `${at}.${(e.params as { missingProperty: string }).missingProperty} is required`;
   if (e.keyword === 'additionalProperties') return `${at}.${(e.params as { additionalProperty: string }).additionalProperty} is not allowed`;
@@ -116,14 +122,22 @@ export const tenRules: Rule[] = [
   {
     id: 'TEN-003',
     severity: 'error',
-    title: '`connect` is one of `public`, `shared-private`, `interconnect-private`. Private connects need both Services to have Slices; an external Service (a Controller and no Slice, like S3 or EC2) can only be reached `public`.',
-    why: 'Private connects are built from the two Services\' virtual networks; a Service with no Slice has none.',
-    fix: "Use `connect: 'public'` for external Services, or give both Services Slices.",
-    origin: 'paper, 3.2 and 4.1',
+    title:
+      '`connect` is one of `public`, `shared-private`, `interconnect-private`, `none`. Private connects need both Services to have Slices; an external Service (a Controller and no Slice, like S3 or EC2) can only be reached `public` or `none`; a tenancy of an abstract Service (no Slice, no Controller: only composed) is `none`, a control-plane-only dependency with no data-plane path.',
+    why: 'Private connects are built from the two Services\' virtual networks; a Service with no Slice has none, and an abstract Service has no address at all: only its control plane (attributes, credentials) can be composed.',
+    fix: "Use `connect: 'public'` (or `'none'`) for external Services, `'none'` for abstract ones, or give both Services Slices.",
+    origin: "paper, 3.2 (data-plane connectivity and control-plane tenancy are separate aspects) and 4.1; R-CORD's service dependencies were all control-plane only (`none`)",
     *check({ model, index }: RuleContext): Iterable<Finding> {
       for (const t of model.tenants) {
         if (!(CONNECT_MODES as readonly string[]).includes(t.connect)) {
           yield { path: t.key, message: `connect '${t.connect}' is not one of ${CONNECT_MODES.join(', ')}.` };
+          continue;
+        }
+        if (t.connect === 'none') continue;
+        const abstract = ([['tenant', t.tenant], ['provider', t.provider]] as const).filter(([, r]) => index.get<ServiceModel>(r)?.abstract);
+        if (abstract.length) {
+          for (const [role, r] of abstract)
+            yield { path: t.key, message: `connect '${t.connect}' needs a data-plane path, but the ${role} Service ${nameOf(index, r)} is abstract (no Slice, no Controller: nothing to connect to). Use connect 'none', a control-plane-only tenancy.` };
           continue;
         }
         if (t.connect === 'public') continue;
@@ -131,7 +145,7 @@ export const tenRules: Rule[] = [
           const s = index.get<ServiceModel>(ref);
           if (!s || s.kind !== 'Service') continue;
           if (!s.slices.length)
-            yield { path: t.key, message: `connect '${t.connect}' needs the ${role} Service ${s.name} to have Slices, but it has none${isExternal(s) ? ' (it is an external Service, reachable only public)' : ''}. Use connect 'public'${isExternal(s) ? '' : ', or give it a Slice'}.` };
+            yield { path: t.key, message: `connect '${t.connect}' needs the ${role} Service ${s.name} to have Slices, but it has none${isExternal(s) ? ' (it is an external Service, reachable only public)' : ''}. Use connect 'public' (or 'none' for a control-plane-only tenancy)${isExternal(s) ? '' : ', or give it a Slice'}.` };
         }
       }
     },
@@ -176,17 +190,21 @@ export const tenRules: Rule[] = [
   {
     id: 'TEN-006',
     severity: 'error',
-    title: 'A Service has at least one Slice or a Controller.',
-    why: 'A Service is implemented by Slices, or is an external service behind a Controller; with neither it has no implementation.',
-    fix: "Bind a Slice (`service.addSlice(slice)`) or give it a `controller`.",
-    origin: 'paper, 3.1 (Service = ({Slice,...}, Controller))',
+    title: 'A Service has at least one Slice or a Controller, unless it is declared abstract (only composed: neither a Slice nor a Controller, no stack of its own).',
+    why: 'A Service is implemented by Slices, or is an external service behind a Controller; with neither it has no implementation, unless it is only a composition of other Services (an abstract Service, like R-CORD\'s subscriber service), which must then say so rather than be given an invented Controller and stack.',
+    fix: "Bind a Slice (`service.addSlice(slice)`), give it a `controller`, or declare it `abstract: true` if it is only composed.",
+    origin: 'paper, 3.1 (Service = ({Slice,...}, Controller)) and 2.2 (Everything-as-a-Service: combinations of services are services)',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       for (const s of model.services) {
         if (s.controller && !index.has(s.controller, 'Controller'))
           yield { path: s.key, message: `Service ${s.name}'s Controller ${undeclared(s.controller)} is not declared in this model.` };
         const bad = s.slices.filter((x) => !index.has(x, 'Slice'));
         if (bad.length) yield { path: s.key, message: `Service ${s.name} is bound to Slices that are not declared in this model: ${listNames(bad.map(undeclared))}.` };
-        if (!s.slices.length && !s.controller) yield { path: s.key, message: `Service ${s.name} has neither a Slice nor a Controller. Bind a Slice (service.addSlice(slice)) or give it a controller.` };
+        if (s.abstract) {
+          if (s.slices.length || s.controller)
+            yield { path: s.key, message: `Service ${s.name} is declared abstract but has ${s.slices.length ? 'Slices' : 'a Controller'}: an abstract Service has neither. Remove abstract: true, or the ${s.slices.length ? 'Slices' : 'Controller'}.` };
+        } else if (!s.slices.length && !s.controller)
+          yield { path: s.key, message: `Service ${s.name} has neither a Slice nor a Controller. Bind a Slice (service.addSlice(slice)), give it a controller, or declare it abstract: true if it is only composed.` };
       }
     },
   },

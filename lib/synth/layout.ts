@@ -8,6 +8,7 @@ import { group, type ModelIndex } from '../model/index';
 import type {
   BackendKind,
   ControllerModel,
+  InstanceModel,
   ModelObject,
   NetworkModel,
   SecretRef,
@@ -39,7 +40,10 @@ export type LayoutKind =
   | 'gateway'
   | 'endpoint'
   | 'tenancy'
-  | 'addition';
+  | 'addition'
+  | 'store'
+  | 'instance'
+  | 'instance-addition';
 
 /** One logical resource of a stack. */
 export interface LayoutResource {
@@ -103,6 +107,7 @@ const PREFIX: Record<ModelObject['kind'], string> = {
   Tenant: 'tenancy',
   View: 'view',
   Addition: 'addition',
+  Instance: 'instance',
 };
 
 /** The resource name of a model object in any stack that holds it. */
@@ -391,6 +396,22 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       sb.add({ kind: 'tenancy', name: name(t.kind, t.key), model: t.key, attrs: { tenant: t.tenant, provider: t.provider, connect: t.connect, attributes: t.attributes }, refs });
     }
 
+    // Stores of tenant-instance records: one per Service here that provides or holds instances.
+    const storesOf = new Map<string, { provides: boolean; holds: boolean; store: string }>();
+    for (const svc of [...services.values()].sort(byKey)) {
+      const provides = index.instancesByProvider.has(svc.key);
+      const holds = index.instancesBySubscriber.has(svc.key) && sliceInStack(svc);
+      if (!provides && !holds) continue;
+      const store = sb.add({
+        kind: 'store',
+        name: resourceName('store', svc.key),
+        model: svc.key,
+        attrs: { service: svc.key, name: svc.name },
+        refs: { service: name(svc.kind, svc.key) },
+      });
+      storesOf.set(svc.key, { provides, holds, store });
+    }
+
     // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
     for (const v of [...slivers].sort(byKey)) {
       // A Sliver of an undeclared Slice (a model read from JSON can hold one) is the rules'
@@ -415,6 +436,9 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       }
       const refs: Record<string, string> = { slice: name(s.kind, s.key) };
       if (v.node && sb.has(name('Node', v.node))) refs.node = name('Node', v.node);
+      // Where its Service's instance records are: a reference, never the records (see instanceRecords).
+      const store = svc && storesOf.get(svc.key);
+      if (store) refs.store = store.store;
       const sliverName = sb.add({
         kind: 'sliver',
         name: name(v.kind, v.key),
@@ -453,6 +477,14 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       sb.add({ kind: 'addition', name: name(a.kind, a.key), model: a.key, attrs: { type: a.type, provider: a.provider, tenancy: a.tenancy, sliver: a.sliver, attributes: a.attributes }, refs });
     }
 
+    // Tenant instances: one record per instance in its provider's store, and in the store of
+    // the Service that holds it (see `instanceRecords`).
+    for (const svc of [...services.values()].sort(byKey)) {
+      const stores = storesOf.get(svc.key);
+      if (!stores) continue;
+      instanceRecords(sb, index, svc, stores, name, c.key);
+    }
+
     const built = sb.build();
     stacks.push(built);
     collisions.push(...sb.collisions);
@@ -462,6 +494,77 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
   const unplaced: string[] = [];
   for (const [k] of index.byKey) if (!placed.has(k)) unplaced.push(k);
   return { stacks: stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unplaced: unplaced.sort(), collisions };
+}
+
+/**
+ * The records of a Service's tenant instances in one stack: for each instance it provides, a
+ * record in its store (attributes, allocated values, subscriber, what its hook added), which
+ * its Slivers read; for each instance it holds (its subscriber is this Service), a record in
+ * its store too, so its own Slivers learn what they hold (a routable subnet).
+ *
+ * One resource per instance, not the instances in every Sliver's user data: a Central Office
+ * has 100k of them (user data is limited to 16 KB on AWS, 64 KB on OpenStack), and one new
+ * subscriber must be one new resource, which touches no Sliver.
+ */
+function instanceRecords(
+  sb: StackBuilder,
+  index: ModelIndex,
+  svc: ServiceModel,
+  store: { provides: boolean; holds: boolean; store: string },
+  name: (kind: ModelObject['kind'], key: string) => string,
+  controller: string,
+): void {
+  const record = (i: InstanceModel, role: 'provides' | 'holds', resource: string) => {
+    const secrets = dict<string>();
+    const attributes = dict<unknown>();
+    const values: Record<string, unknown> = i.allocated ? { ...i.attributes, ...i.allocated } : i.attributes;
+    for (const k of Object.keys(values).sort()) {
+      const v = values[k];
+      attributes[k] = v;
+      if (isSecret(v)) {
+        const vn = sb.secret(v, `attribute '${k}' of instance ${i.key}`);
+        if (vn) secrets[`attributes.${k}`] = vn;
+      }
+    }
+    const sub = index.get(i.subscriber);
+    const chain = index.chainOf(i);
+    const root = index.get(chain.root);
+    const attrs: Record<string, unknown> = {
+      id: i.name,
+      provider: index.get(i.provider)?.name ?? i.provider,
+      role,
+      subscriber: i.subscriber,
+      subscriber_kind: sub?.kind ?? null,
+      ...(root && root.key !== i.subscriber ? { chain_root: root.key, chain_root_kind: root.kind } : {}),
+      attributes,
+      ...(i.allocated ? { allocated: Object.keys(i.allocated).sort() } : {}),
+    };
+    // The values of the instance it is held by: the VLAN a bundle is attached to.
+    if (sub?.kind === 'Instance') attrs.subscriber_attributes = withoutSecrets(sub.allocated ? { ...sub.attributes, ...sub.allocated } : sub.attributes);
+    const n = sb.add({ kind: 'instance', name: resource, model: i.key, attrs, refs: { store: store.store }, ...(Object.keys(secrets).length ? { secrets } : {}) });
+    if (role === 'provides')
+      for (const a of i.additions ?? [])
+        sb.add({
+          kind: 'instance-addition',
+          name: resourceName('addition', `${i.key}/${a.id}`),
+          model: i.key,
+          attrs: { id: a.id, type: a.type, provider: i.provider, instance: i.key, attributes: a.attributes },
+          refs: { instance: n },
+        });
+  };
+  if (store.provides) for (const i of index.instancesByProvider.get(svc.key) ?? []) record(i, 'provides', name('Instance', i.key));
+  if (store.holds) for (const i of index.instancesBySubscriber.get(svc.key) ?? []) record(i, 'holds', resourceName('held', i.key));
+  void controller;
+}
+
+function isSecret(v: unknown): v is SecretRef {
+  return !!v && typeof v === 'object' && ((v as SecretRef).secret === 'env' || (v as SecretRef).secret === 'tfvar') && typeof (v as { name?: unknown }).name === 'string';
+}
+
+function withoutSecrets(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = dict<unknown>();
+  for (const k of Object.keys(values).sort()) if (!isSecret(values[k])) out[k] = values[k];
+  return out;
 }
 
 /** Public keys of every User with a privilege on the Slice, and nobody else's. */

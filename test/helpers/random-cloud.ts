@@ -204,7 +204,7 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
         ports: [8000 + i, { port: 53, protocol: 'udp' }],
         tenantSchema: { type: 'object', properties: { vlan: { type: 'integer', minimum: 1, maximum: 4094 } }, required: ['vlan'], additionalProperties: false },
         credentials: { token: lib.Secret.env(`SVC${i}_TOKEN`) },
-        ...(spec.volumes ? { onTenantInstance: (inst: XosLib.TenantInstance) => [{ id: 'volume', type: 'volume', attributes: { sizeGb: 10, for: inst.sliverName } }] } : {}),
+        ...(spec.volumes ? { onTenantInstance: (inst: XosLib.TenantSliver) => [{ id: 'volume', type: 'volume', attributes: { sizeGb: 10, for: inst.sliverName } }] } : {}),
       }),
   );
   const tenants: Tenant[] = [];

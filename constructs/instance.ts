@@ -1,0 +1,107 @@
+import * as path from 'path';
+import { recordSource } from '../lib/data/records';
+import type { Acknowledgement, SourceLocation } from '../lib/model/types';
+import { declarationSite, declarationSource } from './base';
+import type { Capture } from '../lib/util/call-sites';
+import type { Service } from './service';
+import type { User } from './user';
+
+/** Who may hold a tenant instance: a User, a Service, or another tenant instance (a chain). */
+export type Subscriber = User | Service | TenantInstance;
+
+export interface TenantInstanceProps {
+  /**
+   * Who holds the instance: a User (the provider must accept Users, TNI-002), a Service that
+   * is declared a tenant of the provider, or an instance of such a Service (which chains them:
+   * subscriber -> vOLT -> vCPE -> vBNG).
+   */
+  readonly subscriber: Subscriber;
+  /**
+   * The instance's attributes, checked against the provider's instance schema (TNI-003) and
+   * uniqueness constraints (TNI-004). An attribute the provider allocates from a pool may be
+   * left out (the pool fills it, TNI-005) or given (the pool checks it). Secrets (`Secret.env`)
+   * reach the provider's Slivers only as sensitive values.
+   * @default {}
+   */
+  readonly attributes?: Readonly<Record<string, unknown>>;
+  /**
+   * The data file row the instance is made from (a record of `readRecords`): messages about
+   * the instance then name that file and line rather than the program's loop.
+   * @default the place in the program that declares it
+   */
+  readonly from?: object;
+}
+
+/**
+ * A tenant instance (paper 3.2 and 4.3): one virtual instance of a provider Service, held by
+ * a subscriber. Declared with `provider.addTenant(id, { subscriber, attributes })`; its model
+ * key is `<provider path>/<id>`.
+ *
+ * Not a construct of its own: a Central Office holds a hundred thousand of them, and each is
+ * one entry of its provider's collection (ids, attributes, where it was declared).
+ */
+export class TenantInstance {
+  public readonly kind = 'Instance' as const;
+  /** The subscriber: a User, a Service, or another instance. */
+  public readonly subscriber: Subscriber;
+  /** The attributes as declared (allocated values are added in the model, not here). */
+  public readonly attributes: Readonly<Record<string, unknown>>;
+  private readonly declaredAt?: Capture;
+  private readonly row?: SourceLocation;
+  private readonly acks: Acknowledgement[] = [];
+
+  /** @internal use `provider.addTenant(id, props)` */
+  constructor(
+    /** The provider Service the instance is an instance of. */
+    public readonly provider: Service,
+    /** The instance's id, unique within its provider. */
+    public readonly id: string,
+    props: TenantInstanceProps,
+  ) {
+    this.subscriber = props?.subscriber;
+    this.attributes = { ...(props?.attributes ?? {}) };
+    this.row = recordSource(props?.from);
+    if (!this.row) this.declaredAt = declarationSite();
+  }
+
+  /** The instance's name: its id. */
+  public get name(): string {
+    return this.id;
+  }
+
+  /** The model key: `<provider path>/<id>`. */
+  public get key(): string {
+    return `${this.provider.node.path}/${this.id}`;
+  }
+
+  /**
+   * Acknowledge a warning on this instance (TNI-006): it is reported as acknowledged, with
+   * the reason, and never fails a run.
+   */
+  public acknowledge(rule: string, reason: string): this {
+    if (!reason || !reason.trim()) throw new Error(`${this.key}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
+    this.acks.push({ rule, reason });
+    return this;
+  }
+
+  /** @internal the acknowledgements made on this instance */
+  public get acknowledgements(): readonly Acknowledgement[] {
+    return this.acks;
+  }
+
+  /** @internal where the instance was declared: its data row, or the program's line */
+  public get source(): SourceLocation | undefined {
+    return this.row ?? declarationSource(this.declaredAt);
+  }
+
+  /** `file:line` of the declaration, relative to the working directory, for messages. */
+  public get where(): string | undefined {
+    const s = this.source;
+    return s ? `${path.relative(process.cwd(), s.file) || s.file}:${s.line}` : undefined;
+  }
+
+  /** True when `x` is a tenant instance (works across copies of the library). */
+  public static isTenantInstance(x: unknown): x is TenantInstance {
+    return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'Instance' && typeof (x as { provider?: unknown }).provider === 'object';
+  }
+}

@@ -20,6 +20,7 @@ export const RESOURCES = [
   'openstack_compute_keypair_v2',
   'openstack_compute_quotaset_v2',
   'openstack_compute_volume_attach_v2',
+  'openstack_identity_application_credential_v3',
   'openstack_identity_project_v3',
   'openstack_identity_role_assignment_v3',
   'openstack_identity_user_v3',
@@ -36,6 +37,8 @@ export const RESOURCES = [
   'openstack_networking_secgroup_rule_v2',
   'openstack_networking_secgroup_v2',
   'openstack_networking_subnet_v2',
+  'openstack_objectstorage_container_v1',
+  'openstack_objectstorage_object_v1',
 ] as const;
 
 /** Data source types the openstack target reads. */

@@ -4,8 +4,14 @@
  * bundle on that VLAN), vCPE a tenant of vBNG (a routable subnet); the CDN is a tenant of
  * vBNG too. The vOLT and vCPE VMs share one private virtual network; vCPE and the CDN share
  * a second, publicly routable one, which vBNG routes to the Internet.
+ *
+ * Its subscribers: three named ones below, and 1,000 more in subscribers.csv (as an operator
+ * keeps them), each a chain of tenant instances: the subscriber's account -> a VLAN of vOLT
+ * -> a bundle of vCPE -> a routable subnet of vBNG. Values the pools allocate (c_tag,
+ * routable_subnet) are recorded in xos.allocations.json beside this file.
  */
-import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
+import * as path from 'path';
+import { Cloud, Deployment, Flavor, Image, NetworkTemplate, readRecords, Secret, Service, Site, User, View } from 'xos';
 
 const cloud = new Cloud({ name: 'central-office' });
 
@@ -72,46 +78,86 @@ wan.allowJoin(vcpeSlice, cdnSlice);
 vcpeSlice.join(wan);
 cdnSlice.join(wan);
 
-// Services and their tenancy graph.
-const portal = new Controller(cloud, 'subscriber-portal', { backend: 'external', url: 'https://portal.co1.example' });
-const subscriber = new Service(cloud, 'subscriber', { controller: portal, description: 'residential subscribers' });
+// Services and their tenancy graph. `subscriber` is abstract, as R-CORD's subscriber service
+// was: no VMs and no controller of its own, only composed. Its tenancy to vOLT carries no
+// packets (connect 'none'): the subscriber reaches vOLT over the access network, not a VN.
+const subscriber = new Service(cloud, 'subscriber', { abstract: true, acceptsUsers: true, description: 'residential subscribers: the root of every chain' });
 const volt = new Service(cloud, 'vOLT', {
   slices: [voltSlice],
   ports: [{ port: 6653, protocol: 'tcp' }],
-  tenantSchema: {
+  instanceSchema: {
     type: 'object',
     required: ['s_tag', 'c_tag'],
     properties: { s_tag: { type: 'integer', minimum: 1, maximum: 4094 }, c_tag: { type: 'integer', minimum: 1, maximum: 4094 } },
     additionalProperties: false,
   },
+  // A subscriber's VLAN: the s_tag of the OLT port it is wired to, a c_tag unique on that port.
+  unique: [['s_tag', 'c_tag']],
+  pools: { c_tag: { range: [2, 4094], per: 's_tag' } },
+  // vOLT terminates each subscriber's VLAN on a sub-interface.
+  onInstance: (i) => [{ id: 'vlan', type: 'config', attributes: { interface: `vlan.${i.attributes.s_tag}.${i.attributes.c_tag}` } }],
 });
 const vcpe = new Service(cloud, 'vCPE', {
   slices: [vcpeSlice],
   ports: [{ port: 67, protocol: 'udp' }, { port: 8080, protocol: 'tcp' }],
-  tenantSchema: {
+  instanceSchema: {
     type: 'object',
     required: ['bundle'],
     properties: { bundle: { enum: ['basic', 'family', 'business'] }, parental_control: { type: 'boolean' } },
+    additionalProperties: false,
   },
 });
 const vbng = new Service(cloud, 'vBNG', {
   slices: [vbngSlice],
   ports: [{ port: 179, protocol: 'tcp' }],
   credentials: { api_token: Secret.tfVar('vbng_api_token') },
-  tenantSchema: {
+  instanceSchema: {
     type: 'object',
     required: ['routable_subnet'],
     properties: { routable_subnet: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$' } },
   },
-  // vBNG programs a NAT entry for every VM of every tenant.
-  onTenantInstance: (i) => [{ id: 'nat', type: 'config', attributes: { host: i.sliverName, subnet: (i.attributes as { routable_subnet: string }).routable_subnet } }],
+  // A routable /29 for each tenant instance.
+  pools: { routable_subnet: { block: '198.18.0.0/16', prefix: 29 } },
+  // vBNG programs a NAT entry for every VM of every tenant Service.
+  onTenantInstance: (i) => [{ id: 'nat', type: 'config', attributes: { host: i.sliverName, tenant: i.tenant } }],
 });
 const cdn = new Service(cloud, 'CDN', { slices: [cdnSlice], ports: [80, 443] });
 
-subscriber.tenantOf(volt, { connect: 'public', attributes: { s_tag: 100, c_tag: 201 } });
-volt.tenantOf(vcpe, { connect: 'shared-private', network: access, attributes: { bundle: 'family', parental_control: true } });
-vcpe.tenantOf(vbng, { connect: 'public', attributes: { routable_subnet: '198.51.100.0/26' } });
-cdn.tenantOf(vbng, { connect: 'public', attributes: { routable_subnet: '198.51.100.64/26' } });
+subscriber.tenantOf(volt, { connect: 'none' });
+volt.tenantOf(vcpe, { connect: 'shared-private', network: access });
+vcpe.tenantOf(vbng, { connect: 'public' });
+cdn.tenantOf(vbng, { connect: 'public' });
+
+// The CDN acquires routable addresses from vBNG too (4.3): an instance held by the Service.
+vbng.addTenant('cdn', { subscriber: cdn });
+
+// Subscribers: each a chain account -> VLAN -> bundle -> routable subnet.
+interface Subscription {
+  readonly id: string;
+  readonly s_tag: number;
+  readonly c_tag?: number;
+  readonly bundle: string;
+  readonly parental_control?: boolean;
+}
+function subscribe(user: User, s: Subscription, from?: object): void {
+  const account = subscriber.addTenant(s.id, { subscriber: user, from });
+  const vlan = volt.addTenant(s.id, { subscriber: account, attributes: { s_tag: s.s_tag, ...(s.c_tag !== undefined ? { c_tag: s.c_tag } : {}) }, from });
+  const bundle = vcpe.addTenant(s.id, { subscriber: vlan, attributes: { bundle: s.bundle, ...(s.parental_control !== undefined ? { parental_control: s.parental_control } : {}) }, from });
+  vbng.addTenant(s.id, { subscriber: bundle, from });
+}
+
+// Three named subscribers; alice's c_tag was given by the operator, the others' come from the pool.
+const alice = new User(cloud, 'alice', { site: co, email: 'alice@subscribers.co1.example' });
+const bob = new User(cloud, 'bob', { site: co, email: 'bob@subscribers.co1.example' });
+const erin = new User(cloud, 'erin', { site: co, email: 'erin@subscribers.co1.example' });
+subscribe(alice, { id: 'sub-1042', s_tag: 100, c_tag: 42, bundle: 'family', parental_control: true });
+subscribe(bob, { id: 'sub-1043', s_tag: 100, bundle: 'basic' });
+subscribe(erin, { id: 'sub-1044', s_tag: 101, bundle: 'business' });
+
+// And 1,000 more, from the operator's data.
+for (const row of readRecords<Subscription & { email: string }>(path.join(__dirname, 'subscribers.csv'))) {
+  subscribe(new User(cloud, row.id, { site: co, email: row.email }), row, row);
+}
 
 // Views: what a subscriber and an operator see.
 new View(cloud, 'subscriber-view', { type: 'javascript', url: 'https://portal.co1.example/views/subscriber' });

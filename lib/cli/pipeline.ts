@@ -1,7 +1,11 @@
 import * as path from 'path';
 import { compileCloud, compileModel, type Compiled } from '../compile';
+import { changeText, type AllocationLock } from '../model/allocate';
+import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
+import type { XosModel } from '../model/types';
 import { formatViolation } from '../rules/index';
 import type { SynthResult } from '../synth/output';
+import { printable } from '../util/printable';
 import type { Io } from './io';
 import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
 
@@ -16,10 +20,71 @@ export function compileModelFile(file: string): { loaded: { cloud?: undefined; f
   return { loaded: { file: path.resolve(file), dir: path.dirname(path.resolve(file)) }, compiled: compileModel(builtFromJson(model), { relativeTo: process.cwd() }) };
 }
 
-export function loadAndCompile(program: string, options: LoadOptions = {}): { loaded: LoadedProgram; compiled: Compiled } {
+export interface CompileProgramOptions extends LoadOptions {
+  /** Allocate nothing: values missing from (or stale in) xos.allocations.json are TNI-005 errors. */
+  readonly locked?: boolean;
+}
+
+/** The allocations file beside a program, as read before compiling. */
+export interface ProgramAllocations {
+  readonly file: string;
+  readonly previous?: AllocationLock;
+}
+
+export function loadAndCompile(program: string, options: CompileProgramOptions = {}): { loaded: LoadedProgram; compiled: Compiled; allocations: ProgramAllocations } {
   const loaded = loadProgram(program, options);
-  const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd() });
-  return { loaded, compiled };
+  const file = allocationsPath(loaded.dir);
+  const previous = readAllocations(file);
+  const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd(), allocations: previous, locked: options.locked, allocationsFile: path.relative(process.cwd(), file) || file });
+  return { loaded, compiled, allocations: { file, ...(previous ? { previous } : {}) } };
+}
+
+/** `model: 1 sites, ..., 3012 tenant instances`: what a model holds, as validate and synth print it. */
+export function modelCounts(m: XosModel): Record<string, number> {
+  return {
+    sites: m.sites.length,
+    users: m.users.length,
+    deployments: m.deployments.length,
+    services: m.services.length,
+    tenancies: m.tenants.length,
+    slices: m.slices.length,
+    slivers: m.slivers.length,
+    networks: m.networks.length,
+    tenantInstances: m.instances.length,
+  };
+}
+
+export function modelLine(m: XosModel): string {
+  const c = modelCounts(m);
+  return `model: ${c.sites} sites, ${c.users} users, ${c.deployments} deployments, ${c.services} services, ${c.tenancies} tenancies, ${c.slices} slices, ${c.slivers} slivers, ${c.networks} networks, ${c.tenantInstances} tenant instances`;
+}
+
+/** How many allocation changes are listed before the rest are counted. */
+const CHANGES_LISTED = 20;
+
+/**
+ * What allocation changed against xos.allocations.json, for people: a summary line and the
+ * first changes. `recorded`: whether the file was (or will be) written.
+ */
+export function allocationLines(compiled: Compiled, allocations: ProgramAllocations, recorded: boolean): string[] {
+  const changes = compiled.built.meta.allocation?.changes ?? [];
+  if (!changes.length) return [];
+  const count = (why: string) => changes.filter((c) => c.why === why).length;
+  const parts = [`${count('new')} new`, `${count('moved')} moved`, `${count('released')} released`].filter((p) => !p.startsWith('0 '));
+  const file = path.relative(process.cwd(), allocations.file) || allocations.file;
+  const head = recorded ? `allocations: ${parts.join(', ')}, recorded in ${file}: review and commit it` : `allocations: ${parts.join(', ')}, not recorded (xos synth records them in ${file}; --locked refuses them)`;
+  const lines = [head, ...changes.slice(0, CHANGES_LISTED).map((c) => `  ${printable(changeText(c))}`)];
+  if (changes.length > CHANGES_LISTED) lines.push(`  and ${(changes.length - CHANGES_LISTED).toLocaleString('en-US')} more`);
+  return lines;
+}
+
+/** Write the allocations the compiled model uses beside the program, when they differ from the file's. */
+export function recordAllocations(compiled: Compiled, allocations: ProgramAllocations): boolean {
+  const lock = compiled.built.meta.allocation?.lock;
+  if (!lock || sameAllocations(allocations.previous, lock)) return false;
+  if (!allocations.previous && !Object.keys(lock.allocations).length) return false;
+  writeAllocations(allocations.file, lock);
+  return true;
 }
 
 export function printViolations(compiled: Compiled, io: Io, strict = false): void {
@@ -48,8 +113,7 @@ export function printSynthSummary(compiled: Compiled, result: SynthResult, io: I
     total += s.resources;
   }
   io.out(`  ${'total'.padEnd(w)}  ${''.padEnd(10)} ${String(total).padStart(9)}\n\n`);
-  const counts = `${m.sites.length} sites, ${m.users.length} users, ${m.deployments.length} deployments, ${m.services.length} services, ${m.tenants.length} tenancies, ${m.slices.length} slices, ${m.slivers.length} slivers, ${m.networks.length} networks`;
-  io.out(`model: ${counts}\n`);
+  io.out(`${modelLine(m)}\n`);
   for (const v of compiled.violations) io.out(formatViolation(v) + '\n');
   io.out(violationSummary(compiled) + '\n');
   if (compiled.layout.unplaced.length)

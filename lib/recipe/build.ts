@@ -4,12 +4,14 @@
  * to each other by id (or by path, `site/slice`, or by their `name:`); a reference that names
  * nothing, names several things, or names a thing of another kind is a problem at its line.
  */
+import * as path from 'path';
 import { Cloud } from '../../constructs/cloud';
 import type { XosConstruct } from '../../constructs/base';
+import type { TenantInstance } from '../../constructs/instance';
 import type { Privilege } from '../../constructs/privilege';
 import { Controller, Deployment, Flavor, Image, NetworkTemplate, type Node } from '../../constructs/infra';
 import { Secret, type Credentials } from '../../constructs/secret';
-import { Service } from '../../constructs/service';
+import { Service, type InstanceInfo, type PoolSpec, type TenantSliver } from '../../constructs/service';
 import { Site } from '../../constructs/site';
 import type { Network, Slice, SliverProps } from '../../constructs/slice';
 import { User } from '../../constructs/user';
@@ -17,7 +19,9 @@ import { View } from '../../constructs/view';
 import type { BackendKind, ConnectMode, Kind } from '../model/types';
 import { pathText, positionAt, type RecipePath, type RecipeProblem, type RecipeSource } from './source';
 import { didYouMean, listOf } from './suggest';
-import { hookFrom, placeholderProblem, placeholders, type AdditionTemplate } from './template';
+import { parseRecords, recordSource, type DataRecord } from '../data/records';
+import { fillRow, fillText } from './rows';
+import { hookFrom, INSTANCE_PLACEHOLDER_ROOTS, placeholderProblem, placeholders, type AdditionTemplate } from './template';
 
 /* The recipe's shape, as the schema guarantees it. */
 type Map_<T> = Readonly<Record<string, T>>;
@@ -104,8 +108,29 @@ interface ServiceDoc extends Acks {
   readonly ports?: readonly (number | { readonly port: number; readonly protocol?: 'tcp' | 'udp' | 'icmp' })[];
   readonly credentials?: Map_<SecretDoc>;
   readonly description?: string;
-  readonly onTenantInstance?: readonly { readonly id: string; readonly type: string; readonly attributes?: Readonly<Record<string, unknown>> }[];
+  readonly onTenantInstance?: readonly AdditionDoc[];
   readonly tenantOf?: readonly TenancyDoc[];
+  readonly abstract?: boolean;
+  readonly acceptsUsers?: boolean;
+  readonly instanceSchema?: Readonly<Record<string, unknown>>;
+  readonly unique?: readonly (string | readonly string[])[];
+  readonly pools?: Map_<PoolSpec>;
+  readonly onInstance?: readonly AdditionDoc[];
+  readonly instances?: Map_<InstanceDoc>;
+}
+interface AdditionDoc {
+  readonly id: string;
+  readonly type: string;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+interface InstanceDoc extends Acks {
+  readonly subscriber: string;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+interface SubscribersDoc {
+  readonly file: string;
+  readonly user?: { readonly id?: string; readonly site: string; readonly name?: string; readonly email?: string };
+  readonly chain: readonly { readonly provider: string; readonly id?: string; readonly subscriber?: string; readonly attributes?: Readonly<Record<string, unknown>> }[];
 }
 export interface RecipeDoc {
   readonly cloud: string;
@@ -117,6 +142,7 @@ export interface RecipeDoc {
   readonly controllers?: Map_<ControllerDoc>;
   readonly users?: Map_<UserDoc>;
   readonly services?: Map_<ServiceDoc>;
+  readonly subscribers?: readonly SubscribersDoc[];
   readonly views?: Map_<{ readonly type: 'javascript' | 'iframe'; readonly url: string; readonly description?: string } & Acks>;
 }
 
@@ -194,14 +220,39 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
     for (const [id, o] of entries(doc[coll] as Map_<{ name?: string }> | undefined)) declare(kind, id, id, o?.name ?? id, [coll, id], root);
   }
 
-  // 2. References.
+  // 2. References. Each kind's declarations indexed once by every path suffix and by name: a
+  // recipe with a hundred thousand subscribers resolves as many references.
+  const indexes = new Map<Kind, { all: Decl[]; bySuffix: Map<string, Decl[]>; byName: Map<string, Decl[]> }>();
+  const indexOf = (kind: Kind) => {
+    let ix = indexes.get(kind);
+    if (ix) return ix;
+    ix = { all: [], bySuffix: new Map(), byName: new Map() };
+    const push = (m: Map<string, Decl[]>, k: string, d: Decl) => {
+      const l = m.get(k);
+      if (l) l.push(d);
+      else m.set(k, [d]);
+    };
+    for (const d of decls) {
+      if (d.kind !== kind) continue;
+      ix.all.push(d);
+      const parts = d.path.split('/');
+      for (let i = 0; i < parts.length; i++) push(ix.bySuffix, parts.slice(i).join('/'), d);
+      push(ix.byName, d.name, d);
+    }
+    indexes.set(kind, ix);
+    return ix;
+  };
+  const lookup = (kind: Kind, ref: string): Decl[] => {
+    const ix = indexOf(kind);
+    return ix.bySuffix.get(ref) ?? ix.byName.get(ref) ?? [];
+  };
   const resolve = (kind: Kind, ref: string, at: RecipePath): Decl | undefined => {
-    const ofKind = decls.filter((d) => d.kind === kind);
+    const ofKind = indexOf(kind).all;
     const match = (ds: Decl[]) => {
       const byPath = ds.filter((d) => d.path === ref || d.path.endsWith('/' + ref));
       return byPath.length ? byPath : ds.filter((d) => d.name === ref);
     };
-    const hits = match(ofKind);
+    const hits = lookup(kind, ref);
     if (hits.length === 1) return hits[0];
     if (hits.length > 1) {
       problem(at, `'${ref}' is ambiguous: it names ${hits.length} ${kind}s (${hits.map((h) => h.path).join(', ')}). Write the path of the one you mean, for example '${hits[0].path}'.`);
@@ -225,6 +276,16 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
       for (const p of placeholders(t)) {
         const why = placeholderProblem(p.expression, props);
         if (why) problem(['services', sid, 'onTenantInstance', i, ...p.at], why);
+      }
+    });
+  }
+  for (const [sid, s] of entries(doc.services)) {
+    const schema = s.instanceSchema ?? s.tenantSchema;
+    const props = schema && typeof schema.properties === 'object' && schema.properties ? [...Object.keys(schema.properties as object), ...Object.keys(s.pools ?? {})] : undefined;
+    (s.onInstance ?? []).forEach((t, i) => {
+      for (const p of placeholders(t)) {
+        const why = placeholderProblem(p.expression, props, INSTANCE_PLACEHOLDER_ROOTS, s.instanceSchema ? 'instanceSchema' : 'tenantSchema');
+        if (why) problem(['services', sid, 'onInstance', i, ...p.at], why);
       }
     });
   }
@@ -373,10 +434,13 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
     }
   for (const [id, s] of entries(doc.services)) {
     const at = ['services', id];
-    const templates: AdditionTemplate[] = (s.onTenantInstance ?? []).map((t, i) => {
-      const pos = positionAt(src, [...at, 'onTenantInstance', i]);
-      return { ...t, where: `${src.file}:${pos.line}:${pos.column}` };
-    });
+    const templatesOf = (key: 'onTenantInstance' | 'onInstance'): AdditionTemplate[] =>
+      (s[key] ?? []).map((t, i) => {
+        const pos = positionAt(src, [...at, key, i]);
+        return { ...t, where: `${src.file}:${pos.line}:${pos.column}` };
+      });
+    const templates = templatesOf('onTenantInstance');
+    const instanceTemplates = templatesOf('onInstance');
     const props = {
       slices: getAll<Slice>('Slice', s.slices, [...at, 'slices']),
       controller: get<Controller>('Controller', s.controller, [...at, 'controller']),
@@ -384,7 +448,13 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
       ports: s.ports,
       credentials: secrets(s.credentials),
       description: s.description,
-      ...(templates.length ? { onTenantInstance: hookFrom(templates) } : {}),
+      ...(templates.length ? { onTenantInstance: hookFrom<TenantSliver>(templates) } : {}),
+      ...(s.abstract !== undefined ? { abstract: s.abstract } : {}),
+      ...(s.acceptsUsers !== undefined ? { acceptsUsers: s.acceptsUsers } : {}),
+      ...(s.instanceSchema !== undefined ? { instanceSchema: s.instanceSchema } : {}),
+      ...(s.unique !== undefined ? { unique: s.unique } : {}),
+      ...(s.pools !== undefined ? { pools: s.pools } : {}),
+      ...(instanceTemplates.length ? { onInstance: hookFrom<InstanceInfo>(instanceTemplates) } : {}),
     };
     add(attempt(at, () => new Service(cloud, id, props)), id, s, at);
   }
@@ -426,7 +496,148 @@ export function buildRecipe(src: RecipeSource, doc: RecipeDoc, file: string): { 
         }
       }
   }
+  buildInstances(src, doc, file, { made, problem, attempt, locate, get, lookup });
+
   for (const [id, v] of entries(doc.views)) add(attempt(['views', id], () => new View(cloud, id, { type: v.type, url: v.url, description: v.description })), id, v, ['views', id]);
 
   return problems.length ? { problems } : { cloud, problems };
+}
+
+/** What the instance builders need from buildRecipe. */
+interface Builder {
+  readonly made: Map<string, XosConstruct>;
+  readonly problem: (at: RecipePath, message: string, where?: 'key' | 'value') => void;
+  readonly attempt: <T>(at: RecipePath, fn: () => T) => T | undefined;
+  readonly locate: (c: XosConstruct, at: RecipePath) => void;
+  readonly get: <T extends XosConstruct>(kind: Kind, ref: string | undefined, at: RecipePath) => T | undefined;
+  readonly lookup: (kind: Kind, ref: string) => readonly { readonly path: string; readonly kind: Kind }[];
+}
+
+/** How many problems of one data file are listed before the rest are counted. */
+const ROW_PROBLEMS = 20;
+
+/**
+ * Tenant instances: those named under `services.<id>.instances` (a subscriber instance is
+ * made before those it holds, wherever it is written), then those of `subscribers:` sections,
+ * one chain per record of their data file.
+ */
+function buildInstances(src: RecipeSource, doc: RecipeDoc, file: string, b: Builder): void {
+  const { made, problem, attempt, get, lookup } = b;
+  const services = (ref: string, at: RecipePath) => get<Service>('Service', ref, at);
+  // A subscriber written as a User or Service id, or `<service>/<instance id>`.
+  const instanceOf = (ref: string): TenantInstance | undefined => {
+    const slash = ref.indexOf('/');
+    if (slash <= 0) return undefined;
+    const svc = lookup('Service', ref.slice(0, slash));
+    if (svc.length !== 1) return undefined;
+    return (made.get(svc[0].path) as Service | undefined)?.instanceMap.get(ref.slice(slash + 1));
+  };
+  type Holder = User | Service | TenantInstance;
+  const principal = (ref: string): { holder?: Holder; why?: string } => {
+    if (ref.includes('/')) {
+      const i = instanceOf(ref);
+      if (i) return { holder: i };
+      const svc = lookup('Service', ref.slice(0, ref.indexOf('/')));
+      return { why: svc.length ? `Service ${ref.slice(0, ref.indexOf('/'))} has no instance '${ref.slice(ref.indexOf('/') + 1)}' (declared before this one)` : `'${ref.slice(0, ref.indexOf('/'))}' is not a Service of this recipe` };
+    }
+    const users = lookup('User', ref);
+    const svcs = lookup('Service', ref);
+    if (users.length + svcs.length > 1) return { why: `'${ref}' names ${users.length + svcs.length} objects (${[...users, ...svcs].map((d) => `${d.kind} ${d.path}`).join(', ')}); write the one you mean` };
+    const d = users[0] ?? svcs[0];
+    if (!d) return { why: `'${ref}' is not a User or a Service of this recipe, and not an instance (<service>/<id>)` };
+    return { holder: made.get(d.path) as Holder | undefined, why: made.get(d.path) ? undefined : `${d.kind} ${d.path} could not be made` };
+  };
+
+  // 1. Named instances, subscribers first.
+  type Pending = { sid: string; svc: Service; id: string; doc: InstanceDoc; at: RecipePath };
+  let pending: Pending[] = [];
+  for (const [sid, s] of Object.entries(doc.services ?? {})) {
+    const svc = made.get(sid) as Service | undefined;
+    for (const [id, i] of Object.entries(s.instances ?? {})) {
+      const at = ['services', sid, 'instances', id];
+      if (svc) pending.push({ sid, svc, id, doc: i, at });
+    }
+  }
+  for (let progress = true; pending.length && progress; ) {
+    progress = false;
+    const later: Pending[] = [];
+    for (const p of pending) {
+      const { holder } = principal(p.doc.subscriber);
+      if (!holder) {
+        later.push(p);
+        continue;
+      }
+      progress = true;
+      const inst = attempt(p.at, () => p.svc.addTenant(p.id, { subscriber: holder, attributes: p.doc.attributes }));
+      if (!inst) continue;
+      const pos = positionAt(src, p.at, 'key');
+      Object.defineProperty(inst, 'source', { value: { file, line: pos.line, column: pos.column }, configurable: true });
+      (p.doc.acknowledge ?? []).forEach((a, n) => attempt([...p.at, 'acknowledge', n], () => inst.acknowledge(a.rule, a.reason)));
+    }
+    pending = later;
+  }
+  for (const p of pending) {
+    const { why } = principal(p.doc.subscriber);
+    problem([...p.at, 'subscriber'], `${why ?? `'${p.doc.subscriber}' holds this instance, and this instance (through others) holds it`}. Name a User, a Service, or an instance <service>/<id> declared in this recipe.`);
+  }
+
+  // 2. Subscribers from data files.
+  (doc.subscribers ?? []).forEach((section, n) => {
+    const at: RecipePath = ['subscribers', n];
+    const providers = section.chain.map((l, j) => services(l.provider, [...at, 'chain', j, 'provider']));
+    const site = section.user ? get<Site>('Site', section.user.site, [...at, 'user', 'site']) : undefined;
+    if (section.user && !site) return;
+    if (!section.user && section.chain[0].subscriber === undefined) {
+      problem([...at, 'chain', 0], "the first instance of each record needs a holder: declare a User per record (user: { site, ... }), or name its subscriber (subscriber: '${account}').", 'key');
+      return;
+    }
+    section.chain.forEach((l, j) => {
+      if (j > 0 && l.subscriber !== undefined) problem([...at, 'chain', j, 'subscriber'], 'only the first instance of a chain names its subscriber: each next one is held by the one before. Remove it.', 'key');
+    });
+    if (providers.some((p) => !p)) return;
+    const dataFile = path.resolve(path.dirname(file), section.file);
+    const shown = path.relative(process.cwd(), dataFile) || dataFile;
+    let rows: DataRecord[];
+    try {
+      const fs = require('fs') as typeof import('fs');
+      rows = parseRecords(fs.readFileSync(dataFile, 'utf8'), shown, dataFile);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problem([...at, 'file'], code === 'ENOENT' ? `the data file ${section.file} is not there (${shown}). A data file is named relative to the recipe.` : (e as Error).message.replace(/\.$/, ''));
+      return;
+    }
+    let failures = 0;
+    const fail = (row: DataRecord, message: string) => {
+      failures++;
+      if (failures > ROW_PROBLEMS) return;
+      problem([...at, 'file'], `${shown}:${recordSource(row)?.line ?? '?'}: ${message}`);
+    };
+    for (const row of rows) {
+      try {
+        let holder: Holder | undefined;
+        if (section.user) {
+          const id = fillText(section.user.id ?? '${id}', row, 'the User id');
+          const name = section.user.name === undefined ? undefined : fillText(section.user.name, row, 'the User name');
+          const email = section.user.email === undefined ? undefined : fillRow(section.user.email, row);
+          const u = new User(site!.node.scope as Cloud, id, { site: site!, ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email: String(email) } : {}) });
+          const src0 = recordSource(row);
+          if (src0) Object.defineProperty(u, 'source', { value: src0, configurable: true });
+          holder = u;
+        } else {
+          const ref = fillText(section.chain[0].subscriber!, row, 'the subscriber');
+          const found = principal(ref);
+          if (!found.holder) throw new Error(`${found.why}`);
+          holder = found.holder;
+        }
+        section.chain.forEach((l, j) => {
+          const id = fillText(l.id ?? '${id}', row, 'the instance id');
+          const attributes = l.attributes === undefined ? undefined : (fillRow(l.attributes, row) as Record<string, unknown>);
+          holder = providers[j]!.addTenant(id, { subscriber: holder!, ...(attributes ? { attributes } : {}), from: row });
+        });
+      } catch (e) {
+        fail(row, `${(e as Error).message.split('\n')[0].replace(/\.$/, '')}. Fix this record, or the section's templates.`);
+      }
+    }
+    if (failures > ROW_PROBLEMS) problem([...at, 'file'], `and ${failures - ROW_PROBLEMS} more records of ${shown} with problems (${failures} in all).`);
+  });
 }

@@ -69,6 +69,12 @@ export interface UserDataContext {
   readonly externals: ReadonlyMap<string, TenancyExport>;
   /** The expression in this stack for an expression of an external provider's stack. */
   readonly imported: (x: TenancyExport, expression: string) => string;
+  /**
+   * Where a Sliver's Service keeps its tenant-instance records (the store the layout refers
+   * to as `refs.store`) and how to read them: plain values (literals or expressions) and
+   * secret expressions. Absent: the target writes no pointer.
+   */
+  readonly store?: (store: string) => { readonly values: Readonly<Record<string, string>>; readonly secrets: Readonly<Record<string, string>> };
 }
 
 /** The tenancies of a Sliver's Service held in its stack (layout `tenancy` resources). */
@@ -111,7 +117,16 @@ export function sliverUserData(sliver: LayoutResource, cx: UserDataContext): str
     for (const k of Object.keys(x.secrets).sort()) made[k] = slot(cx.imported(x, x.secrets[k]), true);
     entry.resources = made;
   }
-  const facts = { slice: ud.slice, hostname: ud.hostname, tenant_of: tenantOf };
+  const facts: Record<string, unknown> = { slice: ud.slice, hostname: ud.hostname, tenant_of: tenantOf };
+  // The records of the tenant instances its Service provides or holds: where they are, never
+  // the records themselves (one object each in the store; see instance-record.ts).
+  const store = sliver.refs.store !== undefined && cx.store ? cx.store(sliver.refs.store) : undefined;
+  if (store) {
+    const at: Record<string, string> = {};
+    for (const k of Object.keys(store.values).sort()) at[k] = isExpression(store.values[k]) ? slot(store.values[k], false) : store.values[k];
+    for (const k of Object.keys(store.secrets).sort()) at[k] = slot(store.secrets[k], true);
+    facts.instances = at;
+  }
   const lines = [
     '#cloud-config',
     `hostname: ${JSON.stringify(ud.hostname)}`,

@@ -137,7 +137,7 @@ export function volumeSizeGb(a: LayoutResource): number | undefined {
   if (size === undefined) return undefined;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
     throw usageError(
-      `Provider ${a.attrs.provider} adds a volume for Sliver ${a.attrs.sliver} (addition ${a.model}) with size ${JSON.stringify(size)}. ` +
+      `Provider ${a.attrs.provider} adds a volume for ${a.attrs.sliver !== undefined ? `Sliver ${a.attrs.sliver}` : `tenant instance ${a.attrs.instance}`} (addition ${a.attrs.sliver !== undefined ? a.model : `${a.model}/${a.attrs.id}`}) with size ${JSON.stringify(size)}. ` +
         `Give the volume's size in whole GB (attributes: { sizeGb: 10 }), or no size for a volume the provider mounts rather than a block device.`,
     );
   return size;

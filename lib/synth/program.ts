@@ -4,6 +4,8 @@ import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
 import { isXosError } from '../errors';
 import { inertIo, processIo } from '../cli/io';
+import { changeText } from '../model/allocate';
+import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
 import { synthInto, TARGETS, type Target } from './output';
@@ -13,7 +15,12 @@ import { synthInto, TARGETS, type Target } from './output';
  * validate, print violations, and synthesize into CDKTF_OUTDIR (or the cloud's outdir).
  */
 export function synthProgramCloud(cloud: Cloud): void {
-  const compiled = compileCloud(cloud, { relativeTo: process.cwd() });
+  // Backends and allocations: xos.config.json and xos.allocations.json beside the program (cdktf runs it from there).
+  const programDir = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
+  const allocationsFile = allocationsPath(programDir);
+  const previous = readAllocations(allocationsFile);
+  const locked = process.env.XOS_LOCKED === '1';
+  const compiled = compileCloud(cloud, { relativeTo: process.cwd(), allocations: previous, locked, allocationsFile: path.relative(process.cwd(), allocationsFile) || allocationsFile });
   // Printed through the output layer: names from the program made inert, no credential shown.
   const stderr = inertIo(processIo);
   for (const v of compiled.violations) if (!v.acknowledged) stderr.err(formatViolation(v) + '\n');
@@ -29,9 +36,14 @@ export function synthProgramCloud(cloud: Cloud): void {
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
   fs.mkdirSync(outdir, { recursive: true });
   try {
-    // Backends: the Cloud's, or xos.config.json beside the program (cdktf runs it from there).
-    const programDir = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
     synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir));
+    const lock = compiled.built.meta.allocation?.lock;
+    if (!locked && lock && !sameAllocations(previous, lock) && (previous || Object.keys(lock.allocations).length)) {
+      writeAllocations(allocationsFile, lock);
+      const changes = compiled.built.meta.allocation!.changes;
+      stderr.err(`xos: ${changes.length} allocation change(s) recorded in ${allocationsFile}: review and commit it.\n`);
+      for (const c of changes.slice(0, 20)) stderr.err(`  ${changeText(c)}\n`);
+    }
   } catch (e) {
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
     if (!isXosError(e) || e.kind !== 'usage') throw e;

@@ -7,7 +7,10 @@
  * user key, an instance per Sliver with one network interface per Network in interface
  * order and the same cloud-init user data as OpenStack, an Elastic IP per public endpoint,
  * and EBS volumes for providers' per-instance volumes. Images are AMIs looked up by name in
- * the account; Flavors become instance types.
+ * the account; Flavors become instance types. Tenant instances: one S3 object each (its
+ * record, as JSON) in a private bucket per Service that provides or holds them; the Service's
+ * instances read it through an instance profile whose role may only list and get that
+ * bucket's objects (no key in user data), and find the bucket in their user data.
  *
  * An `s3` Controller's stack (an external Service: a Controller and no Slice): for each
  * tenant, a private bucket and an IAM user whose access key reaches only that bucket. The
@@ -24,6 +27,8 @@ import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/pro
 import { usageError } from '../../errors';
 import { overlaps, parseCidr, type Cidr } from '../../model/cidr';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
+import { recordContent, recordObjectName } from '../instance-record';
+import { localBody } from '../local-body';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import { addressOf, Element, type ElementType, type Expression } from '../element';
 import type { LayoutResource, StackLayout } from '../layout';
@@ -63,6 +68,8 @@ class AwsRenderer {
   private readonly groups = new Map<string, Element<aws.SecurityGroupAttribute>>();
   private readonly enis = new Map<string, Element<aws.NetworkInterfaceAttribute>>();
   private readonly instances = new Map<string, Element<aws.InstanceAttribute>>();
+  private readonly stores = new Map<string, { bucket: Element<aws.S3BucketAttribute>; profile: Element<aws.IamInstanceProfileAttribute> }>();
+  private readonly records = new Map<string, Element<aws.S3ObjectAttribute>>();
   private vpc?: Element<aws.VpcAttribute>;
   private zones?: Element<aws.DataAwsAvailabilityZonesAttribute>;
   private readonly userData: UserDataContext;
@@ -75,6 +82,12 @@ class AwsRenderer {
       variable: (n) => this.variable(n),
       externals: ctx.exports,
       imported: (x, e) => ctx.crossStack(x.stack, sl.name, e),
+      store: (name) => {
+        const st = this.stores.get(name);
+        if (!st) throw new Error(`internal: store ${name} is not in stack ${sl.name}`);
+        const region = this.ix.of('controller')[0]?.attrs.region as string | undefined;
+        return { values: { store: 's3', bucket: st.bucket.ref('bucket'), ...(region ? { region } : {}) }, secrets: {} };
+      },
     };
   }
 
@@ -115,10 +128,59 @@ class AwsRenderer {
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
     for (const p of this.ix.of('port')) this.renderPort(p);
+    for (const st of this.ix.of('store')) this.renderStore(st);
     for (const v of this.ix.of('sliver')) this.renderSliver(v);
     this.renderEndpoints(placements);
     const devices = new Map<string, number>();
     for (const a of this.ix.of('addition')) this.renderAddition(a, devices);
+    for (const r of this.ix.of('instance')) this.renderInstance(r);
+    for (const a of this.ix.of('instance-addition')) this.renderInstanceAddition(a);
+  }
+
+  /**
+   * A Service's store of tenant-instance records: a private bucket, and an instance profile
+   * whose role may only list the bucket and get its objects, for the Service's instances.
+   */
+  private renderStore(st: LayoutResource): void {
+    const service = String(st.attrs.name);
+    const prefix = `xos-${safeName(service.toLowerCase(), 30).replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'svc'}-`;
+    const bucket = this.emit(aws.s3Bucket, st.name, { bucketPrefix: prefix, tags: this.tags(st) }, st);
+    this.emit(aws.s3BucketPublicAccessBlock, st.name, { bucket: bucket.ref('id'), blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, st);
+    const trust = this.emit(aws.dataAwsIamPolicyDocument, `${st.name}__trust`, { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }] }, st);
+    const role = this.emit(aws.iamRole, st.name, { name: safeName(`xos-${this.sl.name}-${service}-reader`, 64), assumeRolePolicy: trust.ref('json'), tags: this.tags(st) }, st);
+    const read = this.emit(
+      aws.dataAwsIamPolicyDocument,
+      `${st.name}__read`,
+      {
+        statement: [
+          { sid: 'ListInstances', actions: ['s3:ListBucket'], resources: [bucket.ref('arn')] },
+          { sid: 'ReadInstances', actions: ['s3:GetObject'], resources: [`${bucket.ref('arn')}/*`] },
+        ],
+      },
+      st,
+    );
+    this.emit(aws.iamRolePolicy, st.name, { name: 'xos-read-instances', role: role.ref('id'), policy: read.ref('json') }, st);
+    const profile = this.emit(aws.iamInstanceProfile, st.name, { name: safeName(`xos-${this.sl.name}-${service}-reader`, 128), role: role.ref('name'), tags: this.tags(st) }, st);
+    this.stores.set(st.name, { bucket, profile });
+  }
+
+  /** One tenant instance's record: an object in its store's bucket. */
+  private renderInstance(r: LayoutResource): void {
+    const st = this.stores.get(r.refs.store);
+    if (!st) throw new Error(`internal: instance ${r.name} is in a store that is not in stack ${this.sl.name}`);
+    this.records.set(r.name, this.emit(aws.s3Object, r.name, { bucket: st.bucket.ref('id'), key: recordObjectName(r), content: recordContent(r, (v) => this.variable(v)), contentType: 'application/json', tags: this.tags(r) }, r));
+  }
+
+  /** What a provider's onInstance hook added: an EBS volume of its size, or configuration kept beside the record. */
+  private renderInstanceAddition(a: LayoutResource): void {
+    const record = this.records.get(a.refs.instance);
+    if (!record) throw new Error(`internal: addition ${a.name} is for an instance that is not in stack ${this.sl.name}`);
+    const size = a.attrs.type === 'volume' ? volumeSizeGb(a) : undefined;
+    if (size !== undefined) {
+      this.emit(aws.ebsVolume, a.name, { availabilityZone: this.zone(), size, tags: this.tags(a) }, a);
+      return;
+    }
+    this.ctx.write(this.stack, false, 'terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, record_id: record.ref('id') } }, a);
   }
 
   /** One provider configuration per Controller, authenticated from its references only. */
@@ -270,6 +332,7 @@ class AwsRenderer {
         ami: ami.ref('id'),
         instanceType: type.type,
         userData: sliverUserData(v, this.userData),
+        ...(v.refs.store !== undefined && this.stores.has(v.refs.store) ? { iamInstanceProfile: this.stores.get(v.refs.store)!.profile.ref('name') } : {}),
         rootBlockDevice: { volumeSize: Math.max(type.diskGb, 8) },
         ...(ports.length ? { primaryNetworkInterface: { networkInterfaceId: this.enis.get(ports[0].name)!.ref('id') } } : {}),
         tags: this.tags(v, host),
@@ -327,6 +390,9 @@ class AwsRenderer {
 
   /** S3 as an external Service: per tenant, a private bucket and credentials scoped to it. */
   private renderS3(): void {
+    // Tenant instances of an external provider: no instance of it reads them; their records
+    // stay in the plan and the state, as the provider's controller would keep them.
+    for (const kind of ['store', 'instance', 'instance-addition'] as const) for (const r of this.ix.of(kind)) this.ctx.write(this.stack, false, 'terraform_data', r.name, localBody(r), r);
     const slivers = this.ix.of('sliver');
     if (slivers.length)
       throw usageError(

@@ -14,6 +14,10 @@
  *   configuration scoped to that project; tenancies -> security groups and rules (TEN-007), a router between the two
  *   networks of an interconnect, a floating IP for a public endpoint; a provider's per-instance
  *   additions -> volumes (others are kept as `terraform_data`).
+ * - Tenant instances -> one Swift object each (its record, as JSON) in a container per Service
+ *   that provides or holds them; the Service's instances get, in their user data, the
+ *   container and a read-only application credential (access rules: GET and HEAD on that
+ *   container only). A new subscriber is one new object: no instance is touched.
  *
  * Every resource references the others by id, so Terraform orders creation and deletion.
  *
@@ -25,6 +29,7 @@
 import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
+import { recordContent, recordObjectName } from '../instance-record';
 import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
@@ -96,6 +101,8 @@ class OpenstackRenderer {
   private readonly ports = new Map<string, Element<os.NetworkingPortV2Attribute>>();
   private readonly instances = new Map<string, Element<os.ComputeInstanceV2Attribute>>();
   private readonly roles = new Map<string, Element<os.DataIdentityRoleV3Attribute>>();
+  private readonly stores = new Map<string, { container: Element<os.ObjectstorageContainerV1Attribute>; reader: Element<os.IdentityApplicationCredentialV3Attribute> }>();
+  private readonly records = new Map<string, Element<os.ObjectstorageObjectV1Attribute>>();
   private external?: Element<os.DataNetworkingNetworkV2Attribute>;
   private scope?: Element<os.DataIdentityAuthScopeV3Attribute>;
   private readonly userData: UserDataContext;
@@ -112,6 +119,7 @@ class OpenstackRenderer {
       variable: (n) => this.variable(n),
       externals: ctx.exports,
       imported: (x, e) => ctx.crossStack(x.stack, sl.name, e),
+      store: (name) => this.storeFacts(name),
     };
   }
 
@@ -146,10 +154,75 @@ class OpenstackRenderer {
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
     for (const p of this.ix.of('port')) this.renderPort(p);
+    for (const st of this.ix.of('store')) this.renderStore(st);
     for (const v of this.ix.of('sliver')) this.renderSliver(v);
     for (const g of this.ix.of('gateway')) this.renderGateway(g);
     this.renderEndpoints(placements);
     for (const a of this.ix.of('addition')) this.renderAddition(a);
+    for (const r of this.ix.of('instance')) this.renderInstance(r);
+    for (const a of this.ix.of('instance-addition')) this.renderInstanceAddition(a);
+  }
+
+  /**
+   * A Service's store of tenant-instance records: a Swift container, and an application
+   * credential its Slivers read it with, limited by access rules to reading that container.
+   */
+  private renderStore(st: LayoutResource): void {
+    const container = this.emit(os.objectstorageContainerV1, st.name, { name: safeName(`xos-${this.sl.name}-${st.attrs.name}`, 256), metadata: { 'xos-service': st.model } }, st);
+    const name = `${container.ref('name')}`;
+    const reader = this.emit(os.identityApplicationCredentialV3, st.name, {
+      name: safeName(`xos-${this.sl.name}-${st.attrs.name}-reader`),
+      description: `read-only: the tenant instances of XOS Service ${st.model} (container ${safeName(`xos-${this.sl.name}-${st.attrs.name}`, 256)})`,
+      unrestricted: false,
+      accessRules: ['GET', 'HEAD'].flatMap((method) => [
+        { service: 'object-store', method, path: `/v1/*/${name}` },
+        { service: 'object-store', method, path: `/v1/*/${name}/**` },
+      ]),
+    }, st);
+    this.stores.set(st.name, { container, reader });
+  }
+
+  /** What a Sliver's user data says about its Service's store. */
+  private storeFacts(store: string): { values: Record<string, string>; secrets: Record<string, string> } {
+    const s = this.stores.get(store);
+    if (!s) throw new Error(`internal: store ${store} is not in stack ${this.sl.name}`);
+    const c = this.ix.of('controller')[0];
+    return {
+      values: {
+        store: 'swift',
+        container: s.container.ref('name'),
+        ...(c?.attrs.url ? { auth_url: c.attrs.url as string } : {}),
+        ...(c?.attrs.region ? { region: c.attrs.region as string } : {}),
+        application_credential_id: s.reader.ref('id'),
+      },
+      secrets: { application_credential_secret: s.reader.ref('secret') },
+    };
+  }
+
+  /** One tenant instance's record: an object in its store's container. */
+  private renderInstance(r: LayoutResource): void {
+    const s = this.stores.get(r.refs.store);
+    if (!s) throw new Error(`internal: instance ${r.name} is in a store that is not in stack ${this.sl.name}`);
+    const obj = this.emit(os.objectstorageObjectV1, r.name, {
+      containerName: s.container.ref('name'),
+      name: recordObjectName(r),
+      content: recordContent(r, (v) => this.variable(v)),
+      contentType: 'application/json',
+      metadata: { 'xos-instance': r.model },
+    }, r);
+    this.records.set(r.name, obj);
+  }
+
+  /** What a provider's onInstance hook added: a volume of its size, or configuration kept beside the record. */
+  private renderInstanceAddition(a: LayoutResource): void {
+    const record = this.records.get(a.refs.instance);
+    if (!record) throw new Error(`internal: addition ${a.name} is for an instance that is not in stack ${this.sl.name}`);
+    const size = a.attrs.type === 'volume' ? volumeSizeGb(a) : undefined;
+    if (size !== undefined) {
+      this.emit(os.blockstorageVolumeV3, a.name, { name: safeName(`xos-${a.attrs.instance}-${a.attrs.id}`), size, description: `added by XOS Service ${a.attrs.provider} for tenant instance ${a.attrs.instance}` }, a);
+      return;
+    }
+    this.ctx.write(this.stack, false, 'terraform_data', a.name, { input: { xos_kind: a.kind, xos_key: a.model, ...a.attrs, record_id: record.ref('id') } }, a);
   }
 
   private variable(name: string): Expression {

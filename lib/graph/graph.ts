@@ -6,13 +6,13 @@
  * html) draws this one structure, so they never disagree.
  */
 import type { ModelIndex } from '../model/index';
-import { UNDECLARED } from '../model/types';
+import { UNDECLARED, type InstanceModel } from '../model/types';
 
 export const DEPTHS = ['services', 'slices', 'all'] as const;
 export type Depth = (typeof DEPTHS)[number];
 
-export type NodeKind = 'service' | 'external' | 'slice' | 'network' | 'deployment' | 'undeclared';
-export type EdgeKind = 'tenancy' | 'implements' | 'owns' | 'joins' | 'runs-on';
+export type NodeKind = 'service' | 'external' | 'slice' | 'network' | 'deployment' | 'undeclared' | 'users' | 'instance';
+export type EdgeKind = 'tenancy' | 'implements' | 'owns' | 'joins' | 'runs-on' | 'holds';
 
 export interface GraphNode {
   /** The model key (or, for an undeclared reference, the reference as written). */
@@ -32,6 +32,15 @@ export interface GraphEdge {
   readonly label?: string;
   /** The model key the edge stands for (a Tenant), when there is one. */
   readonly key?: string;
+  /** How many tenant instances ride on the edge (a provider's instances held through it). */
+  readonly instances?: number;
+}
+
+/** The text an edge is labelled with: its label, and the instances it carries. */
+export function edgeText(e: GraphEdge): string | undefined {
+  if (e.instances === undefined) return e.label;
+  const n = `${e.instances.toLocaleString('en-US')} instance${e.instances === 1 ? '' : 's'}`;
+  return e.label ? `${e.label}, ${n}` : n;
 }
 
 export interface Graph {
@@ -63,13 +72,31 @@ export function buildGraph(index: ModelIndex, depth: Depth = 'services'): Graph 
     const ctl = index.get(s.controller);
     const slivers = slices.reduce((n, k) => n + (index.sliversBySlice.get(k)?.length ?? 0), 0);
     const via = ctl && ctl.kind === 'Controller' ? `${ctl.backend === 'external' ? '' : ` ${ctl.backend}`}: ${ctl.name}` : '';
-    const detail = external ? `external${via}` : `${slices.length} slice${slices.length === 1 ? '' : 's'}, ${slivers} sliver${slivers === 1 ? '' : 's'}`;
+    const detail = external ? `external${via}` : s.abstract ? 'abstract: composed only' : `${slices.length} slice${slices.length === 1 ? '' : 's'}, ${slivers} sliver${slivers === 1 ? '' : 's'}`;
     add({ id: s.key, kind: external ? 'external' : 'service', label: s.name, detail, group: external ? 'external' : 'main' });
+  }
+  // Instances per (holder Service, provider): those held by the Service or by its instances.
+  const held = new Map<string, number>();
+  let byUsers = new Map<string, number>();
+  for (const i of model.instances ?? []) {
+    const sub = index.get(i.subscriber);
+    const holder = sub?.kind === 'Instance' ? sub.provider : sub?.kind === 'Service' ? sub.key : sub?.kind === 'User' ? null : undefined;
+    if (holder === undefined || !i.provider) continue;
+    if (holder === null) byUsers.set(i.provider, (byUsers.get(i.provider) ?? 0) + 1);
+    else held.set(`${holder}\u0000${i.provider}`, (held.get(`${holder}\u0000${i.provider}`) ?? 0) + 1);
   }
   for (const t of [...model.tenants].sort(byKey)) {
     const from = endpoint(t.tenant);
     const to = endpoint(t.provider);
-    edges.push({ from, to, kind: 'tenancy', label: t.connect, key: t.key });
+    const n = held.get(`${t.tenant}\u0000${t.provider}`);
+    edges.push({ from, to, kind: 'tenancy', label: t.connect, key: t.key, ...(n ? { instances: n } : {}) });
+  }
+  // Users who hold instances directly: one node for them all, an edge to each provider.
+  byUsers = new Map([...byUsers].filter(([p]) => index.has(p, 'Service')));
+  if (byUsers.size) {
+    const subscribers = new Set((model.instances ?? []).filter((i) => index.get(i.subscriber)?.kind === 'User').map((i) => i.subscriber));
+    add({ id: USERS_NODE, kind: 'users', label: 'subscribers', detail: `${subscribers.size.toLocaleString('en-US')} User${subscribers.size === 1 ? '' : 's'}`, group: 'main' });
+    for (const [p, n] of [...byUsers].sort()) edges.push({ from: USERS_NODE, to: p, kind: 'tenancy', instances: n });
   }
 
   if (depth !== 'services') {
@@ -97,10 +124,76 @@ export function buildGraph(index: ModelIndex, depth: Depth = 'services'): Graph 
       for (const [d, n] of [...count].sort()) edges.push({ from: sl.key, to: d, kind: 'runs-on', label: `${n} sliver${n === 1 ? '' : 's'}` });
     }
   }
-  const order: Record<NodeKind, number> = { external: 0, service: 1, undeclared: 2, slice: 3, network: 4, deployment: 5 };
+  const order: Record<NodeKind, number> = { users: -1, external: 0, service: 1, undeclared: 2, slice: 3, network: 4, deployment: 5, instance: 6 };
   const sortedNodes = [...nodes.values()].sort((a, b) => order[a.kind] - order[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ekey = (e: GraphEdge) => `${e.kind}\u0000${e.from}\u0000${e.to}\u0000${e.key ?? ''}`;
   return { name: model.name, depth, nodes: sortedNodes, edges: [...edges].sort((a, b) => (ekey(a) < ekey(b) ? -1 : ekey(a) > ekey(b) ? 1 : 0)) };
+}
+
+/** The id of the node that stands for every User holding instances directly. */
+export const USERS_NODE = '!users';
+
+/**
+ * A chain on request: from a User (every chain that starts at them) or a tenant instance (its
+ * chain up to the User or Service at its root, and every instance held below it), each
+ * instance a node labelled with its Service and id and, beneath, what it holds.
+ */
+export function buildChainGraph(index: ModelIndex, start: string): Graph | string {
+  const model = index.model;
+  const o = index.get(start) ?? model.users.find((u) => u.name === start) ?? (model.instances ?? []).find((i) => i.key === start);
+  if (!o || (o.kind !== 'User' && o.kind !== 'Instance' && o.kind !== 'Service'))
+    return `'${start}' is not a User, a Service or a tenant instance (<service>/<id>) of ${model.name}. Give --chain one of those.`;
+  const nodes = new Map<string, GraphNode>();
+  const edges: GraphEdge[] = [];
+  const values = (i: InstanceModel) => {
+    const all: Record<string, unknown> = i.allocated ? { ...i.attributes, ...i.allocated } : i.attributes;
+    return Object.keys(all).sort().map((k) => `${k} ${isSecretValue(all[k]) ? '(secret)' : typeof all[k] === 'string' ? all[k] : JSON.stringify(all[k])}`).join(', ');
+  };
+  const addInstance = (i: InstanceModel) => {
+    if (nodes.has(i.key)) return;
+    const detail = values(i);
+    nodes.set(i.key, { id: i.key, kind: 'instance', label: `${index.get(i.provider)?.name ?? i.provider} ${i.name}`, ...(detail ? { detail } : {}), group: 'main' });
+  };
+  const addRoot = (key: string) => {
+    const r = index.get(key);
+    if (!nodes.has(key)) nodes.set(key, { id: key, kind: r?.kind === 'Service' ? 'service' : r?.kind === 'User' ? 'users' : 'undeclared', label: r?.name ?? key, detail: r?.kind === 'User' ? 'User' : r?.kind === 'Service' ? 'Service' : 'undeclared', group: 'main' });
+  };
+  // Up from an instance to its root.
+  let roots: string[] = [];
+  if (o.kind === 'Instance') {
+    const chain = index.chainOf(o);
+    chain.instances.forEach((i, n) => {
+      addInstance(i);
+      const up = chain.instances[n + 1];
+      if (up) edges.push({ from: up.key, to: i.key, kind: 'holds' });
+    });
+    const top = chain.instances[chain.instances.length - 1];
+    if (chain.root && !chain.cycle) {
+      addRoot(chain.root);
+      edges.push({ from: chain.root, to: top.key, kind: 'holds' });
+    }
+    roots = [o.key];
+  } else {
+    addRoot(o.key);
+    roots = [o.key];
+  }
+  // Down from the start: everything held below it.
+  const queue = [...roots];
+  for (let n = 0; n < queue.length; n++) {
+    for (const i of index.instancesBySubscriber.get(queue[n]) ?? []) {
+      if (nodes.has(i.key) && queue.includes(i.key)) continue;
+      addInstance(i);
+      edges.push({ from: queue[n], to: i.key, kind: 'holds' });
+      queue.push(i.key);
+    }
+  }
+  const ekey = (e: GraphEdge) => `${e.from}\u0000${e.to}`;
+  const uniq = new Map(edges.map((e) => [ekey(e), e]));
+  return { name: `${model.name}: chain of ${o.kind === 'Instance' ? o.key : o.name}`, depth: 'services', nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), edges: [...uniq.values()].sort((a, b) => (ekey(a) < ekey(b) ? -1 : 1)) };
+}
+
+function isSecretValue(v: unknown): boolean {
+  return !!v && typeof v === 'object' && typeof (v as { secret?: unknown }).secret === 'string';
 }
 
 function byKey(a: { key: string }, b: { key: string }): number {

@@ -6,7 +6,7 @@
  * other: the picture keeps xos's look, only the layout is Graphviz's.
  */
 import { countCrossings } from './crossings';
-import type { Graph } from './graph';
+import { edgeText, type Graph } from './graph';
 import { METRICS, nodeWidth, type Placed, type PlacedEdge, type PlacedNode, type Point } from './layout';
 import { dotString } from './text';
 
@@ -48,7 +48,8 @@ export function layoutDot(g: Graph): string {
   g.edges.forEach((e, i) => {
     const from = id.get(e.from);
     const to = id.get(e.to);
-    if (from && to) lines.push(`  ${from} -> ${to} [id="e${i}"${e.label ? `, label=${dotString(e.label)}` : ''}];`);
+    const label = edgeText(e);
+    if (from && to) lines.push(`  ${from} -> ${to} [id="e${i}"${label ? `, label=${dotString(label)}` : ''}];`);
   });
   lines.push('}');
   return lines.join('\n') + '\n';

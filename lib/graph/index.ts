@@ -7,7 +7,7 @@ import { layoutGraph, type Placed } from './layout';
 import { renderSvg } from './svg';
 import { toDot, toMermaid } from './text';
 
-export { buildGraph, DEPTHS, type Depth, type Graph, type GraphEdge, type GraphNode } from './graph';
+export { buildGraph, buildChainGraph, edgeText, DEPTHS, USERS_NODE, type Depth, type Graph, type GraphEdge, type GraphNode } from './graph';
 export { layoutGraph, type Placed } from './layout';
 export { renderSvg, toSvg } from './svg';
 export { countCrossings } from './crossings';
@@ -60,7 +60,11 @@ export interface RenderOptions {
 
 /** The graph of a model at a depth, in a format. */
 export async function renderGraph(model: XosModel, index: ModelIndex, format: Format, depth: Depth = 'services', options: RenderOptions = {}): Promise<string> {
-  const g = buildGraph(index, depth);
+  return renderGraphOf(buildGraph(index, depth), model, format, options, depth);
+}
+
+/** A graph already built (a chain of tenant instances, for one) in a format. */
+export async function renderGraphOf(g: Graph, model: XosModel, format: Format, options: RenderOptions = {}, depth: Depth = 'services'): Promise<string> {
   if (format === 'mermaid') return toMermaid(g);
   if (format === 'dot') return toDot(g);
   const size = g.nodes.length + g.edges.length;

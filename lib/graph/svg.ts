@@ -3,7 +3,7 @@
  * Each node is a `<g class="node KIND" data-key="MODEL KEY">`, each edge a
  * `<g class="edge KIND" data-from data-to>`, so a page can make the picture interactive.
  */
-import type { EdgeKind, Graph, NodeKind } from './graph';
+import { edgeText, type EdgeKind, type Graph, type NodeKind } from './graph';
 import { layoutGraph, type Placed, type Point } from './layout';
 
 /** Escape text for XML content and attribute values. */
@@ -19,6 +19,8 @@ const FILL: Record<NodeKind, [string, string, string]> = {
   network: ['#f3e8fd', '#8430ce', '#3b0a63'],
   deployment: ['#f1f3f4', '#5f6368', '#202124'],
   undeclared: ['#fce8e6', '#d93025', '#5c0f0a'],
+  users: ['#ffffff', '#1a73e8', '#0b2a5b'],
+  instance: ['#e8f0fe', '#5f6368', '#202124'],
 };
 
 const EDGE_STROKE: Record<EdgeKind, string> = {
@@ -27,6 +29,7 @@ const EDGE_STROKE: Record<EdgeKind, string> = {
   owns: '#8430ce',
   joins: '#8430ce',
   'runs-on': '#80868b',
+  holds: '#5f6368',
 };
 
 /** Dashes by connect mode (tenancy) or by edge kind. */
@@ -108,16 +111,17 @@ export function renderSvg(g: Graph, p: Placed, options: SvgOptions = {}): string
   for (const e of p.edges) {
     const k = e.edge.kind;
     const d = dash(k, e.edge.label);
-    const arrow = k === 'tenancy' || k === 'runs-on' ? ` marker-end="url(#${id}-arrow-${k})"` : '';
+    const arrow = k === 'tenancy' || k === 'runs-on' || k === 'holds' ? ` marker-end="url(#${id}-arrow-${k})"` : '';
     const attrs = `class="edge ${k}" data-from="${xmlEscape(e.edge.from)}" data-to="${xmlEscape(e.edge.to)}"${e.edge.key ? ` data-key="${xmlEscape(e.edge.key)}"` : ''}`;
     out.push(`<g ${attrs}>`);
     out.push(`<path d="${pathThrough(e.points, e.selfLoop, e.bezier)}" fill="none" stroke="${EDGE_STROKE[k]}" stroke-width="${k === 'tenancy' ? 1.8 : 1.2}"${d ? ` stroke-dasharray="${d}"` : ''}${arrow}/>`);
-    if (e.edge.label) {
-      const w = Math.ceil(e.edge.label.length * 5.9 + 10);
+    const label = edgeText(e.edge);
+    if (label) {
+      const w = Math.ceil(label.length * 5.9 + 10);
       const { x, y } = e.labelAt;
       out.push(
         `<rect x="${Math.round((x - w / 2) * 10) / 10}" y="${y - 8}" width="${w}" height="16" rx="3" fill="#ffffff" fill-opacity="0.92"/>`,
-        `<text x="${x}" y="${y + 4}" font-size="10" text-anchor="middle" fill="${EDGE_STROKE[k]}">${xmlEscape(e.edge.label)}</text>`,
+        `<text x="${x}" y="${y + 4}" font-size="10" text-anchor="middle" fill="${EDGE_STROKE[k]}">${xmlEscape(label)}</text>`,
       );
     }
     out.push('</g>');

@@ -1,5 +1,5 @@
 /** The graph as text for other tools: Mermaid (renders in GitHub markdown) and Graphviz DOT. */
-import type { EdgeKind, Graph, GraphNode, NodeKind } from './graph';
+import { edgeText, type EdgeKind, type Graph, type GraphNode, type NodeKind } from './graph';
 
 /** Short stable ids (n0, n1, ...) in node order: model keys hold characters both formats dislike. */
 function ids(g: Graph): Map<string, string> {
@@ -17,9 +17,11 @@ const MERMAID_SHAPE: Record<NodeKind, [string, string]> = {
   network: ['([', '])'],
   deployment: ['[(', ')]'],
   undeclared: ['{{', '}}'],
+  users: ['([', '])'],
+  instance: ['[', ']'],
 };
 
-const MERMAID_ARROW: Record<EdgeKind, string> = { tenancy: '-->', implements: '---', owns: '---', joins: '-.-', 'runs-on': '-.->' };
+const MERMAID_ARROW: Record<EdgeKind, string> = { tenancy: '-->', implements: '---', owns: '---', joins: '-.-', 'runs-on': '-.->', holds: '-->' };
 
 function mermaidNode(n: GraphNode, id: string): string {
   const [open, close] = MERMAID_SHAPE[n.kind];
@@ -40,7 +42,8 @@ export function toMermaid(g: Graph): string {
   for (const n of g.nodes) if (n.group !== 'external') lines.push(`  ${mermaidNode(n, id.get(n.id)!)}`);
   for (const e of g.edges) {
     const arrow = MERMAID_ARROW[e.kind];
-    const label = e.label ? `|"${mermaidText(e.label)}"|` : '';
+    const text = edgeText(e);
+    const label = text ? `|"${mermaidText(text)}"|` : '';
     lines.push(`  ${id.get(e.from)} ${arrow}${label} ${id.get(e.to)}`);
   }
   lines.push(
@@ -50,6 +53,8 @@ export function toMermaid(g: Graph): string {
     '  classDef network fill:#f3e8fd,stroke:#8430ce,color:#3b0a63',
     '  classDef deployment fill:#f1f3f4,stroke:#5f6368,color:#202124',
     '  classDef undeclared fill:#fce8e6,stroke:#d93025,stroke-dasharray:2 2,color:#5c0f0a',
+    '  classDef users fill:#fff,stroke:#1a73e8,color:#0b2a5b',
+    '  classDef instance fill:#e8f0fe,stroke:#5f6368,color:#202124',
   );
   return lines.join('\n') + '\n';
 }
@@ -65,6 +70,8 @@ const DOT_NODE: Record<NodeKind, string> = {
   network: 'shape=ellipse, style="filled", fillcolor="#f3e8fd", color="#8430ce"',
   deployment: 'shape=cylinder, style="filled", fillcolor="#f1f3f4", color="#5f6368"',
   undeclared: 'shape=hexagon, style="filled,dashed", fillcolor="#fce8e6", color="#d93025"',
+  users: 'shape=box, style="rounded", color="#1a73e8"',
+  instance: 'shape=box, style="filled", fillcolor="#e8f0fe", color="#5f6368"',
 };
 
 const DOT_EDGE: Record<EdgeKind, string> = {
@@ -73,6 +80,7 @@ const DOT_EDGE: Record<EdgeKind, string> = {
   owns: 'arrowhead=none, color="#8430ce"',
   joins: 'arrowhead=none, style=dashed, color="#8430ce"',
   'runs-on': 'style=dotted, color="#5f6368"',
+  holds: 'color="#5f6368"',
 };
 
 /** A Graphviz digraph, tenants above their providers, external Services in their own cluster. */
@@ -87,7 +95,10 @@ export function toDot(g: Graph): string {
     lines.push('  }');
   }
   for (const n of g.nodes) if (n.group !== 'external') lines.push(`  ${node(n)}`);
-  for (const e of g.edges) lines.push(`  ${id.get(e.from)} -> ${id.get(e.to)} [${e.label ? `label=${dotString(e.label)}, ` : ''}${DOT_EDGE[e.kind]}];`);
+  for (const e of g.edges) {
+    const text = edgeText(e);
+    lines.push(`  ${id.get(e.from)} -> ${id.get(e.to)} [${text ? `label=${dotString(text)}, ` : ''}${DOT_EDGE[e.kind]}];`);
+  }
   lines.push('}');
   return lines.join('\n') + '\n';
 }

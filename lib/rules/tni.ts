@@ -151,11 +151,14 @@ export const tniRules: Rule[] = [
         // A problem of the tenantSchema itself is TEN-004's to report when tenancies use it; the instances' are said here.
         for (const problem of problems) yield { path: p.key, message: `Service ${p.name}: ${problem.replace(/tenantSchema/g, which)}. Fix the schema${v ? '' : `; none of its ${instances.length} instances can be checked until then`}.` };
         if (!v) continue;
+        const pooled = new Set((p.pools ?? []).map((q) => q.attribute));
         for (const i of instances) {
           const values = effectiveAttributes(i);
           if (v(values)) continue;
           for (const e of v.errors ?? []) {
             if (isSecretRef(valueAt(values, e.instancePath))) continue; // a secret's value is known only to Terraform
+            // A pooled attribute the pool could not fill is TNI-005's to report (the pool is too small).
+            if (e.keyword === 'required' && !e.instancePath && pooled.has((e.params as { missingProperty: string }).missingProperty)) continue;
             capped.add(
               `${p.key}\u0000${e.schemaPath}`,
               { path: i.key, message: `${describeAjvError(e)} (${held(index, i)}; schema of ${p.name}, at ${e.schemaPath}).` },

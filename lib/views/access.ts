@@ -13,6 +13,9 @@
  *   a tenant of it) and the peer Services' records, but not the peers' Slices.
  * - A `default` user reads the home Site's own objects: its Nodes, Users, Slices and the
  *   privileges at the Site; not what is inside the Slices.
+ * - A subscriber (a User whose tenant-instance chains start at them) reads and writes the
+ *   instances of those chains (RBAC-009); the provider Services' Slice admins write them too,
+ *   as the provider's own objects.
  */
 import type { ModelIndex } from '../model/index';
 import type { ModelObject, PrivilegeModel, PrivilegeScope, UserModel } from '../model/types';
@@ -122,6 +125,12 @@ export function accessOf(index: ModelIndex, user: string): Access {
     }
   }
 
+  // RBAC-009: the instances whose chains start at the User are theirs to read and change.
+  for (const k of chainsOf(index, user)) {
+    write.add(k);
+    read.add(k);
+  }
+
   // Read scope: everyone lists Sites, Deployments and Nodes; `default` reads the home Site's
   // own objects; the rest follows the write scope.
   for (const c of ['sites', 'deployments', 'nodes', 'views'] as const) for (const o of model[c]) read.add(o.key);
@@ -148,6 +157,25 @@ export function accessOf(index: ModelIndex, user: string): Access {
     for (const k of [s.image, s.flavor]) if (k) read.add(k);
   }
   return { user: u, roles, read, write, login, rootAdmin };
+}
+
+/**
+ * The keys of every tenant instance in the chains that start at `root` (a User or a Service):
+ * the instances it holds, those they hold, and so on, in breadth-first order.
+ */
+export function chainsOf(index: ModelIndex, root: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>([root]);
+  const queue = [root];
+  for (let i = 0; i < queue.length; i++) {
+    for (const inst of index.instancesBySubscriber.get(queue[i]) ?? []) {
+      if (seen.has(inst.key)) continue;
+      seen.add(inst.key);
+      out.push(inst.key);
+      queue.push(inst.key);
+    }
+  }
+  return out;
 }
 
 function byKey(a: { key: string }, b: { key: string }): number {

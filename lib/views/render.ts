@@ -1,5 +1,5 @@
 /** A View as text: headed sections of aligned tables, like a cloud console's listings. */
-import type { DeveloperService, OperatorSection, RoleLine, SliceLine, TenancyLine, ViewReport } from './report';
+import type { DeveloperService, OperatorSection, RoleLine, SliceLine, SubscriberSection, TenancyLine, ViewReport } from './report';
 
 /** Align rows into columns; the first row is the header. */
 export function table(rows: readonly (readonly string[])[], indent = '  '): string {
@@ -60,6 +60,23 @@ function developerText(services: readonly DeveloperService[]): string {
     out += `    tenants: ${s.tenants.map(tenancyText).join(', ') || 'none'}\n`;
     if (s.credentials.length) out += `    tenancy credentials (sensitive, names only): ${s.credentials.join(', ')}\n`;
     if (s.perTenantInstance) out += `    adds ${s.perTenantInstance} object${s.perTenantInstance === 1 ? '' : 's'} for its tenants' instances\n`;
+    if (s.instances || s.pools.length) out += `    tenant instances: ${s.instances}${s.pools.length ? `; pools ${s.pools.join('; ')}` : ''}\n`;
+  }
+  return out;
+}
+
+/** `s_tag 100, c_tag 42 (allocated)`. */
+function attributesText(attributes: Readonly<Record<string, unknown>>, allocated: readonly string[]): string {
+  const parts = Object.entries(attributes).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}${allocated.includes(k) ? ' (allocated)' : ''}`);
+  return parts.join(', ') || '(none)';
+}
+
+function subscriberText(s: SubscriberSection): string {
+  let out = 'Subscriptions (subscriber view: the chains of tenant instances you hold)\n';
+  for (const chain of s.chains) {
+    out += `\n  ${chain[0].id}: ${chain.map((l) => l.service).join(' -> ')}\n`;
+    const withStatus = chain.some((l) => l.status !== undefined);
+    out += table([['INSTANCE', 'SERVICE', ...(withStatus ? ['STATUS'] : []), 'HOLDS'], ...chain.map((l) => [l.key, l.service, ...(withStatus ? [l.status ?? 'unknown'] : []), attributesText(l.attributes, l.allocated)])], '    ');
   }
   return out;
 }
@@ -70,14 +87,15 @@ function operatorText(o: OperatorSection): string {
   for (const d of o.deployments)
     out += `  deployment ${d.key}: controllers ${d.controllers.join(', ') || 'none'}; ${d.nodes.length} node${d.nodes.length === 1 ? '' : 's'}; sites ${d.sites.join(', ') || 'none'}\n`;
   const withStatus = o.services.some((s) => s.status);
-  const rows: string[][] = [['SERVICE', 'KIND', ...(withStatus ? ['STATUS'] : []), 'SLICES', 'SLIVERS', 'PROVIDERS', 'TENANTS']];
+  const rows: string[][] = [['SERVICE', 'KIND', ...(withStatus ? ['STATUS'] : []), 'SLICES', 'SLIVERS', 'INSTANCES', 'PROVIDERS', 'TENANTS']];
   for (const s of o.services) {
     rows.push([
       s.name,
-      s.external ? `external${s.backend && s.backend !== 'external' ? ` (${s.backend})` : ''}` : 'sliced',
+      s.external ? `external${s.backend && s.backend !== 'external' ? ` (${s.backend})` : ''}` : s.slices ? 'sliced' : 'abstract',
       ...(withStatus ? [s.status ? `${s.status.status}${Object.keys(s.status.counts).length > 1 ? ` (${counts(s.status.counts)})` : ''}` : 'unknown'] : []),
       String(s.slices),
       String(s.slivers),
+      String(s.instances),
       s.providers.map(tenancyText).join(', ') || '-',
       s.tenants.map(tenancyText).join(', ') || '-',
     ]);
@@ -96,9 +114,10 @@ export function renderView(v: ViewReport): string {
   out += `\n  reads ${counts(v.scope.read)}\n  writes ${counts(v.scope.write)}\n`;
   const sections: string[] = [];
   if (v.tenant) sections.push(tenantText(v.tenant.slices));
+  if (v.subscriber) sections.push(subscriberText(v.subscriber));
   if (v.developer) sections.push(developerText(v.developer.services));
   if (v.operator) sections.push(operatorText(v.operator));
-  if (!sections.length) sections.push('No Slices, Services or Deployments in this User\'s scope: they can list Sites, Deployments and Nodes, and read their home Site.\n');
+  if (!sections.length) sections.push('No Slices, Services, Deployments or subscriptions in this User\'s scope: they can list Sites, Deployments and Nodes, and read their home Site.\n');
   for (const s of sections) out += '\n' + s;
   out += '\nViews declared by the program\n';
   out += v.views.length ? table([['VIEW', 'TYPE', 'URL'], ...v.views.map((x) => [x.name, x.type, x.url])]) : '  none\n';

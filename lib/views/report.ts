@@ -7,6 +7,7 @@
 import type { ModelIndex } from '../model/index';
 import type {
   DeploymentModel,
+  InstanceModel,
   FlavorModel,
   ImageModel,
   NetworkModel,
@@ -19,6 +20,7 @@ import type {
 } from '../model/types';
 import { COLLECTIONS } from '../model/types';
 import { accessOf, type Access, type HeldRole } from './access';
+import { isSecretRef } from '../rules/ten';
 import { aggregateStatus, type StatusSource } from './status';
 
 export interface RoleLine {
@@ -94,6 +96,27 @@ export interface DeveloperService {
   /** Names of the tenancy credentials (never their values) pushed to tenants' instances. */
   readonly credentials: readonly string[];
   readonly perTenantInstance: number;
+  /** How many tenant instances it provides, and its pools in words (`c_tag: 2-4094 per s_tag`). */
+  readonly instances: number;
+  readonly pools: readonly string[];
+}
+
+/** One tenant instance of a subscriber's chain, as the subscriber sees it. */
+export interface ChainLink {
+  readonly key: string;
+  readonly service: string;
+  readonly id: string;
+  /** Its attributes with the allocated values; a secret shows as `(secret)`, never its reference. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** The attributes whose values a pool allocated. */
+  readonly allocated: readonly string[];
+  readonly status?: string;
+}
+
+/** The subscriber's side: every chain of tenant instances that starts at the User. */
+export interface SubscriberSection {
+  /** Each chain from the instance the User holds to the last one, in chain order. */
+  readonly chains: readonly (readonly ChainLink[])[];
 }
 
 export interface OperatorService {
@@ -104,6 +127,8 @@ export interface OperatorService {
   readonly backend: string | null;
   readonly slices: number;
   readonly slivers: number;
+  /** Tenant instances it provides. */
+  readonly instances: number;
   readonly tenants: readonly TenancyLine[];
   readonly providers: readonly TenancyLine[];
   readonly status?: { readonly status: string; readonly counts: Readonly<Record<string, number>>; readonly details: readonly string[] };
@@ -125,6 +150,8 @@ export interface ViewReport {
   /** What the User reads and writes, by kind, counted. */
   readonly scope: { readonly read: Readonly<Record<string, number>>; readonly write: Readonly<Record<string, number>> };
   readonly tenant: { readonly slices: readonly SliceLine[] } | null;
+  /** The chains of tenant instances the User subscribes to (paper 4.3: a subscriber's VLAN, bundle, subnet). */
+  readonly subscriber: SubscriberSection | null;
   readonly developer: { readonly services: readonly DeveloperService[] } | null;
   readonly operator: OperatorSection | null;
   readonly views: readonly { readonly key: string; readonly name: string; readonly type: string; readonly url: string; readonly description?: string }[];
@@ -151,6 +178,7 @@ export function buildView(index: ModelIndex, user: string, status?: StatusSource
     roles: access.roles.map((r) => ({ scope: r.scope, target: r.target, role: r.role, ...(r.implicit ? { implicit: true } : {}), can: CAN[`${r.scope} ${r.role}`] ?? `no such role at ${r.scope} scope (RBAC-002): grants nothing` })),
     scope: { read: countByKind(index, access.read), write: countByKind(index, access.write) },
     tenant: tenantSection(index, access, status),
+    subscriber: subscriberSection(index, u.key, status),
     developer: developerSection(index, access),
     operator: operatorSection(index, access, status),
     views: [...index.model.views].map((v) => ({ key: v.key, name: v.name, type: v.type, url: v.url, ...(v.description ? { description: v.description } : {}) })),
@@ -269,6 +297,8 @@ function developerSection(index: ModelIndex, access: Access): ViewReport['develo
       tenants: (index.tenantsByProvider.get(s.key) ?? []).map((t) => tenancyLine(index, t, t.tenant, true)),
       credentials: Object.keys(s.credentials).sort(),
       perTenantInstance: index.model.additions.filter((a) => a.provider === s.key).length,
+      instances: index.instancesByProvider.get(s.key)?.length ?? 0,
+      pools: (s.pools ?? []).map((p) => `${p.attribute}: ${'range' in p ? `${p.range[0]}-${p.range[1]}` : `/${p.prefix}s of ${p.block}`}${p.per.length ? ` per ${p.per.join(', ')}` : ''}`),
     });
   }
   return services.length ? { services } : null;
@@ -303,6 +333,7 @@ function operatorSection(index: ModelIndex, access: Access, status?: StatusSourc
       backend: ctl && ctl.kind === 'Controller' ? ctl.backend : null,
       slices: s.slices.length,
       slivers: s.slices.reduce((n, sl) => n + (index.sliversBySlice.get(sl)?.length ?? 0), 0),
+      instances: index.instancesByProvider.get(s.key)?.length ?? 0,
       tenants: (index.tenantsByProvider.get(s.key) ?? []).map((t) => tenancyLine(index, t, t.tenant, false)),
       providers: (index.tenantsByTenant.get(s.key) ?? []).map((t) => tenancyLine(index, t, t.provider, false)),
       ...(status ? { status: aggregateStatus(serviceKeys(index, s), status.lookup) } : {}),
@@ -322,6 +353,34 @@ function operatorSection(index: ModelIndex, access: Access, status?: StatusSourc
     services,
     status: status ? status.description : 'no state given (pass --state FILE or --out DIR to show each Service\'s status)',
   };
+}
+
+/** The chains that start at `root`: every path from an instance it holds to the last instance held in turn. */
+function subscriberSection(index: ModelIndex, root: string, status?: StatusSource): SubscriberSection | null {
+  const link = (i: InstanceModel): ChainLink => {
+    const values: Record<string, unknown> = {};
+    const all = i.allocated ? { ...i.attributes, ...i.allocated } : i.attributes;
+    for (const k of Object.keys(all).sort()) values[k] = isSecretRef(all[k]) ? '(secret)' : all[k];
+    return {
+      key: i.key,
+      service: nameOf(index, i.provider) ?? '(none)',
+      id: i.name,
+      attributes: values,
+      allocated: Object.keys(i.allocated ?? {}).sort(),
+      ...(status ? { status: status.lookup(i.key)?.status ?? (index.get(i.provider)?.kind === 'Service' && (index.get<ServiceModel>(i.provider)!.abstract) ? 'model-only' : 'unknown') } : {}),
+    };
+  };
+  const chains: ChainLink[][] = [];
+  const walk = (i: InstanceModel, path: ChainLink[], seen: Set<string>) => {
+    if (seen.has(i.key)) return;
+    const here = [...path, link(i)];
+    const next = index.instancesBySubscriber.get(i.key) ?? [];
+    if (!next.length) chains.push(here);
+    const s = new Set(seen).add(i.key);
+    for (const n of next) walk(n, here, s);
+  };
+  for (const i of index.instancesBySubscriber.get(root) ?? []) walk(i, [], new Set());
+  return chains.length ? { chains } : null;
 }
 
 function byKey(a: { key: string }, b: { key: string }): number {

@@ -5,10 +5,10 @@ import { tmpDir, xos } from '../helpers/tools';
 const P = (f: string) => path.join('test', 'cli', 'programs', f);
 
 describe('xos validate', () => {
-  test('prints nothing but "violations: none" and exits 0 for a clean example', () => {
+  test('prints what the model holds and "violations: none", and exits 0 for a clean example', () => {
     const r = xos(['validate', 'examples/hello']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('violations: none\n');
+    expect(r.stdout).toBe('model: 1 sites, 1 users, 1 deployments, 0 services, 0 tenancies, 1 slices, 2 slivers, 1 networks, 0 tenant instances\nviolations: none\n');
     expect(r.code).toBe(0);
   });
 

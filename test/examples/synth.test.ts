@@ -145,10 +145,38 @@ describe('central-office', () => {
     for (const r of nat) expect(r.input.sliver_id).toMatch(/^\$\{terraform_data\.sliver_/);
   });
 
-  test('vCPE instances receive vBNG\'s credential as a sensitive variable and their tenancy attributes', () => {
+  test('vCPE instances receive vBNG\'s credential as a sensitive variable, and where their own instance records are', () => {
     const cpe = rs.find((r) => r.input.xos_key === 'co1/vcpe/cpe-1' && r.input.xos_kind === 'sliver')!;
     expect(cpe.triggers_replace).toEqual({ secrets: { provider_vBNG_api_token: '${var.vbng_api_token}' } });
-    expect((cpe.input.user_data as { tenant_of: Record<string, unknown> }).tenant_of).toEqual({ vBNG: { connect: 'public', attributes: { routable_subnet: '198.51.100.0/26' } } });
+    expect((cpe.input.user_data as { tenant_of: Record<string, unknown> }).tenant_of).toEqual({ vBNG: { connect: 'public', attributes: {} } });
+    expect(cpe.input.store_id).toBe('${terraform_data.store_vCPE.id}');
+  });
+
+  test('every subscriber is a chain of four instances, and every instance of a Service with Slivers has its record', () => {
+    const m = compiled.built.model;
+    const users = new Set(m.instances.filter((i) => i.provider === 'subscriber').map((i) => i.subscriber));
+    expect(users.size).toBe(1003);
+    expect(m.instances).toHaveLength(4 * 1003 + 1);
+    for (const i of m.instances.filter((x) => x.provider === 'vBNG' && x.name !== 'cdn')) {
+      const chain = compiled.index.chainOf(i);
+      expect(chain.instances.map((x) => x.provider)).toEqual(['vBNG', 'vCPE', 'vOLT', 'subscriber']);
+      expect(compiled.index.get(chain.root)?.kind).toBe('User');
+    }
+    const records = new Map(rs.filter((r) => r.input.xos_kind === 'instance' && r.input.role === 'provides').map((r) => [r.input.xos_key, r]));
+    for (const i of m.instances) expect(records.has(i.key)).toBe(i.provider !== 'subscriber');
+    const alice = records.get('vOLT/sub-1042')!;
+    expect(alice.input).toMatchObject({ attributes: { s_tag: 100, c_tag: 42 }, subscriber: 'subscriber/sub-1042', chain_root: 'alice', chain_root_kind: 'User' });
+    expect(records.get('vCPE/sub-1042')!.input).toMatchObject({ attributes: { bundle: 'family', parental_control: true }, subscriber_attributes: { s_tag: 100, c_tag: 42 } });
+    // The CDN's own Slivers learn the subnet vBNG gave it, from the CDN's store.
+    const held = rs.find((r) => r.input.xos_kind === 'instance' && r.input.role === 'holds')!;
+    expect(held.input).toMatchObject({ xos_key: 'vBNG/cdn', store_id: '${terraform_data.store_CDN.id}', attributes: { routable_subnet: expect.stringMatching(/^198\.18\.\d+\.\d+\/29$/) } });
+  });
+
+  test('vOLT adds a VLAN sub-interface for each of its instances, with its allocated c_tag', () => {
+    const vlans = rs.filter((r) => r.input.xos_kind === 'instance-addition');
+    expect(vlans).toHaveLength(1003);
+    const alice = vlans.find((r) => r.input.instance === 'vOLT/sub-1042')!;
+    expect(alice.input).toMatchObject({ type: 'config', attributes: { interface: 'vlan.100.42' }, instance_id: '${terraform_data.instance_vOLT__sub-1042.id}' });
   });
 });
 

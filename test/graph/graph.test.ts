@@ -3,7 +3,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { Cloud, Controller, Service } from '../../lib/index';
 import { compileCloud, type Compiled } from '../../lib/compile';
-import { buildGraph, layoutGraph, renderGraph, toDot, toMermaid, toSvg, type Graph } from '../../lib/graph/index';
+import { buildChainGraph, buildGraph, edgeText, layoutGraph, renderGraph, toDot, toMermaid, toSvg, type Graph } from '../../lib/graph/index';
 import { isotonic } from '../../lib/graph/layout';
 import { recipeFromText } from '../../lib/recipe/index';
 import { baseCloud } from '../helpers/cloud';
@@ -19,14 +19,45 @@ beforeAll(() => {
 describe('the graph', () => {
   test('has the Services as nodes and tenancy edges from tenant to provider labelled with the connect mode', () => {
     const g = buildGraph(co.index, 'services');
-    expect(g.nodes.map((n) => `${n.kind} ${n.id}`)).toEqual(['external subscriber', 'service CDN', 'service vBNG', 'service vCPE', 'service vOLT']);
+    expect(g.nodes.map((n) => `${n.kind} ${n.id}`)).toEqual(['users !users', 'service CDN', 'service subscriber', 'service vBNG', 'service vCPE', 'service vOLT']);
     expect(g.edges.map((e) => `${e.from} -${e.label}-> ${e.to}`).sort()).toEqual([
+      '!users -undefined-> subscriber',
       'CDN -public-> vBNG',
-      'subscriber -public-> vOLT',
+      'subscriber -none-> vOLT',
       'vCPE -public-> vBNG',
       'vOLT -shared-private-> vCPE',
     ]);
-    expect(g.nodes.find((n) => n.id === 'subscriber')?.group).toBe('external');
+    expect(g.nodes.find((n) => n.id === 'subscriber')?.detail).toBe('abstract: composed only');
+  });
+
+  test('counts on each tenancy edge the tenant instances held through it, and the Users who subscribe', () => {
+    const g = buildGraph(co.index, 'services');
+    expect(g.edges.map((e) => `${e.from} -> ${e.to}: ${edgeText(e)}`)).toEqual([
+      '!users -> subscriber: 1,003 instances',
+      'CDN -> vBNG: public, 1 instance',
+      'subscriber -> vOLT: none, 1,003 instances',
+      'vCPE -> vBNG: public, 1,003 instances',
+      'vOLT -> vCPE: shared-private, 1,003 instances',
+    ]);
+    expect(g.nodes[0]).toMatchObject({ kind: 'users', label: 'subscribers', detail: '1,003 Users' });
+  });
+
+  test('draws a chain on request: from a User, or through one instance up to its root and down', () => {
+    const byUser = buildChainGraph(co.index, 'alice') as Graph;
+    expect(byUser.nodes.map((n) => `${n.kind} ${n.label}${n.detail ? ` [${n.detail}]` : ''}`)).toEqual([
+      'users alice [User]',
+      'instance subscriber sub-1042',
+      'instance vBNG sub-1042 [routable_subnet 198.18.0.8/29]',
+      'instance vCPE sub-1042 [bundle family, parental_control true]',
+      'instance vOLT sub-1042 [c_tag 42, s_tag 100]',
+    ]);
+    expect(byUser.edges.map((e) => `${e.from} > ${e.to}`)).toEqual(['alice > subscriber/sub-1042', 'subscriber/sub-1042 > vOLT/sub-1042', 'vCPE/sub-1042 > vBNG/sub-1042', 'vOLT/sub-1042 > vCPE/sub-1042']);
+    const through = buildChainGraph(co.index, 'vCPE/sub-1042') as Graph;
+    expect(through.nodes.map((n) => n.id)).toEqual(byUser.nodes.map((n) => n.id));
+    expect(buildChainGraph(co.index, 'nobody')).toBe("'nobody' is not a User, a Service or a tenant instance (<service>/<id>) of central-office. Give --chain one of those.");
+    const r = xos(['graph', 'examples/central-office/recipe.yaml', '--chain', 'vBNG/cdn', '--format', 'dot']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('label="CDN\\nService"');
   });
 
   test('adds Slices and Networks at depth slices, and Deployments with their Sliver counts at depth all', () => {
@@ -118,18 +149,32 @@ describe('the layout', () => {
 });
 
 describe('the text formats', () => {
+  /** A Service with Slices, tenant of an external one (a portal behind its controller) and of a private peer. */
+  const withExternal = () => {
+    const b = baseCloud('ext');
+    const peer = b.site.addSlice('peer', { image: b.image, flavor: b.flavor });
+    peer.grant(b.admin, 'admin');
+    const web = new Service(b.cloud, 'web', { slices: [b.slice] });
+    const db = new Service(b.cloud, 'db', { slices: [peer], ports: [5432] });
+    const portal = new Service(b.cloud, 'portal', { controller: new Controller(b.cloud, 'portal-ctl', { backend: 'external' }) });
+    web.tenantOf(portal, { connect: 'public' });
+    web.tenantOf(db, { connect: 'shared-private' });
+    return compileCloud(b.cloud);
+  };
+
   test('mermaid groups external Services in a subgraph and labels tenancy edges', () => {
-    const m = toMermaid(buildGraph(co.index));
+    const m = toMermaid(buildGraph(withExternal().index));
     expect(m.split('\n')[0]).toBe('flowchart TB');
-    expect(m).toMatch(/subgraph external\["external services"\]\n {4}n0\("subscriber<br\/><small>external: subscriber-portal<\/small>"\):::external\n {2}end/);
-    expect(m).toContain('n4 -->|"shared-private"| n3');
+    expect(m).toMatch(/subgraph external\["external services"\]\n {4}n0\("portal<br\/><small>external: portal-ctl<\/small>"\):::external\n {2}end/);
+    expect(m).toContain('n2 -->|"shared-private"| n1');
+    expect(toMermaid(buildGraph(co.index))).toContain('n5 -->|"shared-private, 1,003 instances"| n4');
   });
 
   test('dot puts external Services in their own cluster and escapes quotes', () => {
-    const g = buildGraph(co.index);
+    const g = buildGraph(withExternal().index);
     const d = toDot({ ...g, name: 'say "hi"' });
     expect(d.startsWith('digraph "say \\"hi\\"" {')).toBe(true);
-    expect(d).toMatch(/subgraph cluster_external \{[^}]*n0 \[label="subscriber\\nexternal: subscriber-portal"/);
+    expect(d).toMatch(/subgraph cluster_external \{[^}]*n0 \[label="portal\\nexternal: portal-ctl"/);
     expect((d.match(/ -> /g) ?? []).length).toBe(g.edges.length);
   });
 

@@ -79,7 +79,7 @@ if (!fs.existsSync(CHROMIUM)) {
       const shot = await page.screenshot({ fullPage: true });
       expect(problems).toEqual([]);
       expect(requests).toEqual([`file://${file}`]);
-      expect(await page.locator('#picture svg .node').count()).toBe(11);
+      expect(await page.locator('#picture svg .node').count()).toBe(12);
       const stats = await pixelStats(page, shot);
       expect(stats.width).toBe(1280);
       // A real drawing: many coloured pixels and many shades (text, boxes, edges), not a flat page.

@@ -20,6 +20,7 @@ test('every rule of INVARIANTS.md is implemented, with its metadata', () => {
     'SLC-006',
     ...[1, 2, 3, 4, 5].map((n) => `NET-00${n}`),
     ...[1, 2, 3, 4, 5, 6, 7].map((n) => `TEN-00${n}`),
+    ...[1, 2, 3, 4, 5, 6].map((n) => `TNI-00${n}`),
     'SEC-001',
   ];
   expect(ids).toEqual(expected);

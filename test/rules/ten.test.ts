@@ -60,7 +60,47 @@ describe('TEN-003 connect modes and what they need', () => {
   test('fails for an unknown connect mode', () => {
     const t = twoServices();
     t.tenant.tenantOf(t.provider, { connect: 'vpn' as never });
-    expect(violationsOf(t.cloud, 'TEN-003')[0].message).toBe("connect 'vpn' is not one of public, shared-private, interconnect-private.");
+    expect(violationsOf(t.cloud, 'TEN-003')[0].message).toBe("connect 'vpn' is not one of public, shared-private, interconnect-private, none.");
+  });
+
+  test('passes for a control-plane-only tenancy of an abstract Service', () => {
+    const t = twoServices();
+    const residential = new Service(t.cloud, 'residential', { abstract: true });
+    residential.tenantOf(t.provider, { connect: 'none' });
+    t.tenant.tenantOf(residential, { connect: 'none' });
+    expect(violationsOf(t.cloud, 'TEN-003')).toEqual([]);
+    expect(violationsOf(t.cloud, 'TEN-006')).toEqual([]);
+  });
+
+  test('fails for a data-plane connect to or from an abstract Service', () => {
+    const t = twoServices();
+    const residential = new Service(t.cloud, 'residential', { abstract: true });
+    residential.tenantOf(t.provider, { connect: 'public' });
+    t.tenant.tenantOf(residential, { connect: 'shared-private' });
+    expect(violationsOf(t.cloud, 'TEN-003').map((v) => v.message)).toEqual([
+      "connect 'public' needs a data-plane path, but the tenant Service 'residential' is abstract (no Slice, no Controller: nothing to connect to). Use connect 'none', a control-plane-only tenancy.",
+      "connect 'shared-private' needs a data-plane path, but the provider Service 'residential' is abstract (no Slice, no Controller: nothing to connect to). Use connect 'none', a control-plane-only tenancy.",
+    ]);
+  });
+
+  test('connect none makes no network, security rule or public endpoint, and still pushes attributes and credentials', () => {
+    const t = twoServices();
+    const s3 = t.site.addSlice('s3', { image: t.image, flavor: t.flavor });
+    s3.grant(t.admin, 'admin');
+    s3.addSliver('v1', { deployment: t.dep });
+    const db = new Service(t.cloud, 'vault', { slices: [s3], ports: [8200], credentials: { token: Secret.env('VAULT_TOKEN') } });
+    const ten = t.tenant.tenantOf(db, { connect: 'none', attributes: { path: 'kv/web' } });
+    const c = compile(t.cloud);
+    expect(c.violations.filter((v) => !v.acknowledged && v.severity === 'error')).toEqual([]);
+    expect(c.built.model.networks.filter((n) => n.derivedFrom === ten.key)).toEqual([]);
+    const kinds = c.layout.stacks[0].resources.filter((r) => r.model === ten.key || r.model === db.key).map((r) => r.kind);
+    expect(kinds).not.toContain('secgroup');
+    expect(kinds).not.toContain('secrule');
+    expect(kinds).not.toContain('gateway');
+    expect(kinds).not.toContain('endpoint');
+    const sliver = c.layout.stacks[0].resources.find((r) => r.kind === 'sliver' && r.model === 'site1/s1/w1')!;
+    expect((sliver.attrs.user_data as { tenant_of: unknown }).tenant_of).toEqual({ vault: { connect: 'none', attributes: { path: 'kv/web' } } });
+    expect(sliver.secrets).toEqual({ provider_vault_token: 'VAULT_TOKEN' });
   });
 
   test('fails for a private connect to an external Service', () => {
@@ -186,6 +226,22 @@ describe('TEN-006 a Service has a Slice or a Controller', () => {
     const t = twoServices();
     new Service(t.cloud, 'ghost');
     expect(violationsOf(t.cloud, 'TEN-006').map((v) => v.path)).toEqual(['ghost']);
+  });
+
+  test('passes for an abstract Service: only composed, no stack of its own', () => {
+    const t = twoServices();
+    const residential = new Service(t.cloud, 'residential', { abstract: true });
+    residential.tenantOf(t.provider, { connect: 'none' });
+    const c = compile(t.cloud);
+    expect(c.violations.filter((v) => v.id === 'TEN-006')).toEqual([]);
+    expect(c.layout.unplaced).toContain('residential');
+    expect(c.layout.stacks.map((s) => s.name)).toEqual(['ctl1']);
+  });
+
+  test('fails for an abstract Service that has a Slice', () => {
+    const t = twoServices();
+    new Service(t.cloud, 'halfway', { abstract: true, slices: [t.s2] });
+    expect(violationsOf(t.cloud, 'TEN-006').map((v) => v.message)).toEqual(['Service halfway is declared abstract but has Slices: an abstract Service has neither. Remove abstract: true, or the Slices.']);
   });
 });
 

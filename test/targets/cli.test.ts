@@ -14,18 +14,20 @@ function stack(out: string, name: string): any {
 describe('xos synth --target', () => {
   test("by default picks each stack's target from its Controller, and says which", () => {
     const out = path.join(tmpDir('xos-target-'), 'out');
-    const r = xos(['synth', 'examples/central-office', '--out', out, '--transpile-only']);
+    const r = xos(['synth', 'examples/opencloud', '--out', out, '--transpile-only']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('target auto (openstack: 1, local: 1)');
-    expect(Object.keys(stack(out, 'co1-openstack').terraform.required_providers)).toEqual(['openstack']);
-    expect(Object.keys(stack(out, 'subscriber-portal').resource)).toEqual(['terraform_data']);
+    expect(r.stdout).toContain('target auto (openstack: 9, aws: 2, local: 1)');
+    expect(Object.keys(stack(out, 'princeton-openstack').terraform.required_providers)).toEqual(['openstack']);
+    expect(Object.keys(stack(out, 'gae').resource)).toEqual(['terraform_data']);
   });
 
   test('local turns every stack into terraform_data, with no provider to download', () => {
     const out = path.join(tmpDir('xos-target-'), 'out');
-    const r = xos(['synth', 'examples/central-office', '--out', out, '--target', 'local', '--transpile-only', '--json']);
+    const r = xos(['synth', 'examples/central-office', '--out', out, '--target', 'local', '--transpile-only', '--json', '--locked']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).stacks.map((s: { target: string }) => s.target)).toEqual(['local', 'local']);
+    const json = JSON.parse(r.stdout);
+    expect(json.stacks.map((s: { target: string }) => s.target)).toEqual(['local']);
+    expect(json.model).toEqual({ sites: 1, users: 1008, deployments: 1, services: 5, tenancies: 4, slices: 4, slivers: 9, networks: 2, tenantInstances: 4013 });
     const tf = stack(out, 'co1-openstack');
     expect(Object.keys(tf.resource)).toEqual(['terraform_data']);
     expect(tf.provider).toBeUndefined();

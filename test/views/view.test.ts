@@ -61,8 +61,18 @@ describe('a service developer', () => {
     expect(vbng.networks.map((n) => `${n.name} ${n.cidr} ${n.public}`)).toEqual(['wan 192.0.2.0/24 true']);
     expect(vbng.perTenantInstance).toBe(5);
     const volt = v.developer!.services[2];
-    expect(volt.tenantOf).toEqual([{ key: 'vOLT/tenant-of-vCPE', service: 'vCPE', connect: 'shared-private', network: 'access', attributes: { bundle: 'family', parental_control: true } }]);
+    expect(volt.tenantOf).toEqual([{ key: 'vOLT/tenant-of-vCPE', service: 'vCPE', connect: 'shared-private', network: 'access', attributes: {} }]);
     expect(volt.tenants.map((t) => t.service)).toEqual(['subscriber']);
+    expect(volt).toMatchObject({ instances: 1003, pools: ['c_tag: 2-4094 per s_tag'] });
+    expect(vbng).toMatchObject({ instances: 1004, pools: ['routable_subnet: /29s of 198.18.0.0/16'] });
+    expect(renderView(v)).toContain('    tenant instances: 1003; pools c_tag: 2-4094 per s_tag\n');
+  });
+
+  test('writes the instances of their providers (RBAC-009), and reads no subscriber\'s chain of another provider', () => {
+    const a = accessOf(co.index, 'dave');
+    expect(a.write.has('vOLT/sub-1042')).toBe(true);
+    expect(a.write.has('vBNG/cdn')).toBe(true);
+    expect(a.write.has('subscriber/sub-1042')).toBe(false);
   });
 
   test('sees the names of tenancy credentials, never where their values live', () => {
@@ -80,7 +90,9 @@ describe('an operator', () => {
     expect(v.operator?.scope).toBe('cloud');
     const byName = Object.fromEntries(v.operator!.services.map((s) => [s.name, s]));
     expect(Object.keys(byName).sort()).toEqual(['CDN', 'subscriber', 'vBNG', 'vCPE', 'vOLT']);
-    expect(byName.subscriber).toMatchObject({ external: true, backend: 'external', slices: 0, slivers: 0 });
+    expect(byName.subscriber).toMatchObject({ external: false, backend: null, slices: 0, slivers: 0, instances: 1003 });
+    expect(byName.vOLT).toMatchObject({ instances: 1003 });
+    expect(renderView(v)).toMatch(/subscriber +abstract +0 +0 +1003 +vOLT \(none\)/);
     expect(byName.vBNG.tenants.map((t) => t.service)).toEqual(['CDN', 'vCPE']);
     expect(byName.vCPE.providers.map((t) => `${t.service} ${t.connect}`)).toEqual(['vBNG public']);
     expect(v.operator!.status).toMatch(/no state given/);
@@ -119,6 +131,27 @@ describe('an operator', () => {
   });
 });
 
+describe('a subscriber', () => {
+  test('reads and writes the instances of their own chain, and nobody else\'s', () => {
+    const alice = accessOf(co.index, 'alice');
+    expect(['subscriber/sub-1042', 'vOLT/sub-1042', 'vCPE/sub-1042', 'vBNG/sub-1042'].every((k) => alice.write.has(k))).toBe(true);
+    expect(alice.read.has('vOLT/sub-1043')).toBe(false);
+    expect(alice.write.has('co1/volt/olt-1')).toBe(false);
+    const v = view('sub-2007');
+    expect(v.subscriber?.chains).toHaveLength(1);
+    const chain = v.subscriber!.chains[0];
+    expect(chain.map((l) => l.key)).toEqual(['subscriber/sub-2007', 'vOLT/sub-2007', 'vCPE/sub-2007', 'vBNG/sub-2007']);
+    expect(chain[1]).toMatchObject({ attributes: { s_tag: 100, c_tag: expect.any(Number) }, allocated: ['c_tag'] });
+    expect(chain[2].attributes).toEqual({ bundle: 'family', parental_control: true });
+  });
+
+  test('with state, each instance of the chain shows its status; the abstract root is model-only', () => {
+    const status: StatusSource = { description: 'test state', lookup: (k) => (k === 'vOLT/sub-1042' ? { status: 'in-sync' } : k === 'vBNG/sub-1042' ? { status: 'pending' } : undefined) };
+    const chain = view('alice', status).subscriber!.chains[0];
+    expect(chain.map((l) => l.status)).toEqual(['model-only', 'in-sync', 'unknown', 'pending']);
+  });
+});
+
 describe('other roles', () => {
   test('a Site pi holds every Slice of the Site but no Node; a Site tech the Nodes and no Slice', () => {
     const paul = view('paul');
@@ -129,7 +162,8 @@ describe('other roles', () => {
     expect(tess.tenant).toBeNull();
     expect(tess.developer).toBeNull();
     expect(tess.scope.write.Node).toBe(3);
-    expect(renderView(tess)).toMatch(/No Slices, Services or Deployments in this User's scope/);
+    expect(renderView(tess)).toMatch(/No Slices, Services, Deployments or subscriptions in this User's scope/);
+    expect(tess.subscriber).toBeNull();
   });
 
   test('a User with no grant reads the home Site\'s objects but nothing inside its Slices', () => {
@@ -164,7 +198,27 @@ describe('xos view', () => {
   test('an unknown user is a clear error listing the known users', () => {
     const r = xos(['view', 'examples/central-office/recipe.yaml', '--as', 'zed']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("xos: unknown user 'zed' in central-office. Known users: carol, dave, nina, paul, tess. Pass one of them to --as.\n");
+    expect(r.stderr).toBe(
+      "xos: unknown user 'zed' in central-office. Known users: alice, bob, carol, dave, erin, nina, paul, sub-2001, sub-2002, sub-2003, sub-2004, sub-2005, sub-2006, sub-2007, sub-2008, sub-2009, sub-2010, sub-2011, sub-2012, sub-2013 and 988 more. Pass one of them to --as.\n",
+    );
+    expect(xos(['view', 'examples/central-office/recipe.yaml', '--as', 'alcie']).stderr).toContain("Did you mean 'alice'?");
+  });
+
+  test('--as a subscriber shows their chain and what each instance holds', () => {
+    const r = xos(['view', 'examples/central-office/recipe.yaml', '--as', 'alice']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'Subscriptions (subscriber view: the chains of tenant instances you hold)',
+        '',
+        '  sub-1042: subscriber -> vOLT -> vCPE -> vBNG',
+        '    INSTANCE             SERVICE     HOLDS',
+        '    subscriber/sub-1042  subscriber  (none)',
+        '    vOLT/sub-1042        vOLT        c_tag 42, s_tag 100',
+        '    vCPE/sub-1042        vCPE        bundle family, parental_control true',
+        '    vBNG/sub-1042        vBNG        routable_subnet 198.18.0.8/29 (allocated)',
+      ].join('\n'),
+    );
   });
 
   test('without --as it says how to call it', () => {

@@ -4,7 +4,7 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'view',
   summary:
-    'Show the cloud as one User sees it, from the read and write scopes of their roles: a tenant gets their Slices and Slivers, a service developer the placement, networks and tenancy of their Services, an operator every Service with its tenants, providers and (given state) status. Lists the View objects the program declares.',
+    'Show the cloud as one User sees it, from the read and write scopes of their roles: a tenant gets their Slices and Slivers, a subscriber the chains of tenant instances they hold (VLAN, bundle, subnet ...), a service developer the placement, networks, tenancy and instances of their Services, an operator every Service with its tenants, providers, instances and (given state) status. Lists the View objects the program declares.',
   usage: 'xos view <program> --as USER [--json] [--out DIR] [--state [STACK=]FILE ...]',
   positionals: ['program'],
   options: [
@@ -26,7 +26,10 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const user = findUser(compiled.index, who);
   if (!user) {
     const known = compiled.built.model.users.map((u) => u.name);
-    throw usageError(`unknown user '${who}' in ${compiled.built.model.name}. Known users: ${known.length ? known.join(', ') : '(none: the program declares no User)'}. Pass one of them to --as.`);
+    const { closest } = await import('../../recipe/suggest');
+    const near = closest(who, known);
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')} and ${(known.length - 20).toLocaleString('en-US')} more` : known.join(', ');
+    throw usageError(`unknown user '${who}' in ${compiled.built.model.name}.${near ? ` Did you mean '${near}'?` : ''} Known users: ${known.length ? listed : '(none: the program declares no User)'}. Pass one of them to --as.`);
   }
   const { statusSource } = await import('../../views/state-source');
   const status = await statusSource(compiled, { states: args.options.state as string[] | undefined, out: args.options.out as string | undefined });

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ViewReport } from '../../lib/views/report';
+import { centralOfficeCopy } from '../helpers/examples';
 import { describeWith, terraform, terraformEnv, tmpDir, xos } from '../helpers/tools';
 
 const RECIPE = 'examples/central-office/recipe.yaml';
@@ -27,38 +28,45 @@ describe('xos view without state', () => {
 describeWith('terraform', 'xos view with the state of a real apply', () => {
   const work = tmpDir('xos-view-state-');
   const out = path.join(work, 'out');
-  const env = terraformEnv();
-  const view = (): ViewReport => {
-    const r = xos(['view', RECIPE, '--as', 'carol', '--out', out, '--json'], { env });
+  // The recipe with two of its thousand generated subscribers (and the three named ones).
+  const recipe = path.join(centralOfficeCopy(path.join(work, 'co'), 2), 'recipe.yaml');
+  const env = terraformEnv({ TF_VAR_vbng_api_token: 'tok', TF_VAR_OS_USERNAME: 'u', TF_VAR_OS_PASSWORD: 'p' });
+  const view = (as = 'carol'): ViewReport => {
+    const r = xos(['view', recipe, '--as', as, '--out', out, '--json'], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout) as ViewReport;
   };
   const statusOf = (v: ViewReport) => Object.fromEntries(v.operator!.services.map((s) => [s.name, s.status!.status]));
+  const stack = path.join(out, 'stacks', 'co1-openstack');
 
   beforeAll(() => {
-    expect(xos(['synth', RECIPE, '--out', out]).code).toBe(0);
-    const stack = path.join(out, 'stacks', 'subscriber-portal');
+    expect(xos(['synth', recipe, '--out', out, '--target', 'local']).code).toBe(0);
     terraform(stack, ['init', '-input=false', '-no-color'], env);
     terraform(stack, ['apply', '-input=false', '-no-color', '-auto-approve'], env);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('shows the applied Service in sync and the others pending, per stack backend', () => {
+  test('shows every Service in sync after the apply, and the abstract one with nothing to deploy', () => {
     const v = view();
-    expect(statusOf(v)).toEqual({ CDN: 'pending', subscriber: 'in-sync', vBNG: 'pending', vCPE: 'pending', vOLT: 'pending' });
-    expect(v.operator!.status).toMatch(/^from each stack's backend .*: \d+ pending, 2 in-sync \(\d+ objects\)$/);
-    expect(v.tenant!.slices[0].slivers.every((s) => s.status === 'pending')).toBe(true);
+    expect(statusOf(v)).toEqual({ CDN: 'in-sync', subscriber: 'unknown', vBNG: 'in-sync', vCPE: 'in-sync', vOLT: 'in-sync' });
+    expect(v.operator!.status).toMatch(/^from each stack's backend .*: \d+ in-sync \(\d+ objects\)$/);
+    expect(v.tenant!.slices[0].slivers.every((s) => s.status === 'in-sync')).toBe(true);
+  });
+
+  test('shows a subscriber each instance of their chain in sync', () => {
+    const chain = view('alice').subscriber!.chains[0];
+    expect(chain.map((l) => `${l.key} ${l.status}`)).toEqual(['subscriber/sub-1042 model-only', 'vOLT/sub-1042 in-sync', 'vCPE/sub-1042 in-sync', 'vBNG/sub-1042 in-sync']);
   });
 
   test('shows a Service failed when its resource is tainted, with the reason', () => {
-    terraform(path.join(out, 'stacks', 'subscriber-portal'), ['taint', '-no-color', 'terraform_data.service_subscriber'], env);
+    terraform(stack, ['taint', '-no-color', 'terraform_data.service_vBNG'], env);
     const v = view();
-    const sub = v.operator!.services.find((s) => s.name === 'subscriber')!;
-    expect(sub.status!.status).toBe('failed');
-    expect(sub.status!.details).toHaveLength(1);
-    expect(sub.status!.details[0]).toMatch(/^subscriber: /);
-    const text = xos(['view', RECIPE, '--as', 'carol', '--out', out], { env }).stdout;
-    expect(text).toMatch(/subscriber +external +failed/);
+    const vbng = v.operator!.services.find((s) => s.name === 'vBNG')!;
+    expect(vbng.status!.status).toBe('failed');
+    expect(vbng.status!.details).toHaveLength(1);
+    expect(vbng.status!.details[0]).toMatch(/^vBNG: /);
+    const text = xos(['view', recipe, '--as', 'carol', '--out', out], { env }).stdout;
+    expect(text).toMatch(/vBNG +sliced +failed/);
   });
 });

@@ -11,8 +11,10 @@
  *
  * 1. A value given in the program or the data (an operator's VOLTTenant tags) is used as
  *    given, and only checked (in the pool, unique: the rules).
- * 2. A value recorded in the file is kept, as long as it is still in the pool and no given
- *    value or earlier-kept value (by instance key) took it.
+ * 2. A value recorded in the file is kept, as long as it is still in the pool and no other
+ *    recorded value (of an instance earlier by key: two branches allocated it each) holds it.
+ *    A given value never takes a recorded one away: the two then collide (TNI-005, naming
+ *    both), and the operator picks another value; nobody else's value moves.
  * 3. Only instances with neither get a value: the lowest free one in their pool, in key order.
  * 4. The file is rewritten with exactly the values in use: a removed instance's line goes.
  *
@@ -169,10 +171,17 @@ export function allocate(instances: readonly AllocatableInstance[], poolsOf: (pr
     else byProvider.set(i.provider, [i]);
   }
   const cmp = (a: AllocatableInstance, b: AllocatableInstance) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  // The values an instance has so far: declared, then allocated pool by pool.
-  const valuesOf = (i: AllocatableInstance): Readonly<Record<string, unknown>> => {
+  // The group an instance falls in for a pool `per` some attributes: their values so far
+  // (declared, or allocated by an earlier pool), without copying the instance's values.
+  const scopeFor = (i: AllocatableInstance, per: readonly string[]): string => {
+    if (!per.length) return '';
     const a = allocated.get(i.key);
-    return a ? { ...i.attributes, ...a } : i.attributes;
+    let out = '';
+    for (let n = 0; n < per.length; n++) {
+      const v = (a && own(a, per[n])) ?? own(i.attributes, per[n]);
+      out += (n ? '\u0000' : '') + JSON.stringify(v ?? null);
+    }
+    return out;
   };
 
   for (const provider of [...byProvider.keys()].sort()) {
@@ -190,18 +199,24 @@ export function allocate(instances: readonly AllocatableInstance[], poolsOf: (pr
       if (typeof slots === 'string') continue; // TNI-005 reports the pool itself
       const recorded = own(recordedOf, pool.attribute) ?? {};
       const kept = dict<number | string>();
-      // Per scope: the slots taken.
+      // Per scope: the slots taken (given, recorded or new), and those a recorded value keeps.
       const taken = new Map<string, Set<number>>();
       const takenIn = (scope: string) => {
         let s = taken.get(scope);
         if (!s) taken.set(scope, (s = new Set()));
         return s;
       };
+      const recordedSlots = new Map<string, Set<number>>();
+      const recordedIn = (scope: string) => {
+        let s = recordedSlots.get(scope);
+        if (!s) recordedSlots.set(scope, (s = new Set()));
+        return s;
+      };
       const scopes = new Map<string, string>();
       const waiting: AllocatableInstance[] = [];
       // 1. Values given in the program.
       for (const i of list) {
-        const scope = scopeOf(valuesOf(i), pool.per);
+        const scope = scopeFor(i, pool.per);
         scopes.set(i.key, scope);
         const given = own(i.attributes, pool.attribute);
         if (given === undefined) continue;
@@ -219,9 +234,11 @@ export function allocate(instances: readonly AllocatableInstance[], poolsOf: (pr
           continue;
         }
         const slot = slots.slotOf(was);
-        const set = takenIn(scopes.get(i.key)!);
-        if (slot !== undefined && !set.has(slot)) {
-          set.add(slot);
+        const scope = scopes.get(i.key)!;
+        const held = recordedIn(scope);
+        if (slot !== undefined && !held.has(slot)) {
+          held.add(slot);
+          takenIn(scope).add(slot);
           give(i, pool.attribute, was);
         } else waiting.push(i);
       }

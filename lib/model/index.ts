@@ -85,24 +85,44 @@ export class ModelIndex {
     return !!o && (!kind || o.kind === kind);
   }
 
+  /** Each instance's chain, made on first ask (rules, layout and views each ask for every instance). */
+  private readonly chains = new Map<string, { readonly instances: readonly InstanceModel[]; readonly root: string | null; readonly cycle: boolean }>();
+
   /**
    * The chain of an instance: the instance, its subscriber instance, that one's ... up to the
    * first subscriber that is not an instance (a User, a Service, or a reference to nothing),
    * which ends the list as `root`. A cycle (a model read from JSON) stops at the repeat.
    */
   public chainOf(instance: InstanceModel): { readonly instances: readonly InstanceModel[]; readonly root: string | null; readonly cycle: boolean } {
+    const known = this.chains.get(instance.key);
+    if (known) return known;
     const instances: InstanceModel[] = [];
     const seen = new Set<string>();
     let at: InstanceModel | undefined = instance;
+    let result: { instances: readonly InstanceModel[]; root: string | null; cycle: boolean } | undefined;
     while (at) {
-      if (seen.has(at.key)) return { instances, root: at.key, cycle: true };
+      if (seen.has(at.key)) {
+        result = { instances, root: at.key, cycle: true };
+        break;
+      }
+      // The rest of the chain is known: the chain of the subscriber, after this one.
+      const rest = at === instance ? undefined : this.chains.get(at.key);
+      if (rest && !rest.cycle) {
+        result = { instances: [...instances, ...rest.instances], root: rest.root, cycle: false };
+        break;
+      }
       seen.add(at.key);
       instances.push(at);
       const next: ModelObject | undefined = this.get(at.subscriber);
-      if (next?.kind !== 'Instance') return { instances, root: at.subscriber, cycle: false };
+      if (next?.kind !== 'Instance') {
+        result = { instances, root: at.subscriber, cycle: false };
+        break;
+      }
       at = next;
     }
-    return { instances, root: null, cycle: false };
+    result ??= { instances, root: null, cycle: false };
+    this.chains.set(instance.key, result);
+    return result;
   }
 
   /** The Controller that serves a (Deployment, Site) pair, if any (DEP-007). */

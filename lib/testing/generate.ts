@@ -126,3 +126,85 @@ export function generateCloud(options: GenerateOptions): Cloud {
   cloud.grant(root!, 'admin');
   return cloud;
 }
+
+export interface OfficeOptions {
+  /** Seed of the pseudo-random choices. */
+  readonly seed: number;
+  /** Subscribers in the whole cloud, each a chain of three tenant instances (vOLT -> vCPE -> vBNG). */
+  readonly subscribers: number;
+  /**
+   * Subscribers per central office: each office is a Site, a Deployment and its Controller
+   * (one stack), with its own vOLT, vCPE and vBNG. The paper's central offices serve 10k to
+   * 100k subscribers; a stack of 10k subscribers is a plan Terraform handles.
+   * @default 10000
+   */
+  readonly perOffice?: number;
+  /**
+   * The back-end of every Controller.
+   * @default 'openstack'
+   */
+  readonly backend?: 'openstack' | 'ec2';
+}
+
+/** Subscribers per office by default. */
+export const SUBSCRIBERS_PER_OFFICE = 10000;
+
+/**
+ * A cloud of central offices (paper 4.3) with `subscribers` Users, each holding a chain of
+ * three tenant instances: a VLAN of the office's vOLT (its s_tag given, as operators give
+ * them; its c_tag from a pool per s_tag), a bundle of its vCPE, and a routable /29 of its
+ * vBNG (from a pool). Deterministic from the seed; validates clean.
+ */
+export function generateOffices(options: OfficeOptions): Cloud {
+  const rnd = prng(options.seed);
+  const per = options.perOffice ?? SUBSCRIBERS_PER_OFFICE;
+  const offices = Math.max(1, Math.ceil(options.subscribers / per));
+  const cloud = new Cloud({ name: `offices-${options.seed}-${options.subscribers}` });
+  const image = new Image(cloud, 'vnf-base');
+  const flavor = new Flavor(cloud, 'm1.large', { cores: 4, ramMb: 8192 });
+  const tpl = new NetworkTemplate(cloud, 'private');
+  const bundles = ['basic', 'family', 'business'];
+  let root: User | undefined;
+  let left = options.subscribers;
+  for (let o = 0; o < offices; o++) {
+    const site = new Site(cloud, `co${o}`);
+    const dep = new Deployment(cloud, `co${o}-pod`, { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl], limits: { instances: 64, cores: 256 } });
+    dep.addController(
+      `co${o}-head`,
+      options.backend === 'ec2'
+        ? { backend: 'ec2', region: 'us-east-1', sites: [site], credentials: { access_key: Secret.env(`CO${o}_AWS_ACCESS_KEY_ID`), secret_key: Secret.env(`CO${o}_AWS_SECRET_ACCESS_KEY`) } }
+        : { backend: 'openstack', url: `https://keystone.co${o}.example:5000/v3`, sites: [site], credentials: { username: Secret.env(`CO${o}_OS_USERNAME`), password: Secret.env(`CO${o}_OS_PASSWORD`) } },
+    );
+    const admin = new User(cloud, `admin-co${o}`, { site, publicKeys: [`ssh-ed25519 AAAAgenerated${o} admin-co${o}`] });
+    site.grant(admin, 'admin');
+    root ??= admin;
+    const service = (name: string, n: number, cidr: string, props: object): Service => {
+      const slice = site.addSlice(name.toLowerCase(), { image, flavor });
+      slice.grant(admin, 'admin');
+      slice.addNetwork('lan', { cidr, template: tpl });
+      slice.addSlivers('vm', n, { deployment: dep });
+      return new Service(cloud, `${name}-co${o}`, { slices: [slice], ...props });
+    };
+    const volt = service('vOLT', 2, `10.${o % 256}.1.0/24`, {
+      acceptsUsers: true,
+      instanceSchema: { type: 'object', required: ['s_tag', 'c_tag'], properties: { s_tag: { type: 'integer', minimum: 1, maximum: 4094 }, c_tag: { type: 'integer', minimum: 1, maximum: 4094 } } },
+      unique: [['s_tag', 'c_tag']],
+      pools: { c_tag: { range: [2, 4094], per: 's_tag' } },
+    });
+    const vcpe = service('vCPE', 4, `10.${o % 256}.2.0/24`, { instanceSchema: { type: 'object', required: ['bundle'], properties: { bundle: { enum: bundles } } } });
+    const vbng = service('vBNG', 2, `10.${o % 256}.3.0/24`, { pools: { routable_subnet: { block: `100.${64 + (o % 16) * 4}.0.0/14`, prefix: 29 } } });
+    volt.tenantOf(vcpe, { connect: 'none' });
+    vcpe.tenantOf(vbng, { connect: 'none' });
+    const here = Math.min(per, left);
+    left -= here;
+    for (let i = 0; i < here; i++) {
+      const id = `sub-${o}-${i}`;
+      const user = new User(cloud, id, { site });
+      const v = volt.addTenant(id, { subscriber: user, attributes: { s_tag: 100 + Math.floor(i / 4000) } });
+      const c = vcpe.addTenant(id, { subscriber: v, attributes: { bundle: bundles[Math.floor(rnd() * bundles.length)] } });
+      vbng.addTenant(id, { subscriber: c });
+    }
+  }
+  cloud.grant(root!, 'admin');
+  return cloud;
+}

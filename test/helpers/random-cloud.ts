@@ -59,6 +59,8 @@ export interface CloudSpec {
   readonly external: boolean;
   /** Providers add a volume for each tenant instance. */
   readonly volumes: boolean;
+  /** Subscriber Users, each with a chain of tenant instances along the first tenancy (or one instance). */
+  readonly subscribers: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function cloudSpec(maxSites = 4): fc.Arbitrary<CloudSpec> {
       sites: uniqueIds(1, maxSites).chain((ids) => fc.tuple(...ids.map(siteSpec))),
       external: fc.boolean(),
       volumes: fc.boolean(),
+      subscribers: fc.integer({ min: 0, max: 3 }),
     })
     .chain((base) => {
       const services = base.sites.reduce((n, s) => n + s.slices.length, 0);
@@ -133,6 +136,8 @@ export interface Built {
   readonly services: readonly Service[];
   readonly networks: readonly Network[];
   readonly tenants: readonly Tenant[];
+  /** The tenant instances of the subscribers' chains. */
+  readonly instances: readonly XosLib.TenantInstance[];
   /** A fresh /24 in 10.0.0.0/8 that no Network of the cloud uses. */
   freshCidr(): string;
 }
@@ -204,6 +209,10 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
         ports: [8000 + i, { port: 53, protocol: 'udp' }],
         tenantSchema: { type: 'object', properties: { vlan: { type: 'integer', minimum: 1, maximum: 4094 } }, required: ['vlan'], additionalProperties: false },
         credentials: { token: lib.Secret.env(`SVC${i}_TOKEN`) },
+        // Users may hold instances of any of them; each instance's vlan comes from a pool, unique per Service.
+        acceptsUsers: true,
+        pools: { vlan: { range: [1, 4094] } },
+        unique: ['vlan'],
         ...(spec.volumes ? { onTenantInstance: (inst: XosLib.TenantSliver) => [{ id: 'volume', type: 'volume', attributes: { sizeGb: 10, for: inst.sliverName } }] } : {}),
       }),
   );
@@ -226,7 +235,16 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
     services.push(store);
     if (services[0] !== store) tenants.push(services[0].tenantOf(store, { connect: 'public' }));
   }
-  return { lib, cloud, image, flavors, privateTpl, publicTpl, deployments, controllers, sites, admins, slices, deploymentOf, services, networks, tenants, freshCidr };
+  // Subscribers: a chain along the first tenancy (tenant, then its provider), or one instance.
+  const instances: XosLib.TenantInstance[] = [];
+  const first = tenants[0];
+  for (let n = 0; n < (spec.subscribers ?? 0); n++) {
+    const user = new lib.User(cloud, `subscriber #${n}`, { site: sites[0] });
+    const head = (first?.tenant ?? services[0]).addTenant(`sub #${n}`, { subscriber: user });
+    instances.push(head);
+    if (first) instances.push(first.provider.addTenant(`sub #${n}`, { subscriber: head }));
+  }
+  return { lib, cloud, image, flavors, privateTpl, publicTpl, deployments, controllers, sites, admins, slices, deploymentOf, services, networks, tenants, instances, freshCidr };
 }
 
 /** One mutation that breaks one invariant: the rule that must report it, and the object it names. */
@@ -395,6 +413,34 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'TEN-005', path: [t.key, again.key].sort()[1] };
   },
   'TEN-006 a Service with neither Slice nor Controller': (b) => ({ rule: 'TEN-006', path: new b.lib.Service(b.cloud, 'hollow!').key }),
+  'TNI-001 an instance held by a User of another cloud': (b, p) => {
+    const other = new b.lib.Cloud({ name: 'elsewhere!' });
+    const stranger = new b.lib.User(other, 'stranger!', { site: new b.lib.Site(other, 'foreign!') });
+    return { rule: 'TNI-001', path: at(b.services, p)!.addTenant('foreign!', { subscriber: stranger }).key };
+  },
+  'TNI-002 a chain that skips the tenancy graph': (b, p) => {
+    const x = at(b.services, p)!;
+    const y = b.services.find((s) => s !== x && !b.tenants.some((t) => t.tenant === x && t.provider === s));
+    if (!y) return undefined;
+    const head = x.addTenant('head!', { subscriber: b.admins.get(b.sites[0])! });
+    return { rule: 'TNI-002', path: y.addTenant('skipped!', { subscriber: head }).key };
+  },
+  'TNI-003 instance attributes that break the provider\'s schema': (b, p) => {
+    const s = at(b.services.filter((x) => x.tenantSchema), p)!;
+    return { rule: 'TNI-003', path: s.addTenant('bad-vlan!', { subscriber: b.admins.get(b.sites[0])!, attributes: { vlan: 'ten' } }).key };
+  },
+  'TNI-004 two instances of one provider with one unique value': (b, p) => {
+    const s = at(b.services.filter((x) => x.unique.length), p)!;
+    const user = b.admins.get(b.sites[0])!;
+    const a = s.addTenant('twin-a!', { subscriber: user, attributes: { vlan: 4000 } });
+    const c = s.addTenant('twin-b!', { subscriber: user, attributes: { vlan: 4000 } });
+    return { rule: 'TNI-004', path: [a.key, c.key].sort()[1] };
+  },
+  'TNI-005 a value outside the provider\'s pool': (b, p) => {
+    const s = at(b.services.filter((x) => Object.keys(x.pools).length), p)!;
+    return { rule: 'TNI-005', path: s.addTenant('off-pool!', { subscriber: b.admins.get(b.sites[0])!, attributes: { vlan: 0 } }).key };
+  },
+  'TNI-006 a subscriber left holding nothing': (b) => ({ rule: 'TNI-006', path: new b.lib.User(b.cloud, 'former subscriber!', { site: b.sites[0] }).key }),
   'XOS-ACK an acknowledged error': (b, p) => {
     const s = at(b.sites, p)!;
     s.acknowledge('RBAC-001', 'not a reason an error accepts');

@@ -1,6 +1,6 @@
 // A connect mode that does not exist (no type check).
 // expect exit: 1
-// expect stdout: ^TEN-003 error cdn/tenant-of-dns: connect 'private' is not one of public, shared-private, interconnect-private\.
+// expect stdout: ^TEN-003 error cdn/tenant-of-dns: connect 'private' is not one of public, shared-private, interconnect-private, none\.
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

@@ -1,6 +1,6 @@
 // A private connect to an external Service (no Slice).
 // expect exit: 1
-// expect stdout: ^TEN-003 error cdn/tenant-of-storage: connect 'shared-private' needs the provider Service storage to have Slices, but it has none \(it is an external Service, reachable only public\)\. Use connect 'public'\.
+// expect stdout: ^TEN-003 error cdn/tenant-of-storage: connect 'shared-private' needs the provider Service storage to have Slices, but it has none \(it is an external Service, reachable only public\)\. Use connect 'public' \(or 'none' for a control-plane-only tenancy\)\.
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

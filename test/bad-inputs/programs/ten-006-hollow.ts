@@ -1,6 +1,6 @@
 // A Service with neither Slice nor Controller.
 // expect exit: 1
-// expect stdout: ^TEN-006 error vapor: Service vapor has neither a Slice nor a Controller\. Bind a Slice \(service\.addSlice\(slice\)\) or give it a controller\.
+// expect stdout: ^TEN-006 error vapor: Service vapor has neither a Slice nor a Controller\. Bind a Slice \(service\.addSlice\(slice\)\), give it a controller, or declare it abstract: true if it is only composed\.
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

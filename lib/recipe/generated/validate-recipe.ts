@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"xos recipe","description":"A YAML recipe describing an XOS cloud, loaded into the same constructs as a TypeScript program (`xos validate recipe.yaml`, `xos synth recipe.yaml`). Every object is declared under its kind, keyed by its id; other objects refer to it by that id (or by its path, `site/slice`, when the id alone is ambiguous).","type":"object","additionalProperties":false,"required":["cloud"],"properties":{"$schema":{"type":"string","description":"the schema this recipe follows, for editors"},"cloud":{"$ref":"#/definitions/name","description":"the cloud's name, written into xos-model.json and used in reports"},"sites":{"type":"object","description":"Sites by id: co-located Nodes, the home of Users, the owner of Slices","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/site"}},"images":{"type":"object","description":"Images by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/image"}},"flavors":{"type":"object","description":"Flavors by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/flavor"}},"networkTemplates":{"type":"object","description":"NetworkTemplates by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/networkTemplate"}},"deployments":{"type":"object","description":"Deployments by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/deployment"}},"controllers":{"type":"object","description":"Controllers (back-ends, one stack each) by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/controller"}},"users":{"type":"object","description":"Users by id, with the roles they hold","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/user"}},"services":{"type":"object","description":"Services by id, with their tenancies","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}},"views":{"type":"object","description":"Views by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/view"}}},"definitions":{"name":{"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"},"ref":{"type":"string","minLength":1,"description":"the id of another object of the recipe, or its path (site/slice, site/slice/network) when the id alone is ambiguous"},"refs":{"type":"array","items":{"$ref":"#/definitions/ref"},"description":"a list of ids of other objects of the recipe"},"acknowledge":{"type":"array","description":"warnings acknowledged on this object and everything below it (or one finding of it), each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"},"finding":{"type":"string","minLength":1,"description":"only this one finding, by the id reports print (NET-005@site/slice/network); default: every finding of the rule on this object and below it"}}}},"secret":{"type":"object","description":"a reference to a secret, never the secret itself: { env: NAME } (an environment variable of the machine that runs Terraform) or { tfvar: NAME } (a sensitive Terraform variable)","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"an environment variable's name, like OS_PASSWORD"},"tfvar":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"a Terraform variable's name, like openstack_password"}}},"credentials":{"type":"object","description":"credentials by name, each a secret reference: { env: NAME } or { tfvar: NAME }","additionalProperties":{"$ref":"#/definitions/secret"}},"site":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the Site's name as people read it (default: its id)"},"loginBase":{"type":"string","description":"the prefix of the Site's Slice names on the back-ends (default: its id)"},"url":{"type":"string","description":"the Site's web page"},"location":{"type":"string","description":"where the Site is"},"nodes":{"type":"object","description":"Nodes (physical servers) at this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/node"}},"slices":{"type":"object","description":"Slices owned by this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/slice"}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"node":{"type":"object","additionalProperties":false,"required":["deployment"],"properties":{"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose policies apply to the Node"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"image":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the image's name on the back-ends (default: its id)"},"diskFormat":{"type":"string","description":"the disk format (default qcow2)"},"containerFormat":{"type":"string","description":"the container format (default bare)"},"sourceUrl":{"type":"string","description":"where the back-end downloads the image from"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"flavor":{"type":"object","additionalProperties":false,"required":["cores","ramMb"],"properties":{"name":{"type":"string","description":"the flavor's name on the back-ends (default: its id)"},"cores":{"type":"integer","minimum":1,"description":"virtual cores per Sliver"},"ramMb":{"type":"integer","minimum":1,"description":"memory per Sliver, in MB"},"diskGb":{"type":"integer","minimum":1,"description":"root disk per Sliver, in GB (default 10)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"networkTemplate":{"type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["public","private"],"description":"whether Networks of this template have publicly routable addresses (default private)"},"translation":{"enum":["none","nat"],"description":"address translation at the Network's edge (default none)"},"description":{"type":"string","description":"what the template is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"deployment":{"type":"object","additionalProperties":false,"properties":{"hostSites":{"$ref":"#/definitions/refs","description":"Sites allowed to host Nodes of this Deployment"},"acquireSites":{"$ref":"#/definitions/refs","description":"Sites allowed to acquire resources (Slivers, Networks) from this Deployment"},"images":{"$ref":"#/definitions/refs","description":"Images the Deployment supports"},"flavors":{"$ref":"#/definitions/refs","description":"Flavors the Deployment offers"},"networkTemplates":{"$ref":"#/definitions/refs","description":"NetworkTemplates the Deployment supports"},"limits":{"type":"object","additionalProperties":false,"description":"limits per Slice on this Deployment","properties":{"cores":{"type":"integer","minimum":0,"description":"cores a Slice may use"},"instances":{"type":"integer","minimum":0,"description":"Slivers a Slice may run"},"ramMb":{"type":"integer","minimum":0,"description":"memory in MB a Slice may use"}}},"existingCatalog":{"type":"boolean","description":"true when the Images and Flavors already exist on the back-ends (default false)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"controller":{"type":"object","additionalProperties":false,"required":["backend"],"properties":{"backend":{"enum":["openstack","ec2","s3","gae","onos","local","external"],"description":"the kind of back-end"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment this Controller serves (none for an external Service's controller)"},"sites":{"$ref":"#/definitions/refs","description":"the Sites of the Deployment this Controller manages"},"url":{"type":"string","description":"where the back-end's controller is invoked"},"region":{"type":"string","description":"the back-end's region"},"credentials":{"$ref":"#/definitions/credentials"},"stackName":{"type":"string","description":"the stack's name, the directory under stacks/ (default: its id)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"roleList":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}],"description":"a role, or a list of roles"},"user":{"type":"object","additionalProperties":false,"required":["site"],"properties":{"site":{"$ref":"#/definitions/ref","description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it (default: its id)"},"email":{"type":"string","description":"the User's e-mail address"},"publicKeys":{"type":"array","items":{"type":"string"},"description":"SSH public keys, installed on the Slivers of every Slice the User holds a role on"},"roles":{"type":"object","additionalProperties":false,"description":"the roles the User holds: root (admin), sites, slices and deployments, each a map from the scope object's id to a role or a list of roles","properties":{"root":{"$ref":"#/definitions/roleList","description":"root roles: admin"},"sites":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Site roles by Site: admin, pi, tech"},"slices":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Slice roles by Slice: admin, access"},"deployments":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Deployment roles by Deployment: admin"}}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"slice":{"type":"object","additionalProperties":false,"required":["image","flavor"],"properties":{"name":{"type":"string","description":"the Slice's name, unique within its Site (default: its id)"},"image":{"$ref":"#/definitions/ref","description":"the Image every Sliver of the Slice boots"},"flavor":{"$ref":"#/definitions/ref","description":"the Flavor every Sliver of the Slice gets"},"description":{"type":"string","description":"what the Slice is for"},"slivers":{"type":"object","description":"Slivers (instances) by id; with count: N, the ids are <id>-1 ... <id>-N","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/sliver"}},"networks":{"type":"object","description":"Networks owned by this Slice, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/network"}},"join":{"$ref":"#/definitions/refs","description":"Networks owned by other Slices that this Slice joins (the owner must allow it)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"sliver":{"type":"object","additionalProperties":false,"description":"where a Sliver runs: on a node, or on a deployment (optionally at a site) when the back-end places it","properties":{"node":{"$ref":"#/definitions/ref","description":"the Node the Sliver runs on"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose back-end places the Sliver"},"site":{"$ref":"#/definitions/ref","description":"the Site whose share of the Deployment hosts the Sliver (default: the Slice's Site)"},"image":{"$ref":"#/definitions/ref","description":"the image to boot: only the Slice's own Image is allowed"},"count":{"type":"integer","minimum":1,"maximum":100000,"description":"declare this many Slivers, <id>-1 ... <id>-<count>, all placed alike"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"network":{"type":"object","additionalProperties":false,"required":["cidr","template"],"properties":{"cidr":{"type":"string","description":"the address space, a CIDR block such as 10.0.1.0/24"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate that defines the Network's behaviour"},"ports":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"object","additionalProperties":false,"required":["low","high"],"properties":{"low":{"type":"integer"},"high":{"type":"integer"}}}],"description":"the port range: low-high, one port, or { low, high }"},"public":{"type":"boolean","description":"true when the Network's addresses are publicly routable (default: the template's visibility)"},"site":{"$ref":"#/definitions/ref","description":"the Site this Network is specific to"},"bandwidthMbps":{"type":"number","exclusiveMinimum":0,"description":"bandwidth allotted to the Network, in Mbit/s"},"allowJoin":{"$ref":"#/definitions/refs","description":"Slices allowed to join this Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"port":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"a port number, 1-65535"},"protocol":{"enum":["tcp","udp","icmp"],"description":"the protocol (default tcp)"}}}],"description":"a port number (TCP), or { port, protocol }"},"addition":{"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}},"tenancy":{"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"service":{"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"view":{"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"xos recipe","description":"A YAML recipe describing an XOS cloud, loaded into the same constructs as a TypeScript program (`xos validate recipe.yaml`, `xos synth recipe.yaml`). Every object is declared under its kind, keyed by its id; other objects refer to it by that id (or by its path, `site/slice`, when the id alone is ambiguous).","type":"object","additionalProperties":false,"required":["cloud"],"properties":{"$schema":{"type":"string","description":"the schema this recipe follows, for editors"},"cloud":{"$ref":"#/definitions/name","description":"the cloud's name, written into xos-model.json and used in reports"},"sites":{"type":"object","description":"Sites by id: co-located Nodes, the home of Users, the owner of Slices","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/site"}},"images":{"type":"object","description":"Images by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/image"}},"flavors":{"type":"object","description":"Flavors by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/flavor"}},"networkTemplates":{"type":"object","description":"NetworkTemplates by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/networkTemplate"}},"deployments":{"type":"object","description":"Deployments by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/deployment"}},"controllers":{"type":"object","description":"Controllers (back-ends, one stack each) by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/controller"}},"users":{"type":"object","description":"Users by id, with the roles they hold","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/user"}},"services":{"type":"object","description":"Services by id, with their tenancies","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}},"subscribers":{"type":"array","items":{"$ref":"#/definitions/subscribers"},"description":"subscribers loaded from data files (CSV or JSON), each record a User and its chain of tenant instances"},"views":{"type":"object","description":"Views by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/view"}}},"definitions":{"name":{"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"},"ref":{"type":"string","minLength":1,"description":"the id of another object of the recipe, or its path (site/slice, site/slice/network) when the id alone is ambiguous"},"refs":{"type":"array","items":{"$ref":"#/definitions/ref"},"description":"a list of ids of other objects of the recipe"},"acknowledge":{"type":"array","description":"warnings acknowledged on this object and everything below it (or one finding of it), each with the reason it does not apply","items":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"type":"string","pattern":"^[A-Z]+-[0-9]{3}$","description":"a rule id such as NET-005 (see docs/rules.md)"},"reason":{"type":"string","minLength":1,"description":"why the rule does not apply here; shown in every report"},"finding":{"type":"string","minLength":1,"description":"only this one finding, by the id reports print (NET-005@site/slice/network); default: every finding of the rule on this object and below it"}}}},"secret":{"type":"object","description":"a reference to a secret, never the secret itself: { env: NAME } (an environment variable of the machine that runs Terraform) or { tfvar: NAME } (a sensitive Terraform variable)","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"an environment variable's name, like OS_PASSWORD"},"tfvar":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"a Terraform variable's name, like openstack_password"}}},"credentials":{"type":"object","description":"credentials by name, each a secret reference: { env: NAME } or { tfvar: NAME }","additionalProperties":{"$ref":"#/definitions/secret"}},"site":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the Site's name as people read it (default: its id)"},"loginBase":{"type":"string","description":"the prefix of the Site's Slice names on the back-ends (default: its id)"},"url":{"type":"string","description":"the Site's web page"},"location":{"type":"string","description":"where the Site is"},"nodes":{"type":"object","description":"Nodes (physical servers) at this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/node"}},"slices":{"type":"object","description":"Slices owned by this Site, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/slice"}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"node":{"type":"object","additionalProperties":false,"required":["deployment"],"properties":{"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose policies apply to the Node"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"image":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","description":"the image's name on the back-ends (default: its id)"},"diskFormat":{"type":"string","description":"the disk format (default qcow2)"},"containerFormat":{"type":"string","description":"the container format (default bare)"},"sourceUrl":{"type":"string","description":"where the back-end downloads the image from"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"flavor":{"type":"object","additionalProperties":false,"required":["cores","ramMb"],"properties":{"name":{"type":"string","description":"the flavor's name on the back-ends (default: its id)"},"cores":{"type":"integer","minimum":1,"description":"virtual cores per Sliver"},"ramMb":{"type":"integer","minimum":1,"description":"memory per Sliver, in MB"},"diskGb":{"type":"integer","minimum":1,"description":"root disk per Sliver, in GB (default 10)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"networkTemplate":{"type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["public","private"],"description":"whether Networks of this template have publicly routable addresses (default private)"},"translation":{"enum":["none","nat"],"description":"address translation at the Network's edge (default none)"},"description":{"type":"string","description":"what the template is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"deployment":{"type":"object","additionalProperties":false,"properties":{"hostSites":{"$ref":"#/definitions/refs","description":"Sites allowed to host Nodes of this Deployment"},"acquireSites":{"$ref":"#/definitions/refs","description":"Sites allowed to acquire resources (Slivers, Networks) from this Deployment"},"images":{"$ref":"#/definitions/refs","description":"Images the Deployment supports"},"flavors":{"$ref":"#/definitions/refs","description":"Flavors the Deployment offers"},"networkTemplates":{"$ref":"#/definitions/refs","description":"NetworkTemplates the Deployment supports"},"limits":{"type":"object","additionalProperties":false,"description":"limits per Slice on this Deployment","properties":{"cores":{"type":"integer","minimum":0,"description":"cores a Slice may use"},"instances":{"type":"integer","minimum":0,"description":"Slivers a Slice may run"},"ramMb":{"type":"integer","minimum":0,"description":"memory in MB a Slice may use"}}},"existingCatalog":{"type":"boolean","description":"true when the Images and Flavors already exist on the back-ends (default false)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"controller":{"type":"object","additionalProperties":false,"required":["backend"],"properties":{"backend":{"enum":["openstack","ec2","s3","gae","onos","local","external"],"description":"the kind of back-end"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment this Controller serves (none for an external Service's controller)"},"sites":{"$ref":"#/definitions/refs","description":"the Sites of the Deployment this Controller manages"},"url":{"type":"string","description":"where the back-end's controller is invoked"},"region":{"type":"string","description":"the back-end's region"},"credentials":{"$ref":"#/definitions/credentials"},"stackName":{"type":"string","description":"the stack's name, the directory under stacks/ (default: its id)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"roleList":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}],"description":"a role, or a list of roles"},"user":{"type":"object","additionalProperties":false,"required":["site"],"properties":{"site":{"$ref":"#/definitions/ref","description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it (default: its id)"},"email":{"type":"string","description":"the User's e-mail address"},"publicKeys":{"type":"array","items":{"type":"string"},"description":"SSH public keys, installed on the Slivers of every Slice the User holds a role on"},"roles":{"type":"object","additionalProperties":false,"description":"the roles the User holds: root (admin), sites, slices and deployments, each a map from the scope object's id to a role or a list of roles","properties":{"root":{"$ref":"#/definitions/roleList","description":"root roles: admin"},"sites":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Site roles by Site: admin, pi, tech"},"slices":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Slice roles by Slice: admin, access"},"deployments":{"type":"object","additionalProperties":{"$ref":"#/definitions/roleList"},"description":"Deployment roles by Deployment: admin"}}},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"slice":{"type":"object","additionalProperties":false,"required":["image","flavor"],"properties":{"name":{"type":"string","description":"the Slice's name, unique within its Site (default: its id)"},"image":{"$ref":"#/definitions/ref","description":"the Image every Sliver of the Slice boots"},"flavor":{"$ref":"#/definitions/ref","description":"the Flavor every Sliver of the Slice gets"},"description":{"type":"string","description":"what the Slice is for"},"slivers":{"type":"object","description":"Slivers (instances) by id; with count: N, the ids are <id>-1 ... <id>-N","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/sliver"}},"networks":{"type":"object","description":"Networks owned by this Slice, by id","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/network"}},"join":{"$ref":"#/definitions/refs","description":"Networks owned by other Slices that this Slice joins (the owner must allow it)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"sliver":{"type":"object","additionalProperties":false,"description":"where a Sliver runs: on a node, or on a deployment (optionally at a site) when the back-end places it","properties":{"node":{"$ref":"#/definitions/ref","description":"the Node the Sliver runs on"},"deployment":{"$ref":"#/definitions/ref","description":"the Deployment whose back-end places the Sliver"},"site":{"$ref":"#/definitions/ref","description":"the Site whose share of the Deployment hosts the Sliver (default: the Slice's Site)"},"image":{"$ref":"#/definitions/ref","description":"the image to boot: only the Slice's own Image is allowed"},"count":{"type":"integer","minimum":1,"maximum":100000,"description":"declare this many Slivers, <id>-1 ... <id>-<count>, all placed alike"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"network":{"type":"object","additionalProperties":false,"required":["cidr","template"],"properties":{"cidr":{"type":"string","description":"the address space, a CIDR block such as 10.0.1.0/24"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate that defines the Network's behaviour"},"ports":{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"object","additionalProperties":false,"required":["low","high"],"properties":{"low":{"type":"integer"},"high":{"type":"integer"}}}],"description":"the port range: low-high, one port, or { low, high }"},"public":{"type":"boolean","description":"true when the Network's addresses are publicly routable (default: the template's visibility)"},"site":{"$ref":"#/definitions/ref","description":"the Site this Network is specific to"},"bandwidthMbps":{"type":"number","exclusiveMinimum":0,"description":"bandwidth allotted to the Network, in Mbit/s"},"allowJoin":{"$ref":"#/definitions/refs","description":"Slices allowed to join this Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"port":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"a port number, 1-65535"},"protocol":{"enum":["tcp","udp","icmp"],"description":"the protocol (default tcp)"}}}],"description":"a port number (TCP), or { port, protocol }"},"addition":{"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}},"tenancy":{"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private","none"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"service":{"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"abstract":{"type":"boolean","description":"only composed: no Slice, no Controller, tenancies connect none (TEN-003, TEN-006)"},"acceptsUsers":{"type":"boolean","description":"Users may hold instances of this Service directly (TNI-002)"},"instanceSchema":{"type":"object","description":"the JSON Schema of its tenant instances' attributes, allocated values included (TNI-003); default: the tenantSchema"},"unique":{"type":"array","items":{"anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"uniqueness constraints over its instances' attributes: an attribute, or a list of attributes unique together (TNI-004)"},"pools":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/pool"},"description":"pools that allocate values of its instances' attributes, by attribute (TNI-005)"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"onInstance":{"type":"array","items":{"$ref":"#/definitions/instanceAddition"},"description":"what the Service adds for each of its own tenant instances"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"instances":{"type":"object","propertyNames":{"$ref":"#/definitions/instanceId"},"additionalProperties":{"$ref":"#/definitions/instance"},"description":"tenant instances of this Service, by id (unique within the Service)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"instanceId":{"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an instance id: unique within its provider, no '/'"},"pool":{"type":"object","additionalProperties":false,"description":"whole numbers from a range, or subnets of one prefix length from an address block","properties":{"range":{"type":"array","minItems":2,"maxItems":2,"items":{"type":"integer"},"description":"[low, high], inclusive"},"block":{"type":"string","description":"the address block subnets are cut from, a.b.c.d/n"},"prefix":{"type":"integer","minimum":0,"maximum":32,"description":"the prefix length of each allocated subnet"},"per":{"anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1}}],"description":"attributes whose values partition the pool (a c_tag per s_tag)"}},"oneOf":[{"required":["range"],"properties":{"range":{}}},{"required":["block","prefix"],"properties":{"block":{},"prefix":{}}}],"dependencies":{"block":["prefix"],"prefix":["block"]}},"instance":{"type":"object","additionalProperties":false,"required":["subscriber"],"properties":{"subscriber":{"type":"string","minLength":1,"description":"who holds it: a User, a Service, or an instance written <service>/<id>"},"attributes":{"type":"object","description":"its attributes, checked against the provider's instance schema"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}},"instanceAddition":{"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each of its tenant instances; strings may hold placeholders ${id}, ${key}, ${provider}, ${subscriber}, ${subscriberKind}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}},"subscribers":{"type":"object","additionalProperties":false,"required":["file","chain"],"description":"subscribers from a data file: for each record, a User (optional) and a chain of tenant instances; strings may hold ${column} placeholders (a string that is one placeholder takes the value itself; an empty cell leaves an attribute out)","properties":{"file":{"type":"string","minLength":1,"description":"a .csv (a header row; typed columns name:integer, name:number, name:boolean), .json (an array of objects) or .jsonl file, relative to the recipe"},"user":{"type":"object","additionalProperties":false,"required":["site"],"description":"a User declared for each record","properties":{"id":{"type":"string","minLength":1,"description":"the User's id (default: ${id})"},"site":{"type":"string","minLength":1,"description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it"},"email":{"type":"string","description":"the User's e-mail address"}}},"chain":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/chainLink"},"description":"the instances of each record, the first held by the record's User (or subscriber), each next one by the one before"}}},"chainLink":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"id":{"type":"string","minLength":1,"description":"the instance's id (default: ${id})"},"subscriber":{"type":"string","minLength":1,"description":"first link only: who holds it when no user is declared (a User, a Service, or <service>/<id>)"},"attributes":{"type":"object","description":"the instance's attributes"}}},"view":{"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}}}};
 const schema12 = {"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an id: any text without '/' (the '/' separates the parts of a path)"};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
@@ -3795,17 +3795,20 @@ validate42.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
+const schema66 = {"type":"object","additionalProperties":false,"properties":{"slices":{"$ref":"#/definitions/refs","description":"the Slices that implement the Service"},"controller":{"$ref":"#/definitions/ref","description":"the Service's controller: for an external Service the only thing it has"},"tenantSchema":{"type":"object","description":"the JSON Schema every tenancy's attributes must match"},"ports":{"type":"array","items":{"$ref":"#/definitions/port"},"description":"the ports the Service serves to its tenants"},"credentials":{"$ref":"#/definitions/credentials"},"description":{"type":"string","description":"what the Service does"},"abstract":{"type":"boolean","description":"only composed: no Slice, no Controller, tenancies connect none (TEN-003, TEN-006)"},"acceptsUsers":{"type":"boolean","description":"Users may hold instances of this Service directly (TNI-002)"},"instanceSchema":{"type":"object","description":"the JSON Schema of its tenant instances' attributes, allocated values included (TNI-003); default: the tenantSchema"},"unique":{"type":"array","items":{"anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"uniqueness constraints over its instances' attributes: an attribute, or a list of attributes unique together (TNI-004)"},"pools":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/pool"},"description":"pools that allocate values of its instances' attributes, by attribute (TNI-005)"},"onTenantInstance":{"type":"array","items":{"$ref":"#/definitions/addition"},"description":"what the Service adds for each instance of each of its tenants"},"onInstance":{"type":"array","items":{"$ref":"#/definitions/instanceAddition"},"description":"what the Service adds for each of its own tenant instances"},"tenantOf":{"type":"array","items":{"$ref":"#/definitions/tenancy"},"description":"the Services this Service is a tenant of"},"instances":{"type":"object","propertyNames":{"$ref":"#/definitions/instanceId"},"additionalProperties":{"$ref":"#/definitions/instance"},"description":"tenant instances of this Service, by id (unique within the Service)"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
 const schema68 = {"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"a port number, 1-65535"},"protocol":{"enum":["tcp","udp","icmp"],"description":"the protocol (default tcp)"}}}],"description":"a port number (TCP), or { port, protocol }"};
-const schema69 = {"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}};
-const schema70 = {"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
+const schema70 = {"type":"object","additionalProperties":false,"description":"whole numbers from a range, or subnets of one prefix length from an address block","properties":{"range":{"type":"array","minItems":2,"maxItems":2,"items":{"type":"integer"},"description":"[low, high], inclusive"},"block":{"type":"string","description":"the address block subnets are cut from, a.b.c.d/n"},"prefix":{"type":"integer","minimum":0,"maximum":32,"description":"the prefix length of each allocated subnet"},"per":{"anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1}}],"description":"attributes whose values partition the pool (a c_tag per s_tag)"}},"oneOf":[{"required":["range"],"properties":{"range":{}}},{"required":["block","prefix"],"properties":{"block":{},"prefix":{}}}],"dependencies":{"block":["prefix"],"prefix":["block"]}};
+const schema71 = {"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each instance of each tenant; strings may hold placeholders ${tenant}, ${provider}, ${tenancy}, ${sliver}, ${sliverName}, ${slice}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config, port ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}};
+const schema72 = {"type":"object","additionalProperties":false,"required":["id","type"],"description":"what the provider adds for each of its tenant instances; strings may hold placeholders ${id}, ${key}, ${provider}, ${subscriber}, ${subscriberKind}, ${attributes} and ${attributes.some.path}","properties":{"id":{"type":"string","minLength":1,"description":"an id, unique among the additions for one instance"},"type":{"type":"string","minLength":1,"description":"what it is: volume, config ..."},"attributes":{"type":"object","description":"its attributes (plain JSON, with placeholders)"}}};
+const schema78 = {"type":"string","minLength":1,"pattern":"^[^/]+$","description":"an instance id: unique within its provider, no '/'"};
+const schema73 = {"type":"object","additionalProperties":false,"required":["provider","connect"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"connect":{"enum":["public","shared-private","interconnect-private","none"],"description":"how the two Services exchange packets"},"attributes":{"type":"object","description":"tenancy state the provider needs, checked against the provider's tenantSchema"},"network":{"$ref":"#/definitions/ref","description":"for shared-private: the Network both Services' Slices share"},"cidr":{"type":"string","description":"the address space of a derived Network"},"template":{"$ref":"#/definitions/ref","description":"the NetworkTemplate of a derived Network"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.provider === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3815,7 +3818,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.connect === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "connect"},message:"must have required property '"+"connect"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "connect"},message:"must have required property '"+"connect"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3826,7 +3829,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "provider") || (key0 === "connect")) || (key0 === "attributes")) || (key0 === "network")) || (key0 === "cidr")) || (key0 === "template")) || (key0 === "acknowledge"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3863,8 +3866,8 @@ errors++;
 }
 if(data.connect !== undefined){
 let data1 = data.connect;
-if(!(((data1 === "public") || (data1 === "shared-private")) || (data1 === "interconnect-private"))){
-const err5 = {instancePath:instancePath+"/connect",schemaPath:"#/properties/connect/enum",keyword:"enum",params:{allowedValues: schema70.properties.connect.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.connect.enum,parentSchema:schema70.properties.connect,data:data1};
+if(!((((data1 === "public") || (data1 === "shared-private")) || (data1 === "interconnect-private")) || (data1 === "none"))){
+const err5 = {instancePath:instancePath+"/connect",schemaPath:"#/properties/connect/enum",keyword:"enum",params:{allowedValues: schema73.properties.connect.enum},message:"must be equal to one of the allowed values",schema:schema73.properties.connect.enum,parentSchema:schema73.properties.connect,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3877,7 +3880,7 @@ errors++;
 if(data.attributes !== undefined){
 let data2 = data.attributes;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err6 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.attributes.type,parentSchema:schema70.properties.attributes,data:data2};
+const err6 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.attributes.type,parentSchema:schema73.properties.attributes,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3915,7 +3918,7 @@ errors++;
 if(data.cidr !== undefined){
 let data4 = data.cidr;
 if(typeof data4 !== "string"){
-const err9 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.cidr.type,parentSchema:schema70.properties.cidr,data:data4};
+const err9 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.cidr.type,parentSchema:schema73.properties.cidr,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4090,7 +4093,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4100,6 +4103,225 @@ vErrors.push(err23);
 errors++;
 }
 validate47.errors = vErrors;
+return errors === 0;
+}
+
+const schema79 = {"type":"object","additionalProperties":false,"required":["subscriber"],"properties":{"subscriber":{"type":"string","minLength":1,"description":"who holds it: a User, a Service, or an instance written <service>/<id>"},"attributes":{"type":"object","description":"its attributes, checked against the provider's instance schema"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.subscriber === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subscriber"},message:"must have required property '"+"subscriber"+"'",schema:schema79.required,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "subscriber") || (key0 === "attributes")) || (key0 === "acknowledge"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.subscriber !== undefined){
+let data0 = data.subscriber;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/subscriber",schemaPath:"#/properties/subscriber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.subscriber,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/subscriber",schemaPath:"#/properties/subscriber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.subscriber.type,parentSchema:schema79.properties.subscriber,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.attributes !== undefined){
+let data1 = data.attributes;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err4 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.attributes.type,parentSchema:schema79.properties.attributes,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.acknowledge !== undefined){
+let data2 = data.acknowledge;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.rule === undefined){
+const err5 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data3.reason === undefined){
+const err6 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!(((key1 === "rule") || (key1 === "reason")) || (key1 === "finding"))){
+const err7 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data3.rule !== undefined){
+let data4 = data3.rule;
+if(typeof data4 === "string"){
+if(!pattern3.test(data4)){
+const err8 = {instancePath:instancePath+"/acknowledge/" + i0+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^[A-Z]+-[0-9]{3}$"},message:"must match pattern \""+"^[A-Z]+-[0-9]{3}$"+"\"",schema:"^[A-Z]+-[0-9]{3}$",parentSchema:schema18.items.properties.rule,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/acknowledge/" + i0+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.rule.type,parentSchema:schema18.items.properties.rule,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data3.reason !== undefined){
+let data5 = data3.reason;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err10 = {instancePath:instancePath+"/acknowledge/" + i0+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.reason,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/acknowledge/" + i0+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.reason.type,parentSchema:schema18.items.properties.reason,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data3.finding !== undefined){
+let data6 = data3.finding;
+if(typeof data6 === "string"){
+if(func3(data6) < 1){
+const err12 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/acknowledge/" + i0+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/acknowledge/" + i0,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate49.errors = vErrors;
 return errors === 0;
 }
 
@@ -4347,15 +4569,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.onTenantInstance !== undefined){
-let data9 = data.onTenantInstance;
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.id === undefined){
-const err17 = {instancePath:instancePath+"/onTenantInstance/" + i1,schemaPath:"#/definitions/addition/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema69.required,parentSchema:schema69,data:data10};
+if(data.abstract !== undefined){
+let data9 = data.abstract;
+if(typeof data9 !== "boolean"){
+const err17 = {instancePath:instancePath+"/abstract",schemaPath:"#/properties/abstract/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.abstract.type,parentSchema:schema66.properties.abstract,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4364,8 +4581,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data10.type === undefined){
-const err18 = {instancePath:instancePath+"/onTenantInstance/" + i1,schemaPath:"#/definitions/addition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema69.required,parentSchema:schema69,data:data10};
+}
+if(data.acceptsUsers !== undefined){
+let data10 = data.acceptsUsers;
+if(typeof data10 !== "boolean"){
+const err18 = {instancePath:instancePath+"/acceptsUsers",schemaPath:"#/properties/acceptsUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.acceptsUsers.type,parentSchema:schema66.properties.acceptsUsers,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4374,9 +4594,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data10){
-if(!(((key2 === "id") || (key2 === "type")) || (key2 === "attributes"))){
-const err19 = {instancePath:instancePath+"/onTenantInstance/" + i1,schemaPath:"#/definitions/addition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data:data10};
+}
+if(data.instanceSchema !== undefined){
+let data11 = data.instanceSchema;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+const err19 = {instancePath:instancePath+"/instanceSchema",schemaPath:"#/properties/instanceSchema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.properties.instanceSchema.type,parentSchema:schema66.properties.instanceSchema,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4386,11 +4608,18 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data10.id !== undefined){
-let data11 = data10.id;
-if(typeof data11 === "string"){
-if(func3(data11) < 1){
-const err20 = {instancePath:instancePath+"/onTenantInstance/" + i1+"/id",schemaPath:"#/definitions/addition/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.id,data:data11};
+if(data.unique !== undefined){
+let data12 = data.unique;
+if(Array.isArray(data12)){
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+const _errs33 = errors;
+let valid9 = false;
+const _errs34 = errors;
+if(typeof data13 === "string"){
+if(func3(data13) < 1){
+const err20 = {instancePath:instancePath+"/unique/" + i1,schemaPath:"#/properties/unique/items/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema66.properties.unique.items.anyOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4401,7 +4630,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/onTenantInstance/" + i1+"/id",schemaPath:"#/definitions/addition/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.id.type,parentSchema:schema69.properties.id,data:data11};
+const err21 = {instancePath:instancePath+"/unique/" + i1,schemaPath:"#/properties/unique/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.unique.items.anyOf[0].type,parentSchema:schema66.properties.unique.items.anyOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4410,12 +4639,13 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 === "string"){
-if(func3(data12) < 1){
-const err22 = {instancePath:instancePath+"/onTenantInstance/" + i1+"/type",schemaPath:"#/definitions/addition/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.type,data:data12};
+var _valid1 = _errs34 === errors;
+valid9 = valid9 || _valid1;
+if(!valid9){
+const _errs36 = errors;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err22 = {instancePath:instancePath+"/unique/" + i1,schemaPath:"#/properties/unique/items/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema66.properties.unique.items.anyOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4424,9 +4654,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/onTenantInstance/" + i1+"/type",schemaPath:"#/definitions/addition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.type.type,parentSchema:schema69.properties.type,data:data12};
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+let data14 = data13[i2];
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err23 = {instancePath:instancePath+"/unique/" + i1+"/" + i2,schemaPath:"#/properties/unique/items/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema66.properties.unique.items.anyOf[1].items,data:data14};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4436,10 +4669,8 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data10.attributes !== undefined){
-let data13 = data10.attributes;
-if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
-const err24 = {instancePath:instancePath+"/onTenantInstance/" + i1+"/attributes",schemaPath:"#/definitions/addition/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.attributes.type,parentSchema:schema69.properties.attributes,data:data13};
+else {
+const err24 = {instancePath:instancePath+"/unique/" + i1+"/" + i2,schemaPath:"#/properties/unique/items/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.unique.items.anyOf[1].items.type,parentSchema:schema66.properties.unique.items.anyOf[1].items,data:data14};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4451,7 +4682,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/onTenantInstance/" + i1,schemaPath:"#/definitions/addition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data:data10};
+const err25 = {instancePath:instancePath+"/unique/" + i1,schemaPath:"#/properties/unique/items/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.unique.items.anyOf[1].type,parentSchema:schema66.properties.unique.items.anyOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4460,10 +4691,11 @@ vErrors.push(err25);
 }
 errors++;
 }
+var _valid1 = _errs36 === errors;
+valid9 = valid9 || _valid1;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/onTenantInstance",schemaPath:"#/properties/onTenantInstance/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.onTenantInstance.type,parentSchema:schema66.properties.onTenantInstance,data:data9};
+if(!valid9){
+const err26 = {instancePath:instancePath+"/unique/" + i1,schemaPath:"#/properties/unique/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema66.properties.unique.items.anyOf,parentSchema:schema66.properties.unique.items,data:data13};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4472,20 +4704,21 @@ vErrors.push(err26);
 }
 errors++;
 }
+else {
+errors = _errs33;
+if(vErrors !== null){
+if(_errs33){
+vErrors.length = _errs33;
 }
-if(data.tenantOf !== undefined){
-let data14 = data.tenantOf;
-if(Array.isArray(data14)){
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate47(data14[i2], {instancePath:instancePath+"/tenantOf/" + i2,parentData:data14,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
+else {
+vErrors = null;
+}
+}
 }
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/tenantOf",schemaPath:"#/properties/tenantOf/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.tenantOf.type,parentSchema:schema66.properties.tenantOf,data:data14};
+const err27 = {instancePath:instancePath+"/unique",schemaPath:"#/properties/unique/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.unique.type,parentSchema:schema66.properties.unique,data:data12};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4495,15 +4728,14 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.acknowledge !== undefined){
-let data16 = data.acknowledge;
-if(Array.isArray(data16)){
-const len3 = data16.length;
-for(let i3=0; i3<len3; i3++){
-let data17 = data16[i3];
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.rule === undefined){
-const err28 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data17};
+if(data.pools !== undefined){
+let data15 = data.pools;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key2 in data15){
+const _errs42 = errors;
+if(typeof key2 === "string"){
+if(func3(key2) < 1){
+const err28 = {instancePath:instancePath+"/pools",schemaPath:"#/definitions/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4512,8 +4744,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data17.reason === undefined){
-const err29 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data17};
+if(!pattern0.test(key2)){
+const err29 = {instancePath:instancePath+"/pools",schemaPath:"#/definitions/name/pattern",keyword:"pattern",params:{pattern: "^[^/]+$"},message:"must match pattern \""+"^[^/]+$"+"\"",schema:"^[^/]+$",parentSchema:schema12,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4522,9 +4754,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-for(const key3 in data17){
-if(!(((key3 === "rule") || (key3 === "reason")) || (key3 === "finding"))){
-const err30 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data17};
+}
+else {
+const err30 = {instancePath:instancePath+"/pools",schemaPath:"#/definitions/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4533,12 +4765,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data17.rule !== undefined){
-let data18 = data17.rule;
-if(typeof data18 === "string"){
-if(!pattern3.test(data18)){
-const err31 = {instancePath:instancePath+"/acknowledge/" + i3+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^[A-Z]+-[0-9]{3}$"},message:"must match pattern \""+"^[A-Z]+-[0-9]{3}$"+"\"",schema:"^[A-Z]+-[0-9]{3}$",parentSchema:schema18.items.properties.rule,data:data18};
+var valid12 = _errs42 === errors;
+if(!valid12){
+const err31 = {instancePath:instancePath+"/pools",schemaPath:"#/properties/pools/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema66.properties.pools.propertyNames,parentSchema:schema66.properties.pools,data:data15};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4548,8 +4777,15 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/acknowledge/" + i3+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.rule.type,parentSchema:schema18.items.properties.rule,data:data18};
+for(const key3 in data15){
+let data16 = data15[key3];
+const _errs49 = errors;
+let valid16 = false;
+let passing0 = null;
+const _errs50 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.range === undefined){
+const err32 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/oneOf/0/required",keyword:"required",params:{missingProperty: "range"},message:"must have required property '"+"range"+"'",schema:schema70.oneOf[0].required,parentSchema:schema70.oneOf[0],data:data16};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4559,11 +4795,15 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.reason !== undefined){
-let data19 = data17.reason;
-if(typeof data19 === "string"){
-if(func3(data19) < 1){
-const err33 = {instancePath:instancePath+"/acknowledge/" + i3+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.reason,data:data19};
+var _valid2 = _errs50 === errors;
+if(_valid2){
+valid16 = true;
+passing0 = 0;
+}
+const _errs51 = errors;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.block === undefined){
+const err33 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/oneOf/1/required",keyword:"required",params:{missingProperty: "block"},message:"must have required property '"+"block"+"'",schema:schema70.oneOf[1].required,parentSchema:schema70.oneOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4572,9 +4812,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/acknowledge/" + i3+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.reason.type,parentSchema:schema18.items.properties.reason,data:data19};
+if(data16.prefix === undefined){
+const err34 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/oneOf/1/required",keyword:"required",params:{missingProperty: "prefix"},message:"must have required property '"+"prefix"+"'",schema:schema70.oneOf[1].required,parentSchema:schema70.oneOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4584,11 +4823,19 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.finding !== undefined){
-let data20 = data17.finding;
-if(typeof data20 === "string"){
-if(func3(data20) < 1){
-const err35 = {instancePath:instancePath+"/acknowledge/" + i3+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data20};
+var _valid2 = _errs51 === errors;
+if(_valid2 && valid16){
+valid16 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid2){
+valid16 = true;
+passing0 = 1;
+}
+}
+if(!valid16){
+const err35 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema70.oneOf,parentSchema:schema70,data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4597,9 +4844,21 @@ vErrors.push(err35);
 }
 errors++;
 }
+else {
+errors = _errs49;
+if(vErrors !== null){
+if(_errs49){
+vErrors.length = _errs49;
 }
 else {
-const err36 = {instancePath:instancePath+"/acknowledge/" + i3+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data20};
+vErrors = null;
+}
+}
+}
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+if(!((((key4 === "range") || (key4 === "block")) || (key4 === "prefix")) || (key4 === "per"))){
+const err36 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4609,9 +4868,12 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/acknowledge/" + i3,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data17};
+if(data16.block !== undefined){
+if(data16.prefix === undefined){
+const err37 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/dependencies",keyword:"dependencies",params:{property: "block",
+    missingProperty: "prefix",
+    depsCount: 1,
+    deps: "prefix"},message:"must have property prefix when property block is present",schema:schema70.dependencies,parentSchema:schema70,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4621,9 +4883,12 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data16};
+if(data16.prefix !== undefined){
+if(data16.block === undefined){
+const err38 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/dependencies",keyword:"dependencies",params:{property: "prefix",
+    missingProperty: "block",
+    depsCount: 1,
+    deps: "block"},message:"must have property block when property prefix is present",schema:schema70.dependencies,parentSchema:schema70,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4633,9 +4898,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+if(data16.range !== undefined){
+let data17 = data16.range;
+if(Array.isArray(data17)){
+if(data17.length > 2){
+const err39 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/range",schemaPath:"#/definitions/pool/properties/range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items",schema:2,parentSchema:schema70.properties.range,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4644,18 +4911,1064 @@ vErrors.push(err39);
 }
 errors++;
 }
+if(data17.length < 2){
+const err40 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/range",schemaPath:"#/definitions/pool/properties/range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items",schema:2,parentSchema:schema70.properties.range,data:data17};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+const len3 = data17.length;
+for(let i3=0; i3<len3; i3++){
+let data18 = data17[i3];
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err41 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/range/" + i3,schemaPath:"#/definitions/pool/properties/range/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema70.properties.range.items.type,parentSchema:schema70.properties.range.items,data:data18};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/range",schemaPath:"#/definitions/pool/properties/range/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.properties.range.type,parentSchema:schema70.properties.range,data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data16.block !== undefined){
+let data19 = data16.block;
+if(typeof data19 !== "string"){
+const err43 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/block",schemaPath:"#/definitions/pool/properties/block/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.block.type,parentSchema:schema70.properties.block,data:data19};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data16.prefix !== undefined){
+let data20 = data16.prefix;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err44 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/prefix",schemaPath:"#/definitions/pool/properties/prefix/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema70.properties.prefix.type,parentSchema:schema70.properties.prefix,data:data20};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 32 || isNaN(data20)){
+const err45 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/prefix",schemaPath:"#/definitions/pool/properties/prefix/maximum",keyword:"maximum",params:{comparison: "<=", limit: 32},message:"must be <= 32",schema:32,parentSchema:schema70.properties.prefix,data:data20};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err46 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/prefix",schemaPath:"#/definitions/pool/properties/prefix/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema70.properties.prefix,data:data20};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+if(data16.per !== undefined){
+let data21 = data16.per;
+const _errs62 = errors;
+let valid21 = false;
+const _errs63 = errors;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err47 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/definitions/pool/properties/per/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.per.anyOf[0],data:data21};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/definitions/pool/properties/per/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.per.anyOf[0].type,parentSchema:schema70.properties.per.anyOf[0],data:data21};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var _valid3 = _errs63 === errors;
+valid21 = valid21 || _valid3;
+if(!valid21){
+const _errs65 = errors;
+if(Array.isArray(data21)){
+const len4 = data21.length;
+for(let i4=0; i4<len4; i4++){
+let data22 = data21[i4];
+if(typeof data22 === "string"){
+if(func3(data22) < 1){
+const err49 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per/" + i4,schemaPath:"#/definitions/pool/properties/per/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema70.properties.per.anyOf[1].items,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per/" + i4,schemaPath:"#/definitions/pool/properties/per/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.per.anyOf[1].items.type,parentSchema:schema70.properties.per.anyOf[1].items,data:data22};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/definitions/pool/properties/per/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.properties.per.anyOf[1].type,parentSchema:schema70.properties.per.anyOf[1],data:data21};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+var _valid3 = _errs65 === errors;
+valid21 = valid21 || _valid3;
+}
+if(!valid21){
+const err52 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/definitions/pool/properties/per/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema70.properties.per.anyOf,parentSchema:schema70.properties.per,data:data21};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+errors = _errs62;
+if(vErrors !== null){
+if(_errs62){
+vErrors.length = _errs62;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/pools/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data16};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/pools",schemaPath:"#/properties/pools/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.properties.pools.type,parentSchema:schema66.properties.pools,data:data15};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.onTenantInstance !== undefined){
+let data23 = data.onTenantInstance;
+if(Array.isArray(data23)){
+const len5 = data23.length;
+for(let i5=0; i5<len5; i5++){
+let data24 = data23[i5];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.id === undefined){
+const err55 = {instancePath:instancePath+"/onTenantInstance/" + i5,schemaPath:"#/definitions/addition/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema71.required,parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data24.type === undefined){
+const err56 = {instancePath:instancePath+"/onTenantInstance/" + i5,schemaPath:"#/definitions/addition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema71.required,parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+for(const key5 in data24){
+if(!(((key5 === "id") || (key5 === "type")) || (key5 === "attributes"))){
+const err57 = {instancePath:instancePath+"/onTenantInstance/" + i5,schemaPath:"#/definitions/addition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data24.id !== undefined){
+let data25 = data24.id;
+if(typeof data25 === "string"){
+if(func3(data25) < 1){
+const err58 = {instancePath:instancePath+"/onTenantInstance/" + i5+"/id",schemaPath:"#/definitions/addition/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema71.properties.id,data:data25};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/onTenantInstance/" + i5+"/id",schemaPath:"#/definitions/addition/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.id.type,parentSchema:schema71.properties.id,data:data25};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data24.type !== undefined){
+let data26 = data24.type;
+if(typeof data26 === "string"){
+if(func3(data26) < 1){
+const err60 = {instancePath:instancePath+"/onTenantInstance/" + i5+"/type",schemaPath:"#/definitions/addition/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema71.properties.type,data:data26};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/onTenantInstance/" + i5+"/type",schemaPath:"#/definitions/addition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.type.type,parentSchema:schema71.properties.type,data:data26};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data24.attributes !== undefined){
+let data27 = data24.attributes;
+if(!(data27 && typeof data27 == "object" && !Array.isArray(data27))){
+const err62 = {instancePath:instancePath+"/onTenantInstance/" + i5+"/attributes",schemaPath:"#/definitions/addition/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.properties.attributes.type,parentSchema:schema71.properties.attributes,data:data27};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/onTenantInstance/" + i5,schemaPath:"#/definitions/addition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data:data24};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/onTenantInstance",schemaPath:"#/properties/onTenantInstance/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.onTenantInstance.type,parentSchema:schema66.properties.onTenantInstance,data:data23};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data.onInstance !== undefined){
+let data28 = data.onInstance;
+if(Array.isArray(data28)){
+const len6 = data28.length;
+for(let i6=0; i6<len6; i6++){
+let data29 = data28[i6];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.id === undefined){
+const err65 = {instancePath:instancePath+"/onInstance/" + i6,schemaPath:"#/definitions/instanceAddition/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema72.required,parentSchema:schema72,data:data29};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(data29.type === undefined){
+const err66 = {instancePath:instancePath+"/onInstance/" + i6,schemaPath:"#/definitions/instanceAddition/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema72.required,parentSchema:schema72,data:data29};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+for(const key6 in data29){
+if(!(((key6 === "id") || (key6 === "type")) || (key6 === "attributes"))){
+const err67 = {instancePath:instancePath+"/onInstance/" + i6,schemaPath:"#/definitions/instanceAddition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data:data29};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data29.id !== undefined){
+let data30 = data29.id;
+if(typeof data30 === "string"){
+if(func3(data30) < 1){
+const err68 = {instancePath:instancePath+"/onInstance/" + i6+"/id",schemaPath:"#/definitions/instanceAddition/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.id,data:data30};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/onInstance/" + i6+"/id",schemaPath:"#/definitions/instanceAddition/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.id.type,parentSchema:schema72.properties.id,data:data30};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data29.type !== undefined){
+let data31 = data29.type;
+if(typeof data31 === "string"){
+if(func3(data31) < 1){
+const err70 = {instancePath:instancePath+"/onInstance/" + i6+"/type",schemaPath:"#/definitions/instanceAddition/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.type,data:data31};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/onInstance/" + i6+"/type",schemaPath:"#/definitions/instanceAddition/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.type.type,parentSchema:schema72.properties.type,data:data31};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data29.attributes !== undefined){
+let data32 = data29.attributes;
+if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
+const err72 = {instancePath:instancePath+"/onInstance/" + i6+"/attributes",schemaPath:"#/definitions/instanceAddition/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.attributes.type,parentSchema:schema72.properties.attributes,data:data32};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/onInstance/" + i6,schemaPath:"#/definitions/instanceAddition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data:data29};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/onInstance",schemaPath:"#/properties/onInstance/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.onInstance.type,parentSchema:schema66.properties.onInstance,data:data28};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data.tenantOf !== undefined){
+let data33 = data.tenantOf;
+if(Array.isArray(data33)){
+const len7 = data33.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate47(data33[i7], {instancePath:instancePath+"/tenantOf/" + i7,parentData:data33,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/tenantOf",schemaPath:"#/properties/tenantOf/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.tenantOf.type,parentSchema:schema66.properties.tenantOf,data:data33};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data.instances !== undefined){
+let data35 = data.instances;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key7 in data35){
+const _errs98 = errors;
+if(typeof key7 === "string"){
+if(func3(key7) < 1){
+const err76 = {instancePath:instancePath+"/instances",schemaPath:"#/definitions/instanceId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema78,data:key7,propertyName:key7};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+if(!pattern0.test(key7)){
+const err77 = {instancePath:instancePath+"/instances",schemaPath:"#/definitions/instanceId/pattern",keyword:"pattern",params:{pattern: "^[^/]+$"},message:"must match pattern \""+"^[^/]+$"+"\"",schema:"^[^/]+$",parentSchema:schema78,data:key7,propertyName:key7};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/instances",schemaPath:"#/definitions/instanceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.type,parentSchema:schema78,data:key7,propertyName:key7};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+var valid34 = _errs98 === errors;
+if(!valid34){
+const err79 = {instancePath:instancePath+"/instances",schemaPath:"#/properties/instances/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid",schema:schema66.properties.instances.propertyNames,parentSchema:schema66.properties.instances,data:data35};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+for(const key8 in data35){
+if(!(validate49(data35[key8], {instancePath:instancePath+"/instances/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data35,parentDataProperty:key8,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/instances",schemaPath:"#/properties/instances/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.properties.instances.type,parentSchema:schema66.properties.instances,data:data35};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data.acknowledge !== undefined){
+let data37 = data.acknowledge;
+if(Array.isArray(data37)){
+const len8 = data37.length;
+for(let i8=0; i8<len8; i8++){
+let data38 = data37[i8];
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.rule === undefined){
+const err81 = {instancePath:instancePath+"/acknowledge/" + i8,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data38};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data38.reason === undefined){
+const err82 = {instancePath:instancePath+"/acknowledge/" + i8,schemaPath:"#/definitions/acknowledge/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema18.items.required,parentSchema:schema18.items,data:data38};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+for(const key9 in data38){
+if(!(((key9 === "rule") || (key9 === "reason")) || (key9 === "finding"))){
+const err83 = {instancePath:instancePath+"/acknowledge/" + i8,schemaPath:"#/definitions/acknowledge/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema18.items,data:data38};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data38.rule !== undefined){
+let data39 = data38.rule;
+if(typeof data39 === "string"){
+if(!pattern3.test(data39)){
+const err84 = {instancePath:instancePath+"/acknowledge/" + i8+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^[A-Z]+-[0-9]{3}$"},message:"must match pattern \""+"^[A-Z]+-[0-9]{3}$"+"\"",schema:"^[A-Z]+-[0-9]{3}$",parentSchema:schema18.items.properties.rule,data:data39};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/acknowledge/" + i8+"/rule",schemaPath:"#/definitions/acknowledge/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.rule.type,parentSchema:schema18.items.properties.rule,data:data39};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data38.reason !== undefined){
+let data40 = data38.reason;
+if(typeof data40 === "string"){
+if(func3(data40) < 1){
+const err86 = {instancePath:instancePath+"/acknowledge/" + i8+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.reason,data:data40};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/acknowledge/" + i8+"/reason",schemaPath:"#/definitions/acknowledge/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.reason.type,parentSchema:schema18.items.properties.reason,data:data40};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data38.finding !== undefined){
+let data41 = data38.finding;
+if(typeof data41 === "string"){
+if(func3(data41) < 1){
+const err88 = {instancePath:instancePath+"/acknowledge/" + i8+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items.properties.finding,data:data41};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/acknowledge/" + i8+"/finding",schemaPath:"#/definitions/acknowledge/items/properties/finding/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.properties.finding.type,parentSchema:schema18.items.properties.finding,data:data41};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/acknowledge/" + i8,schemaPath:"#/definitions/acknowledge/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.items.type,parentSchema:schema18.items,data:data38};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/acknowledge",schemaPath:"#/definitions/acknowledge/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data37};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+}
+else {
+const err92 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
 validate44.errors = vErrors;
 return errors === 0;
 }
 
-const schema77 = {"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
+const schema82 = {"type":"object","additionalProperties":false,"required":["file","chain"],"description":"subscribers from a data file: for each record, a User (optional) and a chain of tenant instances; strings may hold ${column} placeholders (a string that is one placeholder takes the value itself; an empty cell leaves an attribute out)","properties":{"file":{"type":"string","minLength":1,"description":"a .csv (a header row; typed columns name:integer, name:number, name:boolean), .json (an array of objects) or .jsonl file, relative to the recipe"},"user":{"type":"object","additionalProperties":false,"required":["site"],"description":"a User declared for each record","properties":{"id":{"type":"string","minLength":1,"description":"the User's id (default: ${id})"},"site":{"type":"string","minLength":1,"description":"the User's home Site"},"name":{"type":"string","description":"the User's name as people read it"},"email":{"type":"string","description":"the User's e-mail address"}}},"chain":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/chainLink"},"description":"the instances of each record, the first held by the record's User (or subscriber), each next one by the one before"}}};
+const schema83 = {"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"$ref":"#/definitions/ref","description":"the provider Service"},"id":{"type":"string","minLength":1,"description":"the instance's id (default: ${id})"},"subscriber":{"type":"string","minLength":1,"description":"first link only: who holds it when no user is declared (a User, a Service, or <service>/<id>)"},"attributes":{"type":"object","description":"the instance's attributes"}}};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.provider === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "provider") || (key0 === "id")) || (key0 === "subscriber")) || (key0 === "attributes"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data0 = data.provider;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/provider",schemaPath:"#/definitions/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/provider",schemaPath:"#/definitions/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.id,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.id.type,parentSchema:schema83.properties.id,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.subscriber !== undefined){
+let data2 = data.subscriber;
+if(typeof data2 === "string"){
+if(func3(data2) < 1){
+const err6 = {instancePath:instancePath+"/subscriber",schemaPath:"#/properties/subscriber/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema83.properties.subscriber,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/subscriber",schemaPath:"#/properties/subscriber/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.subscriber.type,parentSchema:schema83.properties.subscriber,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.attributes !== undefined){
+let data3 = data.attributes;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err8 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.attributes.type,parentSchema:schema83.properties.attributes,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.file === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema82.required,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.chain === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chain"},message:"must have required property '"+"chain"+"'",schema:schema82.required,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "file") || (key0 === "user")) || (key0 === "chain"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.file !== undefined){
+let data0 = data.file;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err3 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.file,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.file.type,parentSchema:schema82.properties.file,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.user !== undefined){
+let data1 = data.user;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.site === undefined){
+const err5 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/required",keyword:"required",params:{missingProperty: "site"},message:"must have required property '"+"site"+"'",schema:schema82.properties.user.required,parentSchema:schema82.properties.user,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!((((key1 === "id") || (key1 === "site")) || (key1 === "name")) || (key1 === "email"))){
+const err6 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema82.properties.user,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.id !== undefined){
+let data2 = data1.id;
+if(typeof data2 === "string"){
+if(func3(data2) < 1){
+const err7 = {instancePath:instancePath+"/user/id",schemaPath:"#/properties/user/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.user.properties.id,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/user/id",schemaPath:"#/properties/user/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.user.properties.id.type,parentSchema:schema82.properties.user.properties.id,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.site !== undefined){
+let data3 = data1.site;
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+const err9 = {instancePath:instancePath+"/user/site",schemaPath:"#/properties/user/properties/site/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.user.properties.site,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/user/site",schemaPath:"#/properties/user/properties/site/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.user.properties.site.type,parentSchema:schema82.properties.user.properties.site,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data1.name !== undefined){
+let data4 = data1.name;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/user/name",schemaPath:"#/properties/user/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.user.properties.name.type,parentSchema:schema82.properties.user.properties.name,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.email !== undefined){
+let data5 = data1.email;
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/user/email",schemaPath:"#/properties/user/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.user.properties.email.type,parentSchema:schema82.properties.user.properties.email,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.user.type,parentSchema:schema82.properties.user,data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.chain !== undefined){
+let data6 = data.chain;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err14 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema82.properties.chain,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate53(data6[i0], {instancePath:instancePath+"/chain/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.chain.type,parentSchema:schema82.properties.chain,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+
+const schema86 = {"type":"object","additionalProperties":false,"required":["type","url"],"properties":{"type":{"enum":["javascript","iframe"],"description":"how the view is rendered"},"url":{"type":"string","description":"the URL that renders the view"},"description":{"type":"string","description":"what the view is for"},"acknowledge":{"$ref":"#/definitions/acknowledge"}}};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema86.required,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4665,7 +5978,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.url === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema86.required,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4676,7 +5989,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "type") || (key0 === "url")) || (key0 === "description")) || (key0 === "acknowledge"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4689,7 +6002,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if(!((data0 === "javascript") || (data0 === "iframe"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema77.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.type.enum,parentSchema:schema77.properties.type,data:data0};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema86.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema86.properties.type.enum,parentSchema:schema86.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4702,7 +6015,7 @@ errors++;
 if(data.url !== undefined){
 let data1 = data.url;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.url.type,parentSchema:schema77.properties.url,data:data1};
+const err4 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.url.type,parentSchema:schema86.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4715,7 +6028,7 @@ errors++;
 if(data.description !== undefined){
 let data2 = data.description;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.description.type,parentSchema:schema77.properties.description,data:data2};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.description.type,parentSchema:schema86.properties.description,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4865,7 +6178,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4874,7 +6187,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
@@ -5489,14 +6802,19 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.views !== undefined){
-let data18 = data.views;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key17 in data18){
-const _errs65 = errors;
-if(typeof key17 === "string"){
-if(func3(key17) < 1){
-const err46 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:key17,propertyName:key17};
+if(data.subscribers !== undefined){
+let data18 = data.subscribers;
+if(Array.isArray(data18)){
+const len0 = data18.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate52(data18[i0], {instancePath:instancePath+"/subscribers/" + i0,parentData:data18,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/subscribers",schemaPath:"#/properties/subscribers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.subscribers.type,parentSchema:schema11.properties.subscribers,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5505,8 +6823,15 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!pattern0.test(key17)){
-const err47 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/pattern",keyword:"pattern",params:{pattern: "^[^/]+$"},message:"must match pattern \""+"^[^/]+$"+"\"",schema:"^[^/]+$",parentSchema:schema12,data:key17,propertyName:key17};
+}
+if(data.views !== undefined){
+let data20 = data.views;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key17 in data20){
+const _errs68 = errors;
+if(typeof key17 === "string"){
+if(func3(key17) < 1){
+const err47 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5515,9 +6840,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key17,propertyName:key17};
+if(!pattern0.test(key17)){
+const err48 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/pattern",keyword:"pattern",params:{pattern: "^[^/]+$"},message:"must match pattern \""+"^[^/]+$"+"\"",schema:"^[^/]+$",parentSchema:schema12,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5526,9 +6850,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-var valid26 = _errs65 === errors;
-if(!valid26){
-const err49 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema11.properties.views.propertyNames,parentSchema:schema11.properties.views,data:data18};
+}
+else {
+const err49 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5537,16 +6861,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-for(const key18 in data18){
-if(!(validate50(data18[key18], {instancePath:instancePath+"/views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data18,parentDataProperty:key18,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.views.type,parentSchema:schema11.properties.views,data:data18};
+var valid28 = _errs68 === errors;
+if(!valid28){
+const err50 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema11.properties.views.propertyNames,parentSchema:schema11.properties.views,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5556,14 +6873,32 @@ vErrors.push(err50);
 errors++;
 }
 }
+for(const key18 in data20){
+if(!(validate56(data20[key18], {instancePath:instancePath+"/views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data20,parentDataProperty:key18,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err51 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err51 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.views.type,parentSchema:schema11.properties.views,data:data20};
 if(vErrors === null){
 vErrors = [err51];
 }
 else {
 vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
 }
 errors++;
 }

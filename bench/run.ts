@@ -13,7 +13,7 @@ import type { Measurement } from './worker';
 const DEFAULT_SIZES = [1000, 10000, 50000, 100000];
 
 /** Tasks judged against the JSON floor of their own input (the `<task>-floor` task). */
-const OWN_FLOOR = new Set(['status', 'review']);
+const OWN_FLOOR = new Set(['status', 'review', 'instances-status', 'instances-review']);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +33,7 @@ function main(): void {
   const out = arg('out') ?? path.resolve(__dirname, '..', '..', 'bench', 'results.json');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { taskNames } = require('./worker') as typeof import('./worker');
-  for (const f of ['./tasks-extra', './tasks-plumbing']) {
+  for (const f of ['./tasks-extra', './tasks-plumbing', './tasks-instances']) {
     try {
       require(f);
     } catch (e) {
@@ -126,13 +126,13 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
   judge('validate + synth at 50k and above: half of plain cdktf or less (ratio <= 0.5)', vsPlain((size) => (size >= 50000 ? 0.5 : undefined)));
   judge(
     'linear growth: time at 100k / time at 10k <= 11',
-    tasks.filter((t) => t !== 'plain-cdktf' && !t.endsWith('floor') && growth[t] !== undefined).map((t): [string, number, number] => [t, growth[t], 11]),
+    tasks.filter((t) => !t.endsWith('plain-cdktf') && !t.endsWith('floor') && growth[t] !== undefined).map((t): [string, number, number] => [t, growth[t], 11]),
   );
   judge(
     'peak RSS at 100k under 1.5 GB (MB)',
     tasks.flatMap((t): [string, number, number][] => {
       const m = get(t, 100000);
-      return m && t !== 'plain-cdktf' && !t.endsWith('floor') ? [[t, m.maxRssMb, 1536]] : [];
+      return m && !t.endsWith('plain-cdktf') && !t.endsWith('floor') ? [[t, m.maxRssMb, 1536]] : [];
     }),
   );
   judge(
@@ -164,6 +164,13 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
   // The largest graph the run laid out with a Graphviz reference (lib/graph: crossings of what xos draws).
   const largest = tasks.includes('graph') ? [...sizes].reverse().map((size) => get('graph', size)).find((m) => m?.extra?.allVsGraphviz !== undefined) : undefined;
   if (largest) judge('large graphs: crossings within 2x of Graphviz\'s dot on the largest graph (ratio)', [[`all@${largest.size} (${largest.extra?.allGraph})`, Number(largest.extra?.allVsGraphviz), 2]]);
+  // The targets at instance sizes (subscribers), when the instance tasks are there.
+  try {
+    const { instanceTargets } = require('./tasks-instances') as typeof import('./tasks-instances');
+    out.push(...instanceTargets(get, sizes));
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { generateCloud } from '../lib/testing/generate';
-import { cacheDir, cachedOutput, registerTask, stackFiles } from './worker';
+import { cacheDir, cachedOutput, registerTask, stackFiles, type Variant } from './worker';
 
 /** JSON.parse and JSON.stringify of the files' text, read beforehand (the floor's time leaves reading out). */
 function jsonFloor(files: readonly string[]): { ms: number; resources: number; extra: Record<string, number> } {
@@ -97,12 +97,12 @@ function readStack(f: string): { stack: string; tf: Tf; bodies: [string, Body][]
 }
 
 /** Write each stack's file into a fresh folder, made once per size and seed. */
-function cached(kind: 'plans' | 'states', size: number, seed: number, write: (stack: ReturnType<typeof readStack>, dir: string) => void): string[] {
-  const dir = cacheDir(kind, size, seed);
+function cached(kind: 'plans' | 'states', size: number, seed: number, write: (stack: ReturnType<typeof readStack>, dir: string) => void, variant: Variant = 'cloud'): string[] {
+  const dir = cacheDir(kind, size, seed, variant);
   if (!fs.existsSync(dir)) {
     fs.rmSync(dir + '.tmp', { recursive: true, force: true });
     fs.mkdirSync(dir + '.tmp', { recursive: true });
-    for (const f of stackFiles(cachedOutput(size, seed))) write(readStack(f), dir + '.tmp');
+    for (const f of stackFiles(cachedOutput(size, seed, variant))) write(readStack(f), dir + '.tmp');
     fs.renameSync(dir + '.tmp', dir);
   }
   return fs.readdirSync(dir).map((f) => path.join(dir, f));
@@ -114,7 +114,7 @@ function resourceHead(name: string) {
 }
 
 /** One plan JSON per stack that creates every resource: what `terraform show -json` of the first plan holds. */
-export function cachedPlans(size: number, seed: number): string[] {
+export function cachedPlans(size: number, seed: number, variant: Variant = 'cloud'): string[] {
   return cached('plans', size, seed, ({ stack, tf, bodies }, dir) => {
     const provider = 'terraform.io/builtin/terraform';
     const secretsAfter = (b: Body) => (b.triggers_replace ? { secrets: resolved(b.triggers_replace.secrets) } : null);
@@ -175,11 +175,11 @@ export function cachedPlans(size: number, seed: number): string[] {
       errored: false,
     };
     fs.writeFileSync(path.join(dir, `${stack}.plan.json`), JSON.stringify(plan));
-  });
+  }, variant);
 }
 
 /** One raw v4 state per stack holding every resource as an apply leaves it. */
-export function cachedStates(size: number, seed: number): string[] {
+export function cachedStates(size: number, seed: number, variant: Variant = 'cloud'): string[] {
   return cached('states', size, seed, ({ stack, bodies }, dir) => {
     const byName = new Map(bodies);
     // Terraform records every resource a resource depends on, directly or not.
@@ -219,7 +219,7 @@ export function cachedStates(size: number, seed: number): string[] {
     });
     // Indented, as Terraform writes state files.
     fs.writeFileSync(path.join(dir, `terraform.${stack}.tfstate`), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: `bench-${stack}`, outputs: {}, resources, check_results: null }, null, 2) + '\n');
-  });
+  }, variant);
 }
 
 /** Compile and synthesize with `--target auto`: every generated Controller's back-end is `backend`. */
@@ -239,40 +239,55 @@ function synthAuto(size: number, seed: number, backend: 'openstack' | 'ec2') {
 registerTask('synth-openstack', (size, seed) => synthAuto(size, seed, 'openstack'));
 registerTask('synth-aws', (size, seed) => synthAuto(size, seed, 'ec2'));
 
-registerTask('review', (size, seed) => {
-  const files = cachedPlans(size, seed);
-  const modelFile = path.join(cachedOutput(size, seed), 'xos-model.json');
-  const { readPlanFile } = require('../lib/plan/index') as typeof import('../lib/plan/index');
-  const { buildReview, renderMarkdown, readModelFile } = require('../lib/review/index') as typeof import('../lib/review/index');
-  const t0 = performance.now();
-  const head = readModelFile(modelFile);
-  const plans = files.map((f) => ({ plan: readPlanFile(f) }));
-  const review = buildReview({ plans, head, target: 'local' });
-  const md = renderMarkdown(review);
-  const ms = performance.now() - t0;
-  return { ms, resources: plans.reduce((n, p) => n + p.plan.changes.length, 0), extra: { markdownChars: md.length } };
-});
+/** `xos review` over a plan per stack that creates every resource of the generated cloud of a variant. */
+export function reviewTask(variant: Variant = 'cloud') {
+  return (size: number, seed: number) => {
+    const files = cachedPlans(size, seed, variant);
+    const modelFile = path.join(cachedOutput(size, seed, variant), 'xos-model.json');
+    const { readPlanFile } = require('../lib/plan/index') as typeof import('../lib/plan/index');
+    const { buildReview, renderMarkdown, readModelFile } = require('../lib/review/index') as typeof import('../lib/review/index');
+    const t0 = performance.now();
+    const head = readModelFile(modelFile);
+    const plans = files.map((f) => ({ plan: readPlanFile(f) }));
+    const review = buildReview({ plans, head, target: 'local' });
+    const md = renderMarkdown(review);
+    const ms = performance.now() - t0;
+    return { ms, resources: plans.reduce((n, p) => n + p.plan.changes.length, 0), extra: { markdownChars: md.length } };
+  };
+}
 
 /** The review's floor: the plans and the model it reads. */
-registerTask('review-floor', (size, seed) => jsonFloor([...cachedPlans(size, seed), path.join(cachedOutput(size, seed), 'xos-model.json')]));
+export function reviewFloorTask(variant: Variant = 'cloud') {
+  return (size: number, seed: number) => jsonFloor([...cachedPlans(size, seed, variant), path.join(cachedOutput(size, seed, variant), 'xos-model.json')]);
+}
 
-registerTask('status', async (size, seed) => {
-  const files = cachedStates(size, seed);
-  const out = cachedOutput(size, seed);
-  const modelFile = path.join(out, 'xos-model.json');
-  const { computeStatus, readModelFile } = require('../lib/drift/status') as typeof import('../lib/drift/status');
-  const t0 = performance.now();
-  const declared = readModelFile(modelFile);
-  const report = await computeStatus({ declared, outdir: out, target: 'local', states: files.map((file) => ({ stack: path.basename(file).replace(/^terraform\.|\.tfstate$/g, ''), file })) });
-  const ms = performance.now() - t0;
-  const t = report.totals;
-  const differs = t.failed + t.drifted + t.pending + t.orphaned;
-  const resources = report.stacks.reduce((n, st) => n + (st.state?.resources ?? 0), 0);
-  return { ms, resources, extra: { inSync: t['in-sync'], differs, objects: t.objects } };
-});
+/** `xos status` over a state per stack that holds every resource of the generated cloud of a variant. */
+export function statusTask(variant: Variant = 'cloud') {
+  return async (size: number, seed: number) => {
+    const files = cachedStates(size, seed, variant);
+    const out = cachedOutput(size, seed, variant);
+    const modelFile = path.join(out, 'xos-model.json');
+    const { computeStatus, readModelFile } = require('../lib/drift/status') as typeof import('../lib/drift/status');
+    const t0 = performance.now();
+    const declared = readModelFile(modelFile);
+    const report = await computeStatus({ declared, outdir: out, target: 'local', states: files.map((file) => ({ stack: path.basename(file).replace(/^terraform\.|\.tfstate$/g, ''), file })) });
+    const ms = performance.now() - t0;
+    const t = report.totals;
+    const differs = t.failed + t.drifted + t.pending + t.orphaned;
+    const resources = report.stacks.reduce((n, st) => n + (st.state?.resources ?? 0), 0);
+    return { ms, resources, extra: { inSync: t['in-sync'], differs, objects: t.objects } };
+  };
+}
 
 /** Status's floor: the states and the model it reads. */
-registerTask('status-floor', (size, seed) => jsonFloor([...cachedStates(size, seed), path.join(cachedOutput(size, seed), 'xos-model.json')]));
+export function statusFloorTask(variant: Variant = 'cloud') {
+  return (size: number, seed: number) => jsonFloor([...cachedStates(size, seed, variant), path.join(cachedOutput(size, seed, variant), 'xos-model.json')]);
+}
+
+registerTask('review', reviewTask());
+registerTask('review-floor', reviewFloorTask());
+registerTask('status', statusTask());
+registerTask('status-floor', statusFloorTask());
 
 /**
  * `xos synth --since`: the generated cloud with one more Sliver (in the first Slice, by key,

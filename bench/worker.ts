@@ -31,17 +31,32 @@ function tmp(): string {
  * The folder of a cached input: named after this copy of xos too, so that copies in other
  * folders (other clones, CI's) never read each other's caches, made by other code.
  */
-export function cacheDir(kind: 'out' | 'plans' | 'states', size: number, seed: number): string {
+export function cacheDir(kind: 'out' | 'plans' | 'states', size: number, seed: number, variant: Variant = 'cloud'): string {
   const copy = require('crypto').createHash('sha256').update(path.resolve(__dirname)).digest('hex').slice(0, 8) as string;
-  return path.join(os.tmpdir(), `xos-bench-${kind}-${copy}-${seed}-${size}`);
+  return path.join(os.tmpdir(), `xos-bench-${kind}-${copy}-${variant === 'cloud' ? '' : `${variant}-`}${seed}-${size}`);
+}
+
+/**
+ * What a size counts: `cloud`, a generated cloud of about that many resources; `offices`,
+ * central offices with that many subscribers, each a chain of three tenant instances.
+ */
+export type Variant = 'cloud' | 'offices';
+
+/** The generated cloud of a variant at a size. */
+export function generated(size: number, seed: number, variant: Variant = 'cloud') {
+  if (variant === 'offices') {
+    const { generateOffices } = require('../lib/testing/generate') as typeof import('../lib/testing/generate');
+    return generateOffices({ seed, subscribers: size });
+  }
+  return generateCloud({ seed, resources: size });
 }
 
 /** A synthesized output of the generated cloud, made once per size and reused by later tasks. */
-export function cachedOutput(size: number, seed: number): string {
-  const dir = cacheDir('out', size, seed);
+export function cachedOutput(size: number, seed: number, variant: Variant = 'cloud'): string {
+  const dir = cacheDir('out', size, seed, variant);
   if (fs.existsSync(path.join(dir, 'xos-model.json'))) return dir;
   const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
-  const c = compileCloud(generateCloud({ seed, resources: size }));
+  const c = compileCloud(generated(size, seed, variant));
   synthesizeAtomically(c, { outdir: dir, target: 'local' });
   return dir;
 }
@@ -52,13 +67,13 @@ export function stackFiles(out: string): string[] {
 }
 
 type TaskResult = Omit<Measurement, 'task' | 'size' | 'maxRssMb'>;
-type Task = (size: number, seed: number) => TaskResult | Promise<TaskResult>;
+export type Task = (size: number, seed: number) => TaskResult | Promise<TaskResult>;
 
-const tasks: Record<string, Task> = {
-  /** Build the model from the constructs and run every static rule. */
-  compile(size, seed) {
+/** Build the model of the generated cloud of a variant from its constructs, and run every static rule. */
+export function compileTask(variant: Variant): Task {
+  return (size, seed) => {
     const t0 = performance.now();
-    const cloud = generateCloud({ seed, resources: size });
+    const cloud = generated(size, seed, variant);
     const built = buildModel(cloud);
     const t1 = performance.now();
     const c = compileModel(built);
@@ -70,26 +85,29 @@ const tasks: Record<string, Task> = {
     const validateMs = performance.now() - v0;
     if (c.errors) throw new Error(`generated cloud has ${c.errors} errors`);
     return { ms, resources: resourcesOf(c), extra: { buildMs: Math.round(t1 - t0), validateMs: Math.round(validateMs) } };
-  },
-  /** Compile and synthesize to the local target: what `xos synth` does. */
-  'synth-local'(size, seed) {
+  };
+}
+
+/** Compile the generated cloud of a variant and synthesize it to the local target: what `xos synth` does. */
+export function synthLocalTask(variant: Variant): Task {
+  return (size, seed) => {
     const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
     const out = path.join(tmp(), 'out');
     const t0 = performance.now();
-    const c = compileCloud(generateCloud({ seed, resources: size }));
+    const c = compileCloud(generated(size, seed, variant));
     const t1 = performance.now();
     synthesizeAtomically(c, { outdir: out, target: 'local' });
     const ms = performance.now() - t0;
     const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     return { ms, resources: resourcesOf(c), extra: { compileMs: Math.round(t1 - t0), bytes } };
-  },
-  /**
-   * The baseline: a plain cdktf program declaring the same resources (same stacks, types,
-   * names and inputs) directly, with no model and no validation.
-   */
-  'plain-cdktf'(size, seed) {
-    const c = compileCloud(generateCloud({ seed, resources: size }));
+  };
+}
+
+/** The plain cdktf baseline over the generated cloud of a variant: the same resources, declared directly. */
+export function plainCdktfTask(variant: Variant): Task {
+  return (size, seed) => {
+    const c = compileCloud(generated(size, seed, variant));
     const { localInput } = require('../lib/synth/local') as typeof import('../lib/synth/local');
     const stacks = c.layout.stacks.map((s) => ({ name: s.name, resources: s.resources.map((r) => ({ name: r.name, input: localInput(r) })) }));
     const out = path.join(tmp(), 'out');
@@ -114,7 +132,19 @@ const tasks: Record<string, Task> = {
     const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     return { ms, resources: resourcesOf(c), extra: { bytes } };
-  },
+  };
+}
+
+const tasks: Record<string, Task> = {
+  /** Build the model from the constructs and run every static rule. */
+  compile: compileTask('cloud'),
+  /** Compile and synthesize to the local target: what `xos synth` does. */
+  'synth-local': synthLocalTask('cloud'),
+  /**
+   * The baseline: a plain cdktf program declaring the same resources (same stacks, types,
+   * names and inputs) directly, with no model and no validation.
+   */
+  'plain-cdktf': plainCdktfTask('cloud'),
   /** The floor: JSON.parse and JSON.stringify of the same bytes as the synthesized stacks. */
   floor(size, seed) {
     const out = cachedOutput(size, seed);
@@ -145,7 +175,7 @@ export async function runTask(task: string, size: number, seed: number): Promise
 
 if (require.main === module) {
   // Optional tasks live beside this file; each registers itself when present.
-  for (const f of ['tasks-extra', 'tasks-plumbing']) {
+  for (const f of ['tasks-extra', 'tasks-plumbing', 'tasks-instances']) {
     try {
       require(`./${f}`);
     } catch (e) {

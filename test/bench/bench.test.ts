@@ -161,3 +161,35 @@ describe('only what changed is planned again', () => {
     expect(changes.unchanged.length).toBe(fs.readdirSync(path.join(after, 'stacks')).length - 1);
   });
 });
+
+describe('the central-office generator and the tasks at instance sizes (smallest size, no timing asserted)', () => {
+  beforeAll(() => {
+    require('../../bench/tasks-extra');
+    require('../../bench/tasks-instances');
+  });
+
+  test('makes valid offices of 10,000 subscribers each, every subscriber a chain of three instances', () => {
+    const { generateOffices } = require('../../lib/testing/generate') as typeof import('../../lib/testing/generate');
+    const c = compileCloud(generateOffices({ seed: 2, subscribers: 250, perOffice: 100 }));
+    expect(c.violations).toEqual([]);
+    expect(c.layout.stacks.map((s) => s.name)).toEqual(['co0-head', 'co1-head', 'co2-head']);
+    expect(c.built.model.instances).toHaveLength(750);
+    expect(c.built.model.instances.filter((i) => i.provider === 'vBNG-co2')).toHaveLength(50);
+  });
+
+  test('synthesis, plain cdktf, status and review run over the offices, on the same resources', async () => {
+    const ours = await runTask('instances-synth', 200, 1);
+    const plain = await runTask('instances-plain-cdktf', 200, 1);
+    expect(ours.resources).toBe(plain.resources);
+    expect(ours.resources).toBeGreaterThan(600);
+    const status = await runTask('instances-status', 200, 1);
+    expect(status.extra).toMatchObject({ differs: 0 });
+    const review = await runTask('instances-review', 200, 1);
+    expect(review.resources).toBe(ours.resources);
+  });
+
+  test('one more subscriber re-plans one stack and adds only its three records', async () => {
+    const m = await runTask('instances-since', 200, 1);
+    expect(m.extra).toMatchObject({ changed: 1, added: 0, removed: 0, resourcesAdded: 3, resourcesChanged: 0, resourcesRemoved: 0, notTheSubscribers: 0 });
+  });
+});

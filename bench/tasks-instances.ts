@@ -1,0 +1,149 @@
+/**
+ * Benchmark tasks at instance sizes: the size is a number of subscribers, each a chain of
+ * three tenant instances (vOLT -> vCPE -> vBNG) in central offices of up to 10,000
+ * subscribers (one stack each; see generateOffices). The same measurements as at resource
+ * sizes (compile, synthesis, status and review with their floors, plain cdktf over the same
+ * resources), and `instances-since`: one more subscriber, against the earlier output.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compileCloud } from '../lib/compile';
+import { reviewFloorTask, reviewTask, statusFloorTask, statusTask } from './tasks-extra';
+import { cachedOutput, compileTask, generated, plainCdktfTask, registerTask, stackFiles, synthLocalTask, type Measurement } from './worker';
+
+const V = 'offices' as const;
+
+registerTask('instances-compile', compileTask(V));
+registerTask('instances-synth', synthLocalTask(V));
+registerTask('instances-plain-cdktf', plainCdktfTask(V));
+registerTask('instances-status', statusTask(V));
+registerTask('instances-status-floor', statusFloorTask(V));
+registerTask('instances-review', reviewTask(V));
+registerTask('instances-review-floor', reviewFloorTask(V));
+
+registerTask('instances-synth-openstack', (size, seed) => {
+  const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
+  const t0 = performance.now();
+  const c = compileCloud(generated(size, seed, V));
+  const t1 = performance.now();
+  synthesizeAtomically(c, { outdir: out, target: 'auto' });
+  const ms = performance.now() - t0;
+  const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  return { ms, resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0), extra: { compileMs: Math.round(t1 - t0), bytes } };
+});
+
+/**
+ * One more subscriber (in the first office) compiled with the allocations of the earlier
+ * compile, synthesized, and compared with the earlier output: the stacks that changed (one),
+ * and in it the resources added (the subscriber's three records), changed and removed (none).
+ */
+registerTask('instances-since', (size, seed) => {
+  const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+  const { compareStacks } = require('../lib/synth/since') as typeof import('../lib/synth/since');
+  const { User } = require('../constructs/user') as typeof import('../constructs/user');
+  const before = cachedOutput(size, seed, V);
+  const lock = compileCloud(generated(size, seed, V)).built.meta.allocation!.lock;
+  const cloud = generated(size, seed, V);
+  const svc = (name: string) => cloud.node.findChild(`${name}-co0`) as import('../constructs/service').Service;
+  const site = cloud.node.findChild('co0') as import('../constructs/site').Site;
+  const user = new User(cloud, 'sub-0-new', { site });
+  const v = svc('vOLT').addTenant('sub-0-new', { subscriber: user, attributes: { s_tag: 100 } });
+  const c0 = svc('vCPE').addTenant('sub-0-new', { subscriber: v, attributes: { bundle: 'family' } });
+  svc('vBNG').addTenant('sub-0-new', { subscriber: c0 });
+  const after = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
+  const t0 = performance.now();
+  const c = compileCloud(cloud, { allocations: lock });
+  synthesizeAtomically(c, { outdir: after, target: 'local' });
+  const t1 = performance.now();
+  const changes = compareStacks(before, after);
+  // Inside the stacks that changed: resources added, changed and removed.
+  let added = 0;
+  let changed = 0;
+  let removed = 0;
+  const others: string[] = [];
+  for (const stack of changes.changed) {
+    const read = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource?.terraform_data ?? {}) as Record<string, { input?: { xos_key?: string } }>;
+    const [a, b] = [read(before), read(after)];
+    for (const [name, body] of Object.entries(b)) {
+      if (!(name in a)) {
+        added++;
+        if (!String(body.input?.xos_key).endsWith('/sub-0-new')) others.push(name);
+      } else if (JSON.stringify(a[name]) !== JSON.stringify(body)) changed++;
+    }
+    for (const name of Object.keys(a)) if (!(name in b)) removed++;
+  }
+  const ms = performance.now() - t0;
+  fs.rmSync(path.dirname(after), { recursive: true, force: true });
+  return {
+    ms,
+    resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0),
+    extra: {
+      compareMs: Math.round(performance.now() - t1),
+      changed: changes.changed.length,
+      added: changes.added.length,
+      removed: changes.removed.length,
+      unchanged: changes.unchanged.length,
+      resourcesAdded: added,
+      resourcesChanged: changed,
+      resourcesRemoved: removed,
+      notTheSubscribers: others.length,
+    },
+  };
+});
+
+/** One of the issue's targets at instance sizes, judged on this run's figures. */
+export interface InstanceTarget {
+  readonly target: string;
+  readonly met: boolean;
+  readonly measured: string;
+}
+
+/**
+ * The targets at instance sizes: compile (validate + synth) at most half of plain cdktf's
+ * time for the same resources; status and review within 3x of their floors; one more
+ * subscriber re-plans one stack and adds only its three records. (Linear growth and peak
+ * memory are judged with every task.)
+ */
+export function instanceTargets(get: (task: string, size: number) => Measurement | undefined, sizes: readonly number[]): InstanceTarget[] {
+  const out: InstanceTarget[] = [];
+  const judge = (target: string, pairs: [string, number, number, number?][]) => {
+    if (pairs.length) out.push({ target, met: pairs.every(([, v, most, least]) => v <= most && (least === undefined || v >= least)), measured: pairs.map(([l, v]) => `${l} ${v}`).join(', ') });
+  };
+  judge(
+    'instances: validate + synth at most half of plain cdktf for the same resources (ratio <= 0.5)',
+    ['instances-synth', 'instances-synth-openstack'].flatMap((t) =>
+      sizes.flatMap((size): [string, number, number][] => {
+        const m = get(t, size);
+        const plain = get('instances-plain-cdktf', size);
+        return m && plain ? [[`${t}@${size}`, +(m.ms / plain.ms).toFixed(3), 0.5]] : [];
+      }),
+    ),
+  );
+  judge(
+    'instances: status and review within 3x of the JSON floor of what they read',
+    ['instances-status', 'instances-review'].flatMap((t) =>
+      sizes.flatMap((size): [string, number, number][] => {
+        const m = get(t, size);
+        const f = get(`${t}-floor`, size);
+        return m && f ? [[`${t}@${size}`, +(m.ms / Math.max(1, f.ms)).toFixed(2), 3]] : [];
+      }),
+    ),
+  );
+  judge(
+    'instances: one more subscriber re-plans one stack, adding its 3 records and changing nothing else',
+    sizes.flatMap((size): [string, number, number, number?][] => {
+      const m = get('instances-since', size);
+      if (!m) return [];
+      const e = m.extra ?? {};
+      return [
+        [`stacks@${size}`, Number(e.changed) + Number(e.added) + Number(e.removed), 1, 1],
+        [`added@${size}`, Number(e.resourcesAdded), 3, 3],
+        [`changed+removed+others@${size}`, Number(e.resourcesChanged) + Number(e.resourcesRemoved) + Number(e.notTheSubscribers), 0],
+      ];
+    }),
+  );
+  return out;
+}

@@ -28,7 +28,7 @@ function stacksOf(program: string): Map<string, Record<string, any>> {
 
 test('the README shows the target sections\' programs and excerpts', () => {
   expect(blocks('readme-check-program').length).toBe(1);
-  expect(blocks('readme-check').length).toBe(3);
+  expect(blocks('readme-check').length).toBe(4);
 });
 
 test.each(blocks('readme-check-program').map((b) => [b.args[0], b.body] as const))('the program shown is %s, verbatim', (file, body) => {

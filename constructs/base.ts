@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { dictionaryChildren } from '../lib/model/dict';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
-import { capture as captureStack, siteOf, type Capture } from '../lib/util/call-sites';
+import { callerNow, capture as captureStack, siteOf, sourceAt, type Capture } from '../lib/util/call-sites';
 
 const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
 
@@ -34,8 +34,9 @@ export abstract class XosConstruct extends Construct {
     dictionaryChildren(this.node);
     Object.defineProperty(this, XOS_CONSTRUCT, { value: true });
     this.name = name ?? id;
-    // Reading the frames is what costs; they are read only when a violation asks.
-    if (captureSources()) this.declaredAt = captureStack(12);
+    // Reading the frames is what costs; they are read only when a violation asks. From the
+    // caller of the outermost constructor (new.target's): its few first frames hold the program's.
+    if (captureSources()) this.declaredAt = captureStack(6, new.target);
   }
 
   /**
@@ -102,18 +103,28 @@ export function setSourceCapture(on: boolean): void {
   capture = on;
 }
 
-/**
- * Where the program is declaring something now, to be read (by {@link declarationSource})
- * only when a message asks for it; undefined when source capture is off. For objects that
- * are not constructs: tenant instances.
- */
-export function declarationSite(): Capture | undefined {
-  return captureSources() ? captureStack(12) : undefined;
+/** Where in the loaded program something was declared, read at once (see {@link declaredNow}). */
+export interface ProgramPosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }
 
-/** The place in the user's program a {@link declarationSite} capture points at. */
-export function declarationSource(c: Capture | undefined): SourceLocation | undefined {
-  return c ? siteOf(c, inProgram) : undefined;
+/**
+ * Where the program is declaring something now, as the position of the first frame of the
+ * program below `above` (within `frames` frames), read at once; undefined when source capture
+ * is off. For objects that are not constructs and come by the hundred thousand (tenant
+ * instances): three numbers each, mapped to the source only when a message asks
+ * ({@link positionSource}).
+ */
+// eslint-disable-next-line @typescript-eslint/ban-types
+export function declaredNow(frames: number, above: Function): ProgramPosition | undefined {
+  return captureSources() ? callerNow(frames, above, inProgram) : undefined;
+}
+
+/** The place in the user's source a {@link declaredNow} position points at. */
+export function positionSource(p: ProgramPosition | undefined): SourceLocation | undefined {
+  return p ? sourceAt(p.file, p.line, p.column) : undefined;
 }
 
 /** True for a file of the user's program: not Node's, not a package's, not this library's. */

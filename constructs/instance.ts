@@ -1,10 +1,12 @@
 import * as path from 'path';
 import { recordSource } from '../lib/data/records';
 import type { Acknowledgement, SourceLocation } from '../lib/model/types';
-import { declarationSite, declarationSource } from './base';
-import type { Capture } from '../lib/util/call-sites';
+import { declaredNow, positionSource, type ProgramPosition } from './base';
 import type { Service } from './service';
 import type { User } from './user';
+
+const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_ACKS: readonly Acknowledgement[] = Object.freeze([]);
 
 /** Who may hold a tenant instance: a User, a Service, or another tenant instance (a chain). */
 export type Subscriber = User | Service | TenantInstance;
@@ -44,11 +46,11 @@ export class TenantInstance {
   public readonly kind = 'Instance' as const;
   /** The subscriber: a User, a Service, or another instance. */
   public readonly subscriber: Subscriber;
-  /** The attributes as declared (allocated values are added in the model, not here). */
+  /** The attributes as declared, read when the model is built (allocated values are added in the model, not here). */
   public readonly attributes: Readonly<Record<string, unknown>>;
-  private readonly declaredAt?: Capture;
+  private readonly declaredAt?: ProgramPosition;
   private readonly row?: SourceLocation;
-  private readonly acks: Acknowledgement[] = [];
+  private acks?: Acknowledgement[];
 
   /** @internal use `provider.addTenant(id, props)` */
   constructor(
@@ -59,9 +61,10 @@ export class TenantInstance {
     props: TenantInstanceProps,
   ) {
     this.subscriber = props?.subscriber;
-    this.attributes = { ...(props?.attributes ?? {}) };
+    this.attributes = props?.attributes ?? NO_ATTRIBUTES;
     this.row = recordSource(props?.from);
-    if (!this.row) this.declaredAt = declarationSite();
+    // From the caller of this constructor (Service.addTenant): the program's frame is the next.
+    if (!this.row) this.declaredAt = declaredNow(4, new.target);
   }
 
   /** The instance's name: its id. */
@@ -80,18 +83,18 @@ export class TenantInstance {
    */
   public acknowledge(rule: string, reason: string): this {
     if (!reason || !reason.trim()) throw new Error(`${this.key}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
-    this.acks.push({ rule, reason });
+    (this.acks ??= []).push({ rule, reason });
     return this;
   }
 
   /** @internal the acknowledgements made on this instance */
   public get acknowledgements(): readonly Acknowledgement[] {
-    return this.acks;
+    return this.acks ?? NO_ACKS;
   }
 
   /** @internal where the instance was declared: its data row, or the program's line */
   public get source(): SourceLocation | undefined {
-    return this.row ?? declarationSource(this.declaredAt);
+    return this.row ?? positionSource(this.declaredAt);
   }
 
   /** `file:line` of the declaration, relative to the working directory, for messages. */

@@ -283,13 +283,23 @@ export function allocate(instances: readonly AllocatableInstance[], poolsOf: (pr
   }
 
   function give(i: AllocatableInstance, attribute: string, value: number | string): void {
+    // Plain objects (pool attributes are few names); defined, not assigned, so no name is special.
     const a = allocated.get(i.key);
-    if (a) a[attribute] = value;
-    else allocated.set(i.key, dict([[attribute, value]]));
+    if (a) Object.defineProperty(a, attribute, { value, enumerable: true, writable: true, configurable: true });
+    else allocated.set(i.key, attribute === '__proto__' ? dict([[attribute, value]]) : { [attribute]: value });
   }
 
   changes.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0));
-  return { allocated, lock: { formatVersion: ALLOCATIONS_FORMAT_VERSION, allocations: sortedLock(lock) }, changes, problems };
+  // The file's content is made on first ask: only `xos synth` (to write it) and --locked compare it.
+  let sorted: AllocationLock | undefined;
+  return {
+    allocated,
+    get lock(): AllocationLock {
+      return (sorted ??= { formatVersion: ALLOCATIONS_FORMAT_VERSION, allocations: sortedLock(lock) });
+    },
+    changes,
+    problems,
+  };
 }
 
 /** An own member of a record read from a file or the program (never one of Object.prototype's). */

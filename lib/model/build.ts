@@ -351,7 +351,7 @@ function buildInstances(
     id: i.id,
     provider: i.provider.node.path,
     subscriber: subscriberRef(i.subscriber),
-    attributes: jsonCopy(i.attributes) as Record<string, unknown>,
+    attributes: flatOrCopy(i.attributes),
   }));
   const pooled = draft.some((i) => servicesByKey.get(i.provider)?.pools?.length);
   const allocation = pooled || previous ? allocate(draft, (p) => servicesByKey.get(p)?.pools, previous) : undefined;
@@ -625,6 +625,26 @@ function secretRefs(creds: Readonly<Record<string, unknown>>): Record<string, Se
   const out: Record<string, SecretRef> = {};
   for (const k of Object.keys(creds).sort()) setKey(out, k, Secret.toRef(creds[k]));
   return out;
+}
+
+/**
+ * An instance's attributes for the model: the object itself when it is flat plain data (strings,
+ * numbers, booleans, null: nearly every instance, from data rows), else a plain-JSON copy. A
+ * hundred thousand instances need not each be copied.
+ */
+function flatOrCopy(attributes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (Object.getPrototypeOf(attributes) === Object.prototype || Object.getPrototypeOf(attributes) === null) {
+    let flat = true;
+    for (const k in attributes) {
+      const v = attributes[k];
+      if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+        flat = false;
+        break;
+      }
+    }
+    if (flat) return attributes as Record<string, unknown>;
+  }
+  return jsonCopy(attributes) as Record<string, unknown>;
 }
 
 /** A plain-JSON copy; Secrets become their references, functions and undefined vanish. */

@@ -85,6 +85,55 @@ export class ModelIndex {
     return !!o && (!kind || o.kind === kind);
   }
 
+  private readonly values = new Map<string, Readonly<Record<string, unknown>>>();
+
+  /** An instance's values: as declared, with its allocated values (made once per instance). */
+  public valuesOf(i: InstanceModel): Readonly<Record<string, unknown>> {
+    if (!i.allocated) return i.attributes;
+    let v = this.values.get(i.key);
+    if (!v) this.values.set(i.key, (v = { ...i.attributes, ...i.allocated }));
+    return v;
+  }
+
+  private readonly roots = new Map<string, { readonly root: string | null; readonly cycle: boolean }>();
+
+  /**
+   * Where an instance's chain starts (its first subscriber that is not an instance), without
+   * the chain itself: what the layout and the rules ask of every instance. Made once per
+   * instance, each from its subscriber's.
+   */
+  public rootOf(instance: InstanceModel): { readonly root: string | null; readonly cycle: boolean } {
+    const known = this.roots.get(instance.key);
+    if (known) return known;
+    // Walk up to an instance whose root is known (or the top), then fill in on the way down.
+    const path: InstanceModel[] = [];
+    const on = new Set<string>();
+    let at: InstanceModel | undefined = instance;
+    let result: { root: string | null; cycle: boolean } | undefined;
+    while (at) {
+      const k = this.roots.get(at.key);
+      if (k) {
+        result = k;
+        break;
+      }
+      if (on.has(at.key)) {
+        result = { root: at.key, cycle: true };
+        break;
+      }
+      on.add(at.key);
+      path.push(at);
+      const next: ModelObject | undefined = this.get(at.subscriber);
+      if (next?.kind !== 'Instance') {
+        result = { root: at.subscriber, cycle: false };
+        break;
+      }
+      at = next;
+    }
+    result ??= { root: null, cycle: false };
+    for (const p of path) this.roots.set(p.key, result);
+    return result;
+  }
+
   /** Each instance's chain, made on first ask (rules, layout and views each ask for every instance). */
   private readonly chains = new Map<string, { readonly instances: readonly InstanceModel[]; readonly root: string | null; readonly cycle: boolean }>();
 

@@ -114,8 +114,8 @@ export const tniRules: Rule[] = [
               p.key,
             );
         } else if (s.kind === 'Instance') {
-          const chain = index.chainOf(i);
-          if (chain.cycle) {
+          if (index.rootOf(i).cycle) {
+            const chain = index.chainOf(i);
             yield { path: i.key, message: `the chain of ${i.key} comes back to ${chain.root}: ${[...chain.instances.map((x) => x.key), chain.root].join(' -> ')}. A chain ends at a User or a Service; break the cycle.` };
             continue;
           }
@@ -153,7 +153,7 @@ export const tniRules: Rule[] = [
         if (!v) continue;
         const pooled = new Set((p.pools ?? []).map((q) => q.attribute));
         for (const i of instances) {
-          const values = effectiveAttributes(i);
+          const values = index.valuesOf(i);
           if (v(values)) continue;
           for (const e of v.errors ?? []) {
             if (isSecretRef(valueAt(values, e.instancePath))) continue; // a secret's value is known only to Terraform
@@ -186,7 +186,7 @@ export const tniRules: Rule[] = [
         for (const attrs of p.unique) {
           const seen = new Map<string, string>();
           for (const i of instances) {
-            const values = effectiveAttributes(i);
+            const values = index.valuesOf(i);
             const tuple = attrs.map((a) => own(values, a));
             if (tuple.some((x) => x === undefined || isSecretRef(x))) continue;
             const id = JSON.stringify(tuple);
@@ -228,7 +228,7 @@ export const tniRules: Rule[] = [
           }
           const scopes = new Map<string, { values: Map<number, string>; demand: number; missing: number; example: Readonly<Record<string, unknown>> }>();
           for (const i of instances) {
-            const values = effectiveAttributes(i);
+            const values = index.valuesOf(i);
             const scope = scopeOf(values, pool.per);
             let sc = scopes.get(scope);
             if (!sc) scopes.set(scope, (sc = { values: new Map(), demand: 0, missing: 0, example: values }));
@@ -283,10 +283,11 @@ export const tniRules: Rule[] = [
       }
       for (const i of model.instances) {
         if (index.get(i.subscriber)?.kind !== 'Instance') continue; // a direct dangling subscriber is TNI-001's
-        const chain = index.chainOf(i);
-        if (chain.cycle) continue; // TNI-002's
-        const root = index.get(chain.root);
+        const start = index.rootOf(i);
+        if (start.cycle) continue; // TNI-002's
+        const root = index.get(start.root);
         if (root && (root.kind === 'User' || root.kind === 'Service')) continue;
+        const chain = index.chainOf(i);
         capped.add(
           `chain\u0000${i.provider}`,
           { path: i.key, message: `the chain of ${i.key} (${chain.instances.map((x) => x.key).join(' -> ')}) ends at ${chain.root ? undeclared(chain.root) : 'nothing'}, not at a User or a Service: it is held for nobody. Remove it, or give the first instance of the chain a subscriber.` },

@@ -515,33 +515,36 @@ function instanceRecords(
   controller: string,
 ): void {
   const record = (i: InstanceModel, role: 'provides' | 'holds', resource: string) => {
-    const secrets = dict<string>();
+    let secrets: Record<string, string> | undefined;
+    // Keyed by attribute names from the program: a dictionary object (no `__proto__` surprises).
     const attributes = dict<unknown>();
-    const values: Record<string, unknown> = i.allocated ? { ...i.attributes, ...i.allocated } : i.attributes;
-    for (const k of Object.keys(values).sort()) {
+    const values = index.valuesOf(i);
+    const keys = Object.keys(values);
+    if (keys.length > 1) keys.sort();
+    for (const k of keys) {
       const v = values[k];
       attributes[k] = v;
       if (isSecret(v)) {
         const vn = sb.secret(v, `attribute '${k}' of instance ${i.key}`);
-        if (vn) secrets[`attributes.${k}`] = vn;
+        if (vn) (secrets ??= dict<string>())[`attributes.${k}`] = vn;
       }
     }
     const sub = index.get(i.subscriber);
-    const chain = index.chainOf(i);
-    const root = index.get(chain.root);
+    const start = index.rootOf(i);
+    const root = start.root !== i.subscriber ? index.get(start.root) : undefined;
     const attrs: Record<string, unknown> = {
       id: i.name,
-      provider: index.get(i.provider)?.name ?? i.provider,
+      provider: role === 'provides' ? svc.name : (index.get(i.provider)?.name ?? i.provider),
       role,
       subscriber: i.subscriber,
       subscriber_kind: sub?.kind ?? null,
-      ...(root && root.key !== i.subscriber ? { chain_root: root.key, chain_root_kind: root.kind } : {}),
+      ...(root ? { chain_root: root.key, chain_root_kind: root.kind } : {}),
       attributes,
       ...(i.allocated ? { allocated: Object.keys(i.allocated).sort() } : {}),
     };
     // The values of the instance it is held by: the VLAN a bundle is attached to.
-    if (sub?.kind === 'Instance') attrs.subscriber_attributes = withoutSecrets(sub.allocated ? { ...sub.attributes, ...sub.allocated } : sub.attributes);
-    const n = sb.add({ kind: 'instance', name: resource, model: i.key, attrs, refs: { store: store.store }, ...(Object.keys(secrets).length ? { secrets } : {}) });
+    if (sub?.kind === 'Instance') attrs.subscriber_attributes = withoutSecrets(index.valuesOf(sub));
+    const n = sb.add({ kind: 'instance', name: resource, model: i.key, attrs, refs: { store: store.store }, ...(secrets ? { secrets } : {}) });
     if (role === 'provides')
       for (const a of i.additions ?? [])
         sb.add({

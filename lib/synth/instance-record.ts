@@ -17,6 +17,12 @@
 import { escapeTemplate, isExpression } from './cloud-init';
 import type { LayoutResource } from './layout';
 
+function sorted(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}
+
 /** The object name of a record in its store: `instances/<id>.json`, or `holds/<provider>/<id>.json`. */
 export function recordObjectName(r: LayoutResource): string {
   const id = encodeURIComponent(String(r.attrs.id));
@@ -31,14 +37,17 @@ export function recordContent(r: LayoutResource, variable: (name: string) => str
   const secrets = r.secrets ?? {};
   const nonce = `xos-secret-${Math.random().toString(36).slice(2)}-`;
   const exprs: string[] = [];
-  const attributes: Record<string, unknown> = { ...(r.attrs.attributes as Record<string, unknown>) };
+  // Keys in order, whatever order the program wrote them in.
+  const given = r.attrs.attributes as Record<string, unknown>;
+  const attributes: Record<string, unknown> = {};
+  for (const k of Object.keys(given).sort()) attributes[k] = given[k];
   for (const [path, v] of Object.entries(secrets)) {
     const k = path.replace(/^attributes\./, '');
     exprs.push(variable(v));
     attributes[k] = `${nonce}${exprs.length - 1}`;
   }
   const record: Record<string, unknown> = {};
-  for (const k of Object.keys(r.attrs)) record[k] = k === 'attributes' ? attributes : r.attrs[k];
+  for (const k of Object.keys(r.attrs)) record[k] = k === 'attributes' ? attributes : k === 'subscriber_attributes' ? sorted(r.attrs[k] as Record<string, unknown>) : r.attrs[k];
   const text = escapeTemplate(JSON.stringify(record, null, 2) + '\n');
   if (!exprs.length) return text;
   return text.replace(new RegExp(`"${nonce}(\\d+)"`, 'g'), (_, i: string) => {

@@ -514,20 +514,26 @@ function instanceRecords(
   name: (kind: ModelObject['kind'], key: string) => string,
   controller: string,
 ): void {
+  // Shared by every record of the store: each record is one of a hundred thousand.
+  const refs = { store: store.store };
+  const allocatedLists = new Map<string, readonly string[]>();
   const record = (i: InstanceModel, role: 'provides' | 'holds', resource: string) => {
-    let secrets: Record<string, string> | undefined;
-    // Keyed by attribute names from the program: a dictionary object (no `__proto__` surprises).
-    const attributes = dict<unknown>();
+    // The instance's values as the model holds them (not copied: a layout is read, never changed).
     const values = index.valuesOf(i);
-    const keys = Object.keys(values);
-    if (keys.length > 1) keys.sort();
-    for (const k of keys) {
+    let secrets: Record<string, string> | undefined;
+    for (const k in values) {
       const v = values[k];
-      attributes[k] = v;
       if (isSecret(v)) {
         const vn = sb.secret(v, `attribute '${k}' of instance ${i.key}`);
         if (vn) (secrets ??= dict<string>())[`attributes.${k}`] = vn;
       }
+    }
+    let allocated: readonly string[] | undefined;
+    if (i.allocated) {
+      const names = Object.keys(i.allocated).sort();
+      const id = names.join('\u0000');
+      allocated = allocatedLists.get(id);
+      if (!allocated) allocatedLists.set(id, (allocated = names));
     }
     const sub = index.get(i.subscriber);
     const start = index.rootOf(i);
@@ -539,12 +545,12 @@ function instanceRecords(
       subscriber: i.subscriber,
       subscriber_kind: sub?.kind ?? null,
       ...(root ? { chain_root: root.key, chain_root_kind: root.kind } : {}),
-      attributes,
-      ...(i.allocated ? { allocated: Object.keys(i.allocated).sort() } : {}),
+      attributes: values,
+      ...(allocated ? { allocated } : {}),
     };
     // The values of the instance it is held by: the VLAN a bundle is attached to.
     if (sub?.kind === 'Instance') attrs.subscriber_attributes = withoutSecrets(index.valuesOf(sub));
-    const n = sb.add({ kind: 'instance', name: resource, model: i.key, attrs, refs: { store: store.store }, ...(secrets ? { secrets } : {}) });
+    const n = sb.add({ kind: 'instance', name: resource, model: i.key, attrs, refs, ...(secrets ? { secrets } : {}) });
     if (role === 'provides')
       for (const a of i.additions ?? [])
         sb.add({
@@ -564,7 +570,11 @@ function isSecret(v: unknown): v is SecretRef {
   return !!v && typeof v === 'object' && ((v as SecretRef).secret === 'env' || (v as SecretRef).secret === 'tfvar') && typeof (v as { name?: unknown }).name === 'string';
 }
 
-function withoutSecrets(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/** The values without their secrets: the values themselves when they hold none (nearly always). */
+function withoutSecrets(values: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  let any = false;
+  for (const k in values) if (isSecret(values[k])) any = true;
+  if (!any) return values;
   const out = dict<unknown>();
   for (const k of Object.keys(values).sort()) if (!isSecret(values[k])) out[k] = values[k];
   return out;

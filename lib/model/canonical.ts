@@ -29,6 +29,57 @@ function sortedMembers(this: unknown, _key: string, v: unknown): unknown {
   return out;
 }
 
+/**
+ * Write `canonicalJson(value)` of an object into a file, member by member and, for lists,
+ * element by element: the same bytes, without ever holding the whole text. A model of 100k
+ * subscribers writes about 100 MB of xos-model.json; as one string (and the sorted copies
+ * made while writing it) that was the peak of a synthesis's memory.
+ */
+export function writeCanonicalJsonFile(file: string, value: Readonly<Record<string, unknown>>): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('fs') as typeof import('fs');
+  const fd = fs.openSync(file, 'w');
+  let buffer = '';
+  const put = (text: string) => {
+    buffer += text;
+    if (buffer.length > 1 << 20) {
+      fs.writeSync(fd, buffer);
+      buffer = '';
+    }
+  };
+  // A value written at `depth` levels of two-space indentation: each of its lines after the
+  // first indented by that much (JSON text never holds a raw newline inside a string).
+  const indented = (v: unknown, depth: number) => {
+    const text = JSON.stringify(v, sortedMembers, 2);
+    return depth ? text.replace(/\n/g, `\n${'  '.repeat(depth)}`) : text;
+  };
+  try {
+    // In the order JavaScript keeps a sorted object's keys (integer-like keys first), as canonicalJson writes them.
+    const order: Record<string, true> = {};
+    for (const k of Object.keys(value).sort()) if (value[k] !== undefined && typeof value[k] !== 'function') order[k] = true;
+    const keys = Object.keys(order);
+    if (!keys.length) put('{}');
+    else {
+      put('{\n');
+      keys.forEach((k, n) => {
+        const v = value[k];
+        put(`  ${JSON.stringify(k)}: `);
+        if (Array.isArray(v) && v.length) {
+          put('[\n');
+          for (let i = 0; i < v.length; i++) put(`    ${v[i] === undefined || typeof v[i] === 'function' ? 'null' : indented(v[i], 2)}${i < v.length - 1 ? ',' : ''}\n`);
+          put('  ]');
+        } else put(indented(v, 1));
+        put(n < keys.length - 1 ? ',\n' : '\n');
+      });
+      put('}');
+    }
+    put('\n');
+    fs.writeSync(fd, buffer);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import type { Compiled } from '../compile';
-import { canonicalJson } from '../model/canonical';
+import { writeCanonicalJsonFile } from '../model/canonical';
 import { swapInto, writeDirAtomically, writeDirAtomicallyInterruptible } from './atomic';
 import { BACKENDS_CONTEXT, type BackendSettings } from './backend';
 import { renderLayout, TARGET_MODES, type TargetMode } from './targets';
@@ -28,7 +28,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target, backe
   const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, ...(backends ? { context: { [BACKENDS_CONTEXT]: backends } } : {}) });
   const { stacks } = renderLayout(app, compiled.layout, target);
   app.synth(); // each OpenStack stack is checked against the provider schema as it is written
-  fs.writeFileSync(path.join(dir, 'xos-model.json'), canonicalJson(compiled.built.model));
+  writeCanonicalJsonFile(path.join(dir, 'xos-model.json'), compiled.built.model as unknown as Record<string, unknown>);
   return { outdir: dir, stacks };
 }
 

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { Cloud, Service, Site } from '../../constructs';
-import { canonicalJson, sortKeys } from '../../lib/model/canonical';
+import * as fs from 'fs';
+import * as path from 'path';
+import { canonicalJson, sortKeys, writeCanonicalJsonFile } from '../../lib/model/canonical';
+import { compileExample } from '../helpers/examples';
+import { tmpDir } from '../helpers/tools';
 import { dict, dictionaryChildren } from '../../lib/model/dict';
 import { stableJson } from '../../lib/synth/stable-json';
 
@@ -21,6 +25,25 @@ describe('canonicalJson', () => {
   test('writes an xos model as before', () => {
     const model = { formatVersion: 1, name: 'm', sites: [{ kind: 'Site', key: 's', name: 's', loginBase: 'pl' }], users: [] };
     expect(canonicalJson(model)).toBe(reference(model));
+  });
+});
+
+describe('writeCanonicalJsonFile', () => {
+  const written = (v: Record<string, unknown>) => {
+    const file = path.join(tmpDir('xos-canonical-'), 'out.json');
+    writeCanonicalJsonFile(file, v);
+    return fs.readFileSync(file, 'utf8');
+  };
+
+  test('writes the bytes of canonicalJson, member by member, element by element', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(fc.array(fc.jsonValue()), fc.jsonValue())), (v) => expect(written(v)).toBe(canonicalJson(v))), { numRuns: 300 });
+    expect(written({})).toBe(canonicalJson({}));
+    expect(written({ '10': [], '9': [{ b: 1, a: [{}] }], x: undefined })).toBe(canonicalJson({ '10': [], '9': [{ b: 1, a: [{}] }], x: undefined }));
+  });
+
+  test('writes the central-office model as canonicalJson does', () => {
+    const model = compileExample('central-office').built.model as unknown as Record<string, unknown>;
+    expect(written(model)).toBe(canonicalJson(model));
   });
 });
 

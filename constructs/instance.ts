@@ -72,10 +72,12 @@ export class TenantInstance {
     return this.id;
   }
 
-  /** The model key: `<provider path>/<id>`. */
+  /** The model key: `<provider path>/<id>` (one string, shared by every reference to the instance). */
   public get key(): string {
-    return `${this.provider.node.path}/${this.id}`;
+    return (this.keyText ??= `${this.provider.node.path}/${this.id}`);
   }
+
+  private keyText?: string;
 
   /**
    * Acknowledge a warning on this instance (TNI-006): it is reported as acknowledged, with

@@ -357,7 +357,10 @@ function buildInstances(
   const allocation = pooled || previous ? allocate(draft, (p) => servicesByKey.get(p)?.pools, previous) : undefined;
   const built: InstanceModel[] = draft.map((d) => {
     const allocated = allocation?.allocated.get(d.key);
-    return clean({ kind: 'Instance' as const, key: d.key, name: d.id, provider: d.provider, subscriber: d.subscriber, attributes: d.attributes, allocated });
+    // Made whole, not through withoutUndefined: one object per instance, a hundred thousand of them.
+    return allocated
+      ? { kind: 'Instance' as const, key: d.key, name: d.id, provider: d.provider, subscriber: d.subscriber, attributes: d.attributes, allocated }
+      : { kind: 'Instance' as const, key: d.key, name: d.id, provider: d.provider, subscriber: d.subscriber, attributes: d.attributes };
   });
   const byKey_ = new Map(built.map((i) => [i.key, i]));
   const subscriberKind = (ref: Ref): InstanceInfo['subscriberKind'] => (ref && byKey_.has(ref) ? 'Instance' : ref && servicesByKey.has(ref) ? 'Service' : 'User');

@@ -561,7 +561,8 @@ function instanceRecords(
           refs: { instance: n },
         });
   };
-  if (store.provides) for (const i of index.instancesByProvider.get(svc.key) ?? []) record(i, 'provides', name('Instance', i.key));
+  // Named straight from the key: each record's name is used once (the names cache would keep a hundred thousand).
+  if (store.provides) for (const i of index.instancesByProvider.get(svc.key) ?? []) record(i, 'provides', resourceName('instance', i.key));
   if (store.holds) for (const i of index.instancesBySubscriber.get(svc.key) ?? []) record(i, 'holds', resourceName('held', i.key));
   void controller;
 }

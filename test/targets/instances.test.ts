@@ -86,6 +86,25 @@ describe('openstack target: tenant instances', () => {
     });
   });
 
+  test("the store and its reader are made by the Controller's configuration, in its project (one store per Service, whichever of its Slices reads it); the Slivers reading it by their Slice's", () => {
+    const container = res(tf, 'openstack_objectstorage_container_v1').store_vOLT;
+    const reader = res(tf, 'openstack_identity_application_credential_v3').store_vOLT;
+    expect([container.provider, reader.provider, res(tf, 'openstack_objectstorage_object_v1')['instance_vOLT__sub-0'].provider]).toEqual(['openstack.ctl', 'openstack.ctl', 'openstack.ctl']);
+    expect(res(tf, 'openstack_compute_instance_v2')['sliver_co__volt__volt-1'].provider).toBe('openstack.ctl--slice_co__volt');
+  });
+
+  test('a Controller holding an application credential is refused with the fix when its stack makes a store, even with no Sliver: keystone lets it create no reader credential', () => {
+    Cloud.reset();
+    const cloud = new Cloud({ name: 'appcred' });
+    const site = new Site(cloud, 'co', { loginBase: 'co' });
+    const dep = new Deployment(cloud, 'pod', { hostSites: [site], acquireSites: [site] });
+    const ctl = dep.addController('ctl', { backend: 'openstack', url: 'https://keystone.example:5000/v3', sites: [site], credentials: { application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') } });
+    // A Service run by the Controller itself: the stack has its store and no Sliver.
+    const volt = new Service(cloud, 'vOLT', { controller: ctl, acceptsUsers: true });
+    volt.addTenant('sub-1', { subscriber: new User(cloud, 'alice', { site }) });
+    expect(() => synth(cloud)).toThrow(/Controller ctl: its credential 'application_credential_id' is an application credential, but the stack creates a read-only application credential for the tenant-instance records of vOLT, .*username and password, or a token/);
+  });
+
   test("a provider's per-instance volume is a volume of its size", () => {
     expect(res(tf, 'openstack_blockstorage_volume_v3')['addition_vOLT__sub-0__disk']).toMatchObject({ size: 1, name: 'xos-vOLT-sub-0-disk' });
   });

@@ -259,6 +259,19 @@ class OpenstackRenderer {
               .map((x) => x.model)
               .join(', ')}${this.ix.of('sliver').length > 3 ? ', ...' : ''}). Give the Controller a user that may work in the projects it creates (username and password, or a token), instead of an application credential.`,
         );
+      // A store's reader is an application credential the Controller's user creates; keystone
+      // lets an application credential create none unless it is unrestricted, which xos never
+      // asks a Controller to hold (it could then mint credentials beyond its own).
+      if (PROJECT_BOUND_ARGUMENTS.has(arg) && this.ix.of('store').length)
+        throw usageError(
+          `Controller ${this.sl.controller}: its credential '${key}' is an application credential, but the stack creates a read-only application credential ` +
+            `for the tenant-instance records of ${this.ix
+              .of('store')
+              .slice(0, 3)
+              .map((x) => x.model)
+              .join(', ')}${this.ix.of('store').length > 3 ? ', ...' : ''}, and keystone lets an application credential create another only when it is unrestricted. ` +
+            `Give the Controller a user (username and password, or a token), instead of an application credential.`,
+        );
     }
     for (const [k, v] of Object.entries(config)) if (k !== 'alias' && !PROJECT_ARGUMENTS.has(snake(k))) this.providerConfig[k] = v;
     new os.OpenstackProvider(this.stack, 'openstack', config as os.OpenstackProviderConfig);

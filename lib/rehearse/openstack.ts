@@ -406,9 +406,44 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       setUnknown(obj, 'device', () => `/dev/vd${String.fromCharCode('b'.charCodeAt(0) + used)}`);
       return `${instance.id}/${volume.id}`;
     }
+    case 'openstack_objectstorage_container_v1':
+      // Swift: a container is its name, in the account of the project the token is scoped to.
+      return str(obj, 'name')!;
+    case 'openstack_objectstorage_object_v1': {
+      const container = str(obj, 'container_name') ?? '';
+      if (!containerIn(ctx, container))
+        throw new Refusal(
+          'Error creating OpenStack container object',
+          `Container ${container} not found in the object store of project ${scope.project ?? '(none)'}, region ${region()} (Swift: 404 Not Found): ` +
+            `an object is written into a container of the project its provider configuration is scoped to.`,
+          ['container_name'],
+        );
+      setUnknown(obj, 'content_length', () => Buffer.byteLength(str(obj, 'content') ?? ''));
+      setUnknown(obj, 'etag', () => hexFrom(32, 'etag', ctx.seed));
+      return `${container}/${str(obj, 'name')}`;
+    }
+    case 'openstack_identity_application_credential_v3': {
+      // Keystone: a token from a restricted application credential may not create another (HTTP 403).
+      if (!existingId && (str(ctx.provider.config, 'application_credential_id') ?? str(ctx.provider.config, 'application_credential_name')))
+        throw new Refusal(
+          'Error creating OpenStack application credential',
+          'Using method \'application_credential\' with a restricted application credential is not allowed to create another application credential (keystone: HTTP 403). Authenticate as a user.',
+        );
+      setUnknown(obj, 'project_id', tenant);
+      setUnknown(obj, 'secret', () => hexFrom(64, 'secret', ctx.seed));
+      return newUuid();
+    }
     default:
       return newUuid();
   }
+}
+
+/** Whether a Swift container of that name is in the account of the configuration's project and region. */
+function containerIn(ctx: Context, name: string): boolean {
+  const { project, region } = ctx.provider.scope;
+  return ctx.cloud
+    .list('openstack_objectstorage_container_v1')
+    .some((c) => c.state.name === name && c.scope.project === project && (c.state.region ?? 'RegionOne') === (region ?? 'RegionOne'));
 }
 
 function destroyResource(type: string, obj: ValueObject, ctx: Context): void {
@@ -435,6 +470,11 @@ function destroyResource(type: string, obj: ValueObject, ctx: Context): void {
     case 'openstack_networking_port_v2':
       refuseInUse(ctx, 'port', id, [{ type: 'openstack_compute_instance_v2', test: (s) => Array.isArray(s.network) && s.network.some((n) => (n as { port?: string }).port === id) }]);
       for (const f of Array.isArray(obj.fixed_ip) ? obj.fixed_ip : []) if (isObjectValue(f) && typeof f.subnet_id === 'string') ctx.cloud.release(`subnet:${f.subnet_id}`, `${id}#0`);
+      break;
+    case 'openstack_objectstorage_container_v1':
+      // Swift refuses to delete a container that holds objects (409 Conflict) unless asked to empty it.
+      if (obj.force_destroy !== true)
+        refuseInUse(ctx, 'container', id, [{ type: 'openstack_objectstorage_object_v1', test: (s) => s.container_name === id }]);
       break;
     case 'openstack_identity_project_v3':
       refuseInUse(ctx, 'project', id, [{ type: 'openstack_identity_project_v3', test: (s) => s.parent_id === id }]);

@@ -135,6 +135,26 @@ describe('the provider over the OpenStack 3.x schema', () => {
     expect(instance(portOf(String(project.id))).error).toMatch(/Quota exceeded for instances: Requested 1, but already used 1 of 1 instances/);
   });
 
+  test("an object is written into a container of its configuration's project, which is not deleted while it holds one; an application credential is created only by a user, not by another", () => {
+    const container = create('openstack_objectstorage_container_v1', { name: 'store' }).state!;
+    expect(container.id).toBe('store');
+    const project = create('openstack_identity_project_v3', { name: 'site_slice' }).state!;
+    p.configureProvider(providerConfig({ tenant_id: project.id }), SLICE);
+    const object = (peer: string) => create('openstack_objectstorage_object_v1', { container_name: 'store', name: 'instances/sub-1.json', content: '{}' }, peer);
+    expect(object(SLICE).error).toMatch(/Container store not found in the object store of project .*Swift: 404/);
+    const made = object(CONTROLLER);
+    expect(made.state!.id).toBe('store/instances/sub-1.json');
+    const t = 'openstack_objectstorage_container_v1';
+    const del = p.applyResourceChange({ type_name: t, prior_state: enc(t, container), planned_state: enc(t, null), config: enc(t, null) }, CONTROLLER);
+    expect(del.diagnostics[0].detail).toMatch(/container store: it is still in use by openstack_objectstorage_object_v1/);
+
+    const reader = create('openstack_identity_application_credential_v3', { name: 'reader', unrestricted: false });
+    expect(reader.error).toBeUndefined();
+    expect(reader.state!.secret).toMatch(/^[0-9a-f]{64}$/);
+    p.configureProvider(providerConfig({ user_name: null, password: null, application_credential_id: 'ac', application_credential_secret: 's' }), SLICE);
+    expect(create('openstack_identity_application_credential_v3', { name: 'reader2' }, SLICE).error).toMatch(/restricted application credential is not allowed to create another/);
+  });
+
   test('a replacement is planned for a force-new argument, an update in place otherwise', () => {
     const t = 'openstack_networking_subnet_v2';
     const net = create('openstack_networking_network_v2', { name: 'n' }).state!;

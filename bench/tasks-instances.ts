@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { reviewFloorTask, reviewTask, statusFloorTask, statusTask } from './tasks-extra';
-import { cachedOutput, compileTask, generated, plainCdktfTask, registerTask, stackFiles, synthLocalTask, type Measurement } from './worker';
+import { cachedOutput, compileTask, generated, plainCdktfTask, registerTask, synthLocalTask, synthTask, type Measurement } from './worker';
 
 const V = 'offices' as const;
 
@@ -22,18 +22,7 @@ registerTask('instances-status-floor', statusFloorTask(V));
 registerTask('instances-review', reviewTask(V));
 registerTask('instances-review-floor', reviewFloorTask(V));
 
-registerTask('instances-synth-openstack', (size, seed) => {
-  const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
-  const t0 = performance.now();
-  const c = compileCloud(generated(size, seed, V));
-  const t1 = performance.now();
-  synthesizeAtomically(c, { outdir: out, target: 'auto' });
-  const ms = performance.now() - t0;
-  const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  return { ms, resources: c.layout.stacks.reduce((n, s) => n + s.resources.length, 0), extra: { compileMs: Math.round(t1 - t0), bytes } };
-});
+registerTask('instances-synth-openstack', synthTask(V, 'auto'));
 
 /**
  * One more subscriber (in the first office) compiled with the allocations of the earlier

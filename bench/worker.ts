@@ -90,13 +90,18 @@ export function compileTask(variant: Variant): Task {
 
 /** Compile the generated cloud of a variant and synthesize it to the local target: what `xos synth` does. */
 export function synthLocalTask(variant: Variant): Task {
+  return synthTask(variant, 'local');
+}
+
+/** Compile and synthesize a generated cloud with a target, written atomically to a scratch folder. */
+export function synthTask(variant: Variant, target: 'local' | 'auto'): Task {
   return (size, seed) => {
     const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
     const out = path.join(tmp(), 'out');
     const t0 = performance.now();
     const c = compileCloud(generated(size, seed, variant));
     const t1 = performance.now();
-    synthesizeAtomically(c, { outdir: out, target: 'local' });
+    synthesizeAtomically(c, { outdir: out, target });
     const ms = performance.now() - t0;
     const bytes = stackFiles(out).reduce((n, f) => n + fs.statSync(f).size, 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });

@@ -370,7 +370,7 @@ class Comparer {
       if (isSet || decl.length !== act.length) {
         const r = resolveDeep(decl, this.lookup);
         if (!r) return;
-        const same = isSet ? [...r.value as unknown[]].map(canonical).sort().join('\n') === [...act].map(canonical).sort().join('\n') : sameValue(r.value, act);
+        const same = isSet ? [...r.value as unknown[]].map(canonical).sort().join('\n') === this.setElements(r.value as unknown[], act, path).map(canonical).sort().join('\n') : sameValue(r.value, act);
         if (!same) this.push(path, r.missing ? { kind: 'unknown', why: `${r.missing}, not in state` } : { kind: 'value', value: r.value }, { kind: 'value', value: act });
         return;
       }
@@ -385,6 +385,28 @@ class Comparer {
     const r = resolveDeep(decl, this.lookup);
     if (!r) return;
     this.push(path, r.value === undefined || r.value === null ? { kind: 'unset' } : r.missing ? { kind: 'unknown', why: `${r.missing}, not in state` } : { kind: 'value', value: r.value }, this.shownActual(act));
+  }
+
+  /**
+   * The elements of a set of blocks as the state holds them, without the members no declared
+   * element sets that are no drift (computed by the provider, unset-like, its default): an
+   * application credential's access rule gets an `id` from keystone.
+   */
+  private setElements(decl: readonly unknown[], act: readonly unknown[], path: PathStep[]): unknown[] {
+    if (!this.nested.any) return [...act];
+    const declared = new Set<string>();
+    for (const d of decl) if (isObject(d)) for (const k in d) declared.add(k);
+    return act.map((a) => {
+      if (!isObject(a)) return a;
+      const out: Record<string, unknown> = {};
+      for (const k in a) {
+        path.push(0, k);
+        const drop = !declared.has(k) && this.nested.notDrift(path, a[k]);
+        path.length -= 2;
+        if (!drop) out[k] = a[k];
+      }
+      return out;
+    });
   }
 
   /** An attribute the model does not set, holding a value in state. */

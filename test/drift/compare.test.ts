@@ -145,6 +145,18 @@ describe('provider schemas', () => {
     expect(compareResource({ ...d, attrs: { name: 'p', security_group_ids: ['a', 'c'] } }, state.instances[0], s, () => undefined).map((x) => x.path)).toEqual(['security_group_ids']);
   });
 
+  test("a set of blocks compares without the members the provider computes in them (an access rule's id), and still finds a changed element", () => {
+    const s = targetSchema('openstack');
+    const t = 'openstack_identity_application_credential_v3';
+    const rule = (method: string, id?: string) => ({ ...(id !== undefined ? { id } : {}), method, path: '/v1/*/store/**', service: 'object-store' });
+    const state = (rules: object[]) =>
+      readStateText(JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: t, name: 'r', provider: 'provider["registry.terraform.io/terraform-provider-openstack/openstack"]', instances: [{ attributes: { id: 'x', name: 'r', unrestricted: false, secret: 's', access_rules: rules } }] }] }), 's').instances[0];
+    const d: DeclaredResource = { address: `${t}.r`, type: t, name: 'r', model: 'svc', kind: 'store', attrs: { name: 'r', unrestricted: false, access_rules: [rule('GET'), rule('HEAD')] }, sensitive: [] };
+    expect(compareResource(d, state([rule('HEAD', 'b1'), rule('GET', 'a0')]), s, () => undefined)).toEqual([]);
+    expect(compareResource(d, state([rule('GET', ''), rule('HEAD', '')]), s, () => undefined)).toEqual([]);
+    expect(compareResource(d, state([rule('GET', 'a0'), rule('PUT', 'b1')]), s, () => undefined).map((x) => x.path)).toEqual(['access_rules']);
+  });
+
   test('the openstack target uses its vendored provider schema without registering one', () => {
     expect(targetSchema('openstack').computed('openstack_networking_network_v2')?.has('id')).toBe(true);
     expect(targetSchema('local').computed('terraform_data')).toEqual(new Set(['id', 'output']));

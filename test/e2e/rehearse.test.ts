@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startHarnessProcess, type Harness } from '../../lib/rehearse/harness';
 import { placeholder, rehearsalEnv, rehearse, type RehearsalResult } from '../../lib/rehearse/run';
+import { centralOfficeCopy } from '../helpers/examples';
 import { describeWith, tmpDir, xos } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -76,6 +77,10 @@ describeWith('terraform', 'every example through real Terraform against the prov
   let h: Harness;
   const results = new Map<string, RehearsalResult>();
   const scratchOf = (e: string) => path.join(work, e, 'scratch');
+  // central-office with three of its thousand generated subscribers (besides its named ones):
+  // terraform takes many minutes over the four thousand resources of the whole data file.
+  const SUBSCRIBERS = 3;
+  const programOf = (e: string) => (e === 'central-office' ? centralOfficeCopy(path.join(work, 'co-program'), SUBSCRIBERS) : `examples/${e}`);
 
   beforeAll(async () => {
     h = await startHarnessProcess({ dir: path.join(work, 'harness') });
@@ -86,7 +91,7 @@ describeWith('terraform', 'every example through real Terraform against the prov
 
   test.each(EXAMPLES)('%s: every stack initializes, validates, plans and applies; the states are what xos status calls in sync', async (example) => {
     const out = path.join(work, example, 'out');
-    synth(`examples/${example}`, out);
+    synth(programOf(example), out);
     const r = await rehearse({ outdir: out, scratch: scratchOf(example), harness: h, parallelism: 2 });
     results.set(example, r);
     for (const s of r.stacks) {
@@ -136,6 +141,21 @@ describeWith('terraform', 'every example through real Terraform against the prov
     expect(h.cloud.events().filter((e) => e.event === 'refused')).toEqual([]);
   });
 
+  test("central-office: each tenant instance's record is an object in a container of its Service's store, both in the Controller's project, and each store has one reader credential made by the Controller's user", () => {
+    const containers = h.cloud.list('openstack', 'openstack_objectstorage_container_v1').filter((c) => String(c.state.name).startsWith('xos-co1-'));
+    const objects = h.cloud.list('openstack', 'openstack_objectstorage_object_v1').filter((o) => containers.some((c) => c.state.name === o.state.container_name));
+    const tf = JSON.parse(fs.readFileSync(path.join(work, 'central-office', 'out', 'stacks', 'co1-openstack', 'cdk.tf.json'), 'utf8'));
+    const records = Object.keys(tf.resource.openstack_objectstorage_object_v1);
+    // Three links of each subscriber's chain, named and generated, each one record at least.
+    expect(records.length).toBeGreaterThanOrEqual(3 * (SUBSCRIBERS + 3));
+    expect(objects.length).toBe(records.length);
+    const controllerProject = containers[0].scope.project;
+    for (const o of [...containers, ...objects]) expect({ id: o.id, project: o.scope.project }).toEqual({ id: o.id, project: controllerProject });
+    const readers = h.cloud.list('openstack', 'openstack_identity_application_credential_v3').filter((a) => String(a.state.name).startsWith('xos-co1-'));
+    expect(readers.map((r) => r.state.unrestricted)).toEqual(containers.map(() => false));
+    expect(h.cloud.events().filter((e) => e.event === 'refused')).toEqual([]);
+  });
+
   test('the OpenStack stacks are also valid for provider 1.53 (the vendored schema)', async () => {
     const old = await startHarnessProcess({ dir: path.join(work, 'harness-1.53'), openstack: '1.53' });
     try {
@@ -170,7 +190,7 @@ describeWith('terraform', 'every example through real Terraform against the prov
 
   test('a change to central-office: terraform plans real-typed replacements, updates and creates, and xos review maps and groups them, and asks approval of whom it must', () => {
     const scratch = scratchOf('central-office');
-    const program = changedProgram(path.join(work, 'co-changed'), 'examples/central-office/main.ts', [
+    const program = changedProgram(centralOfficeCopy(path.join(work, 'co-changed'), SUBSCRIBERS), 'examples/central-office/main.ts', [
       ["const large = new Flavor(cloud, 'm1.large', { cores: 4, ramMb: 8192, diskGb: 80 });", "const large = new Flavor(cloud, 'm1.large', { cores: 4, ramMb: 16384, diskGb: 80 });"],
       ["cdnSlice.addSlivers('cache', 2, { deployment: pod });", "cdnSlice.addSlivers('cache', 3, { deployment: pod });"],
     ]);

@@ -147,7 +147,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
-const KIND_TITLE: Partial<Record<Kind, string>> = { Privilege: 'Privileges', Tenant: 'Tenants (tenancies)', NetworkTemplate: 'NetworkTemplates' };
+const KIND_TITLE: Partial<Record<Kind, string>> = { Privilege: 'Privileges', Tenant: 'Tenants (tenancies)', NetworkTemplate: 'NetworkTemplates', Instance: 'Tenant instances' };
 const STATUS_WORD = { added: 'added', removed: 'removed', changed: 'changed', affected: 'changed in Terraform only' };
 
 /** Cut an item that is too long at a line boundary. */
@@ -219,7 +219,7 @@ function destroyItem(r: ResourceReview, labels: Map<string, string>): string {
 }
 
 function kindWord(k: Kind | undefined): string {
-  return k === 'Privilege' ? 'privilege' : k === 'Tenant' ? 'tenancy' : k ?? 'resource (not in the model)';
+  return k === 'Privilege' ? 'privilege' : k === 'Tenant' ? 'tenancy' : k === 'Instance' ? 'tenant instance' : k ?? 'resource (not in the model)';
 }
 
 function objectItem(o: ObjectReview, first: boolean): string {

@@ -1,6 +1,6 @@
 /**
  * Review-time access control: RBAC-006 (change authorization), RBAC-007 (grant
- * authorization) and RBAC-008 (own home Site), each a rule unit (`authorizationRules`: its
+ * authorization), RBAC-008 (own home Site) and RBAC-009 (tenant instances), each a rule unit (`authorizationRules`: its
  * metadata beside its check, listed in RULES and docs/rules.md with the others). They live
  * here because they need what only a review has: an actor, and the change between two
  * models. They decide who may make a change, so no acknowledgement ever covers them.
@@ -17,6 +17,11 @@
  *   shared by several Deployments (or none): root `admin`;
  * - derived objects follow their source: an Addition its Sliver, a derived Network its Tenant;
  * - Views: root `admin`.
+ * - a tenant instance (RBAC-009): a Slice `admin` of its provider Service, and the User its
+ *   chain starts at (the subscriber, who holds no privilege for it: a role of their own);
+ *   nobody else below root `admin`: not the Sites' admins (the rule names Slice admins),
+ *   not the subscriber of a chain that starts at a Service. A provider with no Slices
+ *   (abstract, or external) leaves the subscriber and root `admin`.
  * An object that changes scope (for example a Slice moved to another Site) must lie in the
  * actor's write scope both before and after. The roles an actor holds are read from the
  * base model (the authority before the change), so a change cannot authorize itself.
@@ -25,7 +30,7 @@ import type { ModelIndex } from '../model/index';
 import type { Kind, ModelObject, PrivilegeModel, Ref, SliceModel, UserModel } from '../model/types';
 import type { ReviewRule } from '../rules/rule';
 
-export type RoleScope = 'root' | 'site' | 'slice' | 'deployment';
+export type RoleScope = 'root' | 'site' | 'slice' | 'deployment' | 'user';
 
 /** A role at a scope: root `admin`, Site `pi` of co1 ... */
 export interface Role {
@@ -36,16 +41,22 @@ export interface Role {
 
 const ROOT_ADMIN: Role = { scope: 'root', target: null, role: 'admin' };
 const ROOT_DEFAULT: Role = { scope: 'root', target: null, role: 'default' };
-const SCOPE_ORDER: Record<RoleScope, number> = { slice: 0, site: 1, deployment: 2, root: 3 };
+const SCOPE_ORDER: Record<RoleScope, number> = { user: 0, slice: 1, site: 2, deployment: 3, root: 4 };
 const ROLE_ORDER: Record<string, number> = { admin: 0, pi: 1, tech: 2, access: 3, default: 4 };
 
 export function roleId(r: Role): string {
   return `${r.scope}\u0000${r.target ?? ''}\u0000${r.role}`;
 }
 
-/** `root admin`, `Site pi of co1`, `Slice admin of co1/cdn`, `Deployment admin of co1-pod`. */
+/** The role a User holds over the tenant instances whose chains start at them (RBAC-009): theirs, not granted. */
+export function subscriberRole(user: string): Role {
+  return { scope: 'user', target: user, role: 'subscriber' };
+}
+
+/** `root admin`, `Site pi of co1`, `Slice admin of co1/cdn`, `Deployment admin of co1-pod`, `subscriber alice`. */
 export function roleLabel(r: Role): string {
   if (r.scope === 'root') return `root ${r.role}`;
+  if (r.scope === 'user') return `${r.role} ${r.target}`;
   const scope = r.scope === 'site' ? 'Site' : r.scope === 'slice' ? 'Slice' : 'Deployment';
   return `${scope} ${r.role} of ${r.target}`;
 }
@@ -138,6 +149,14 @@ function scopeRoles(o: ModelObject, index: ModelIndex, depth: number): Role[] {
       return via(o.tenant);
     case 'Addition':
       return via(o.sliver);
+    case 'Instance': {
+      // RBAC-009: the provider's Slice admins, and the User the instance's chain starts at.
+      const provider = index.get(o.provider);
+      const roles: Role[] = provider?.kind === 'Service' ? provider.slices.map((s) => ({ scope: 'slice' as const, target: s, role: 'admin' })) : [];
+      const { root, cycle } = index.rootOf(o);
+      if (!cycle && index.get(root)?.kind === 'User') roles.push(subscriberRole(root!));
+      return roles;
+    }
     default:
       return [];
   }
@@ -169,6 +188,11 @@ export function roleHolders(index: ModelIndex): Map<string, string[]> {
       if (!l.includes(u.name)) l.push(u.name);
     } else m.set(id, [u.name]);
   }
+  // Each subscribing User holds the subscriber role over their own chains (RBAC-009).
+  for (const [sub] of index.instancesBySubscriber) {
+    const u = index.get<UserModel>(sub);
+    if (u?.kind === 'User') m.set(roleId(subscriberRole(u.key)), [u.name]);
+  }
   return m;
 }
 
@@ -199,7 +223,7 @@ export interface Approver {
 }
 
 export interface AuthorizationCheck {
-  readonly id: 'RBAC-006' | 'RBAC-007' | 'RBAC-008';
+  readonly id: 'RBAC-006' | 'RBAC-007' | 'RBAC-008' | 'RBAC-009';
   readonly key: string;
   readonly kind: Kind | undefined;
   readonly status: Subject['status'];
@@ -251,12 +275,14 @@ const WHAT: Record<Subject['status'], string> = { added: 'add', removed: 'remove
 function describe(s: Pick<Subject, 'kind' | 'key' | 'unmapped' | 'config'>): string {
   if (s.config) return s.key;
   if (s.unmapped || !s.kind) return `resource ${s.key} (no model object owns it)`;
-  return `${s.kind === 'Privilege' ? 'privilege' : s.kind === 'Tenant' ? 'tenancy' : s.kind} ${s.key}`;
+  return `${s.kind === 'Privilege' ? 'privilege' : s.kind === 'Tenant' ? 'tenancy' : s.kind === 'Instance' ? 'tenant instance' : s.kind} ${s.key}`;
 }
 
-/** The rule a check reports: granting a privilege is RBAC-007, any other change RBAC-006. */
-function checkId(s: Subject): 'RBAC-006' | 'RBAC-007' {
-  return s.kind === 'Privilege' && s.status !== 'removed' && !s.unmapped && !s.config ? 'RBAC-007' : 'RBAC-006';
+/** The rule a check reports: granting a privilege is RBAC-007, a tenant instance RBAC-009, any other change RBAC-006. */
+function checkId(s: Subject): 'RBAC-006' | 'RBAC-007' | 'RBAC-009' {
+  if (s.unmapped || s.config) return 'RBAC-006';
+  if (s.kind === 'Instance') return 'RBAC-009';
+  return s.kind === 'Privilege' && s.status !== 'removed' ? 'RBAC-007' : 'RBAC-006';
 }
 
 /**
@@ -295,7 +321,7 @@ function ownUser(s: Subject, a: Authority): boolean {
  * roles of every side of it (before and after), and whether the actor holds a role that
  * covers every side.
  */
-function scopeCheck(id: 'RBAC-006' | 'RBAC-007', s: Subject, a: Authority): AuthorizationCheck {
+function scopeCheck(id: 'RBAC-006' | 'RBAC-007' | 'RBAC-009', s: Subject, a: Authority): AuthorizationCheck {
   const { base, head } = a;
   const sides: Role[][] = [];
   if (s.unmapped || s.config || a.firstDeploy) sides.push([ROOT_ADMIN]);
@@ -328,7 +354,7 @@ function scopeCheck(id: 'RBAC-006' | 'RBAC-007', s: Subject, a: Authority): Auth
   return { id, key: s.key, kind: s.kind, status: s.status, subject: s.config ? 'config' : s.unmapped ? 'unmapped' : 'object', ...(s.resources?.length ? { resources: s.resources } : {}), allowed, approvers, message };
 }
 
-/** RBAC-006, RBAC-007 and RBAC-008: each rule's metadata beside its check. */
+/** RBAC-006, RBAC-007, RBAC-008 and RBAC-009: each rule's metadata beside its check. */
 export const authorizationRules: readonly AuthorizationRule[] = [
   {
     id: 'RBAC-006',
@@ -376,6 +402,16 @@ export const authorizationRules: readonly AuthorizationRule[] = [
       };
     },
   },
+  {
+    id: 'RBAC-009',
+    severity: 'error',
+    title: 'Review time: an instance may be created, changed or deleted by the Slice `admin`s of its provider Service, by root `admin`, and, for the instances whose chain starts at them, by the subscribing User.',
+    why: "A tenant instance is a subscriber's service (their VLAN, their bundle, their subnet): the provider's operators run it, and the subscriber may order, change or cancel their own, never another subscriber's. Roles are read from the base model, so a change cannot make its author a subscriber of someone else's chain.",
+    fix: 'Ask a Slice admin of the provider Service (or root admin) to approve the change; a subscriber changes only the instances of chains that start at them.',
+    origin: 'paper, 3.2 (Users are one kind of principal that can request tenancy) and 4.3; checked instance by instance, from the plan addresses of its records',
+    needsActor: true,
+    judge: (s, a) => (checkId(s) === 'RBAC-009' ? scopeCheck('RBAC-009', s, a) : undefined),
+  },
 ];
 
 /**
@@ -406,6 +442,11 @@ export function authorize(args: { actor: string; subjects: readonly Subject[]; h
       const r: Role = { scope: p.scope, target: p.scope === 'root' ? null : p.target, role: p.role };
       held.add(roleId(r));
       actorRoles.push(roleLabel(r));
+    }
+    // Not a privilege: every User subscribes for themselves (RBAC-009), as the base model has them.
+    if (user) {
+      held.add(roleId(subscriberRole(user.key)));
+      if (authority.instancesBySubscriber.has(user.key)) actorRoles.push(roleLabel(subscriberRole(user.key)));
     }
   }
   const holders = roleHolders(authority);

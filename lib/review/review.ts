@@ -7,7 +7,7 @@
  * Time is linear in the size of the plans (plus n log n sorting): every lookup is a map.
  */
 import { compileModel, type Compiled } from '../compile';
-import type { AcknowledgementModel, Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
+import type { AcknowledgementModel, InstanceModel, Kind, ModelObject, PrivilegeModel, TenantModel, XosModel } from '../model/types';
 import { acknowledgementId } from '../model/acknowledgements';
 import { diffAttributes, formatPath, markPaths, type AttributeChange } from '../plan/diff';
 import type { ChangeAction, Plan, PlanChange } from '../plan/types';
@@ -234,7 +234,7 @@ function count(counts: Counts, c: PlanChange): void {
 
 /** A short, readable name for a model object. */
 export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k: string | null | undefined) => ModelObject | undefined): string {
-  if (!o || (o.kind !== 'Privilege' && o.kind !== 'Tenant')) return key;
+  if (!o || (o.kind !== 'Privilege' && o.kind !== 'Tenant' && o.kind !== 'Instance')) return key;
   const nameOf = (k: string | null | undefined) => lookup(k)?.name ?? k ?? '?';
   switch (o.kind) {
     case 'Privilege': {
@@ -246,9 +246,46 @@ export function objectLabel(key: string, o: ModelObject | undefined, lookup: (k:
       const t = o as TenantModel;
       return `${nameOf(t.tenant)} -> ${nameOf(t.provider)} (${t.connect})`;
     }
+    case 'Instance':
+      return instanceLabel(o as InstanceModel, lookup);
     default:
       return key;
   }
+}
+
+/** How many links of a chain a label names before it says `...`. */
+const CHAIN_SHOWN = 8;
+
+/**
+ * A tenant instance in its subscriber's words: `sub-1042 (alice: subscriber -> vOLT -> vCPE)`,
+ * its id, then the chain that holds it from the User or Service it starts at, through the
+ * providers of the instances on the way, to its own provider.
+ */
+function instanceLabel(i: InstanceModel, lookup: (k: string | null | undefined) => ModelObject | undefined): string {
+  const providers: string[] = [];
+  const seen = new Set<string>();
+  let at: ModelObject | undefined = i;
+  let root = '?';
+  while (at?.kind === 'Instance' && !seen.has(at.key) && seen.size < 64) {
+    seen.add(at.key);
+    providers.push(lookup(at.provider)?.name ?? at.provider ?? '?');
+    const sub: ModelObject | undefined = lookup(at.subscriber);
+    if (sub?.kind !== 'Instance') root = sub?.name ?? at.subscriber ?? '?';
+    at = sub;
+  }
+  providers.reverse();
+  const shown = providers.length > CHAIN_SHOWN ? [...providers.slice(0, 2), '...', ...providers.slice(-(CHAIN_SHOWN - 3))] : providers;
+  return `${i.name} (${root}: ${shown.join(' -> ')})`;
+}
+
+/**
+ * A tenant instance's changed attributes as its subscriber reads them: `bundle` rather than
+ * `attributes.bundle`, `c_tag (allocated)` rather than `allocated.c_tag`.
+ */
+function instanceWords(changes: readonly AttributeChange[]): readonly AttributeChange[] {
+  return changes.map((c) =>
+    c.path.startsWith('attributes.') ? { ...c, path: c.path.slice('attributes.'.length) } : c.path.startsWith('allocated.') ? { ...c, path: `${c.path.slice('allocated.'.length)} (allocated)` } : c,
+  );
 }
 
 /**
@@ -381,7 +418,8 @@ export function buildReview(input: ReviewInput): Review {
       if (!o) n.push('not declared in the head model' + (base ? ' nor in the base model' : ''));
       objNotes = n;
     }
-    unsorted.push({ key, kind, label: objectLabel(key, o, lookup), status, model: d?.attributes ?? NO_CHANGES, resources, notes: objNotes });
+    const model = d?.attributes ? (kind === 'Instance' ? instanceWords(d.attributes) : d.attributes) : NO_CHANGES;
+    unsorted.push({ key, kind, label: objectLabel(key, o, lookup), status, model, resources, notes: objNotes });
   };
   // The model's changed objects first, then the plan's other objects, each once.
   if (modelDiffs.length) for (const key of new Set<string>([...modelDiffs.map((d) => d.key), ...byObject.keys()])) addObject(key, byObject.get(key));

@@ -217,3 +217,75 @@ describe('write scopes where the table is silent', () => {
     expect(labels('site1')).toEqual(['root admin']);
   });
 });
+
+describe('RBAC-009: tenant instances', () => {
+  /**
+   * vOLT on Slice s1 (sam and admin1 are its Slice admins) takes User subscribers; vCPE on
+   * Slice s2 (nobody's) is its tenant. alice and bob each hold a chain vOLT -> vCPE.
+   */
+  let volt: Service;
+  const offices = (w: World): void => {
+    const s2 = w.site.addSlice('s2', { image: w.image, flavor: w.flavor });
+    volt = new Service(w.cloud, 'vOLT', { slices: [w.slice], acceptsUsers: true });
+    const vcpe = new Service(w.cloud, 'vCPE', { slices: [s2] });
+    vcpe.tenantOf(volt, { connect: 'none' });
+    for (const [id, s] of [['alice', 100], ['bob', 101]] as const) {
+      const v = volt.addTenant(`sub-${id}`, { subscriber: new User(w.cloud, id, { site: w.site }), attributes: { s_tag: s } });
+      vcpe.addTenant(`sub-${id}`, { subscriber: v, attributes: { bundle: 'family' } });
+    }
+  };
+  /** `actor` against the office changed in its model: an instance's attributes or subscriber. */
+  const changed = (actor: string, mutate: (i: XosModel['instances'][number]) => XosModel['instances'][number] | undefined): Authorization => {
+    const bi = new ModelIndex(world(offices));
+    const head = world(offices);
+    const hi = new ModelIndex({ ...head, instances: head.instances.map((i) => mutate(i) ?? i) });
+    const subjects = diffModels(bi, hi).map((d) => ({ key: d.key, kind: d.kind, status: d.status }));
+    expect(subjects.length).toBeGreaterThan(0);
+    return authorize({ actor, subjects, head: hi, base: bi });
+  };
+  const bundle = (key: string, b: string) => (i: XosModel['instances'][number]) => (i.key === key ? { ...i, attributes: { ...i.attributes, bundle: b } } : undefined);
+  const rows = (a: Authorization) => a.checks.map((c) => [c.id, c.key, c.status, c.allowed]);
+
+  test('the subscribing User may change an instance of their own chain, also one held by another instance of it (passing)', () => {
+    expect(rows(changed('alice', bundle('vCPE/sub-alice', 'business')))).toEqual([['RBAC-009', 'vCPE/sub-alice', 'changed', true]]);
+  });
+
+  test("a subscriber may not change another subscriber's instance; the finding names who may (failing)", () => {
+    const a = changed('alice', bundle('vCPE/sub-bob', 'business'));
+    expect(rows(a)).toEqual([['RBAC-009', 'vCPE/sub-bob', 'changed', false]]);
+    // vCPE's Slice s2 has no admin: bob and root admin may.
+    expect(a.checks[0].approvers).toEqual([
+      { role: 'subscriber bob', users: ['bob'] },
+      { role: 'root admin', users: ['root'] },
+    ]);
+    expect(a.checks[0].message).toBe('alice may not change tenant instance vCPE/sub-bob. Approval from one of: subscriber bob (bob); root admin (root).');
+  });
+
+  test("a Slice admin of the provider may add and change its instances, not another provider's (passing and failing)", () => {
+    const add = check('sam', (w) => void volt.addTenant('sub-carol', { subscriber: new User(w.cloud, 'carol', { site: w.site }), attributes: { s_tag: 102 } }), offices);
+    expect(rows(add).filter((r) => r[0] === 'RBAC-009')).toEqual([['RBAC-009', 'vOLT/sub-carol', 'added', true]]);
+    expect(rows(changed('sam', (i) => (i.key === 'vOLT/sub-bob' ? { ...i, attributes: { s_tag: 105 } } : undefined)))).toEqual([['RBAC-009', 'vOLT/sub-bob', 'changed', true]]);
+    expect(rows(changed('sam', bundle('vCPE/sub-alice', 'business')))).toEqual([['RBAC-009', 'vCPE/sub-alice', 'changed', false]]);
+    const index = new ModelIndex(world(offices));
+    expect(writeRoles(index.get('vOLT/sub-bob')!, index).map(roleLabel)).toEqual(['subscriber bob', 'Slice admin of site1/s1', 'root admin']);
+  });
+
+  test('a Site pi, who may add a Sliver to the Slice, may not change its tenant instances: the rule names Slice admins (failing)', () => {
+    expect(check('pia', (w) => void w.slice.addSliver('v2', { deployment: w.dep }), offices).denied).toBe(0);
+    const a = changed('pia', bundle('vCPE/sub-alice', 'business'));
+    expect(rows(a)).toEqual([['RBAC-009', 'vCPE/sub-alice', 'changed', false]]);
+  });
+
+  test('moving an instance to another chain needs both subscribers: alice may not take over a chain of bob (failing), root admin may (passing)', () => {
+    const move = (i: XosModel['instances'][number]) => (i.key === 'vOLT/sub-bob' ? { ...i, subscriber: 'alice' } : undefined);
+    const a = changed('alice', move);
+    expect(rows(a)).toEqual([['RBAC-009', 'vOLT/sub-bob', 'changed', false]]);
+    expect(a.checks[0].message).toContain('it moves between scopes');
+    expect(changed('root', move).denied).toBe(0);
+  });
+
+  test('roles come from the base: a User the change itself adds holds no subscriber role yet (failing)', () => {
+    const a = check('zed', (w) => void volt.addTenant('sub-zed', { subscriber: new User(w.cloud, 'zed', { site: w.site }), attributes: { s_tag: 103 } }), offices);
+    expect(rows(a).filter((r) => r[0] === 'RBAC-009')).toEqual([['RBAC-009', 'vOLT/sub-zed', 'added', false]]);
+  });
+});

@@ -283,3 +283,38 @@ describe('scale', () => {
     expect(md).not.toMatch(/pw-\d/);
   });
 });
+
+describe('tenant instances in the review', () => {
+  /** The office with a vCPE (Slice s3, no admin of its own) whose subscriber alice holds sub-1042. */
+  const withBundle = (bundle: string) =>
+    office((o) => {
+      const s3 = o.site.addSlice('s3', { image: o.image, flavor: o.flavor });
+      s3.addSliver('c1', { deployment: o.dep });
+      const vcpe = new Service(o.cloud, 'vCPE', { slices: [s3], acceptsUsers: true });
+      new Service(o.cloud, 'vBNG', { slices: [o.slice] }).tenantOf(vcpe, { connect: 'none' });
+      const alice = new User(o.cloud, 'alice', { site: o.site });
+      new User(o.cloud, 'bob', { site: o.site });
+      vcpe.addTenant('sub-1042', { subscriber: alice, attributes: { bundle } });
+    });
+  const base = withBundle('family');
+  const head = withBundle('business');
+
+  test("an instance's record change is mapped by its address to the instance, shown in the subscriber's words", () => {
+    const r = review(base, head, { actor: 'alice' });
+    const o = r.objects.find((x) => x.key === 'vCPE/sub-1042')!;
+    expect(o).toMatchObject({ kind: 'Instance', label: 'sub-1042 (alice: vCPE)', status: 'changed' });
+    expect(o.model).toEqual([{ path: 'bundle', before: 'family', after: 'business' }]);
+    expect(o.resources.map((x) => x.address)).toEqual(['terraform_data.instance_vCPE__sub-1042']);
+    const md = renderMarkdown(r);
+    expect(md).toContain('#### Tenant instances\n- **changed** `sub-1042 (alice: vCPE)` (`vCPE/sub-1042`)');
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('RBAC-009 in the review: the subscriber may change it (passing), another User may not and blocks with the approvers (failing)', () => {
+    expect(review(base, head, { actor: 'alice' }).authorization.checks.map((c) => [c.id, c.key, c.allowed])).toEqual([['RBAC-009', 'vCPE/sub-1042', true]]);
+    const r = review(base, head, { actor: 'bob' });
+    expect(r.exitCode).toBe(3);
+    expect(renderMarkdown(r)).toContain('⛔ **RBAC-009** may not change tenant instance `sub-1042 (alice: vCPE)` (plan: `ctl1: terraform_data.instance_vCPE__sub-1042`) — approval from one of: subscriber alice (alice)');
+    expect(renderMarkdown(review(base, head, { actor: 'alice' }))).toContain('Actor: `alice` — holds subscriber alice');
+  });
+});

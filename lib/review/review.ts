@@ -177,7 +177,7 @@ export interface ReviewInput {
 }
 
 /** The order kinds are listed in: infrastructure and people first, then the service graph. */
-export const KIND_ORDER: readonly Kind[] = ['Site', 'User', 'Privilege', 'Deployment', 'Controller', 'Node', 'Image', 'Flavor', 'NetworkTemplate', 'Service', 'Tenant', 'Slice', 'Sliver', 'Network', 'View', 'Addition'];
+export const KIND_ORDER: readonly Kind[] = ['Site', 'User', 'Privilege', 'Deployment', 'Controller', 'Node', 'Image', 'Flavor', 'NetworkTemplate', 'Service', 'Tenant', 'Instance', 'Slice', 'Sliver', 'Network', 'View', 'Addition'];
 const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
 
 const REASONS: Record<string, string> = {

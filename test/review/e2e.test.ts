@@ -1,11 +1,13 @@
 /**
- * End to end: apply central-office (local target) with real terraform, change the program
- * (a Sliver added, a Network changed, a privilege removed, a tenancy attribute changed),
+ * End to end: apply central-office (local target; its named subscribers and two of its
+ * generated ones) with real terraform, change the program (a Sliver added, a Network changed,
+ * a privilege removed, a subscriber's bundle changed),
  * plan every stack for real, and review the plans as two actors: carol (root admin, may
  * make all of it) and nina (Slice admin of the CDN only, may not).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { centralOfficeCopy } from '../helpers/examples';
 import { describeWith, terraform, terraformEnv, tmpDir, xos } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,6 +29,8 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
   const work = tmpDir('xos-review-e2e-');
   const out = path.join(work, 'out');
   // Inside the repository, so that the program's `import ... from 'xos'` resolves as it does for the example.
+  // Both with two of the thousand generated subscribers (terraform applies four thousand resources slowly).
+  const original = path.join(ROOT, 'test', '.tmp', `review-e2e-base-${process.pid}`);
   const program = path.join(ROOT, 'test', '.tmp', `review-e2e-${process.pid}`);
   const baseModel = path.join(work, 'base-model.json');
   const planFiles: string[] = [];
@@ -40,7 +44,7 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
   const review = (...extra: string[]) => xos(['review', ...planFiles.flatMap((f) => ['--plan', f]), '--model', path.join(out, 'xos-model.json'), '--base-model', baseModel, ...extra]);
 
   beforeAll(() => {
-    synth('examples/central-office');
+    synth(centralOfficeCopy(original, 2));
     stacks = fs.readdirSync(path.join(out, 'stacks')).sort();
     for (const s of stacks) {
       const dir = path.join(out, 'stacks', s);
@@ -49,7 +53,8 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
     }
     fs.copyFileSync(path.join(out, 'xos-model.json'), baseModel);
 
-    fs.mkdirSync(program, { recursive: true });
+    centralOfficeCopy(program, 2);
+    fs.copyFileSync(path.join(original, 'xos.allocations.json'), path.join(program, 'xos.allocations.json'));
     const text = fs.readFileSync(path.join(ROOT, 'examples', 'central-office', 'main.ts'), 'utf8');
     fs.writeFileSync(
       path.join(program, 'main.ts'),
@@ -57,7 +62,7 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
         ["cdnSlice.addSlivers('cache', 2, { deployment: pod });", "cdnSlice.addSlivers('cache', 3, { deployment: pod });"],
         ["cidr: '10.20.0.0/24'", "cidr: '10.20.0.0/23'"],
         ["vcpeSlice.grant(nina, 'access');\n", ''],
-        ["attributes: { bundle: 'family', parental_control: true }", "attributes: { bundle: 'business', parental_control: true }"],
+        ["subscribe(bob, { id: 'sub-1043', s_tag: 100, bundle: 'basic' });", "subscribe(bob, { id: 'sub-1043', s_tag: 100, bundle: 'business' });"],
       ]),
     );
     synth(program);
@@ -73,6 +78,7 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
 
   afterAll(() => {
     fs.rmSync(program, { recursive: true, force: true });
+    fs.rmSync(original, { recursive: true, force: true });
     if (!process.env.XOS_KEEP) fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -99,9 +105,10 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
     expect(byKey.get('co1/cdn/cache-3').resources.map((r: { part: string }) => r.part).sort()).toEqual(['port', 'sliver']);
     expect(byKey.get('co1/volt/access')).toMatchObject({ kind: 'Network', status: 'changed', model: [{ path: 'cidr', before: '10.20.0.0/24', after: '10.20.0.0/23' }] });
     expect(byKey.get('co1/volt/access').resources[0].attributes).toEqual(expect.arrayContaining([{ path: 'input.cidr', before: '10.20.0.0/24', after: '10.20.0.0/23' }]));
-    const tenancy = json.objects.find((o: { kind: string; status: string }) => o.kind === 'Tenant' && o.status === 'changed');
-    expect(tenancy.label).toBe('vOLT -> vCPE (shared-private)');
-    expect(tenancy.model).toEqual([{ path: 'attributes.bundle', before: 'family', after: 'business' }]);
+    // bob's bundle: his vCPE instance, in his words; the vBNG instance it holds learns the new bundle (its record only).
+    expect(byKey.get('vCPE/sub-1043')).toMatchObject({ kind: 'Instance', status: 'changed', label: 'sub-1043 (bob: subscriber -> vOLT -> vCPE)', model: [{ path: 'bundle', before: 'basic', after: 'business' }] });
+    expect(byKey.get('vCPE/sub-1043').resources.map((r: { address: string }) => r.address)).toEqual(['terraform_data.instance_vCPE__sub-1043']);
+    expect(byKey.get('vBNG/sub-1043')).toMatchObject({ kind: 'Instance', status: 'affected', label: 'sub-1043 (bob: subscriber -> vOLT -> vCPE -> vBNG)' });
     const privilege = json.objects.find((o: { kind: string }) => o.kind === 'Privilege');
     expect(privilege).toMatchObject({ status: 'removed', label: 'nina: Slice access of co1/vcpe' });
     // The removed privilege is the one destroy, listed first with Terraform's reason.
@@ -115,11 +122,11 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
     const at = (s: string) => md.indexOf(s);
     expect(at('**Plan:')).toBeLessThan(at('### Destroys and replacements (1)'));
     expect(at('### Destroys and replacements (1)')).toBeLessThan(at('### Changes by model object'));
-    expect(at('#### Privileges')).toBeLessThan(at('#### Tenants'));
-    expect(at('#### Tenants')).toBeLessThan(at('#### Slivers'));
+    expect(at('#### Privileges')).toBeLessThan(at('#### Tenant instances'));
+    expect(at('#### Tenant instances')).toBeLessThan(at('#### Slivers'));
     expect(at('#### Slivers')).toBeLessThan(at('#### Networks'));
     expect(md).toContain('- `input.cidr`: `"10.20.0.0/24"` → `"10.20.0.0/23"`');
-    expect(md).toMatch(/-->\|"shared-private \(changed\)"\|/);
+    expect(md).toContain('- **changed** `sub-1043 (bob: subscriber -> vOLT -> vCPE)` (`vCPE/sub-1043`)\n  - in the model:\n    - `bundle`: `"basic"` → `"business"`');
   });
 
   test('secrets are masked everywhere, in markdown and JSON', () => {
@@ -150,7 +157,6 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
     const json = JSON.parse(review('--actor', 'nina', '--format', 'json').stdout);
     const verdict = Object.fromEntries(json.authorization.checks.map((c: { key: string; id: string; allowed: boolean }) => [c.key, [c.id, c.allowed]]));
     const privilege = json.objects.find((o: { kind: string }) => o.kind === 'Privilege').key;
-    const tenancy = json.objects.find((o: { kind: string; status: string }) => o.kind === 'Tenant' && o.status === 'changed').key;
     expect(verdict).toMatchObject({
       // The plan is the ground truth: nina's key leaves the vCPE Slivers, whose resources change, and she may not change them.
       'co1/vcpe/cpe-1': ['RBAC-006', false],
@@ -158,13 +164,15 @@ describeWith('terraform', 'reviewing a real change to central-office', () => {
       [json.objects.find((o: { kind: string }) => o.kind === 'Addition').key]: ['RBAC-006', true],
       'co1/volt/access': ['RBAC-006', false],
       [privilege]: ['RBAC-006', false],
-      [tenancy]: ['RBAC-006', false],
+      // Not her subscriber's, nor of a Slice she administers (RBAC-009).
+      'vCPE/sub-1043': ['RBAC-009', false],
     });
     expect(r.stdout).toMatch(/⛔ \*\*Blocks:\*\* nina may not make \d+ of the changes/);
     expect(r.stdout).toContain(
       '⛔ **RBAC-006** may not change Network `co1/volt/access` (plan: `co1-openstack: terraform_data.network_co1__volt__access`) — approval from one of: Slice admin of co1/volt (dave) · Site admin of co1 (carol) · Site pi of co1 (paul) · root admin (carol)',
     );
     expect(r.stdout).toContain('⛔ **RBAC-006** may not remove privilege `nina: Slice access of co1/vcpe`');
+    expect(r.stdout).toContain('⛔ **RBAC-009** may not change tenant instance `sub-1043 (bob: subscriber -> vOLT -> vCPE)` (plan: `co1-openstack: terraform_data.instance_vCPE__sub-1043`) — approval from one of: subscriber bob (bob) · Slice admin of co1/vcpe');
   });
 
   test('without --actor the review says authorization was not checked, and blocks: exit 3', () => {

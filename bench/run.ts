@@ -8,6 +8,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { floorRatios } from './floors';
 import type { Measurement } from './worker';
 
 const DEFAULT_SIZES = [1000, 10000, 50000, 100000];
@@ -149,13 +150,7 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
   );
   judge(
     'status and review within 3x of the JSON floor of what they read',
-    ['status', 'review'].flatMap((t) =>
-      sizes.flatMap((size): [string, number, number][] => {
-        const m = get(t, size);
-        const f = get(`${t}-floor`, size);
-        return m && f ? [[`${t}@${size}`, +(m.ms / Math.max(1, f.ms)).toFixed(2), 3]] : [];
-      }),
-    ),
+    floorRatios(get, ['status', 'review'], sizes),
   );
   judge(
     'a one-Sliver change re-plans one stack (stacks changed, added or removed)',

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
+import { floorRatios } from './floors';
 import { reviewFloorTask, reviewTask, statusFloorTask, statusTask } from './tasks-extra';
 import { cachedOutput, compileTask, generated, plainCdktfTask, registerTask, synthLocalTask, synthTask, type Measurement } from './worker';
 
@@ -113,13 +114,7 @@ export function instanceTargets(get: (task: string, size: number) => Measurement
   );
   judge(
     'instances: status and review within 3x of the JSON floor of what they read',
-    ['instances-status', 'instances-review'].flatMap((t) =>
-      sizes.flatMap((size): [string, number, number][] => {
-        const m = get(t, size);
-        const f = get(`${t}-floor`, size);
-        return m && f ? [[`${t}@${size}`, +(m.ms / Math.max(1, f.ms)).toFixed(2), 3]] : [];
-      }),
-    ),
+    floorRatios(get, ['instances-status', 'instances-review'], sizes),
   );
   judge(
     'instances: one more subscriber re-plans one stack, adding its 3 records and changing nothing else',

@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tmpDir } from '../helpers/tools';
+import { MODEL_FORMAT_VERSION } from '../../lib/model/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin', 'xos.js');
@@ -202,7 +203,7 @@ describe('the worst inputs we could construct stay under 1 GB and a minute', () 
     fs.writeSync(fd, ']}');
     fs.closeSync(fd);
     const model = path.join(dir, 'm.json');
-    fs.writeFileSync(model, JSON.stringify({ formatVersion: 1, name: 'm' }));
+    fs.writeFileSync(model, JSON.stringify({ formatVersion: MODEL_FORMAT_VERSION, name: 'm' }));
     const m = measure(['review', '--plan', `s=${file}`, '--model', model, '--format', 'json']);
     report.push(`  review --format json of a million-change plan (${Math.round(fs.statSync(file).size / 1e6)} MB): ${Math.round(m.rssKb / 1024)} MB, ${m.ms} ms, exit ${m.code}`);
     expect(m.code).toBe(1);

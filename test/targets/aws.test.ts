@@ -140,7 +140,7 @@ describe('aws target: EC2 deployments', () => {
 });
 
 /** A Syndicate-like Service on S3, with tenant instances on OpenStack and on EC2. */
-function s3Cloud(): Cloud {
+function s3Cloud(subscribed = false): Cloud {
   Cloud.reset();
   const cloud = new Cloud({ name: 's3' });
   const site = new Site(cloud, 'lab');
@@ -154,7 +154,9 @@ function s3Cloud(): Cloud {
   const ec2 = new Deployment(cloud, 'ec2', { acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
   ec2.addController('ec2-eu', { backend: 'ec2', region: 'eu-west-1', sites: [site] });
   const s3c = new Controller(cloud, 's3', { backend: 's3', region: 'eu-west-1', credentials: { access_key: Secret.env('AWS_ACCESS_KEY_ID'), secret_key: Secret.env('AWS_SECRET_ACCESS_KEY') } });
-  const s3 = new Service(cloud, 'S3', { controller: s3c });
+  const s3 = new Service(cloud, 'S3', { controller: s3c, acceptsUsers: subscribed });
+  // An instance of the external Service, held by a User: its record stays in the S3 stack.
+  if (subscribed) s3.addTenant('ann-archive', { subscriber: u, attributes: { tier: 'cold' } });
   const syn = site.addSlice('syndicate', { image, flavor });
   syn.grant(u, 'admin');
   syn.addSliver('ms-1', { deployment: os });
@@ -180,6 +182,14 @@ describe('aws target: S3 as an external Service', () => {
     expect(statements.flatMap((s) => s.actions).every((a) => a.startsWith('s3:') && !a.includes('*'))).toBe(true);
     expect(res(tf, 'aws_iam_access_key')[t]).toMatchObject({ user: ref('aws_iam_user', t, 'name') });
     for (const o of Object.values(tf.output as Record<string, { sensitive: boolean }>)) expect(o.sensitive).toBe(true);
+  });
+
+  test("tenant instances of S3 are kept as records of its stack that refer only to what the stack declares (the Service itself is none of its resources)", () => {
+    const tf = synth(s3Cloud(true)).rendered.json.get('s3')!;
+    expect(Object.keys(res(tf, 'terraform_data')).sort()).toEqual(['instance_S3__ann-archive', 'store_S3']);
+    const declared = addresses(tf);
+    expect(referencedAddresses(tf.resource).filter((a) => !declared.has(a))).toEqual([]);
+    expect(res(tf, 'terraform_data')['instance_S3__ann-archive'].input.store_id).toBe('${terraform_data.store_S3.id}');
   });
 
   test("the tenant's instances, on OpenStack and on EC2, get the bucket and the key in their user data, as sensitive values from the S3 stack's state", () => {

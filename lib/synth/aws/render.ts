@@ -392,7 +392,13 @@ class AwsRenderer {
   private renderS3(): void {
     // Tenant instances of an external provider: no instance of it reads them; their records
     // stay in the plan and the state, as the provider's controller would keep them.
-    for (const kind of ['store', 'instance', 'instance-addition'] as const) for (const r of this.ix.of(kind)) this.ctx.write(this.stack, false, 'terraform_data', r.name, localBody(r), r);
+    // They refer to each other only: the provider Service itself is no resource of an s3 stack.
+    const records = (['store', 'instance', 'instance-addition'] as const).flatMap((kind) => this.ix.of(kind));
+    const written = new Set(records.map((r) => r.name));
+    for (const r of records) {
+      const refs = Object.fromEntries(Object.entries(r.refs).filter(([, n]) => written.has(n)));
+      this.ctx.write(this.stack, false, 'terraform_data', r.name, localBody({ ...r, refs }), r);
+    }
     const slivers = this.ix.of('sliver');
     if (slivers.length)
       throw usageError(

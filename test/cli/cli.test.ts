@@ -54,7 +54,8 @@ describe('xos validate', () => {
       reviewTime: true,
       acknowledgeable: false,
     });
-    expect(rules.filter((r: { acknowledgeable: boolean }) => r.acknowledgeable).map((r: { id: string }) => r.id)).toEqual(['RBAC-004', 'RBAC-005', 'NET-005']);
+    expect(rules.filter((r: { acknowledgeable: boolean }) => r.acknowledgeable).map((r: { id: string }) => r.id)).toEqual(['RBAC-004', 'RBAC-005', 'NET-005', 'TNI-006']);
+    expect(rules.find((r: { id: string }) => r.id === 'RBAC-009')).toMatchObject({ severity: 'error', reviewTime: true, acknowledgeable: false });
   });
 
   test('warnings pass, and fail with --strict', () => {

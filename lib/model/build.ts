@@ -302,7 +302,8 @@ function deriveTenancyNetworks(
   for (const n of m.networks) take(n.cidr);
 
   const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant): Mutable<NetworkModel> => {
-    const cidr = t.cidr ?? allocateCidrAmong(key, taken);
+    // No free block: left empty, and NET-001 reports it on the tenancy with the fix.
+    const cidr = t.cidr ?? allocateCidrAmong(key, taken) ?? '';
     take(cidr);
     const net: Mutable<NetworkModel> = {
       kind: 'Network',

@@ -1,4 +1,4 @@
-import { Cidr, overlaps, parseCidr, usableHosts } from '../model/cidr';
+import { Cidr, DERIVED_POOL, overlaps, parseCidr, usableHosts } from '../model/cidr';
 import type { NetworkModel, SliceModel } from '../model/types';
 import { hostName } from '../synth/layout';
 import type { Finding, Rule, RuleContext } from './rule';
@@ -141,12 +141,19 @@ export const netRules: Rule[] = [
   {
     id: 'NET-001',
     severity: 'error',
-    title: "A Network's address space is a valid CIDR block and holds enough addresses for every Sliver that attaches to it; its port range, when given, is valid (1-65535, low <= high).",
-    why: 'Every Sliver on a Network needs an address from its block.',
-    fix: 'Fix the CIDR block or the port range, or use a larger block.',
+    title: "A Network's address space is a valid IPv4 CIDR block, written canonically (no leading zeros), and holds enough addresses for every Sliver that attaches to it; its port range, when given, is valid (1-65535, low <= high). A Network a tenancy derives finds a free block.",
+    why: 'Every Sliver on a Network needs an address from its block, and the block the back-ends get must be the one the program means (`010.10.0.0/24` is 8.10.0.0/24 to some tools and 10.10.0.0/24 to others). xos networks are IPv4-only: the targets write IPv4 subnets and security rules, and `xos verify` proves IPv4 flows.',
+    fix: 'Fix the CIDR block (an IPv4 block such as 10.0.1.0/24, without leading zeros) or the port range, or use a larger block. For a derived network with no free block, give the tenancy a `cidr`.',
     origin: 'guide, Virtualization ("IP AddrSpace (CIDR block and port range)")',
     *check(ctx: RuleContext): Iterable<Finding> {
       for (const n of ctx.model.networks) {
+        if (n.derivedFrom && n.cidr === '') {
+          yield {
+            path: n.derivedFrom,
+            message: `the Network this tenancy derives (${n.key}) has no address block: no /24 of ${DERIVED_POOL} is free of the cloud's other blocks. Give the tenancy a block of its own: tenantOf(provider, { connect, cidr: '10.200.0.0/24' }).`,
+          };
+          continue;
+        }
         const c = parseCidr(n.cidr);
         if (typeof c === 'string') yield { path: n.key, message: `Network ${n.name}: ${c}.` };
         else {

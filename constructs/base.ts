@@ -91,6 +91,23 @@ function uniqueIn(scope: IConstruct, id: string): Construct {
   return scope as Construct;
 }
 
+/**
+ * @internal Where the program made a call that relates two objects (a Slice joining a
+ * Network): captured like a declaration site, formatted only when a violation asks.
+ */
+export function captureCallSite(): { readonly source: SourceLocation | undefined } | undefined {
+  if (!captureSources()) return undefined;
+  const previous = Error.stackTraceLimit;
+  Error.stackTraceLimit = 12;
+  const at = new Error();
+  Error.stackTraceLimit = previous;
+  return {
+    get source() {
+      return sourceFromStack(at.stack);
+    },
+  };
+}
+
 let capture: boolean | undefined;
 function captureSources(): boolean {
   if (capture === undefined) capture = process.env.XOS_NO_SOURCES !== '1';

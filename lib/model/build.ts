@@ -23,7 +23,7 @@ import type {
   TenantModel,
   XosModel,
 } from './types';
-import { MODEL_FORMAT_VERSION, UNDECLARED } from './types';
+import { joinSiteKey, MODEL_FORMAT_VERSION, UNDECLARED } from './types';
 import { tenancyOrder } from './graph';
 import { acknowledgementList } from './acknowledgements';
 
@@ -240,7 +240,8 @@ export function buildModel(cloud: Cloud): BuiltModel {
     }
   }
 
-  // Slices join Networks by calling slice.join(network): record it on the Network.
+  // Slices join Networks by calling slice.join(network): record it on the Network, and where
+  // the program called it (NET-003 points at the join, not at the Network).
   const networksByKey = new Map(m.networks.map((n) => [n.key, n]));
   for (const c of all) {
     if (c.kind !== 'Slice') continue;
@@ -248,6 +249,8 @@ export function buildModel(cloud: Cloud): BuiltModel {
       const nk = ref(n);
       const net = nk ? networksByKey.get(nk) : undefined;
       if (net && !net.joined.includes(c.node.path)) net.joined.push(c.node.path);
+      const at = (c as Slice).joinSites.get(n);
+      if (nk && at) sources.defer(joinSiteKey(c.node.path, nk), at);
     }
   }
 
@@ -268,7 +271,7 @@ export function buildModel(cloud: Cloud): BuiltModel {
     networkTemplates: byKey(m.networkTemplates),
     slices: byKey(m.slices),
     slivers: byKey(m.slivers),
-    networks: byKey(m.networks.map((n) => ({ ...n, permitted: [...n.permitted].sort(), joined: [...n.joined].sort() }))),
+    networks: byKey(m.networks.map((n) => ({ ...n, permitted: [...n.permitted].sort(), joined: [...n.joined].sort(), ...(n.derivedJoins ? { derivedJoins: sortedRecord(n.derivedJoins) } : {}) }))),
     services: byKey(m.services),
     tenants: byKey(m.tenants),
     views: byKey(m.views),
@@ -324,11 +327,14 @@ function deriveTenancyNetworks(
     networksByKey.set(key, net);
     return net;
   };
-  const admit = (net: Mutable<NetworkModel>, slices: readonly string[]) => {
+  // A tenancy joins Slices to a Network: recorded as its join, never as the owner's consent
+  // (NET-003 checks each one). A Slice that joined by itself keeps its own join.
+  const admit = (net: Mutable<NetworkModel>, slices: readonly string[], tenancy: string) => {
     for (const s of slices) {
-      if (s === net.owner) continue;
-      if (!net.permitted.includes(s)) net.permitted.push(s);
-      if (!net.joined.includes(s)) net.joined.push(s);
+      if (s === net.owner || net.joined.includes(s)) continue;
+      net.joined.push(s);
+      const joins = (net.derivedJoins ??= {}) as Record<string, string>;
+      joins[s] = tenancy;
     }
   };
   // Each Slice's own private networks as declared (derived ones are never a Slice's own):
@@ -362,13 +368,13 @@ function deriveTenancyNetworks(
         net = derive(`${tm.key}/network`, `${tenant.name}-${provider.name}`, pSlices[0], tm.key, t);
         tm.network = net.key;
       }
-      if (net) admit(net, [...tSlices, ...pSlices]);
+      if (net) admit(net, [...tSlices, ...pSlices], tm.key);
     } else if (tm.connect === 'interconnect-private') {
       if (!tSlices.length || !pSlices.length) continue;
       const tn = ownPrivate(tSlices) ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t);
       const pn = ownPrivate(pSlices) ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t);
-      admit(tn, tSlices);
-      admit(pn, pSlices);
+      admit(tn, tSlices, tm.key);
+      admit(pn, pSlices, tm.key);
       tm.interconnect = { tenantNetwork: tn.key, providerNetwork: pn.key };
     }
   }
@@ -379,9 +385,9 @@ function deriveTenancyNetworks(
  * under ts-node) is what costs, and only objects with a violation need theirs.
  */
 class LazySources extends Map<string, SourceLocation> {
-  private readonly pending = new Map<string, XosConstruct>();
+  private readonly pending = new Map<string, { readonly source: SourceLocation | undefined }>();
 
-  public defer(key: string, c: XosConstruct): void {
+  public defer(key: string, c: { readonly source: SourceLocation | undefined }): void {
     this.pending.set(key, c);
   }
 
@@ -502,6 +508,12 @@ export function jsonCopy(x: unknown): unknown {
   }
   if (typeof x === 'bigint') return x.toString();
   return x;
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k];
+  return out;
 }
 
 function uniq(xs: string[]): string[] {

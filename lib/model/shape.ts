@@ -55,6 +55,7 @@ const FIELDS: Readonly<Record<Kind, Fields>> = {
     site: R,
     bandwidthMbps: [(v) => v === null || num(v), 'a number or null'],
     'derivedFrom?': S,
+    'derivedJoins?': [(v) => object(v) && Object.values(v as object).every(str), 'an object of Slice keys -> tenancy keys'],
   },
   Service: { slices: L, controller: R, ports: [ports, 'a list of { port, protocol }'], credentials: [secrets, 'an object of secret references'], 'tenantSchema?': [any, ''], 'description?': S },
   Tenant: { tenant: R, provider: R, connect: S, attributes: [any, ''], network: R, 'interconnect?': [interconnect, 'an object of { tenantNetwork, providerNetwork }'] },

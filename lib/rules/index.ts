@@ -85,7 +85,7 @@ export function runRules(built: BuiltModel, layout: Layout, options: RunOptions 
       findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.`, key: 'rule-failed' }];
     }
     for (const f of findings) {
-      const src = formatSource(inherited(built.meta.sources, f.path), options.relativeTo);
+      const src = formatSource((f.at !== undefined ? built.meta.sources.get(f.at) : undefined) ?? inherited(built.meta.sources, f.path), options.relativeTo);
       const finding = findingId(rule.id, f);
       const ack = acknowledgeable(rule) ? acknowledgementOf(acks, rule.id, f.path, finding) : undefined;
       out.push({ id: rule.id, severity: rule.severity, path: f.path, message: f.message, finding, ...(src ? { source: src } : {}), ...(ack ? { acknowledged: ack.reason } : {}) });

@@ -25,6 +25,12 @@ export interface Finding {
    * per object. It must not depend on counts or wording, which change from run to run.
    */
   readonly key?: string;
+  /**
+   * The key in `meta.sources` of the program line to point at, when it is not the object's
+   * own declaration (a `slice.join(network)` call, for example).
+   * @default the declaration of `path` (or of its nearest declared ancestor)
+   */
+  readonly at?: string;
 }
 
 /** What every rule states beside its check: the rules table of docs/rules.md is made from it. */

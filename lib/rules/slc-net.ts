@@ -1,5 +1,5 @@
 import { Cidr, DERIVED_POOL, overlaps, parseCidr, usableHosts } from '../model/cidr';
-import type { NetworkModel, SliceModel } from '../model/types';
+import { joinSiteKey, type NetworkModel, type ServiceModel, type SliceModel, type TenantModel } from '../model/types';
 import { hostName } from '../synth/layout';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
@@ -198,15 +198,40 @@ export const netRules: Rule[] = [
   {
     id: 'NET-003',
     severity: 'error',
-    title: 'A Slice joins a Network only if the owning Slice lists it among the Slices that may join.',
-    why: "A Network is its owner's: others get in only with the owner's consent.",
-    fix: "Have the owner allow it: `network.allowJoin(slice)`.",
-    origin: 'guide, Virtualization ("a (possibly empty) set of other Slices that may join it")',
+    title:
+      "A Slice joins a Network only if the owning Slice lists it among the Slices that may join. A join a tenancy derives (shared-private's `network`, an interconnect's private networks) holds only when the Network's owner is a Slice of the tenancy's tenant or provider: the tenancy is then both sides' consent, and is never recorded as the owner's.",
+    why: "A Network is its owner's: others get in only with the owner's consent. A tenancy speaks for its two Services (paper 4.2: the tenancy graph is the operator's security policy), never for a third Service whose Network it would open.",
+    fix: "Have the owner allow it (`network.allowJoin(slice)`), or remove the join. For a tenancy, name a Network owned by a Slice of its tenant or provider, or leave `network` out and let the tenancy derive one.",
+    origin: 'guide, Virtualization ("a (possibly empty) set of other Slices that may join it"); paper 3.2 and 4.2',
     *check({ model, index }: RuleContext): Iterable<Finding> {
-      for (const n of model.networks)
-        for (const s of n.joined)
-          if (!n.permitted.includes(s))
-            yield { path: n.key, message: `Slice ${nameOf(index, s)} joined Network ${n.name}, but its owner ${nameOf(index, n.owner)} does not allow it. Call network.allowJoin(slice).` };
+      const owner = (n: NetworkModel) => `Slice ${n.owner}${index.servicesBySlice.get(n.owner) ? ` (Service ${index.servicesBySlice.get(n.owner)!.name})` : ''}`;
+      for (const n of model.networks) {
+        // Derived joins, by tenancy: one finding per tenancy and Network, naming every Slice.
+        const derived = new Map<string, string[]>();
+        for (const s of n.joined) {
+          const tenancy = n.derivedJoins?.[s];
+          if (tenancy !== undefined) {
+            const l = derived.get(tenancy);
+            if (l) l.push(s);
+            else derived.set(tenancy, [s]);
+          } else if (!n.permitted.includes(s))
+            yield {
+              path: s,
+              at: joinSiteKey(s, n.key),
+              message: `Slice ${s} joined Network ${n.key}, but its owner ${owner(n)} does not allow it. Call allowJoin(...) on the Network where it is declared, or remove the join.`,
+            };
+        }
+        for (const [tenancy, slices] of derived) {
+          const t = index.get<TenantModel>(tenancy);
+          if (!t || t.kind !== 'Tenant') continue;
+          const sides = [t.tenant, t.provider].map((k) => index.get<ServiceModel>(k)).filter((x): x is ServiceModel => x?.kind === 'Service');
+          if (sides.some((svc) => svc.slices.includes(n.owner))) continue;
+          yield {
+            path: t.key,
+            message: `this tenancy joins Slice${slices.length > 1 ? 's' : ''} ${listNames(slices)} to Network ${n.key}, owned by ${owner(n)}, which is neither the tenant's nor the provider's and never allowed it. Give the tenancy a Network owned by a Slice of ${sides.map((x) => x.name).join(' or ')}, or leave 'network' out to derive one.`,
+          };
+        }
+      }
     },
   },
   {

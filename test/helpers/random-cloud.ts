@@ -354,7 +354,7 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     if (!other) return undefined;
     const n = owner.addNetwork('closed!', { cidr: b.freshCidr(), template: b.privateTpl });
     other.join(n);
-    return { rule: 'NET-003', path: n.key };
+    return { rule: 'NET-003', path: other.key };
   },
   'NET-004 a Network bound to another Site': (b, p) => {
     const slice = at(slicesWithSlivers(b), p)!;

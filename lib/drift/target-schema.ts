@@ -64,6 +64,7 @@ export const MODEL_KIND_OF_LAYOUT: Readonly<Record<LayoutKind, string>> = {
   secrule: 'Tenant',
   gateway: 'Tenant',
   endpoint: 'Service',
+  address: 'Service',
   tenancy: 'Tenant',
   addition: 'Addition',
 };

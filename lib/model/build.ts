@@ -10,7 +10,7 @@ import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
 import { withoutUndefined as clean, setKey } from './dict';
-import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
+import { allocateCidrAmong, formatCidr, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
   AdditionModel,
@@ -304,9 +304,9 @@ function deriveTenancyNetworks(
   };
   for (const n of m.networks) take(n.cidr);
 
-  const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant): Mutable<NetworkModel> => {
+  const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant, given = t.cidr): Mutable<NetworkModel> => {
     // No free block: left empty, and NET-001 reports it on the tenancy with the fix.
-    const cidr = t.cidr ?? allocateCidrAmong(key, taken) ?? '';
+    const cidr = given ?? allocateCidrAmong(key, taken) ?? '';
     take(cidr);
     const net: Mutable<NetworkModel> = {
       kind: 'Network',
@@ -371,13 +371,26 @@ function deriveTenancyNetworks(
       if (net) admit(net, [...tSlices, ...pSlices], tm.key);
     } else if (tm.connect === 'interconnect-private') {
       if (!tSlices.length || !pSlices.length) continue;
-      const tn = ownPrivate(tSlices) ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t);
-      const pn = ownPrivate(pSlices) ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t);
+      // A cidr given for both sides' derived networks is split: the tenant's takes its lower
+      // half, the provider's the upper (one block for both would overlap behind the gateway).
+      const ownT = ownPrivate(tSlices);
+      const ownP = ownPrivate(pSlices);
+      const [low, high] = t.cidr !== undefined && !ownT && !ownP ? halves(t.cidr) : [t.cidr, t.cidr];
+      const tn = ownT ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t, low);
+      const pn = ownP ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t, high);
       admit(tn, tSlices, tm.key);
       admit(pn, pSlices, tm.key);
       tm.interconnect = { tenantNetwork: tn.key, providerNetwork: pn.key };
     }
   }
+}
+
+/** The two halves of a block (`10.0.0.0/23` -> `10.0.0.0/24`, `10.0.1.0/24`); the block itself twice when it cannot be split (NET-001 or NET-006 then says why). */
+function halves(cidr: string): [string, string] {
+  const c = parseCidr(cidr);
+  if (typeof c === 'string' || c.prefix >= 32) return [cidr, cidr];
+  const half = { prefix: c.prefix + 1, size: c.size / 2 };
+  return [formatCidr({ base: c.base, ...half }), formatCidr({ base: c.base + half.size, ...half })];
 }
 
 /**

@@ -1,0 +1,80 @@
+/**
+ * `xos verify`: the proof that the synthesized cloud lets through exactly what the model asks
+ * for. It reads each stack's Terraform JSON (never the layout), builds the network each
+ * back-end would build from it (read-openstack.ts, read-aws.ts, read-local.ts), computes the
+ * flows it admits (analysis.ts) and compares them with the flows the model intends
+ * (intent.ts), class by class (check.ts). `xos synth` runs the same proof on what it is about
+ * to write, and writes nothing when it fails.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { externalError } from '../errors';
+import { ModelIndex } from '../model/index';
+import type { XosModel } from '../model/types';
+import { readModelFile } from '../review/model-file';
+import { verifyGraphs, type VerifyOptions, type VerifyResult } from './check';
+import type { StackGraph } from './graph';
+import { readAws } from './read-aws';
+import { readLocal } from './read-local';
+import { readOpenstack } from './read-openstack';
+import type { Tf } from './tf';
+
+export type { VerifyResult, SummaryRow } from './check';
+export { explainFlow, type Explanation } from './explain';
+
+/** The back-end a stack's JSON is for: by its provider (no provider: the local target). */
+export function stackTarget(tf: Tf): 'openstack' | 'aws' | 'local' {
+  const providers = Object.keys(tf.provider ?? {});
+  if (providers.includes('openstack')) return 'openstack';
+  if (providers.includes('aws')) return 'aws';
+  const types = Object.keys(tf.resource ?? {});
+  if (types.some((t) => t.startsWith('openstack_'))) return 'openstack';
+  if (types.some((t) => t.startsWith('aws_'))) return 'aws';
+  return 'local';
+}
+
+/** The network a back-end would build from one stack's Terraform JSON. */
+export function readStack(tf: Tf, stack: string): StackGraph {
+  switch (stackTarget(tf)) {
+    case 'openstack':
+      return readOpenstack(tf, stack);
+    case 'aws':
+      return readAws(tf, stack);
+    default:
+      return readLocal(tf, stack);
+  }
+}
+
+/** Prove stacks (by name: their Terraform JSON) against a model. */
+export function verifyStacks(model: XosModel, stacks: ReadonlyMap<string, Tf> | Iterable<[string, Tf]>, options: VerifyOptions = {}, index = new ModelIndex(model)): VerifyResult {
+  const graphs = [...stacks].map(([name, tf]) => readStack(tf, name));
+  return verifyGraphs(model, index, graphs, options);
+}
+
+/** An output folder as `xos synth` writes it: its model and each stack's JSON. */
+export function readOutput(dir: string): { model: XosModel; stacks: Map<string, Tf> } {
+  const modelFile = path.join(dir, 'xos-model.json');
+  if (!fs.existsSync(modelFile)) throw externalError(`${dir} holds no xos-model.json: give the folder \`xos synth --out\` wrote, or the program.`);
+  const model = readModelFile(modelFile);
+  const stacksDir = path.join(dir, 'stacks');
+  const stacks = new Map<string, Tf>();
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(stacksDir).sort();
+  } catch {
+    throw externalError(`${dir} holds no stacks/ folder: give the folder \`xos synth --out\` wrote.`);
+  }
+  for (const name of names) {
+    const file = path.join(stacksDir, name, 'cdk.tf.json');
+    if (!fs.existsSync(file)) continue;
+    let tf: Tf;
+    try {
+      tf = JSON.parse(fs.readFileSync(file, 'utf8')) as Tf;
+    } catch (e) {
+      throw externalError(`${file} is not valid JSON (${(e as Error).message}). Synthesize again.`);
+    }
+    if (!tf || typeof tf !== 'object' || Array.isArray(tf)) throw externalError(`${file} does not hold a Terraform configuration (an object). Synthesize again.`);
+    stacks.set(name, tf);
+  }
+  return { model, stacks };
+}

@@ -7,6 +7,7 @@ import { inertIo, processIo } from '../cli/io';
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
 import { synthInto, TARGETS, type Target } from './output';
+import { isProofFailed } from '../verify/index';
 
 /**
  * What `cloud.synth()` does when a program runs on its own or under `cdktf synth`:
@@ -31,10 +32,12 @@ export function synthProgramCloud(cloud: Cloud): void {
   try {
     // Backends: the Cloud's, or xos.config.json beside the program (cdktf runs it from there).
     const programDir = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
-    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir));
+    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir), process.cwd());
   } catch (e) {
+    // A failed proof of the network: its violations, then the error (nothing is kept).
+    if (isProofFailed(e)) for (const v of e.proof.violations) stderr.err(formatViolation(v) + '\n');
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
-    if (!isXosError(e) || e.kind !== 'usage') throw e;
+    if (!isXosError(e) || (e.kind !== 'usage' && !isProofFailed(e))) throw e;
     stderr.err(`xos: ${e.message}\n`);
     process.exit(1);
   }

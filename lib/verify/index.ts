@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { externalError } from '../errors';
+import { externalError, XosError } from '../errors';
 import { ModelIndex } from '../model/index';
 import type { XosModel } from '../model/types';
 import { readModelFile } from '../review/model-file';
@@ -21,6 +21,22 @@ import type { Tf } from './tf';
 
 export type { VerifyResult, SummaryRow } from './check';
 export { explainFlow, type Explanation } from './explain';
+
+/**
+ * What `xos synth` throws when the output it is about to write does not admit exactly the
+ * intended flows: on a model that validated, a bug in xos (TGT-001: synthesis never fails on
+ * a model that validated). It carries the proof, to print its violations.
+ */
+export class ProofFailed extends XosError {
+  constructor(public readonly proof: VerifyResult) {
+    super('internal', `the synthesized network does not admit exactly the flows the model intends (${proof.errors} FLOW violation${proof.errors === 1 ? '' : 's'}); nothing was written. This is a bug in xos: please report it with the output of \`xos verify <program> --json\`.`);
+    this.name = 'XosError';
+  }
+}
+
+export function isProofFailed(e: unknown): e is ProofFailed {
+  return e instanceof ProofFailed;
+}
 
 /** The back-end a stack's JSON is for: by its provider (no provider: the local target). */
 export function stackTarget(tf: Tf): 'openstack' | 'aws' | 'local' {

@@ -39,23 +39,44 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { snapshotStacks, compareSnapshots } = await import('../../synth/since');
   // Taken before writing: --since may name the output directory itself.
   const before = since === undefined ? undefined : snapshotStacks(since);
+  // What the previous output derived (tenancy networks, gateways, routes out), to say what moved.
+  const { readDerived, derivedOf, diffDerived } = await import('../../synth/derived');
+  const derivedBefore = readDerived(String(args.options.out));
   let result;
   try {
-    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends });
+    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends, relativeTo: process.cwd() });
   } catch (e) {
+    const { isProofFailed } = await import('../../verify/index');
+    if (isProofFailed(e)) {
+      if (args.options.json) io.out(JSON.stringify({ ok: false, violations: [...compiled.violations, ...e.proof.violations], summary: e.proof.summary }, null, 2) + '\n');
+      else {
+        const { violationLines } = await import('../../verify/report');
+        for (const l of violationLines(e.proof)) io.out(l + '\n');
+      }
+      io.err(`xos: ${e.message}\n`);
+      return 1;
+    }
     if (!isInterrupted(e)) throw e;
     io.err(`xos: ${e.message}.\n`);
     return e.exitCode;
   }
+  const derived = derivedOf(compiled.built.model, compiled.layout);
+  const derivedChanges = derivedBefore ? diffDerived(derivedBefore, derived) : undefined;
   const changes = before && compareSnapshots(before, snapshotStacks(String(args.options.out)));
   if (args.options.json) {
-    io.out(JSON.stringify({ ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced, ...(changes ? { since, changes } : {}) }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        { ok: true, outdir: String(args.options.out), target: args.options.target, stacks: result.stacks, violations: compiled.violations, unplaced: compiled.layout.unplaced, proof: result.proof?.summary ?? [], derived, ...(derivedChanges ? { derivedChanges } : {}), ...(changes ? { since, changes } : {}) },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     // Say which target each back-end got: `auto (openstack: 2, aws: 1, local: 1)`.
     const counts = new Map<string, number>();
     for (const s of result.stacks) counts.set(s.target ?? 'local', (counts.get(s.target ?? 'local') ?? 0) + 1);
     const target = `${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
-    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target });
+    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target, derived, derivedChanges });
     if (changes) {
       const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : 'none');
       io.out(`since ${since}: changed ${list(changes.changed)}; added ${list(changes.added)}; removed ${list(changes.removed)}; ${changes.unchanged.length} unchanged\n`);

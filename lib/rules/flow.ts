@@ -14,7 +14,7 @@ import type { LayoutResource, StackLayout } from '../synth/layout';
 import { endpointNetwork, isPrivateConnect } from '../synth/layout-net';
 import { stackName } from '../synth/names';
 import { routingDomains } from '../synth/routing';
-import { targetOf, type TargetName } from '../synth/target-choice';
+import { TARGET_OF_BACKEND, targetOf, type TargetName } from '../synth/target-choice';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames } from './util';
 
@@ -44,15 +44,7 @@ function sliversByStack(svc: ServiceModel, index: ModelIndex, stackOf: ReadonlyM
 
 /** The target each stack renders with under `auto` (what a real deployment gets); undefined when it has none. */
 function targets(layout: { readonly stacks: readonly StackLayout[] }): Map<string, TargetName | undefined> {
-  const out = new Map<string, TargetName | undefined>();
-  for (const s of layout.stacks) {
-    try {
-      out.set(s.name, targetOf(s, 'auto'));
-    } catch {
-      out.set(s.name, undefined);
-    }
-  }
-  return out;
+  return new Map(layout.stacks.map((s) => [s.name, TARGET_OF_BACKEND[s.backend]]));
 }
 
 const VERIFY_FIX = 'This is the compiler\'s job: a violation on a model that validated is a bug in xos (report it with the output of `xos verify --json`). On synthesized output edited by hand, undo the edit.';
@@ -252,11 +244,13 @@ export const tgt001: Rule = {
     for (const stack of layout.stacks) {
       const c = controllers.get(stack.controller);
       if (!c) continue;
-      let target: TargetName;
-      try {
-        target = targetOf(stack, 'auto');
-      } catch (e) {
-        yield { path: c.key, message: (e as Error).message };
+      const target = targetOfStack.get(stack.name);
+      if (!target) {
+        try {
+          targetOf(stack, 'auto'); // throws the message that names the Controller, the kind and the way out
+        } catch (e) {
+          yield { path: c.key, message: (e as Error).message };
+        }
         continue;
       }
       if (target === 'local') continue;

@@ -63,6 +63,8 @@ export function verifyGraphs(model: XosModel, index: ModelIndex, graphs: readonl
   const classesOf = new Map<string, NicClass[]>(); // `${stack}\0${slice}` -> classes
   for (const a of analyses.values()) for (const c of a.classes) classesOf.set(k(c.stack, c.slice), [...(classesOf.get(k(c.stack, c.slice)) ?? []), c]);
   for (const ic of intent.classes.values()) {
+    // A Slice with no Network: its Slivers have no interface, and are meant to have none.
+    if (!(index.networksOfSlice.get(ic.slice) ?? []).length) continue;
     const a = analyses.get(ic.stack);
     const lost = ic.slivers.filter((v) => !a?.classOfSliver.has(v));
     if (!lost.length) continue;

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Layout } from './layout';
 import type { XosModel } from '../model/types';
+import { pushTo } from '../verify/tf';
 
 export const DERIVED_FILE = 'xos-derived.json';
 
@@ -39,7 +40,7 @@ export function derivedOf(model: XosModel, layout: Layout): Derived {
   const gateways: DerivedGateway[] = [];
   for (const s of layout.stacks)
     for (const r of s.resources) {
-      if (r.kind === 'network') where.set(r.model, [...(where.get(r.model) ?? []), s.name]);
+      if (r.kind === 'network') pushTo(where, r.model, s.name);
       if (r.kind !== 'gateway') continue;
       if (r.attrs.role === 'interconnect') gateways.push({ stack: s.name, role: 'interconnect', of: r.model, detail: `joins ${r.attrs.tenant_network} and ${r.attrs.provider_network}` });
       else if (r.attrs.role === 'internet')

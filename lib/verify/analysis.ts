@@ -17,6 +17,7 @@
 import { overlaps, reachesInternet } from '../model/cidr';
 import { l3Path, type Group, type GroupRule, type Nic, type Segment, type StackGraph } from './graph';
 import { PortSet, type Proto } from './ports';
+import { pushTo } from './tf';
 
 export interface NicClass {
   /** `${stack}\0${index}`: unique across stacks. */
@@ -41,7 +42,7 @@ export class StackAnalysis {
     sliceOf: (sliver: string) => string | undefined,
   ) {
     const bySliver = new Map<string, Nic[]>();
-    for (const n of graph.nics) bySliver.set(n.sliver, [...(bySliver.get(n.sliver) ?? []), n]);
+    for (const n of graph.nics) pushTo(bySliver, n.sliver, n);
     const bySignature = new Map<string, NicClass>();
     for (const [sliver, nics] of [...bySliver].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       nics.sort((a, b) => a.index - b.index);
@@ -53,8 +54,8 @@ export class StackAnalysis {
         bySignature.set(sig, c);
         this.classes.push(c);
         for (const nic of nics) {
-          this.bySegment.set(nic.segment, [...(this.bySegment.get(nic.segment) ?? []), { c, nic }]);
-          if (nic.groups !== 'unfiltered') for (const g of new Set(nic.groups)) this.byGroup.set(g, [...(this.byGroup.get(g) ?? []), { c, nic }]);
+          pushTo(this.bySegment, nic.segment, { c, nic });
+          if (nic.groups !== 'unfiltered') for (const g of new Set(nic.groups)) pushTo(this.byGroup, g, { c, nic });
         }
       }
       c.slivers.push(sliver);

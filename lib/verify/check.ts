@@ -14,6 +14,7 @@ import { explainFromInternet, explainFromSliver, explainToInternet, StackAnalysi
 import type { Nic, StackGraph } from './graph';
 import { intendedFlows, type Intent, type Reason } from './intent';
 import { PortSet } from './ports';
+import { pushTo } from './tf';
 
 export interface SummaryRow {
   /** A tenancy's key, or `(slice networks)`, `(public networks)`, `(not declared)`. */
@@ -61,7 +62,7 @@ export function verifyGraphs(model: XosModel, index: ModelIndex, graphs: readonl
 
   // Classes of each intent class, per stack; Slivers the model places but the stack lacks.
   const classesOf = new Map<string, NicClass[]>(); // `${stack}\0${slice}` -> classes
-  for (const a of analyses.values()) for (const c of a.classes) classesOf.set(k(c.stack, c.slice), [...(classesOf.get(k(c.stack, c.slice)) ?? []), c]);
+  for (const a of analyses.values()) for (const c of a.classes) pushTo(classesOf, k(c.stack, c.slice), c);
   for (const ic of intent.classes.values()) {
     // A Slice with no Network: its Slivers have no interface, and are meant to have none.
     if (!(index.networksOfSlice.get(ic.slice) ?? []).length) continue;

@@ -24,6 +24,7 @@ import type { Group, GroupRule, Nic, Remote, Router, Segment, StackGraph } from 
 import { PortSet, ruleSet } from './ports';
 import { unknownGroup } from './read-openstack';
 import { bool, elements, refOf, refsOf, resourceTypes, type Body, type Tf } from './tf';
+import { pushTo } from './tf';
 
 const UNMODELED = /^aws_(network_acl|default_network_acl|vpc_peering|ec2_transit_gateway|vpn_|customer_gateway|vpc_endpoint|egress_only_internet_gateway|ec2_client_vpn|networkfirewall|lb$|lb_|alb|elb|route53_resolver_firewall|vpc_security_group_vpc_association)/;
 
@@ -111,14 +112,14 @@ export function readAws(tf: Tf, stack: string): StackGraph {
       routers: vpc && vpcs.has(vpc) ? [vpc] : [],
       ...(route.igw ? { addressRoute: route.igw } : nat ? { translatedRoute: nat } : {}),
     });
-    if (vpc) members.set(vpc, [...(members.get(vpc) ?? []), a]);
+    if (vpc) pushTo(members, vpc, a);
   }
   for (const [v] of vpcs) routers.set(v, { address: v, segments: members.get(v) ?? [] });
 
   // Security groups.
   const groups = new Map<string, Group>();
   const rules = new Map<string, GroupRule[]>();
-  const add = (g: string, r: GroupRule) => rules.set(g, [...(rules.get(g) ?? []), r]);
+  const add = (g: string, r: GroupRule) => pushTo(rules, g, r);
   const inline = (g: string, dir: 'ingress' | 'egress', blocks: unknown) => {
     (Array.isArray(blocks) ? blocks : []).forEach((x: Body, i: number) => {
       const ports = ruleSet(x.protocol, x.from_port, x.to_port);
@@ -196,7 +197,7 @@ export function readAws(tf: Tf, stack: string): StackGraph {
   for (const [, b] of elements(tf, 'aws_network_interface_sg_attachment')) {
     const e = refOf(b.network_interface_id);
     const g = refOf(b.security_group_id);
-    if (e && g) attachedGroups.set(e, [...(attachedGroups.get(e) ?? []), g]);
+    if (e && g) pushTo(attachedGroups, e, g);
   }
   const publicOf = new Map<string, string>(); // eni or instance -> eip
   for (const [a, b] of eips) {
@@ -226,7 +227,7 @@ export function readAws(tf: Tf, stack: string): StackGraph {
   for (const [, b] of elements(tf, 'aws_network_interface_attachment')) {
     const i = refOf(b.instance_id);
     const e = refOf(b.network_interface_id);
-    if (i && e) attachments.set(i, [...(attachments.get(i) ?? []), { eni: e, index: Number(b.device_index ?? 1) }]);
+    if (i && e) pushTo(attachments, i, { eni: e, index: Number(b.device_index ?? 1) });
   }
   const nics: Nic[] = [];
   for (const [a, b] of elements(tf, 'aws_instance')) {

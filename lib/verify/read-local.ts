@@ -11,20 +11,21 @@ import { parseCidr } from '../model/cidr';
 import type { Group, GroupRule, Nic, Remote, Router, Segment, StackGraph } from './graph';
 import { ruleSet } from './ports';
 import { elements, refOf, refsOf, type Body, type Tf } from './tf';
+import { pushTo } from './tf';
 
 export function readLocal(tf: Tf, stack: string): StackGraph {
   const byKind = new Map<string, [string, Body][]>();
   for (const [a, b] of elements(tf, 'terraform_data')) {
     const input = b.input;
     if (!input || typeof input !== 'object' || typeof input.xos_kind !== 'string') continue;
-    byKind.set(input.xos_kind, [...(byKind.get(input.xos_kind) ?? []), [a, input as Body]]);
+    pushTo(byKind, input.xos_kind, [a, input as Body]);
   }
   const of = (k: string) => byKind.get(k) ?? [];
 
   const routers = new Map<string, Router>();
   const routersOf = new Map<string, string[]>();
   const join = (router: string, seg: string | undefined) => {
-    if (seg) routersOf.set(seg, [...(routersOf.get(seg) ?? []), router]);
+    if (seg) pushTo(routersOf, seg, router);
   };
   const routes = new Map<string, { translation: string; gateway: string }>();
   for (const [a, g] of of('gateway')) {
@@ -55,7 +56,7 @@ export function readLocal(tf: Tf, stack: string): StackGraph {
     const g = refOf(r.group_id);
     if (!g) continue;
     const remote: Remote = r.remote_group_id !== undefined ? (refOf(r.remote_group_id) ? { kind: 'group', group: refOf(r.remote_group_id)! } : { kind: 'unknown', text: String(r.remote_group_id) }) : cidrRemote(r.remote_cidr);
-    rules.set(g, [...(rules.get(g) ?? []), { address: a, direction: r.direction === 'egress' ? 'egress' : 'ingress', ports: ruleSet(r.protocol, r.port_min, r.port_max), remote }]);
+    pushTo(rules, g, { address: a, direction: r.direction === 'egress' ? 'egress' : 'ingress', ports: ruleSet(r.protocol, r.port_min, r.port_max), remote });
   }
   const groups = new Map<string, Group>();
   for (const [a] of of('secgroup')) groups.set(a, { address: a, rules: rules.get(a) ?? [], stateful: true });

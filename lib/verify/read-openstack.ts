@@ -24,6 +24,7 @@ import { parseCidr } from '../model/cidr';
 import type { Group, GroupRule, Nic, Remote, Router, Segment, StackGraph } from './graph';
 import { PortSet, ruleSet } from './ports';
 import { bool, elements, refOf, refsOf, resourceTypes, type Body, type Tf } from './tf';
+import { pushTo } from './tf';
 
 /** Resource types this reader models; any other networking type makes the proof incomplete. */
 const MODELED = new Set([
@@ -54,7 +55,7 @@ export function readOpenstack(tf: Tf, stack: string): StackGraph {
   for (const [a, b] of elements(tf, 'openstack_networking_subnet_v2')) {
     subnets.set(a, b);
     const n = refOf(b.network_id);
-    if (n) subnetsOfNetwork.set(n, [...(subnetsOfNetwork.get(n) ?? []), a]);
+    if (n) pushTo(subnetsOfNetwork, n, a);
   }
   const ports = new Map<string, Body>(elements(tf, 'openstack_networking_port_v2'));
   const portSubnet = (p: Body): string | undefined => {
@@ -75,7 +76,7 @@ export function readOpenstack(tf: Tf, stack: string): StackGraph {
     if (!r || !routerBodies.has(r)) continue;
     const viaPort = refOf(b.port_id);
     const s = refOf(b.subnet_id) ?? (viaPort && ports.has(viaPort) ? portSubnet(ports.get(viaPort)!) : undefined);
-    if (s && subnets.has(s)) routerSegments.set(r, [...(routerSegments.get(r) ?? []), s]);
+    if (s && subnets.has(s)) pushTo(routerSegments, r, s);
   }
   const routers = new Map<string, Router>();
   for (const [a, b] of routerBodies) routers.set(a, { address: a, segments: routerSegments.get(a) ?? [], ...(bool(b.admin_state_up, true) ? {} : { down: `${a} is administratively down` }) });
@@ -114,7 +115,7 @@ export function readOpenstack(tf: Tf, stack: string): StackGraph {
       remote: remoteOf(b.remote_group_id, b.remote_ip_prefix, String(b.ethertype ?? 'IPv4') === 'IPv6'),
       ...(String(b.ethertype ?? 'IPv4') === 'IPv6' ? { ipv6: true } : {}),
     };
-    rulesOf.set(g, [...(rulesOf.get(g) ?? []), rule]);
+    pushTo(rulesOf, g, rule);
   }
   for (const [a, b] of elements(tf, 'openstack_networking_secgroup_v2')) {
     const rules = [...(rulesOf.get(a) ?? [])];

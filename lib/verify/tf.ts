@@ -46,3 +46,10 @@ export function bool(v: unknown, dflt: boolean): boolean {
   if (v === 'false') return false;
   return dflt;
 }
+
+/** Add to a map of lists (in place: never a copy per element). */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}

@@ -162,18 +162,18 @@ export function planStackNetwork(input: NetPlanInput): NetPlan {
       });
       const scoped = (suffix: string, attrs: Record<string, unknown>, refs: Record<string, string>) => {
         if (!range) {
-          resources.push({ kind: 'secrule', name: resourceName('secrule', `${set.id}/${suffix}`), model: n.key, attrs: { ...attrs, protocol: 'any' }, refs });
+          resources.push({ kind: 'secrule', name: resourceName('secrule', `${set.id}/${suffix}`), model: n.key, attrs: { purpose: 'members', ...attrs, protocol: 'any' }, refs });
           return;
         }
         for (const protocol of ['tcp', 'udp'])
-          resources.push({ kind: 'secrule', name: resourceName('secrule', `${set.id}/${suffix}-${protocol}`), model: n.key, attrs: { ...attrs, protocol, port_min: range.low, port_max: range.high }, refs });
+          resources.push({ kind: 'secrule', name: resourceName('secrule', `${set.id}/${suffix}-${protocol}`), model: n.key, attrs: { purpose: 'members', ...attrs, protocol, port_min: range.low, port_max: range.high }, refs });
       };
       scoped('members', { direction: 'ingress', why: `Slivers of ${set.slices.join(', ')} on Network ${n.key} reach each other` }, { group: g, remote_group: g });
       resources.push({
         kind: 'secrule',
         name: resourceName('secrule', `${set.id}/egress`),
         model: n.key,
-        attrs: { direction: 'egress', protocol: 'any', remote_cidr: '0.0.0.0/0', why: 'Slivers send anywhere; what reaches a Sliver is decided where it arrives' },
+        attrs: { purpose: 'members', direction: 'egress', protocol: 'any', remote_cidr: '0.0.0.0/0', why: 'Slivers send anywhere; what reaches a Sliver is decided where it arrives' },
         refs: { group: g },
       });
       if (isPublic) scoped('internet', { direction: 'ingress', remote_cidr: '0.0.0.0/0', why: `Network ${n.key} is public (NET-005)` }, { group: g });
@@ -217,7 +217,7 @@ export function planStackNetwork(input: NetPlanInput): NetPlan {
         kind: 'secrule',
         name: resourceName('secrule', `${t.key}/${p.protocol}-${p.port}`),
         model: t.key,
-        attrs: { tenancy: t.key, direction: 'ingress', protocol: p.protocol, ...(p.protocol === 'icmp' ? {} : { port_min: p.port, port_max: p.port }), why: `tenancy ${t.key}: ${tenant.name} reaches ${provider.name} on ${p.protocol}/${p.port}` },
+        attrs: { purpose: 'tenancy', tenancy: t.key, direction: 'ingress', protocol: p.protocol, ...(p.protocol === 'icmp' ? {} : { port_min: p.port, port_max: p.port }), why: `tenancy ${t.key}: ${tenant.name} reaches ${provider.name} on ${p.protocol}/${p.port}` },
         refs: { group: pg, remote_group: tg },
       });
     if (t.connect === 'interconnect-private' && tn !== pn) interconnects.push({ tenancy: t, tenantNetwork: tn, providerNetwork: pn });
@@ -249,7 +249,7 @@ export function planStackNetwork(input: NetPlanInput): NetPlan {
           kind: 'secrule',
           name: resourceName('secrule', `${pk}/public/${p.protocol}-${p.port}`),
           model: pk,
-          attrs: { direction: 'ingress', protocol: p.protocol, ...(p.protocol === 'icmp' ? {} : { port_min: p.port, port_max: p.port }), remote_cidr: '0.0.0.0/0', why: `${provider.name} is reached publicly on ${p.protocol}/${p.port}` },
+          attrs: { purpose: 'endpoint', direction: 'ingress', protocol: p.protocol, ...(p.protocol === 'icmp' ? {} : { port_min: p.port, port_max: p.port }), remote_cidr: '0.0.0.0/0', why: `${provider.name} is reached publicly on ${p.protocol}/${p.port}` },
           refs: { group: eg },
         });
     }

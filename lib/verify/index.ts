@@ -67,30 +67,49 @@ export function verifyStacks(model: XosModel, stacks: ReadonlyMap<string, Tf> | 
   return verifyGraphs(model, index, graphs, options);
 }
 
-/** An output folder as `xos synth` writes it: its model and each stack's JSON. */
-export function readOutput(dir: string): { model: XosModel; stacks: Map<string, Tf> } {
+/** Prove graphs already read (see `readOutputGraphs`) against a model. */
+export function verifyGraphList(model: XosModel, graphs: readonly StackGraph[], options: VerifyOptions = {}, index = new ModelIndex(model)): VerifyResult {
+  return verifyGraphs(model, index, graphs, options);
+}
+
+/**
+ * An output folder read for the proof: its model, and each stack's network, read one stack at
+ * a time (a stack's JSON is let go once its network is read: a large cloud's output is never
+ * in memory whole).
+ */
+export function readOutputGraphs(dir: string): { model: XosModel; graphs: StackGraph[] } {
+  const { model, files } = outputFiles(dir);
+  return { model, graphs: files.map(([name, file]) => readStack(parseStack(file), name)) };
+}
+
+function outputFiles(dir: string): { model: XosModel; files: [string, string][] } {
   const modelFile = path.join(dir, 'xos-model.json');
   if (!fs.existsSync(modelFile)) throw externalError(`${dir} holds no xos-model.json: give the folder \`xos synth --out\` wrote, or the program.`);
   const model = readModelFile(modelFile);
   const stacksDir = path.join(dir, 'stacks');
-  const stacks = new Map<string, Tf>();
   let names: string[] = [];
   try {
     names = fs.readdirSync(stacksDir).sort();
   } catch {
     throw externalError(`${dir} holds no stacks/ folder: give the folder \`xos synth --out\` wrote.`);
   }
-  for (const name of names) {
-    const file = path.join(stacksDir, name, 'cdk.tf.json');
-    if (!fs.existsSync(file)) continue;
-    let tf: Tf;
-    try {
-      tf = JSON.parse(fs.readFileSync(file, 'utf8')) as Tf;
-    } catch (e) {
-      throw externalError(`${file} is not valid JSON (${(e as Error).message}). Synthesize again.`);
-    }
-    if (!tf || typeof tf !== 'object' || Array.isArray(tf)) throw externalError(`${file} does not hold a Terraform configuration (an object). Synthesize again.`);
-    stacks.set(name, tf);
+  const files = names.map((name) => [name, path.join(stacksDir, name, 'cdk.tf.json')] as [string, string]).filter(([, f]) => fs.existsSync(f));
+  return { model, files };
+}
+
+function parseStack(file: string): Tf {
+  let tf: Tf;
+  try {
+    tf = JSON.parse(fs.readFileSync(file, 'utf8')) as Tf;
+  } catch (e) {
+    throw externalError(`${file} is not valid JSON (${(e as Error).message}). Synthesize again.`);
   }
-  return { model, stacks };
+  if (!tf || typeof tf !== 'object' || Array.isArray(tf)) throw externalError(`${file} does not hold a Terraform configuration (an object). Synthesize again.`);
+  return tf;
+}
+
+/** An output folder as `xos synth` writes it: its model and each stack's JSON. */
+export function readOutput(dir: string): { model: XosModel; stacks: Map<string, Tf> } {
+  const { model, files } = outputFiles(dir);
+  return { model, stacks: new Map(files.map(([name, file]) => [name, parseStack(file)])) };
 }

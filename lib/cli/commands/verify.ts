@@ -32,12 +32,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { ModelIndex } = await import('../../model/index');
   const isOutput = fs.existsSync(input) && fs.statSync(input).isDirectory() && fs.existsSync(path.join(input, 'xos-model.json'));
   let model;
-  let stacks: Map<string, Record<string, unknown>>;
+  let graphs;
   let index;
   let sourceOf: ((key: string) => string | undefined) | undefined;
   let title: string;
   if (isOutput) {
-    ({ model, stacks } = verify.readOutput(input));
+    ({ model, graphs } = verify.readOutputGraphs(input));
     index = new ModelIndex(model);
     title = `${model.name} (${input}, as written)`;
   } else {
@@ -51,7 +51,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     const { renderInMemory } = await import('../../synth/rendered');
     const rendered = renderInMemory(compiled.layout, args.options.target as 'auto' | 'local');
-    stacks = rendered.json as Map<string, Record<string, unknown>>;
+    graphs = [...rendered.json].map(([name, tf]) => verify.readStack(tf, name));
     model = compiled.built.model;
     index = compiled.index;
     const { formatSource } = await import('../../rules/rule');
@@ -62,7 +62,6 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
 
   if (explainFrom !== undefined) {
-    const graphs = [...stacks].map(([name, tf]) => verify.readStack(tf, name));
     const port = args.options.port === undefined ? undefined : Number(args.options.port);
     if (port !== undefined && !Number.isInteger(port)) throw usageError(`--port '${printable(String(args.options.port))}' is not a number.`);
     const e = verify.explainFlow(model, index, graphs, explainFrom, explainTo!, port, args.options.protocol as string);
@@ -75,7 +74,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const result = verify.verifyStacks(model, stacks, { ...(sourceOf ? { sourceOf } : {}) }, index);
+  const result = verify.verifyGraphList(model, graphs, { ...(sourceOf ? { sourceOf } : {}) }, index);
   if (args.options.json) {
     io.out(JSON.stringify({ ok: result.errors === 0, violations: result.violations, summary: result.summary, stacks: result.stacks }, null, 2) + '\n');
     return result.errors ? 1 : 0;

@@ -226,8 +226,15 @@ export const tenRules: Rule[] = [
           l.add(`${r.attrs.protocol}/${r.attrs.protocol === 'icmp' ? '' : port}`);
           rulesOf.set(t.key, l);
         }
-        // Every private tenancy whose two sides run here opens each provider port to its tenant.
-        for (const t of privateTenancies.values()) {
+        // Every private tenancy whose two sides run here opens each provider port to its tenant
+        // (the tenancies of the providers that run here: never every tenancy for every stack).
+        const providersHere = new Set<string>();
+        for (const sl of slicesHere) {
+          const svc = index.servicesBySlice.get(sl);
+          if (svc) providersHere.add(svc.key);
+        }
+        for (const t of [...providersHere].flatMap((p) => index.tenantsByProvider.get(p) ?? [])) {
+          if (!privateTenancies.has(t.key)) continue;
           const tenant = index.get<ServiceModel>(t.tenant);
           const provider = index.get<ServiceModel>(t.provider);
           if (tenant?.kind !== 'Service' || provider?.kind !== 'Service') continue;

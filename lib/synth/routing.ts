@@ -54,13 +54,27 @@ export function routingDomains(stack: Pick<StackLayout, 'resources'>, target: Ta
     if (l) l.push(n);
     else members.set(root, [n]);
   }
+  // Each domain's routes and gateways, found by its root (linear in the stack).
+  const routesOf = new Map<string, Map<string, 'none' | 'nat'>>();
+  for (const [n, t] of routes) {
+    if (!parent.has(n)) continue;
+    const root = find(n);
+    let m = routesOf.get(root);
+    if (!m) routesOf.set(root, (m = new Map()));
+    m.set(n, t);
+  }
+  const gatewaysOf = new Map<string, string[]>();
+  for (const [g, ends] of joinedBy) {
+    const root = find(ends[0]);
+    const l = gatewaysOf.get(root);
+    if (l) l.push(g);
+    else gatewaysOf.set(root, [g]);
+  }
   const out: RoutingDomain[] = [];
-  for (const nets of members.values()) {
-    const set = new Set(nets);
-    const own = new Map([...routes].filter(([n]) => set.has(n)));
+  for (const [root, nets] of members) {
+    const own = routesOf.get(root) ?? new Map<string, 'none' | 'nat'>();
     if (nets.length < 2 && !own.size) continue;
-    const gws = [...joinedBy].filter(([, ends]) => ends.some((e) => set.has(e))).map(([g]) => g).sort();
-    out.push({ networks: nets.sort(), gateways: gws, routes: own });
+    out.push({ networks: nets.sort(), gateways: (gatewaysOf.get(root) ?? []).sort(), routes: own });
   }
   return out.sort((a, b) => (a.networks[0] < b.networks[0] ? -1 : 1));
 }

@@ -75,6 +75,15 @@ export function verifyGraphs(model: XosModel, index: ModelIndex, graphs: readonl
   const nicOn = (c: NicClass, net: string) => c.nics.find((n) => analyses.get(c.stack)!.segment(n)?.network === net);
   const pairs = (s: NicClass, d: NicClass) => (s === d ? d.slivers.length * (d.slivers.length - 1) : s.slivers.length * d.slivers.length);
 
+  // The intended flows of each back-end, found once (not by every back-end walking all of them).
+  const byStack = <V>(m: ReadonlyMap<string, V>) => {
+    const out = new Map<string, [string, V][]>();
+    for (const [key, v] of m) pushTo(out, key.slice(0, key.indexOf('\u0000')), [key, v]);
+    return out;
+  };
+  const directOf = byStack(intent.direct);
+  const internetOf = byStack(intent.internet);
+
   // Direct flows (within a back-end), admitted: from each destination interface's ingress rules.
   for (const a of analyses.values()) {
     const admitted = new Map<string, { s: NicClass; d: NicClass; net: string; ports: PortSet }>();
@@ -118,9 +127,8 @@ export function verifyGraphs(model: XosModel, index: ModelIndex, graphs: readonl
       );
     }
     // Missing: intended and not (all) admitted.
-    for (const [key, want] of intent.direct) {
+    for (const [key, want] of directOf.get(a.graph.stack) ?? []) {
       const [stack, ss, ds, net] = split(key);
-      if (stack !== a.graph.stack) continue;
       const name = rowName(want.reasons);
       for (const s of classesOf.get(k(stack, ss)) ?? [])
         for (const d of classesOf.get(k(stack, ds)) ?? []) {
@@ -154,9 +162,8 @@ export function verifyGraphs(model: XosModel, index: ModelIndex, graphs: readonl
         }
       }
     }
-    for (const [key, want] of intent.internet) {
+    for (const [key, want] of internetOf.get(a.graph.stack) ?? []) {
       const [stack, ds, net] = split(key);
-      if (stack !== a.graph.stack) continue;
       const name = rowName(want.reasons);
       for (const d of classesOf.get(k(stack, ds)) ?? []) {
         row(name).intended += d.slivers.length;

@@ -43,3 +43,32 @@ test.each(blocks('readme-check').map((b) => [b.args[0], b.args[1], b.body] as co
     expect({ address, got }).toMatchObject({ address, got: want });
   }
 });
+
+/** The command's output, run in this process as the CLI runs it. */
+async function cliOutput(args: string[]): Promise<{ code: number; out: string }> {
+  // A fresh module registry: the program runs again (a required program is otherwise cached).
+  jest.resetModules();
+  const { main } = await import('../../bin/xos');
+  let out = '';
+  const code = await main(args, { out: (t: string) => void (out += t), err: () => undefined });
+  return { code, out };
+}
+
+test('the README shows xos verify output', () => {
+  expect(blocks('readme-check-output').map((b) => b.args.join(' '))).toEqual([
+    'verify examples/central-office',
+    'verify examples/central-office --explain co1/volt/olt-1 co1/vcpe/cpe-1 --port 67 --protocol udp',
+  ]);
+});
+
+test.each(blocks('readme-check-output').map((b) => [b.args.join(' '), b.args, b.body] as const))('what the README shows for `xos %s` is what it prints', async (_, args, body) => {
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const r = await cliOutput([...args, '--transpile-only']);
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd()).toBe(body);
+  } finally {
+    process.chdir(cwd);
+  }
+});

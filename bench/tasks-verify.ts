@@ -5,15 +5,15 @@
  * `synth-*` task of the same target): at 100k resources at most half of it, and linear.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { generateCloud } from '../lib/testing/generate';
-import { registerTask } from './worker';
+import { cacheDir, registerTask } from './worker';
 
 /** The synthesized output of the generated cloud for one target, made once per size and reused. */
 function cachedTargetOutput(size: number, seed: number, target: 'local' | 'openstack' | 'aws'): string {
-  const dir = path.join(os.tmpdir(), `xos-bench-out-verify-${target}-${seed}-${size}`);
+  // Named as the other cached inputs are (per copy of xos, so other copies' caches are never read).
+  const dir = `${cacheDir('out', size, seed)}-verify-${target}`;
   if (fs.existsSync(path.join(dir, 'xos-model.json'))) return dir;
   const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
   const c = compileCloud(generateCloud({ seed, resources: size, backend: target === 'aws' ? 'ec2' : 'openstack' }));

@@ -97,13 +97,10 @@ function uniqueIn(scope: IConstruct, id: string): Construct {
  */
 export function captureCallSite(): { readonly source: SourceLocation | undefined } | undefined {
   if (!captureSources()) return undefined;
-  const previous = Error.stackTraceLimit;
-  Error.stackTraceLimit = 12;
-  const at = new Error();
-  Error.stackTraceLimit = previous;
+  const at = captureStack(12);
   return {
     get source() {
-      return sourceFromStack(at.stack);
+      return siteOf(at, inProgram);
     },
   };
 }

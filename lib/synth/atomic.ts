@@ -215,6 +215,8 @@ function outputFiles(dir: string): Map<string, 'file' | 'dir'> | string {
   const files = new Map<string, 'file' | 'dir'>([
     ['manifest.json', 'file'],
     ['xos-model.json', 'file'],
+    // What synthesis derived (tenancy networks, gateways, routes out): written beside the model.
+    ['xos-derived.json', 'file'],
     ['stacks', 'dir'],
   ]);
   const inside = (p: unknown): p is string => typeof p === 'string' && p !== '' && !path.isAbsolute(p) && p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== '');

@@ -254,8 +254,8 @@ export const tgt001: Rule = {
         continue;
       }
       if (target === 'local') continue;
-      yield* credentials(c, target);
       const of = (kind: string) => stack.resources.filter((r) => r.kind === kind);
+      yield* credentials(c, target, of('sliver'));
       if (target === 'aws' && c.backend === 's3') {
         const slivers = of('sliver');
         if (slivers.length)
@@ -338,16 +338,26 @@ function* unplaceable(model: XosModel, index: ModelIndex): Iterable<Finding> {
 }
 
 /** Credentials a target does not take (the provider would refuse them). */
-function* credentials(c: ControllerModel, target: TargetName): Iterable<Finding> {
+function* credentials(c: ControllerModel, target: TargetName, slivers: readonly LayoutResource[]): Iterable<Finding> {
   const keys = Object.keys(c.credentials)
     .filter((k) => c.credentials[k].secret !== 'literal')
     .sort();
   if (target === 'openstack') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { providerArgument, CREDENTIAL_ALIASES } = require('../synth/openstack/credentials') as typeof import('../synth/openstack/credentials');
-    for (const k of keys)
-      if (!providerArgument(k))
+    const { providerArgument, CREDENTIAL_ALIASES, PROJECT_BOUND_ARGUMENTS } = require('../synth/openstack/credentials') as typeof import('../synth/openstack/credentials');
+    let bound = false;
+    for (const k of keys) {
+      const arg = providerArgument(k);
+      if (!arg)
         yield { path: c.key, message: `credential '${k}' is not an argument of the OpenStack provider. Name it after one (user_name, password, tenant_name, application_credential_id, application_credential_secret, token, cloud, ...) or an alias (${Object.keys(CREDENTIAL_ALIASES).join(', ')}).` };
+      else if (PROJECT_BOUND_ARGUMENTS.has(arg) && slivers.length && !bound) {
+        bound = true;
+        yield {
+          path: c.key,
+          message: `credential '${k}' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project (${listNames(slivers.map((v) => v.model))}). Give the Controller a user that may work in the projects it creates (username and password, or a token) instead.`,
+        };
+      }
+    }
   } else if (target === 'aws') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { AWS_CREDENTIALS } = require('../synth/aws/credentials') as typeof import('../synth/aws/credentials');

@@ -192,6 +192,20 @@ describe('TGT-001 what a target would refuse is found at validate time', () => {
     expect(v[0].source).toMatch(/flow\.test\.ts:\d+$/);
   });
 
+  test('fails for an application credential on an OpenStack Controller that runs Slivers: keystone binds it to one project, the Slivers run in their Slices\' own', () => {
+    const b = baseCloud();
+    const site2 = new Site(b.cloud, 'site2');
+    const dep2 = new Deployment(b.cloud, 'dep2', { hostSites: [site2], acquireSites: [b.site], images: [b.image], flavors: [b.flavor] });
+    const ctl = dep2.addController('ctl2', { backend: 'openstack', sites: [site2, b.site], credentials: { application_credential_id: Secret.env('OS_APP_ID'), application_credential_secret: Secret.env('OS_APP_SECRET') } });
+    expect(violationsOf(b.cloud, 'TGT-001')).toEqual([]); // no Sliver on ctl2 yet: the credential works in its own project
+    b.slice.addSliver('v', { deployment: dep2 });
+    const v = violationsOf(b.cloud, 'TGT-001');
+    expect(v.map((x) => x.path)).toEqual([ctl.key]);
+    expect(v[0].message).toBe(
+      "credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project (site1/s1/v). Give the Controller a user that may work in the projects it creates (username and password, or a token) instead.",
+    );
+  });
+
   test('fails for an OpenStack router that would mix a public and a translated Network', () => {
     const b2 = baseCloud();
     const p2 = new NetworkTemplate(b2.cloud, 'public', { visibility: 'public' });

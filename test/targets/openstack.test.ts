@@ -383,9 +383,9 @@ describe('openstack target: provider authentication', () => {
     expect(tf.provider.openstack[1]).toEqual({ ...slice, user_name: '${var.OS_USERNAME}', password: '${var.OS_PASSWORD}' });
   });
 
-  test('an application credential is bound to one project: refused with the fix when the Controller runs Slivers', () => {
+  test('an application credential is bound to one project: refused with the fix when the Controller runs Slivers, by validate (TGT-001) before synthesis', () => {
     expect(() => withCredentials({ application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') })).toThrow(
-      /Controller head: its credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project .*lab\/s\/v.*username and password, or a token/,
+      /TGT-001 head: credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project .*lab\/s\/v.*username and password, or a token/,
     );
   });
 });

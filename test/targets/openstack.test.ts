@@ -233,7 +233,15 @@ describe('openstack target: tenancy', () => {
             // A provider on a public Network is reached at its own address: no floating IP.
             const endpoint = endpointNetwork(index, built.providerSlice!.node.path)!;
             expect(fips.length).toBe(isPublicNetwork(index, endpoint) ? 0 : providerHere.length);
-            for (const f of fips) expect(res(tf, PORT)[/openstack_networking_port_v2\.([^.]+)\.id/.exec(f.port_id)![1]].security_group_ids).toContain(eg);
+            for (const f of fips) {
+              const port = res(tf, PORT)[/openstack_networking_port_v2\.([^.]+)\.id/.exec(f.port_id)![1]];
+              expect(port.security_group_ids).toContain(eg);
+              // The floating IP is in its port's project (the Slice's); the groups stay in the Controller's.
+              const fip = res(tf, 'openstack_networking_floatingip_v2')[/openstack_networking_floatingip_v2\.([^.]+)\.address/.exec(f.floating_ip)![1]];
+              expect(fip.tenant_id).toBe(port.tenant_id);
+              expect(fip.tenant_id).toMatch(/^\$\{openstack_identity_project_v3\.slice_/);
+            }
+            for (const g of Object.values(groups)) expect(g.tenant_id).toBeUndefined();
             continue;
           }
           if (!providerHere.length || !tenantHere.length) {

@@ -25,7 +25,7 @@
 import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
-import { describeGroup, flavorSizes, hostRoutesOf, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
+import { describeGroup, flavorSizes, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
 import { routingDomains, type RoutingDomain } from '../routing';
 import { openstackSiteProject, openstackSliceProject } from '../backend-names';
 import type { LayoutResource, StackLayout } from '../layout';
@@ -111,8 +111,7 @@ class OpenstackRenderer {
     for (const i of this.ix.of('image')) this.renderImage(i);
     for (const f of this.ix.of('flavor')) this.renderFlavor(f);
     const domains = routingDomains(this.sl, 'openstack');
-    const hostRoutes = hostRoutesOf(this.ix, domains);
-    for (const n of this.ix.of('network')) this.renderNetwork(n, hostRoutes.get(n.name) ?? []);
+    for (const n of this.ix.of('network')) this.renderNetwork(n);
     for (const d of domains) this.renderRouter(d);
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
@@ -299,7 +298,7 @@ class OpenstackRenderer {
     return this.external;
   }
 
-  private renderNetwork(n: LayoutResource, hostRoutes: readonly { destinationCidr: string; nextHop: string }[]): void {
+  private renderNetwork(n: LayoutResource): void {
     const owner = this.projectOf(n.refs.owner);
     const tenant = owner ? { tenantId: owner.ref('id') } : {};
     let qos: Element<os.NetworkingQosPolicyV2Attribute> | undefined;
@@ -321,9 +320,10 @@ class OpenstackRenderer {
       networkId: network.ref('id'),
       cidr: n.attrs.cidr as string,
       ipVersion: 4,
-      // Routes to the other Networks its router joins (a tenancy's gateway), handed out by DHCP:
-      // an instance reaches them through this interface whichever one holds its default route.
-      ...(hostRoutes.length ? { hostRoutes } : {}),
+      // No host routes to the other Networks of its router: provider 3.x takes them only as
+      // openstack_networking_subnet_route_v2 (the subnet's host_routes argument is gone), a type
+      // the schemas here do not hold yet. An instance reaches them through its default route
+      // when its first interface is on a Network of that router.
       ...tenant,
     }, n);
     this.networks.set(n.name, { network, subnet });
@@ -429,7 +429,14 @@ class OpenstackRenderer {
   private renderAddress(a: LayoutResource): void {
     const port = this.ports.get(a.refs.port);
     if (!port) throw new Error(`internal: address ${a.name} is for a port that is not in stack ${this.sl.name}`);
-    const fip = this.emit(os.networkingFloatingipV2, a.name, { pool: this.externalNetwork().ref('name'), description: `public endpoint of XOS Service ${a.attrs.service} on ${a.attrs.sliver}` }, a);
+    // In the port's project (the Slice's), as the port: its quota counts the Slice's public addresses,
+    // its users see them, and Neutron associates a floating IP with a port of its own project.
+    const owner = this.projectOf(this.ix.get(this.ix.get(a.refs.port)?.refs.sliver)?.refs.slice);
+    const fip = this.emit(os.networkingFloatingipV2, a.name, {
+      pool: this.externalNetwork().ref('name'),
+      ...(owner ? { tenantId: owner.ref('id') } : {}),
+      description: `public endpoint of XOS Service ${a.attrs.service} on ${a.attrs.sliver}`,
+    }, a);
     this.emit(os.networkingFloatingipAssociateV2, a.name, { floatingIp: fip.ref('address'), portId: port.ref('id') }, a);
   }
 

@@ -22,7 +22,7 @@
 import { parseCidr, reachesInternet } from '../model/cidr';
 import type { Group, GroupRule, Nic, Remote, Router, Segment, StackGraph } from './graph';
 import { PortSet, ruleSet } from './ports';
-import { unknownGroup } from './read-openstack';
+import { defaultGroupOf, unknownGroup } from './read-openstack';
 import { bool, elements, refOf, refsOf, resourceTypes, type Body, type Tf } from './tf';
 import { pushTo } from './tf';
 
@@ -178,17 +178,7 @@ export function readAws(tf: Tf, stack: string): StackGraph {
   const defaultGroup = (vpc: string | undefined): string => {
     if (vpc && declaredDefault.has(vpc)) return declaredDefault.get(vpc)!;
     const address = `default security group of ${vpc ?? 'the VPC'}`;
-    if (!groups.has(address))
-      groups.set(address, {
-        address,
-        implicit: "EC2 gives an interface with no security groups its VPC's default group",
-        stateful: true,
-        rules: [
-          { address: `${address} (ingress from its members)`, direction: 'ingress', ports: PortSet.ALL, remote: { kind: 'group', group: address } },
-          { address: `${address} (egress anywhere)`, direction: 'egress', ports: PortSet.ALL, remote: { kind: 'any' } },
-        ],
-      });
-    return address;
+    return defaultGroupOf(groups, address, "EC2 gives an interface with no security groups its VPC's default group");
   };
 
   // Interfaces, their groups and public addresses; then the instances that own them.

@@ -128,17 +128,7 @@ export function readOpenstack(tf: Tf, stack: string): StackGraph {
   // Each project's "default" group: one per provider configuration (the project it authenticates in).
   const defaultGroup = (provider: unknown): string => {
     const address = `default security group of the project of ${typeof provider === 'string' ? provider : 'openstack'}`;
-    if (!groups.has(address))
-      groups.set(address, {
-        address,
-        implicit: "Neutron gives a port with no security groups its project's default group",
-        stateful: true,
-        rules: [
-          { address: `${address} (ingress from its members)`, direction: 'ingress', ports: PortSet.ALL, remote: { kind: 'group', group: address } },
-          { address: `${address} (egress anywhere)`, direction: 'egress', ports: PortSet.ALL, remote: { kind: 'any' } },
-        ],
-      });
-    return address;
+    return defaultGroupOf(groups, address, "Neutron gives a port with no security groups its project's default group");
   };
   const byName = new Map<string, string>();
   for (const [a, b] of elements(tf, 'openstack_networking_secgroup_v2')) if (typeof b.name === 'string') byName.set(b.name, a);
@@ -227,6 +217,24 @@ export function remoteOf(group: unknown, prefix: unknown, ipv6 = false): Remote 
 }
 
 /** A group the stack names but does not declare (a literal id): its rules are not known. */
+/**
+ * A back-end's implicit default group (Neutron's per project, EC2's per VPC), added once under
+ * `address`: ingress from its own members, egress anywhere.
+ */
+export function defaultGroupOf(groups: Map<string, Group>, address: string, implicit: string): string {
+  if (!groups.has(address))
+    groups.set(address, {
+      address,
+      implicit,
+      stateful: true,
+      rules: [
+        { address: `${address} (ingress from its members)`, direction: 'ingress', ports: PortSet.ALL, remote: { kind: 'group', group: address } },
+        { address: `${address} (egress anywhere)`, direction: 'egress', ports: PortSet.ALL, remote: { kind: 'any' } },
+      ],
+    });
+  return address;
+}
+
 export function unknownGroup(groups: Map<string, Group>, id: string): string {
   const address = `security group ${id} (not declared in the stack)`;
   if (!groups.has(address)) groups.set(address, { address, implicit: 'named by id; its rules are not in the stack', stateful: true, rules: [{ address, direction: 'ingress', ports: PortSet.ALL, remote: { kind: 'unknown', text: id } }, { address, direction: 'egress', ports: PortSet.ALL, remote: { kind: 'unknown', text: id } }] });

@@ -35,6 +35,7 @@ export const RESOURCES = [
   'openstack_networking_router_v2',
   'openstack_networking_secgroup_rule_v2',
   'openstack_networking_secgroup_v2',
+  'openstack_networking_subnet_route_v2',
   'openstack_networking_subnet_v2',
 ] as const;
 

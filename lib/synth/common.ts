@@ -4,7 +4,9 @@
  * Networks hand out, and the sizes that providers' hooks ask for.
  */
 import { usageError } from '../errors';
+import { formatIp, parseCidr } from '../model/cidr';
 import type { LayoutKind, LayoutResource, StackLayout } from './layout';
+import type { RoutingDomain } from './routing';
 
 /** Lookups over one stack's layout, indexed once: each lookup costs the size of its answer. */
 export class StackIndex {
@@ -88,6 +90,26 @@ export function describeGroup(g: LayoutResource): string {
     default:
       return `XOS ${g.model}`;
   }
+}
+
+/**
+ * Per Network (layout name) in a routing domain of two Networks or more: a host route to each
+ * other Network of the domain through this Network's gateway address (the router's interface,
+ * Neutron's default gateway: the block's first address).
+ */
+export function hostRoutesOf(ix: StackIndex, domains: readonly RoutingDomain[]): Map<string, { to: string; destinationCidr: string; nextHop: string }[]> {
+  const out = new Map<string, { to: string; destinationCidr: string; nextHop: string }[]>();
+  for (const d of domains) {
+    if (d.networks.length < 2) continue;
+    for (const n of d.networks) {
+      const own = parseCidr(String(ix.get(n)?.attrs.cidr));
+      if (typeof own === 'string') continue;
+      const nextHop = formatIp(own.base + 1);
+      const routes = d.networks.filter((o) => o !== n).map((o) => ({ to: o, destinationCidr: String(ix.get(o)?.attrs.cidr), nextHop }));
+      out.set(n, routes);
+    }
+  }
+  return out;
 }
 
 /**

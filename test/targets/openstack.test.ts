@@ -264,6 +264,11 @@ describe('openstack target: tenancy', () => {
             const on = (net: string) => ifs.find((i) => i.subnet_id === ref(SUBNET, `network_${mangle(net)}`))?.router_id;
             expect(on(tenancy.interconnect!.tenantNetwork!)).toBeDefined();
             expect(on(tenancy.interconnect!.tenantNetwork!)).toBe(on(providerNet));
+            // Each side's subnet hands out a host route to the other's block, through its own gateway address (the router's interface).
+            const routes = Object.values(res(tf, 'openstack_networking_subnet_route_v2'));
+            const cidrOf = (net: string) => res(tf, SUBNET)[`network_${mangle(net)}`].cidr as string;
+            for (const [from, to] of [[tenancy.interconnect!.tenantNetwork!, providerNet], [providerNet, tenancy.interconnect!.tenantNetwork!]])
+              expect(routes).toContainEqual(expect.objectContaining({ subnet_id: ref(SUBNET, `network_${mangle(from)}`), destination_cidr: cidrOf(to), next_hop: cidrOf(from).replace(/\.0\/\d+$/, '.1') }));
           }
         }
       }),

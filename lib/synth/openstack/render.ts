@@ -25,7 +25,7 @@
 import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
-import { describeGroup, flavorSizes, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
+import { describeGroup, flavorSizes, hostRoutesOf, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
 import { routingDomains, type RoutingDomain } from '../routing';
 import { openstackSiteProject, openstackSliceProject } from '../backend-names';
 import type { LayoutResource, StackLayout } from '../layout';
@@ -111,7 +111,8 @@ class OpenstackRenderer {
     for (const i of this.ix.of('image')) this.renderImage(i);
     for (const f of this.ix.of('flavor')) this.renderFlavor(f);
     const domains = routingDomains(this.sl, 'openstack');
-    for (const n of this.ix.of('network')) this.renderNetwork(n);
+    const hostRoutes = hostRoutesOf(this.ix, domains);
+    for (const n of this.ix.of('network')) this.renderNetwork(n, hostRoutes.get(n.name) ?? []);
     for (const d of domains) this.renderRouter(d);
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
@@ -298,7 +299,7 @@ class OpenstackRenderer {
     return this.external;
   }
 
-  private renderNetwork(n: LayoutResource): void {
+  private renderNetwork(n: LayoutResource, hostRoutes: readonly { readonly to: string; readonly destinationCidr: string; readonly nextHop: string }[]): void {
     const owner = this.projectOf(n.refs.owner);
     const tenant = owner ? { tenantId: owner.ref('id') } : {};
     let qos: Element<os.NetworkingQosPolicyV2Attribute> | undefined;
@@ -320,13 +321,14 @@ class OpenstackRenderer {
       networkId: network.ref('id'),
       cidr: n.attrs.cidr as string,
       ipVersion: 4,
-      // No host routes to the other Networks of its router: provider 3.x takes them only as
-      // openstack_networking_subnet_route_v2 (the subnet's host_routes argument is gone), a type
-      // the schemas here do not hold yet. An instance reaches them through its default route
-      // when its first interface is on a Network of that router.
       ...tenant,
     }, n);
     this.networks.set(n.name, { network, subnet });
+    // Routes to the other Networks its router joins (a tenancy's gateway), handed out by DHCP: an
+    // instance reaches them through this interface whichever one holds its default route. A
+    // resource of their own (provider 3.x has no host_routes argument on the subnet).
+    for (const r of hostRoutes)
+      this.emit(os.networkingSubnetRouteV2, `${n.name}__to__${r.to}`, { subnetId: subnet.ref('id'), destinationCidr: r.destinationCidr, nextHop: r.nextHop }, n);
   }
 
   /**

@@ -40,6 +40,10 @@ const MODELED = new Set([
   'openstack_networking_port_secgroup_associate_v2',
   'openstack_networking_qos_policy_v2',
   'openstack_networking_qos_bandwidth_limit_rule_v2',
+  // A host route only tells instances which gateway to use; it opens no path that the routers
+  // and their interfaces do not make (a next hop that is not a router forwards nothing: port
+  // security drops what an instance sends from addresses not its own).
+  'openstack_networking_subnet_route_v2',
 ]);
 
 export function readOpenstack(tf: Tf, stack: string): StackGraph {

@@ -130,6 +130,9 @@ function mapped(file: string, line: number, column: number): SourceLocation | un
  */
 function mappedByTsNode(file: string, line: number, column: number): SourceLocation | undefined {
   if (!file.endsWith('.ts') && !file.endsWith('.tsx')) return undefined;
+  // Only a file ts-node compiled: another compiler's output (jest's, say) is not in its cache.
+  const tsNode = (process as unknown as Record<symbol, { enabled?: () => boolean; ignored?: (f: string) => boolean } | undefined>)[Symbol.for('ts-node.register.instance')];
+  if (!tsNode?.enabled?.() || tsNode.ignored?.(file) !== false) return undefined;
   const key = Object.keys(require.cache).find((k) => k.endsWith(`${path.sep}@cspotcode${path.sep}source-map-support${path.sep}source-map-support.js`));
   const support = key ? (require.cache[key]?.exports as { mapSourcePosition?: (p: { source: string; line: number; column: number }) => { source: string; line: number; column: number } } | undefined) : undefined;
   if (typeof support?.mapSourcePosition !== 'function') return undefined;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { externalError, XosError } from '../errors';
+import { jsonProblemText } from '../util/json-error';
 import { ModelIndex } from '../model/index';
 import type { XosModel } from '../model/types';
 import { readModelFile } from '../review/model-file';
@@ -99,10 +100,11 @@ function outputFiles(dir: string): { model: XosModel; files: [string, string][] 
 
 function parseStack(file: string): Tf {
   let tf: Tf;
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    tf = JSON.parse(fs.readFileSync(file, 'utf8')) as Tf;
+    tf = JSON.parse(text) as Tf;
   } catch (e) {
-    throw externalError(`${file} is not valid JSON (${(e as Error).message}). Synthesize again.`);
+    throw externalError(`${file} is not valid JSON (${jsonProblemText(e, text)}). Synthesize again.`);
   }
   if (!tf || typeof tf !== 'object' || Array.isArray(tf)) throw externalError(`${file} does not hold a Terraform configuration (an object). Synthesize again.`);
   return tf;

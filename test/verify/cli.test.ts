@@ -68,6 +68,21 @@ describe('xos verify', () => {
     expect(doc.summary).toContainEqual({ name: 'App/tenant-of-DB', intended: 4, admitted: 0, missing: 4, extra: 0 });
   });
 
+  test('a damaged stack: the error names the file and the place, and quotes none of it', () => {
+    const dir = tmpDir('xos-verify-cli-');
+    const file = program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'shared-private', cidr: '10.9.0.0/24' });"));
+    const out = path.join(dir, 'out');
+    expect(xos(['synth', file, '--out', out, '--transpile-only']).code).toBe(0);
+    const stack = path.join(out, 'stacks', 'head', 'cdk.tf.json');
+    // One damaged byte right after a value a reader must never see in a message.
+    fs.writeFileSync(stack, '{"secret": "hunter2-very-secret"x}');
+    const r = xos(['verify', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${stack} is not valid JSON (`);
+    expect(r.stderr).toMatch(/at line 1, column \d+\)\. Synthesize again\./);
+    expect(r.stderr + r.stdout).not.toContain('hunter2');
+  });
+
   test('--explain names the packet and the chain, or where it stops; mistakes are usage errors naming the fix', () => {
     const dir = tmpDir('xos-verify-cli-');
     const file = program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'shared-private', cidr: '10.9.0.0/24' });"));

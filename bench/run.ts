@@ -34,7 +34,7 @@ function main(): void {
   const out = arg('out') ?? path.resolve(__dirname, '..', '..', 'bench', 'results.json');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { taskNames } = require('./worker') as typeof import('./worker');
-  for (const f of ['./tasks-extra', './tasks-plumbing', './tasks-instances']) {
+  for (const f of ['./tasks-extra', './tasks-plumbing', './tasks-verify', './tasks-instances']) {
     try {
       require(f);
     } catch (e) {
@@ -151,6 +151,14 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
   judge(
     'status and review within 3x of the JSON floor of what they read',
     floorRatios(get, ['status', 'review'], sizes),
+  );
+  judge(
+    'verify at 100k: at most half of validate + synth of the same cloud and target (verify-X / synth-X)',
+    (['local', 'openstack', 'aws'] as const).flatMap((t): [string, number, number][] => {
+      const v = get(`verify-${t}`, 100000);
+      const s = get(`synth-${t}`, 100000);
+      return v && s ? [[`verify-${t}`, +(v.ms / s.ms).toFixed(3), 0.5]] : [];
+    }),
   );
   judge(
     'a one-Sliver change re-plans one stack (stacks changed, added or removed)',

@@ -14,7 +14,8 @@ interface CommandModule {
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   validate: { summary: 'check a program against every static rule', load: () => import('../lib/cli/commands/validate') },
-  synth: { summary: 'validate, then write Terraform (one stack per Controller) and xos-model.json', load: () => import('../lib/cli/commands/synth') },
+  synth: { summary: 'validate, then write Terraform (one stack per Controller) and xos-model.json, proven to admit exactly the intended flows', load: () => import('../lib/cli/commands/synth') },
+  verify: { summary: 'prove what the synthesized network lets through is exactly what the model intends (FLOW rules); --explain one flow', load: () => import('../lib/cli/commands/verify') },
   rules: { summary: 'list the rules and their ids', load: () => import('../lib/cli/commands/rules') },
   status: { summary: "diff each back-end's Terraform state against the model: in-sync, pending, drifted, failed, orphaned", load: () => import('../lib/cli/commands/status') },
   review: { summary: 'review Terraform plans in the model\'s words: changes by object, who may make them, rule violations', load: () => import('../lib/cli/commands/review') },

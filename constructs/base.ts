@@ -92,6 +92,20 @@ function uniqueIn(scope: IConstruct, id: string): Construct {
   return scope as Construct;
 }
 
+/**
+ * @internal Where the program made a call that relates two objects (a Slice joining a
+ * Network): captured like a declaration site, formatted only when a violation asks.
+ */
+export function captureCallSite(): { readonly source: SourceLocation | undefined } | undefined {
+  if (!captureSources()) return undefined;
+  const at = captureStack(12);
+  return {
+    get source() {
+      return siteOf(at, inProgram);
+    },
+  };
+}
+
 let capture: boolean | undefined;
 function captureSources(): boolean {
   if (capture === undefined) capture = process.env.XOS_NO_SOURCES !== '1';

@@ -185,8 +185,11 @@ export interface TenancyOptions {
    */
   readonly network?: Network;
   /**
-   * The address space of a derived Network.
-   * @default a /24 in 172.16.0.0/12 chosen from the tenancy's name
+   * The address space of a derived Network. For `interconnect-private` with both sides'
+   * Networks derived, the block is split: the tenant's Network takes its lower half, the
+   * provider's the upper (the gateway joins them, so they may not overlap: NET-006).
+   * @default a /24 in 172.16.0.0/12 chosen from the tenancy's name (on EC2 give one in the
+   * private range of the stack's other Networks: a VPC holds blocks of one range only)
    */
   readonly cidr?: string;
   /**

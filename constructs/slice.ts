@@ -1,6 +1,6 @@
 import { checkSliverCount } from '../lib/limits';
-import type { SliceRole } from '../lib/model/types';
-import { XosConstruct } from './base';
+import type { SliceRole, SourceLocation } from '../lib/model/types';
+import { captureCallSite, XosConstruct } from './base';
 import type { Deployment, Flavor, Image, Node, NetworkTemplate } from './infra';
 import { Privilege } from './privilege';
 import type { Service } from './service';
@@ -140,6 +140,8 @@ export class Slice extends XosConstruct {
   public readonly description?: string;
   /** Networks owned by other Slices that this Slice joined. */
   public readonly joined: Network[] = [];
+  /** @internal where the program called `join` for each joined Network (NET-003 points there) */
+  public readonly joinSites = new Map<Network, { readonly source: SourceLocation | undefined }>();
   private boundService?: Service;
 
   constructor(scope: Site, id: string, props: SliceProps) {
@@ -186,7 +188,11 @@ export class Slice extends XosConstruct {
 
   /** Join a Network owned by another Slice (the owner must allow it, NET-003). */
   public join(network: Network): this {
-    if (!this.joined.includes(network)) this.joined.push(network);
+    if (!this.joined.includes(network)) {
+      this.joined.push(network);
+      const at = captureCallSite();
+      if (at) this.joinSites.set(network, at);
+    }
     return this;
   }
 

@@ -73,6 +73,7 @@ const OPTIONAL_COMPUTED: Readonly<Record<string, readonly string[]>> = {
   aws_route_table: ['propagating_vgws', 'route'],
   aws_s3_bucket: ['acceleration_status', 'acl', 'bucket', 'bucket_prefix', 'object_lock_enabled', 'policy', 'request_payer'],
   aws_network_interface_attachment: ['network_card_index'],
+  aws_nat_gateway: ['private_ip', 'secondary_allocation_ids', 'secondary_private_ip_address_count', 'secondary_private_ip_addresses', 'subnet_id', 'availability_mode'],
   data_aws_ami: ['name', 'owners'],
 };
 
@@ -94,6 +95,7 @@ export const DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>
   aws_s3_bucket: { force_destroy: false },
   aws_s3_bucket_public_access_block: { block_public_acls: false, block_public_policy: false, ignore_public_acls: false, restrict_public_buckets: false },
   aws_ebs_volume: { final_snapshot: false, multi_attach_enabled: false },
+  aws_nat_gateway: { connectivity_type: 'public' },
   'data.aws_ami': { include_deprecated: false },
   'data.aws_iam_policy_document': { 'statement.effect': 'Allow' },
 };
@@ -108,6 +110,8 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   aws_route_table_association: ['subnet_id', 'gateway_id'],
   aws_security_group: ['name', 'name_prefix', 'description', 'vpc_id'],
   aws_vpc_security_group_ingress_rule: ['security_group_id'],
+  aws_vpc_security_group_egress_rule: ['security_group_id'],
+  aws_nat_gateway: ['allocation_id', 'connectivity_type', 'private_ip', 'subnet_id', 'vpc_id', 'availability_mode'],
   aws_network_interface: ['subnet_id', 'private_ip'],
   aws_network_interface_attachment: ['instance_id', 'network_interface_id', 'device_index'],
   aws_network_interface_sg_attachment: ['security_group_id', 'network_interface_id'],

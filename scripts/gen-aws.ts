@@ -31,6 +31,7 @@ export const AWS_TYPES: readonly (readonly [module: string, cls: string])[] = [
   ['instance', 'Instance'],
   ['internet-gateway', 'InternetGateway'],
   ['key-pair', 'KeyPair'],
+  ['nat-gateway', 'NatGateway'],
   ['network-interface', 'NetworkInterface'],
   ['network-interface-attachment', 'NetworkInterfaceAttachmentA'],
   ['network-interface-sg-attachment', 'NetworkInterfaceSgAttachment'],
@@ -44,6 +45,7 @@ export const AWS_TYPES: readonly (readonly [module: string, cls: string])[] = [
   ['volume-attachment', 'VolumeAttachment'],
   ['vpc', 'Vpc'],
   ['vpc-ipv4-cidr-block-association', 'VpcIpv4CidrBlockAssociation'],
+  ['vpc-security-group-egress-rule', 'VpcSecurityGroupEgressRule'],
   ['vpc-security-group-ingress-rule', 'VpcSecurityGroupIngressRule'],
 ];
 

@@ -36,6 +36,7 @@ export const RESOURCES = [
   'openstack_networking_router_v2',
   'openstack_networking_secgroup_rule_v2',
   'openstack_networking_secgroup_v2',
+  'openstack_networking_subnet_route_v2',
   'openstack_networking_subnet_v2',
   'openstack_objectstorage_container_v1',
   'openstack_objectstorage_object_v1',

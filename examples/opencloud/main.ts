@@ -7,7 +7,8 @@
  *
  * The tenancy graph: HyperCache (HPC) is a tenant of RequestRouter (RR); Syndicate builds
  * on S3, GAE and HyperCache; a NewService is a tenant of Syndicate (secure bootstrapping)
- * and of EC2 for extra compute.
+ * and of EC2 for extra compute. Services on different back-ends connect over the Internet
+ * (`public`); Syndicate reaches HyperCache privately where both run (`xos verify` proves it).
  */
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 
@@ -76,13 +77,20 @@ const ec2Service = new Service(cloud, 'EC2', { controller: ec2Controller, descri
 // Services running in Slices of the OpenCloud operators' Site.
 const rrSlice = onlab.addSlice('rr', { image: ubuntu, flavor: small, description: 'request routers in the data centers' });
 dcs.forEach(({ site, dep }, i) => rrSlice.addSliver(`rr-${i + 1}`, { deployment: dep, site }));
-const hpcSlice = onlab.addSlice('hpc', { image: ubuntu, flavor: medium, description: 'caches at the edges and in Internet2' });
+// Each data center's request router answers on a floating IP from this network.
+rrSlice.addNetwork('lan', { cidr: '10.70.0.0/24', template: privateTpl });
+const hpcSlice = onlab.addSlice('hpc', { image: ubuntu, flavor: medium, description: 'caches at the edges, in Internet2, and beside Syndicate' });
 i2Sites.forEach((site, i) => hpcSlice.addSliver(`cache-i2-${i + 1}`, { deployment: internet2, site }));
 edges.forEach(({ site, dep }) => hpcSlice.addSliver(`cache-${site.node.id}`, { deployment: dep, site }));
+// Syndicate's gateways reach a cache in their own data center privately (a private connect
+// needs both sides on one back-end: independent OpenStack clusters share no network).
+[dcs[0], dcs[2]].forEach(({ site, dep }) => hpcSlice.addSliver(`cache-${site.node.id}`, { deployment: dep, site }));
 const syndicateSlice = onlab.addSlice('syndicate', { image: ubuntu, flavor: small, description: 'Syndicate metadata and gateways' });
 syndicateSlice.addSliver('ms-east', { deployment: dcs[0].dep, site: dcs[0].site });
 syndicateSlice.addSliver('ms-west', { deployment: dcs[2].dep, site: dcs[2].site });
 const newSlice = onlab.addSlice('newservice', { image: ubuntu, flavor: small, description: 'a new service someone creates' });
+// Its instances reach Syndicate and EC2 over the Internet from this network (one copy per back-end).
+newSlice.addNetwork('lan', { cidr: '10.80.0.0/24', template: privateTpl });
 newSlice.addSliver('app-1', { deployment: edges[0].dep, site: edges[0].site });
 newSlice.addSliver('app-2', { deployment: ec2, site: onlab });
 for (const s of [rrSlice, hpcSlice, syndicateSlice, newSlice]) s.grant(ops, 'admin');
@@ -99,10 +107,13 @@ const syndicate = new Service(cloud, 'Syndicate', {
 });
 const newService = new Service(cloud, 'NewService', { slices: [newSlice], ports: [443] });
 
-hpc.tenantOf(rr, { connect: 'interconnect-private' });
+// The caches ask the request routers over the Internet: they run on other back-ends.
+hpc.tenantOf(rr, { connect: 'public' });
 syndicate.tenantOf(s3, { connect: 'public' });
 syndicate.tenantOf(gae, { connect: 'public' });
-syndicate.tenantOf(hpc, { connect: 'shared-private', cidr: '10.64.0.0/24' });
+// Each side keeps its own private network; a logical gateway joins them in each data center.
+// The block is split: Syndicate's network takes 10.64.0.0/24, HyperCache's 10.64.1.0/24.
+syndicate.tenantOf(hpc, { connect: 'interconnect-private', cidr: '10.64.0.0/23' });
 newService.tenantOf(syndicate, { connect: 'public', attributes: { volume: 'newservice-config', read_only: true } });
 newService.tenantOf(ec2Service, { connect: 'public' });
 

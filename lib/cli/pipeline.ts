@@ -5,6 +5,7 @@ import { allocationsPath, readAllocations, sameAllocations, writeAllocations } f
 import type { XosModel } from '../model/types';
 import { formatViolation } from '../rules/index';
 import type { SynthResult } from '../synth/output';
+import type { Derived, DerivedChange } from '../synth/derived';
 import { printable } from '../util/printable';
 import type { Io } from './io';
 import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
@@ -102,7 +103,7 @@ export function violationSummary(compiled: Compiled, strict = false): string {
   return `violations: ${parts.join(', ')}${ackText}`;
 }
 
-export function printSynthSummary(compiled: Compiled, result: SynthResult, io: Io, ctx: { program: string; out: string; target: string }): void {
+export function printSynthSummary(compiled: Compiled, result: SynthResult, io: Io, ctx: { program: string; out: string; target: string; derived?: Derived; derivedChanges?: readonly DerivedChange[] }): void {
   const m = compiled.built.model;
   io.out(`xos synth: ${m.name} (${path.relative(process.cwd(), ctx.program) || ctx.program}), target ${ctx.target} -> ${ctx.out}\n\n`);
   const w = Math.max(5, ...result.stacks.map((s) => s.name.length));
@@ -118,5 +119,34 @@ export function printSynthSummary(compiled: Compiled, result: SynthResult, io: I
   io.out(violationSummary(compiled) + '\n');
   if (compiled.layout.unplaced.length)
     io.out(`model-only objects (no back-end holds them): ${compiled.layout.unplaced.length}, listed in xos-model.json\n`);
+  if (ctx.derived) printDerived(io, ctx.derived, ctx.derivedChanges);
+  if (result.proof) {
+    const flows = result.proof.summary.reduce((n, r) => n + r.intended, 0);
+    io.out(`network proof: ${flows} intended flow${flows === 1 ? '' : 's'} admitted, nothing else (xos verify ${ctx.out} for the table)\n`);
+  }
   io.out(`wrote ${path.join(ctx.out, 'manifest.json')}, ${path.join(ctx.out, 'xos-model.json')} and ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} under ${path.join(ctx.out, 'stacks')}\n`);
+}
+
+/**
+ * What synthesis derived (tenancy networks, gateways, routes out): what appeared, went or
+ * moved since the previous output when there was one, else the list (cut when long).
+ */
+function printDerived(io: Io, d: Derived, changes?: readonly DerivedChange[]): void {
+  const routes = d.gateways.filter((g) => g.role === 'internet').length;
+  const gateways = d.gateways.length - routes;
+  if (!d.networks.length && !d.gateways.length && !changes?.length) return;
+  io.out(`derived: ${d.networks.length} tenancy network${d.networks.length === 1 ? '' : 's'}, ${gateways} tenancy gateway${gateways === 1 ? '' : 's'}, ${routes} route${routes === 1 ? '' : 's'} out (xos-derived.json)\n`);
+  const MAX = 20;
+  if (changes) {
+    if (!changes.length) io.out('  none appeared, went or moved since the previous output\n');
+    for (const c of changes.slice(0, MAX)) io.out(printable(`  ${c.change === 'appeared' ? '+' : c.change === 'went' ? '-' : '~'} ${c.change} ${c.what}`) + '\n');
+    if (changes.length > MAX) io.out(`  ... and ${changes.length - MAX} more changes (xos-derived.json)\n`);
+    return;
+  }
+  const lines = [
+    ...d.networks.map((n) => `network ${n.key} ${n.cidr} (tenancy ${n.tenancy}) in ${n.stacks.join(', ') || 'no stack'}`),
+    ...d.gateways.map((g) => (g.role === 'interconnect' ? `gateway of tenancy ${g.of} in ${g.stack} (${g.detail})` : `route out of ${g.of} in ${g.stack} (${g.detail})`)),
+  ];
+  for (const l of lines.slice(0, MAX)) io.out(printable(`  ${l}`) + '\n');
+  if (lines.length > MAX) io.out(`  ... and ${lines.length - MAX} more (xos-derived.json)\n`);
 }

@@ -60,10 +60,11 @@ export const MODEL_KIND_OF_LAYOUT: Readonly<Record<LayoutKind, string>> = {
   network: 'Network',
   sliver: 'Sliver',
   port: 'Sliver',
-  secgroup: 'Tenant',
-  secrule: 'Tenant',
-  gateway: 'Tenant',
+  secgroup: 'Network',
+  secrule: 'Network',
+  gateway: 'Network',
   endpoint: 'Service',
+  address: 'Service',
   tenancy: 'Tenant',
   addition: 'Addition',
   store: 'Service',
@@ -89,7 +90,15 @@ export function metadataModelKey(i: StateInstance): string | undefined {
 export function metadataModelKind(i: StateInstance): string | undefined {
   const a = i.attributes;
   const k = isObject(a.input) && typeof a.input.xos_kind === 'string' ? a.input.xos_kind : isObject(a.tags) && typeof a.tags['xos:kind'] === 'string' ? (a.tags['xos:kind'] as string) : undefined;
-  return k === undefined ? undefined : (MODEL_KIND_OF_LAYOUT as Record<string, string>)[k] ?? k;
+  if (k === undefined) return undefined;
+  // A network plan's pieces belong to a Network, a Service or a tenancy: their input says which.
+  if (isObject(a.input) && (k === 'secgroup' || k === 'secrule' || k === 'gateway')) {
+    const purpose = a.input.role ?? a.input.purpose;
+    if (purpose === 'members' || purpose === 'internet') return 'Network';
+    if (purpose === 'tenant' || purpose === 'provider' || purpose === 'endpoint') return 'Service';
+    if (purpose === 'tenancy' || purpose === 'interconnect') return 'Tenant';
+  }
+  return (MODEL_KIND_OF_LAYOUT as Record<string, string>)[k] ?? k;
 }
 
 /** Terraform's built-in resources, and the model keys every target writes. */

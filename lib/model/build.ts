@@ -10,9 +10,9 @@ import type { Site } from '../../constructs/site';
 import type { Network, Slice, Sliver } from '../../constructs/slice';
 import type { User } from '../../constructs/user';
 import type { View } from '../../constructs/view';
-import { dict, withoutUndefined as clean, setKey } from './dict';
+import { withoutUndefined as clean, setKey } from './dict';
 import { allocate, type AllocationLock, type AllocationResult } from './allocate';
-import { allocateCidrAmong, parseCidr, type Cidr } from './cidr';
+import { allocateCidrAmong, formatCidr, parseCidr, type Cidr } from './cidr';
 import type {
   Acknowledgement,
   AdditionModel,
@@ -28,7 +28,7 @@ import type {
   TenantModel,
   XosModel,
 } from './types';
-import { MODEL_FORMAT_VERSION, UNDECLARED } from './types';
+import { joinSiteKey, MODEL_FORMAT_VERSION, UNDECLARED } from './types';
 import { tenancyOrder } from './graph';
 import { acknowledgementList } from './acknowledgements';
 
@@ -279,7 +279,8 @@ export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel
     }
   }
 
-  // Slices join Networks by calling slice.join(network): record it on the Network.
+  // Slices join Networks by calling slice.join(network): record it on the Network, and where
+  // the program called it (NET-003 points at the join, not at the Network).
   const networksByKey = new Map(m.networks.map((n) => [n.key, n]));
   for (const c of all) {
     if (c.kind !== 'Slice') continue;
@@ -287,6 +288,8 @@ export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel
       const nk = ref(n);
       const net = nk ? networksByKey.get(nk) : undefined;
       if (net && !net.joined.includes(c.node.path)) net.joined.push(c.node.path);
+      const at = (c as Slice).joinSites.get(n);
+      if (nk && at) sources.defer(joinSiteKey(c.node.path, nk), at);
     }
   }
 
@@ -308,7 +311,7 @@ export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel
     networkTemplates: byKey(m.networkTemplates),
     slices: byKey(m.slices),
     slivers: byKey(m.slivers),
-    networks: byKey(m.networks.map((n) => ({ ...n, permitted: [...n.permitted].sort(), joined: [...n.joined].sort() }))),
+    networks: byKey(m.networks.map((n) => ({ ...n, permitted: [...n.permitted].sort(), joined: [...n.joined].sort(), ...(n.derivedJoins ? { derivedJoins: sortedRecord(n.derivedJoins) } : {}) }))),
     services: byKey(m.services),
     tenants: byKey(m.tenants),
     views: byKey(m.views),
@@ -418,7 +421,6 @@ function buildInstances(
     }
   }
   const instances = [...byKey_.values()].sort(cmpKey);
-  void dict;
   return { instances, ...(allocation ? { allocation } : {}) };
 }
 
@@ -444,8 +446,9 @@ function deriveTenancyNetworks(
   };
   for (const n of m.networks) take(n.cidr);
 
-  const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant): Mutable<NetworkModel> => {
-    const cidr = t.cidr ?? allocateCidrAmong(key, taken);
+  const derive = (key: string, name: string, owner: string, tenancy: string, t: Tenant, given = t.cidr): Mutable<NetworkModel> => {
+    // No free block: left empty, and NET-001 reports it on the tenancy with the fix.
+    const cidr = given ?? allocateCidrAmong(key, taken) ?? '';
     take(cidr);
     const net: Mutable<NetworkModel> = {
       kind: 'Network',
@@ -466,11 +469,14 @@ function deriveTenancyNetworks(
     networksByKey.set(key, net);
     return net;
   };
-  const admit = (net: Mutable<NetworkModel>, slices: readonly string[]) => {
+  // A tenancy joins Slices to a Network: recorded as its join, never as the owner's consent
+  // (NET-003 checks each one). A Slice that joined by itself keeps its own join.
+  const admit = (net: Mutable<NetworkModel>, slices: readonly string[], tenancy: string) => {
     for (const s of slices) {
-      if (s === net.owner) continue;
-      if (!net.permitted.includes(s)) net.permitted.push(s);
-      if (!net.joined.includes(s)) net.joined.push(s);
+      if (s === net.owner || net.joined.includes(s)) continue;
+      net.joined.push(s);
+      const joins = (net.derivedJoins ??= {}) as Record<string, string>;
+      joins[s] = tenancy;
     }
   };
   // Each Slice's own private networks as declared (derived ones are never a Slice's own):
@@ -504,16 +510,29 @@ function deriveTenancyNetworks(
         net = derive(`${tm.key}/network`, `${tenant.name}-${provider.name}`, pSlices[0], tm.key, t);
         tm.network = net.key;
       }
-      if (net) admit(net, [...tSlices, ...pSlices]);
+      if (net) admit(net, [...tSlices, ...pSlices], tm.key);
     } else if (tm.connect === 'interconnect-private') {
       if (!tSlices.length || !pSlices.length) continue;
-      const tn = ownPrivate(tSlices) ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t);
-      const pn = ownPrivate(pSlices) ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t);
-      admit(tn, tSlices);
-      admit(pn, pSlices);
+      // A cidr given for both sides' derived networks is split: the tenant's takes its lower
+      // half, the provider's the upper (one block for both would overlap behind the gateway).
+      const ownT = ownPrivate(tSlices);
+      const ownP = ownPrivate(pSlices);
+      const [low, high] = t.cidr !== undefined && !ownT && !ownP ? halves(t.cidr) : [t.cidr, t.cidr];
+      const tn = ownT ?? derive(`${tm.key}/tenant-network`, `${tenant.name}-private`, tSlices[0], tm.key, t, low);
+      const pn = ownP ?? derive(`${tm.key}/provider-network`, `${provider.name}-private`, pSlices[0], tm.key, t, high);
+      admit(tn, tSlices, tm.key);
+      admit(pn, pSlices, tm.key);
       tm.interconnect = { tenantNetwork: tn.key, providerNetwork: pn.key };
     }
   }
+}
+
+/** The two halves of a block (`10.0.0.0/23` -> `10.0.0.0/24`, `10.0.1.0/24`); the block itself twice when it cannot be split (NET-001 or NET-006 then says why). */
+function halves(cidr: string): [string, string] {
+  const c = parseCidr(cidr);
+  if (typeof c === 'string' || c.prefix >= 32) return [cidr, cidr];
+  const half = { prefix: c.prefix + 1, size: c.size / 2 };
+  return [formatCidr({ base: c.base, ...half }), formatCidr({ base: c.base + half.size, ...half })];
 }
 
 /**
@@ -521,9 +540,9 @@ function deriveTenancyNetworks(
  * under ts-node) is what costs, and only objects with a violation need theirs.
  */
 class LazySources extends Map<string, SourceLocation> {
-  private readonly pending = new Map<string, { readonly source?: SourceLocation }>();
+  private readonly pending = new Map<string, { readonly source: SourceLocation | undefined }>();
 
-  public defer(key: string, c: { readonly source?: SourceLocation }): void {
+  public defer(key: string, c: { readonly source: SourceLocation | undefined }): void {
     this.pending.set(key, c);
   }
 
@@ -664,6 +683,12 @@ export function jsonCopy(x: unknown): unknown {
   }
   if (typeof x === 'bigint') return x.toString();
   return x;
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k];
+  return out;
 }
 
 function uniq(xs: string[]): string[] {

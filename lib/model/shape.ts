@@ -62,6 +62,7 @@ const FIELDS: Readonly<Record<Kind, Fields>> = {
     site: R,
     bandwidthMbps: [(v) => v === null || num(v), 'a number or null'],
     'derivedFrom?': S,
+    'derivedJoins?': [(v) => object(v) && Object.values(v as object).every(str), 'an object of Slice keys -> tenancy keys'],
   },
   Service: {
     slices: L,

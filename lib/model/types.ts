@@ -20,6 +20,11 @@ export const MODEL_FORMAT_VERSION = 2;
 /** Prefix of a reference to an object that is not declared in this model. */
 export const UNDECLARED = '!undeclared:';
 
+/** The key under which `ModelMeta.sources` holds where a Slice joined a Network (`slice.join(network)`). */
+export function joinSiteKey(slice: string, network: string): string {
+  return `${slice}\u0000join\u0000${network}`;
+}
+
 /** A reference to another object of the model, by key, or a note that it points outside it. */
 export type Ref = string | null;
 
@@ -203,8 +208,14 @@ export interface NetworkModel extends ObjectBase {
   readonly owner: string;
   /** Slices the owner allows to join. */
   readonly permitted: readonly string[];
-  /** Slices that joined. */
+  /** Slices that joined: by `slice.join(network)`, or by a tenancy (see `derivedJoins`). */
   readonly joined: readonly string[];
+  /**
+   * Slices a tenancy joined to this Network (shared-private: both sides' Slices; interconnect:
+   * a Service's other Slices to its private Network), by Slice key -> the tenancy's key. They
+   * are never added to `permitted`: the tenancy, not the owner, let them in (NET-003).
+   */
+  readonly derivedJoins?: Readonly<Record<string, string>>;
   readonly cidr: string;
   /** The port range as written (`low-high` or one port); NET-001 checks it. */
   readonly ports: string | null;

@@ -159,15 +159,33 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       setUnknown(obj, 'ingress', () => []);
       return gid;
     }
-    case 'aws_vpc_security_group_ingress_rule': {
+    case 'aws_vpc_security_group_ingress_rule':
+    case 'aws_vpc_security_group_egress_rule': {
+      const what = `creating VPC Security Group ${type.endsWith('ingress_rule') ? 'Ingress' : 'Egress'} Rule`;
       if (!get(ctx.cloud, 'aws_security_group', str(obj, 'security_group_id')))
-        throw new Refusal('creating VPC Security Group Ingress Rule', `InvalidGroup.NotFound: The security group '${str(obj, 'security_group_id')}' does not exist.`, ['security_group_id']);
+        throw new Refusal(what, `InvalidGroup.NotFound: The security group '${str(obj, 'security_group_id')}' does not exist.`, ['security_group_id']);
       const ref = str(obj, 'referenced_security_group_id');
-      if (ref && !get(ctx.cloud, 'aws_security_group', ref)) throw new Refusal('creating VPC Security Group Ingress Rule', `InvalidGroup.NotFound: The security group '${ref}' does not exist.`, ['referenced_security_group_id']);
+      if (ref && !get(ctx.cloud, 'aws_security_group', ref)) throw new Refusal(what, `InvalidGroup.NotFound: The security group '${ref}' does not exist.`, ['referenced_security_group_id']);
       const rid = id('sgr');
       setUnknown(obj, 'security_group_rule_id', () => rid);
       setUnknown(obj, 'arn', () => arn(ctx, 'ec2', `security-group-rule/${rid}`));
       return rid;
+    }
+    case 'aws_nat_gateway': {
+      // A public NAT gateway sits in a subnet with an Elastic IP of the account; its interface takes an address of the subnet.
+      const subnet = get(ctx.cloud, 'aws_subnet', str(obj, 'subnet_id'));
+      if (!subnet) throw new Refusal('creating EC2 NAT Gateway', `InvalidSubnetID.NotFound: The subnet ID '${str(obj, 'subnet_id')}' does not exist.`, ['subnet_id']);
+      const eip = ctx.cloud.list('aws_eip').find((e) => e.state.allocation_id === str(obj, 'allocation_id'));
+      if ((str(obj, 'connectivity_type') ?? 'public') === 'public' && !eip)
+        throw new Refusal('creating EC2 NAT Gateway', `InvalidAllocationID.NotFound: The allocation ID '${str(obj, 'allocation_id')}' does not exist.`, ['allocation_id']);
+      const nid = id('nat');
+      const ip = str(obj, 'private_ip') ?? ctx.cloud.allocate(`subnet:${str(obj, 'subnet_id')}`, String(subnet.cidr_block), nid, 4);
+      if (!ip) throw new Refusal('creating EC2 NAT Gateway', `InsufficientFreeAddressesInSubnet: subnet ${str(obj, 'subnet_id')} has no free address.`);
+      setUnknown(obj, 'private_ip', () => ip);
+      setUnknown(obj, 'public_ip', () => (typeof eip?.state.public_ip === 'string' ? eip.state.public_ip : ''));
+      setUnknown(obj, 'network_interface_id', () => `eni-${hexFrom(17, nid, 'eni')}`);
+      setUnknown(obj, 'association_id', () => (eip ? `eipassoc-${hexFrom(17, nid)}` : ''));
+      return nid;
     }
     case 'aws_network_interface': {
       const subnet = get(ctx.cloud, 'aws_subnet', str(obj, 'subnet_id'));
@@ -422,7 +440,7 @@ function readData(type: string, obj: ValueObject, ctx: Context): void {
 function validate(type: string, data: boolean, config: ValueObject) {
   const out: ReturnType<NonNullable<Behaviour['validate']>> = [];
   if (data) return out;
-  if (type === 'aws_vpc_security_group_ingress_rule') {
+  if (type === 'aws_vpc_security_group_ingress_rule' || type === 'aws_vpc_security_group_egress_rule') {
     const sources = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].filter((k) => config[k] !== null && config[k] !== undefined);
     if (sources.length > 1 && sources.every((k) => !(config[k] instanceof Unknown)))
       out.push({ severity: 'error' as const, summary: 'Invalid Attribute Combination', detail: `Only one of ${sources.join(', ')} can be set.`, path: [sources[1]] });

@@ -11,7 +11,8 @@
  *   per project: instances and cores;
  * - an instance may use only ports of its own project (nova: port not usable), and a port's
  *   fixed address must be on a subnet of the port's network (neutron);
- * - a network, subnet or security group that a port still uses cannot be deleted (neutron).
+ * - a network, subnet or security group that a port still uses cannot be deleted (neutron);
+ * - a subnet route needs its subnet and a valid destination block (neutron).
  *
  * Everything else is accepted as a real cloud would accept it: every image and flavor a data
  * source names exists.
@@ -270,6 +271,13 @@ function applyResource(type: string, obj: ValueObject, ctx: ApplyContext): strin
       setUnknown(obj, 'distributed', () => false);
       setUnknown(obj, 'all_tags', () => obj.tags ?? []);
       return id;
+    }
+    case 'openstack_networking_subnet_route_v2': {
+      // A host route the subnet hands out by DHCP; the provider names it after the subnet, the destination and the next hop.
+      const subnetId = str(obj, 'subnet_id');
+      if (!subnetOf(ctx.cloud, subnetId)) throw new Refusal('Error creating OpenStack Neutron subnet route', `Subnet ${subnetId} could not be found.`, ['subnet_id']);
+      if (!parseBlock(str(obj, 'destination_cidr') ?? '')) throw new Refusal('Error creating OpenStack Neutron subnet route', `Invalid input for destination: '${str(obj, 'destination_cidr')}' is not a valid IP subnet.`, ['destination_cidr']);
+      return `${subnetId}-route-${str(obj, 'destination_cidr')}-${str(obj, 'next_hop')}`;
     }
     case 'openstack_networking_router_interface_v2': {
       const subnet = subnetOf(ctx.cloud, str(obj, 'subnet_id'));

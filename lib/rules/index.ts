@@ -6,17 +6,22 @@ import { rbacRules } from './rbac';
 import type { Acknowledgement, ModelMeta } from '../model/types';
 import { authorizationRules } from '../review/rbac';
 import type { Finding, Rule, Violation } from './rule';
-import { acknowledgeable, findingId, formatSource } from './rule';
+import { acknowledgeable, findingId, formatSource, provenByVerify } from './rule';
 import { secRules } from './sec';
 import { netRules, slcRules } from './slc-net';
 import { tenRules } from './ten';
 import { tniRules } from './tni';
+import { flowRules, flowVerifyRules, net006, slc005, tgt001 } from './flow';
 
-export type { Rule, ModelRule, ReviewRule, RuleMetadata, Violation, Severity, Finding, RuleContext } from './rule';
-export { acknowledgeable, findingId } from './rule';
+export type { Rule, ModelRule, ReviewRule, VerifyRule, RuleMetadata, Violation, Severity, Finding, RuleContext } from './rule';
+export { acknowledgeable, findingId, provenByVerify } from './rule';
 
 /** Every rule of INVARIANTS.md, in the order the document lists them, then the SEC rules (untrusted input). */
-export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...slcRules, ...netRules, ...tenRules, ...tniRules, ...secRules];
+export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...[...slcRules, slc005].sort(byId), ...netRules, net006, ...tenRules, ...flowVerifyRules, ...flowRules, tgt001, ...tniRules, ...secRules];
+
+function byId(a: Rule, b: Rule): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
@@ -77,7 +82,7 @@ export function runRules(built: BuiltModel, layout: Layout, options: RunOptions 
   const out: Violation[] = [];
   const acks = built.meta.acknowledgements;
   for (const rule of RULES) {
-    if (rule.needsActor) continue;
+    if (rule.needsActor || provenByVerify(rule)) continue;
     if (options.only && !options.only.includes(rule.id)) continue;
     let findings: Finding[];
     try {
@@ -86,7 +91,7 @@ export function runRules(built: BuiltModel, layout: Layout, options: RunOptions 
       findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.`, key: 'rule-failed' }];
     }
     for (const f of findings) {
-      const src = formatSource(inherited(built.meta.sources, f.path), options.relativeTo);
+      const src = formatSource((f.at !== undefined ? built.meta.sources.get(f.at) : undefined) ?? inherited(built.meta.sources, f.path), options.relativeTo);
       const finding = findingId(rule.id, f);
       const ack = acknowledgeable(rule) ? acknowledgementOf(acks, rule.id, f.path, finding) : undefined;
       out.push({ id: rule.id, severity: rule.severity, path: f.path, message: f.message, finding, ...(src ? { source: src } : {}), ...(ack ? { acknowledged: ack.reason } : {}) });
@@ -160,11 +165,13 @@ export function rulesMarkdown(): string {
     'Every rule `xos validate` and `xos synth` check, with the id each violation carries.',
     'Review-time rules (marked *review*) need an actor and two models: `xos review --actor` checks them.',
     'Each rule is one unit: its metadata (what this page shows) beside its check, in lib/rules (the review-time ones in lib/review/rbac.ts).',
+    'Rules marked *verify* are proven on the synthesized Terraform JSON by `xos verify` and by every `xos synth` (see [flows.md](flows.md)).',
     '',
     '| id | severity | can be acknowledged | rule |',
     '| --- | --- | --- | --- |',
   ];
-  for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity}${r.needsActor ? ' (review)' : ''} | ${acknowledgeable(r) ? 'yes' : 'no'} | ${r.title.replace(/\|/g, '\\|')} |`);
+  const phase = (r: Rule) => (r.needsActor ? ' (review)' : provenByVerify(r) ? ' (verify)' : '');
+  for (const r of RULES) lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity}${phase(r)} | ${acknowledgeable(r) ? 'yes' : 'no'} | ${r.title.replace(/\|/g, '\\|')} |`);
   lines.push(
     '',
     '## Findings and acknowledgements',
@@ -181,7 +188,8 @@ export function rulesMarkdown(): string {
     '',
   );
   for (const r of RULES) {
-    lines.push(`## ${r.id}`, '', `**${r.severity}**${r.needsActor ? ', checked at review time' : ''}${acknowledgeable(r) ? ', can be acknowledged' : ''}. ${r.title}`, '', `- Why: ${r.why}`, `- Fix: ${r.fix}`, `- From: ${r.origin}`, '');
+    const when = r.needsActor ? ', checked at review time' : provenByVerify(r) ? ', proven on the synthesized output by `xos verify` and `xos synth`' : '';
+    lines.push(`## ${r.id}`, '', `**${r.severity}**${when}${acknowledgeable(r) ? ', can be acknowledged' : ''}. ${r.title}`, '', `- Why: ${r.why}`, `- Fix: ${r.fix}`, `- From: ${r.origin}`, '');
   }
   return lines.join('\n');
 }

@@ -25,6 +25,12 @@ export interface Finding {
    * per object. It must not depend on counts or wording, which change from run to run.
    */
   readonly key?: string;
+  /**
+   * The key in `meta.sources` of the program line to point at, when it is not the object's
+   * own declaration (a `slice.join(network)` call, for example).
+   * @default the declaration of `path` (or of its nearest declared ancestor)
+   */
+  readonly at?: string;
 }
 
 /** What every rule states beside its check: the rules table of docs/rules.md is made from it. */
@@ -58,8 +64,22 @@ export interface ReviewRule extends RuleMetadata {
   readonly judge: (...args: never[]) => unknown;
 }
 
+/**
+ * A rule proven on the synthesized output by `xos verify` (and every `xos synth`), not on the
+ * model: `xos validate` has nothing to check it on (lib/verify does).
+ */
+export interface VerifyRule extends RuleMetadata {
+  readonly needsActor?: false;
+  readonly checkedBy: 'verify';
+}
+
 /** A rule of INVARIANTS.md: metadata beside its check. */
-export type Rule = ModelRule | ReviewRule;
+export type Rule = ModelRule | ReviewRule | VerifyRule;
+
+/** Whether a rule is proven on synthesized output (FLOW-001, FLOW-002) rather than checked on the model. */
+export function provenByVerify(r: Rule): r is VerifyRule {
+  return 'checkedBy' in r && r.checkedBy === 'verify';
+}
 
 /** Whether an acknowledgement may cover a rule's findings: only warnings of the model's rules. */
 export function acknowledgeable(r: Rule): boolean {

@@ -1,5 +1,5 @@
-import { Cidr, overlaps, parseCidr, usableHosts } from '../model/cidr';
-import type { NetworkModel, SliceModel } from '../model/types';
+import { Cidr, DERIVED_POOL, overlaps, parseCidr, usableHosts } from '../model/cidr';
+import { joinSiteKey, type NetworkModel, type ServiceModel, type SliceModel, type TenantModel } from '../model/types';
 import { hostName } from '../synth/layout';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
@@ -141,12 +141,19 @@ export const netRules: Rule[] = [
   {
     id: 'NET-001',
     severity: 'error',
-    title: "A Network's address space is a valid CIDR block and holds enough addresses for every Sliver that attaches to it; its port range, when given, is valid (1-65535, low <= high).",
-    why: 'Every Sliver on a Network needs an address from its block.',
-    fix: 'Fix the CIDR block or the port range, or use a larger block.',
+    title: "A Network's address space is a valid IPv4 CIDR block, written canonically (no leading zeros), and holds enough addresses for every Sliver that attaches to it; its port range, when given, is valid (1-65535, low <= high). A Network a tenancy derives finds a free block.",
+    why: 'Every Sliver on a Network needs an address from its block, and the block the back-ends get must be the one the program means (`010.10.0.0/24` is 8.10.0.0/24 to some tools and 10.10.0.0/24 to others). xos networks are IPv4-only: the targets write IPv4 subnets and security rules, and `xos verify` proves IPv4 flows.',
+    fix: 'Fix the CIDR block (an IPv4 block such as 10.0.1.0/24, without leading zeros) or the port range, or use a larger block. For a derived network with no free block, give the tenancy a `cidr`.',
     origin: 'guide, Virtualization ("IP AddrSpace (CIDR block and port range)")',
     *check(ctx: RuleContext): Iterable<Finding> {
       for (const n of ctx.model.networks) {
+        if (n.derivedFrom && n.cidr === '') {
+          yield {
+            path: n.derivedFrom,
+            message: `the Network this tenancy derives (${n.key}) has no address block: no /24 of ${DERIVED_POOL} is free of the cloud's other blocks. Give the tenancy a block of its own: tenantOf(provider, { connect, cidr: '10.200.0.0/24' }).`,
+          };
+          continue;
+        }
         const c = parseCidr(n.cidr);
         if (typeof c === 'string') yield { path: n.key, message: `Network ${n.name}: ${c}.` };
         else {
@@ -191,15 +198,40 @@ export const netRules: Rule[] = [
   {
     id: 'NET-003',
     severity: 'error',
-    title: 'A Slice joins a Network only if the owning Slice lists it among the Slices that may join.',
-    why: "A Network is its owner's: others get in only with the owner's consent.",
-    fix: "Have the owner allow it: `network.allowJoin(slice)`.",
-    origin: 'guide, Virtualization ("a (possibly empty) set of other Slices that may join it")',
+    title:
+      "A Slice joins a Network only if the owning Slice lists it among the Slices that may join. A join a tenancy derives (shared-private's `network`, an interconnect's private networks) holds only when the Network's owner is a Slice of the tenancy's tenant or provider: the tenancy is then both sides' consent, and is never recorded as the owner's.",
+    why: "A Network is its owner's: others get in only with the owner's consent. A tenancy speaks for its two Services (paper 4.2: the tenancy graph is the operator's security policy), never for a third Service whose Network it would open.",
+    fix: "Have the owner allow it (`network.allowJoin(slice)`), or remove the join. For a tenancy, name a Network owned by a Slice of its tenant or provider, or leave `network` out and let the tenancy derive one.",
+    origin: 'guide, Virtualization ("a (possibly empty) set of other Slices that may join it"); paper 3.2 and 4.2',
     *check({ model, index }: RuleContext): Iterable<Finding> {
-      for (const n of model.networks)
-        for (const s of n.joined)
-          if (!n.permitted.includes(s))
-            yield { path: n.key, message: `Slice ${nameOf(index, s)} joined Network ${n.name}, but its owner ${nameOf(index, n.owner)} does not allow it. Call network.allowJoin(slice).` };
+      const owner = (n: NetworkModel) => `Slice ${n.owner}${index.servicesBySlice.get(n.owner) ? ` (Service ${index.servicesBySlice.get(n.owner)!.name})` : ''}`;
+      for (const n of model.networks) {
+        // Derived joins, by tenancy: one finding per tenancy and Network, naming every Slice.
+        const derived = new Map<string, string[]>();
+        for (const s of n.joined) {
+          const tenancy = n.derivedJoins?.[s];
+          if (tenancy !== undefined) {
+            const l = derived.get(tenancy);
+            if (l) l.push(s);
+            else derived.set(tenancy, [s]);
+          } else if (!n.permitted.includes(s))
+            yield {
+              path: s,
+              at: joinSiteKey(s, n.key),
+              message: `Slice ${s} joined Network ${n.key}, but its owner ${owner(n)} does not allow it. Call allowJoin(...) on the Network where it is declared, or remove the join.`,
+            };
+        }
+        for (const [tenancy, slices] of derived) {
+          const t = index.get<TenantModel>(tenancy);
+          if (!t || t.kind !== 'Tenant') continue;
+          const sides = [t.tenant, t.provider].map((k) => index.get<ServiceModel>(k)).filter((x): x is ServiceModel => x?.kind === 'Service');
+          if (sides.some((svc) => svc.slices.includes(n.owner))) continue;
+          yield {
+            path: t.key,
+            message: `this tenancy joins Slice${slices.length > 1 ? 's' : ''} ${listNames(slices)} to Network ${n.key}, owned by ${owner(n)}, which is neither the tenant's nor the provider's and never allowed it. Give the tenancy a Network owned by a Slice of ${sides.map((x) => x.name).join(' or ')}, or leave 'network' out to derive one.`,
+          };
+        }
+      }
     },
   },
   {

@@ -219,33 +219,46 @@ export const tenRules: Rule[] = [
       const privateTenancies = new Map(model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private').map((t) => [t.key, t]));
       for (const stack of layout.stacks) {
         const groups = new Map(stack.resources.filter((r) => r.kind === 'secgroup').map((r) => [r.name, r]));
-        const rulesByGroup = new Map<string, string[]>();
+        const slicesHere = new Set(stack.resources.filter((r) => r.kind === 'sliver').map((r) => String(r.attrs.slice)));
+        const rulesOf = new Map<string, Set<string>>();
         for (const r of stack.resources) {
           if (r.kind !== 'secrule') continue;
-          const t = privateTenancies.get(String(r.attrs.tenancy));
-          if (!t) continue;
-          const provider = index.get<ServiceModel>(t.provider);
           const g = groups.get(r.refs.group ?? '');
+          const t = privateTenancies.get(String(r.attrs.tenancy));
+          if (!t) {
+            // A rule of no tenancy may not sit in a provider's group: only tenancies open those.
+            if (g?.attrs.purpose === 'provider') yield { path: g.model, message: `in stack ${stack.name}, rule ${r.name} opens the provider group ${g.name} of ${g.attrs.service} without a tenancy; only its tenants may be admitted.` };
+            continue;
+          }
+          const provider = index.get<ServiceModel>(t.provider);
           const remote = groups.get(r.refs.remote_group ?? '');
           const where = `in stack ${stack.name}, rule ${r.name} of tenancy ${t.key}`;
-          if (!g || g.attrs.role !== 'provider' || g.attrs.tenancy !== t.key) yield { path: t.key, message: `${where} is not attached to the provider's group of this tenancy.` };
-          if (!remote || remote.attrs.role !== 'tenant' || remote.attrs.tenancy !== t.key)
-            yield { path: t.key, message: `${where} admits ${r.attrs.remote_cidr ?? 'a source other than the tenant\'s Slivers'}; only the tenant's Slivers may be admitted.` };
+          if (!g || g.attrs.purpose !== 'provider' || g.attrs.service !== t.provider) yield { path: t.key, message: `${where} is not in the provider's group of this tenancy.` };
+          if (!remote || remote.attrs.purpose !== 'tenant' || remote.attrs.service !== t.tenant)
+            yield { path: t.key, message: `${where} admits ${r.attrs.remote_cidr ?? "a source other than the tenant's Slivers"}; only the tenant's Slivers may be admitted.` };
           if (r.attrs.direction !== 'ingress') yield { path: t.key, message: `${where} is not an ingress rule.` };
-          const port = Number(r.attrs.port_min);
-          const ok = provider?.ports.some((p) => p.port === port && p.port === Number(r.attrs.port_max) && p.protocol === r.attrs.protocol);
-          if (!ok) yield { path: t.key, message: `${where} opens ${r.attrs.protocol}/${r.attrs.port_min}-${r.attrs.port_max}, which is not a port the provider declares.` };
-          const l = rulesByGroup.get(t.key) ?? [];
-          l.push(`${r.attrs.protocol}/${port}`);
-          rulesByGroup.set(t.key, l);
+          const port = Number(r.attrs.port_min ?? -1);
+          const ok = provider?.ports.some((p) => p.protocol === r.attrs.protocol && (p.protocol === 'icmp' ? r.attrs.port_min === undefined : p.port === port && p.port === Number(r.attrs.port_max)));
+          if (!ok) yield { path: t.key, message: `${where} opens ${r.attrs.protocol}/${r.attrs.port_min ?? '*'}-${r.attrs.port_max ?? '*'}, which is not a port the provider declares.` };
+          const l = rulesOf.get(t.key) ?? new Set<string>();
+          l.add(`${r.attrs.protocol}/${r.attrs.protocol === 'icmp' ? '' : port}`);
+          rulesOf.set(t.key, l);
         }
-        for (const g of groups.values()) {
-          if (g.attrs.role !== 'provider') continue;
-          const t = privateTenancies.get(String(g.attrs.tenancy));
-          const provider = t && index.get<ServiceModel>(t.provider);
-          if (!t || !provider) continue;
-          const have = new Set(rulesByGroup.get(t.key) ?? []);
-          const missing = provider.ports.filter((p) => !have.has(`${p.protocol}/${p.port}`));
+        // Every private tenancy whose two sides run here opens each provider port to its tenant
+        // (the tenancies of the providers that run here: never every tenancy for every stack).
+        const providersHere = new Set<string>();
+        for (const sl of slicesHere) {
+          const svc = index.servicesBySlice.get(sl);
+          if (svc) providersHere.add(svc.key);
+        }
+        for (const t of [...providersHere].flatMap((p) => index.tenantsByProvider.get(p) ?? [])) {
+          if (!privateTenancies.has(t.key)) continue;
+          const tenant = index.get<ServiceModel>(t.tenant);
+          const provider = index.get<ServiceModel>(t.provider);
+          if (tenant?.kind !== 'Service' || provider?.kind !== 'Service') continue;
+          if (!tenant.slices.some((s) => slicesHere.has(s)) || !provider.slices.some((s) => slicesHere.has(s))) continue;
+          const have = rulesOf.get(t.key) ?? new Set<string>();
+          const missing = provider.ports.filter((p) => !have.has(`${p.protocol}/${p.protocol === 'icmp' ? '' : p.port}`));
           if (missing.length) yield { path: t.key, message: `in stack ${stack.name}, tenancy ${t.key} does not open the provider's ports ${missing.map((p) => `${p.protocol}/${p.port}`).join(', ')} to the tenant.` };
         }
       }

@@ -26,6 +26,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { externalError, usageError } from '../errors';
+import { jsonProblemText } from '../util/json-error';
 
 /** How long a writer waits for another writer's lock before giving up. */
 const LOCK_TIMEOUT_MS = 120_000;
@@ -196,14 +197,17 @@ export function checkTarget(target: string): string {
 function outputFiles(dir: string): Map<string, 'file' | 'dir'> | string {
   const manifestFile = path.join(dir, 'manifest.json');
   let manifest: unknown;
+  let text = '';
   try {
     const st = fs.lstatSync(manifestFile);
     if (!st.isFile()) return 'its manifest.json is not a file';
     if (st.size > MANIFEST_LIMIT) return `its manifest.json weighs ${st.size} bytes, more than any xos writes`;
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    text = fs.readFileSync(manifestFile, 'utf8');
+    manifest = JSON.parse(text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'it holds an xos-model.json but no manifest.json' : `its manifest.json cannot be read as JSON (${(e as Error).message.slice(0, 120)})`;
+    if (code === 'ENOENT') return 'it holds an xos-model.json but no manifest.json';
+    return `its manifest.json cannot be read as JSON (${e instanceof SyntaxError ? jsonProblemText(e, text) : (e as Error).message.slice(0, 120)})`;
   }
   const stacks = (manifest as { stacks?: unknown })?.stacks;
   if (!stacks || typeof stacks !== 'object' || Array.isArray(stacks)) return 'its manifest.json lists no stacks';
@@ -215,6 +219,8 @@ function outputFiles(dir: string): Map<string, 'file' | 'dir'> | string {
   const files = new Map<string, 'file' | 'dir'>([
     ['manifest.json', 'file'],
     ['xos-model.json', 'file'],
+    // What synthesis derived (tenancy networks, gateways, routes out): written beside the model.
+    ['xos-derived.json', 'file'],
     ['stacks', 'dir'],
   ]);
   const inside = (p: unknown): p is string => typeof p === 'string' && p !== '' && !path.isAbsolute(p) && p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== '');

@@ -1,10 +1,12 @@
 /**
  * What the real targets (openstack, aws) read the same way from a stack's layout: the ports
- * of each Sliver in interface order, which Networks need a route to the outside, where a
- * public endpoint goes, and the sizes that providers' hooks ask for.
+ * of each Sliver in interface order, what each security group is for, the routes a router's
+ * Networks hand out, and the sizes that providers' hooks ask for.
  */
 import { usageError } from '../errors';
+import { formatIp, parseCidr } from '../model/cidr';
 import type { LayoutKind, LayoutResource, StackLayout } from './layout';
+import type { RoutingDomain } from './routing';
 
 /** Lookups over one stack's layout, indexed once: each lookup costs the size of its answer. */
 export class StackIndex {
@@ -74,56 +76,40 @@ export class StackIndex {
   }
 }
 
-/** True when a Network's addresses must reach the outside (public, or NAT). */
-export function isRouted(ix: StackIndex, network: LayoutResource): boolean {
-  const t = ix.templateOf(network);
-  return network.attrs.public === true || t.visibility === 'public' || t.translation === 'nat';
-}
-
-export interface EndpointPlacement {
-  readonly endpoint: LayoutResource;
-  readonly sliver: LayoutResource;
-  readonly port: LayoutResource;
+/** What a security group of the layout is for, in words (its description on the back-ends). */
+export function describeGroup(g: LayoutResource): string {
+  switch (g.attrs.purpose) {
+    case 'members':
+      return `XOS Network ${g.attrs.network}: Slivers of ${(g.attrs.slices as string[] | undefined)?.join(', ') ?? '?'} reach each other${g.attrs.public ? ', and the Internet reaches them (public)' : ''}`;
+    case 'tenant':
+      return `XOS Service ${g.attrs.service} as a tenant: its providers admit this group (TEN-007)`;
+    case 'provider':
+      return `XOS Service ${g.attrs.service} as a provider on Network ${g.attrs.network}: its tenants, on its ports only (TEN-007)`;
+    case 'endpoint':
+      return `public endpoint of XOS Service ${g.attrs.service}: its ports, from anywhere`;
+    default:
+      return `XOS ${g.model}`;
+  }
 }
 
 /**
- * Where each public endpoint goes: on every Sliver of the provider held in this stack, the
- * first port on a routed Network, or eth0 (whose Network then gets a route out).
+ * Per Network (layout name) in a routing domain of two Networks or more: a host route to each
+ * other Network of the domain through this Network's gateway address (the router's interface,
+ * Neutron's default gateway: the block's first address).
  */
-export function endpointPlacements(ix: StackIndex): EndpointPlacement[] {
-  const out: EndpointPlacement[] = [];
-  for (const e of ix.of('endpoint')) {
-    const service = e.attrs.service as string;
-    for (const v of ix.sliversOfService(service)) {
-      const ports = ix.portsOf(v.name);
-      if (!ports.length)
-        throw usageError(
-          `Service ${service} is reached publicly, but Sliver ${v.model} has no Network to carry a public address. ` +
-            `Add a Network to its Slice (slice.addNetwork('public', { cidr, template })), or connect the tenants privately.`,
-        );
-      const routed = ports.find((p) => {
-        const n = ix.get(p.refs.network);
-        return !!n && isRouted(ix, n);
-      });
-      out.push({ endpoint: e, sliver: v, port: routed ?? ports[0] });
+export function hostRoutesOf(ix: StackIndex, domains: readonly RoutingDomain[]): Map<string, { to: string; destinationCidr: string; nextHop: string }[]> {
+  const out = new Map<string, { to: string; destinationCidr: string; nextHop: string }[]>();
+  for (const d of domains) {
+    if (d.networks.length < 2) continue;
+    for (const n of d.networks) {
+      const own = parseCidr(String(ix.get(n)?.attrs.cidr));
+      if (typeof own === 'string') continue;
+      const nextHop = formatIp(own.base + 1);
+      const routes = d.networks.filter((o) => o !== n).map((o) => ({ to: o, destinationCidr: String(ix.get(o)?.attrs.cidr), nextHop }));
+      out.set(n, routes);
     }
   }
   return out;
-}
-
-/** Networks that need a route out: routed by their template, or carrying a public endpoint. */
-export function routedNetworks(ix: StackIndex, placements: readonly EndpointPlacement[]): Set<string> {
-  const out = new Set(ix.of('network').filter((n) => isRouted(ix, n)).map((n) => n.name));
-  for (const p of placements) if (p.port.refs.network) out.add(p.port.refs.network);
-  return out;
-}
-
-/** `['tcp/80', 'udp/67']` -> protocol and port. */
-export function servicePorts(r: LayoutResource): { protocol: string; port: number }[] {
-  return ((r.attrs.ports as string[] | undefined) ?? []).map((s) => {
-    const [protocol, port] = s.split('/');
-    return { protocol, port: Number(port) };
-  });
 }
 
 /**

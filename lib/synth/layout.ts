@@ -18,6 +18,7 @@ import type {
   TenantModel,
   XosModel,
 } from '../model/types';
+import { planStackNetwork } from './layout-net';
 import { hash6, resourceName, stackName, variableName } from './names';
 
 export type LayoutKind =
@@ -39,6 +40,7 @@ export type LayoutKind =
   | 'secrule'
   | 'gateway'
   | 'endpoint'
+  | 'address'
   | 'tenancy'
   | 'addition'
   | 'store'
@@ -334,46 +336,27 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
       });
     }
 
-    // Security groups of private tenancies (TEN-007): tenant members, provider members,
-    // and one rule per provider port admitting only the tenant group.
-    const groupOf = new Map<string, { network: string; group: string }[]>(); // sliver key -> memberships
+    // The network plan (layout-net.ts): security groups and rules of every port, routes out,
+    // tenancies' gateways and public addresses, proven by `xos verify` (docs/flows.md).
     const sliceInStack = (svc: ServiceModel | undefined) => !!svc && svc.slices.some((s) => slices.has(s));
-    for (const t of tenanciesTouching.filter(isPrivate)) {
-      const tenant = index.get<ServiceModel>(t.tenant);
-      const provider = index.get<ServiceModel>(t.provider);
-      if (!tenant || !provider || tenant.kind !== 'Service' || provider.kind !== 'Service') continue;
-      if (!sliceInStack(tenant) && !sliceInStack(provider)) continue;
-      const tenantNet = t.connect === 'shared-private' ? t.network : t.interconnect?.tenantNetwork;
-      const providerNet = t.connect === 'shared-private' ? t.network : t.interconnect?.providerNetwork;
-      if (!tenantNet || !providerNet) continue;
-      const tg = sb.add({ kind: 'secgroup', name: resourceName('secgroup', `${t.key}/tenant`), model: t.key, attrs: { tenancy: t.key, role: 'tenant', service: tenant.key }, refs: {} });
-      const pg = sb.add({ kind: 'secgroup', name: resourceName('secgroup', `${t.key}/provider`), model: t.key, attrs: { tenancy: t.key, role: 'provider', service: provider.key }, refs: {} });
-      for (const p of provider.ports) {
-        sb.add({
-          kind: 'secrule',
-          name: resourceName('secrule', `${t.key}/${p.protocol}-${p.port}`),
-          model: t.key,
-          attrs: { tenancy: t.key, direction: 'ingress', protocol: p.protocol, port_min: p.port, port_max: p.port },
-          refs: { group: pg, remote_group: tg },
-        });
-      }
-      for (const [svc, net, group] of [[tenant, tenantNet, tg], [provider, providerNet, pg]] as const) {
-        for (const s of svc.slices) for (const v of index.sliversBySlice.get(s) ?? []) {
-          const l = groupOf.get(v.key) ?? [];
-          l.push({ network: net, group });
-          groupOf.set(v.key, l);
-        }
-      }
-      if (t.connect === 'interconnect-private') {
-        const present = [tenantNet, providerNet].filter((n) => networks.has(n));
-        if (present.length) {
-          const refs: Record<string, string> = {};
-          if (networks.has(tenantNet)) refs.tenant_network = name('Network', tenantNet);
-          if (networks.has(providerNet)) refs.provider_network = name('Network', providerNet);
-          sb.add({ kind: 'gateway', name: resourceName('gateway', t.key), model: t.key, attrs: { tenancy: t.key, tenant_network: tenantNet, provider_network: providerNet }, refs });
-        }
-      }
-    }
+    const net = planStackNetwork({ index, slivers, slices, networks, tenancies: tenanciesTouching, nameOf: name });
+    for (const r of net.resources) sb.add(r);
+    for (const { tenancy: t, tenantNetwork, providerNetwork } of net.interconnects)
+      sb.add({
+        kind: 'gateway',
+        name: resourceName('gateway', t.key),
+        model: t.key,
+        attrs: { role: 'interconnect', tenancy: t.key, tenant_network: tenantNetwork, provider_network: providerNetwork },
+        refs: { tenant_network: name('Network', tenantNetwork), provider_network: name('Network', providerNetwork) },
+      });
+    for (const [nk, r] of [...net.routes].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+      sb.add({
+        kind: 'gateway',
+        name: resourceName('gateway', `${nk}/internet`),
+        model: nk,
+        attrs: { role: 'internet', network: nk, translation: r.translation, reasons: r.reasons },
+        refs: { network: name('Network', nk) },
+      });
 
     // Public endpoints of providers reached publicly, where the provider lives.
     for (const pk of [...new Set(tenanciesTouching.filter((t) => t.connect === 'public').map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
@@ -457,17 +440,27 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         secrets,
       });
       (index.networksOfSlice.get(s.key) ?? []).forEach((n, i) => {
-        const groups = (groupOf.get(v.key) ?? []).filter((g) => g.network === n.key).map((g) => g.group);
+        const groups = net.portGroups(v.key, n.key);
         sb.add({
           kind: 'port',
           name: resourceName('port', `${v.key}/${n.key}`),
           model: v.key,
           attrs: { sliver: v.key, network: n.key, index: i, interface: `eth${i}` },
           refs: { sliver: sliverName, network: name(n.kind, n.key) },
-          ...(groups.length ? { refLists: { security_groups: [...new Set(groups)].sort() } } : {}),
+          ...(groups.length ? { refLists: { security_groups: [...groups] } } : {}),
         });
       });
     }
+
+    // Public addresses of endpoints, on the port each one goes to.
+    for (const a of net.addresses)
+      sb.add({
+        kind: 'address',
+        name: resourceName('address', `${a.service}/${a.sliver}`),
+        model: a.service,
+        attrs: { service: a.service, sliver: a.sliver, network: a.network },
+        refs: { endpoint: resourceName('endpoint', a.service), port: resourceName('port', `${a.sliver}/${a.network}`) },
+      });
 
     // What providers add for each tenant instance placed here.
     for (const a of slivers.flatMap((v) => additionsBySliver.get(v.key) ?? []).sort(byKey)) {

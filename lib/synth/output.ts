@@ -6,6 +6,11 @@ import { writeCanonicalJsonFile } from '../model/canonical';
 import { swapInto, writeDirAtomically, writeDirAtomicallyInterruptible } from './atomic';
 import { BACKENDS_CONTEXT, type BackendSettings } from './backend';
 import { renderLayout, TARGET_MODES, type TargetMode } from './targets';
+import { formatSource } from '../rules/rule';
+import { verifyGraphs, type VerifyResult } from '../verify/check';
+import type { StackGraph } from '../verify/graph';
+import { ProofFailed, readStack } from '../verify/index';
+import { DERIVED_FILE, derivedOf } from './derived';
 
 /** `auto`: each stack by its Controller's back-end (openstack, aws, local); `local`: every stack. */
 export const TARGETS = TARGET_MODES;
@@ -14,6 +19,8 @@ export type Target = TargetMode;
 export interface SynthOptions {
   readonly outdir: string;
   readonly target: Target;
+  /** Make the program's file names in proof messages relative to this folder. */
+  readonly relativeTo?: string;
   /** Where each stack keeps its state. @default a local state file per stack beside the output directory */
   readonly backends?: BackendSettings;
 }
@@ -21,15 +28,29 @@ export interface SynthOptions {
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly { readonly name: string; readonly resources: number; readonly backend: string; readonly target?: string }[];
+  /** The proof of the network written (always clean: a failed proof writes nothing). */
+  readonly proof?: VerifyResult;
 }
 
-/** Synthesize into `dir` (which must not exist or be empty) with cdktf, each stack by its target. */
-export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings): SynthResult {
+/**
+ * Synthesize into `dir` (which must not exist or be empty) with cdktf, each stack by its
+ * target, and prove what was written: every stack's JSON, as it is written, is read into the
+ * network its back-end would build (lib/verify), and the flows it admits must be exactly the
+ * flows the model intends. When they are not, `ProofFailed` is thrown (the atomic writers then
+ * leave the output as it was).
+ */
+export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings, relativeTo?: string): SynthResult {
   const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, ...(backends ? { context: { [BACKENDS_CONTEXT]: backends } } : {}) });
-  const { stacks } = renderLayout(app, compiled.layout, target);
+  const { stacks, constructs } = renderLayout(app, compiled.layout, target);
+  const graphs: StackGraph[] = [];
+  for (const [name, stack] of constructs) stack.addWriteCheck((tf) => graphs.push(readStack(tf, name)));
   app.synth(); // each OpenStack stack is checked against the provider schema as it is written
+  const sources = compiled.built.meta.sources;
+  const proof = verifyGraphs(compiled.built.model, compiled.index, graphs, { sourceOf: (key) => formatSource(sources.get(key), relativeTo) });
+  if (proof.errors) throw new ProofFailed(proof);
   writeCanonicalJsonFile(path.join(dir, 'xos-model.json'), compiled.built.model as unknown as Record<string, unknown>);
-  return { outdir: dir, stacks };
+  fs.writeFileSync(path.join(dir, DERIVED_FILE), JSON.stringify(derivedOf(compiled.built.model, compiled.layout), null, 2) + '\n');
+  return { outdir: dir, stacks, proof };
 }
 
 /**
@@ -39,7 +60,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target, backe
  */
 export function synthesizeAtomically(compiled: Compiled, options: SynthOptions): SynthResult {
   const outdir = path.resolve(options.outdir);
-  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends));
+  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo));
   return { ...result, outdir };
 }
 
@@ -49,7 +70,7 @@ export function synthesizeAtomically(compiled: Compiled, options: SynthOptions):
  */
 export async function synthesizeAtomicallyInterruptible(compiled: Compiled, options: SynthOptions): Promise<SynthResult> {
   const outdir = path.resolve(options.outdir);
-  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends));
+  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo));
   return { ...result, outdir };
 }
 

@@ -9,6 +9,7 @@ import { allocationsPath, readAllocations, sameAllocations, writeAllocations } f
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
 import { synthInto, TARGETS, type Target } from './output';
+import { isProofFailed } from '../verify/index';
 
 /**
  * What `cloud.synth()` does when a program runs on its own or under `cdktf synth`:
@@ -36,7 +37,7 @@ export function synthProgramCloud(cloud: Cloud): void {
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
   fs.mkdirSync(outdir, { recursive: true });
   try {
-    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir));
+    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir), process.cwd());
     const lock = compiled.built.meta.allocation?.lock;
     if (!locked && lock && !sameAllocations(previous, lock) && (previous || Object.keys(lock.allocations).length)) {
       writeAllocations(allocationsFile, lock);
@@ -45,8 +46,10 @@ export function synthProgramCloud(cloud: Cloud): void {
       for (const c of changes.slice(0, 20)) stderr.err(`  ${changeText(c)}\n`);
     }
   } catch (e) {
+    // A failed proof of the network: its violations, then the error (nothing is kept).
+    if (isProofFailed(e)) for (const v of e.proof.violations) stderr.err(formatViolation(v) + '\n');
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
-    if (!isXosError(e) || e.kind !== 'usage') throw e;
+    if (!isXosError(e) || (e.kind !== 'usage' && !isProofFailed(e))) throw e;
     stderr.err(`xos: ${e.message}\n`);
     process.exit(1);
   }

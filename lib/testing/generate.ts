@@ -42,7 +42,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Local-target resources one generated Site yields, on average (measured; see the tests). */
-export const RESOURCES_PER_SITE = 35;
+export const RESOURCES_PER_SITE = 50;
 
 const CONNECTS: ConnectMode[] = ['public', 'shared-private', 'interconnect-private'];
 
@@ -116,9 +116,10 @@ export function generateCloud(options: GenerateOptions): Cloud {
           continue;
         }
         const provider = pool[Math.floor(rnd() * pool.length)];
-        // An explicit block for a derived network: 4096 distinct /24s in 172.16.0.0/12.
+        // An explicit block for a derived network: 14336 distinct /24s in 10.200.0.0-10.255.255.0,
+        // apart from the Slices' own (10.0-10.199): an EC2 VPC holds blocks of one private range.
         const t = tenancies++;
-        svc.tenantOf(provider, { connect, cidr: `172.${16 + ((t >> 8) % 16)}.${t % 256}.0/24` });
+        svc.tenantOf(provider, { connect, cidr: `10.${200 + ((t >> 8) % 56)}.${t % 256}.0/24` });
       }
       services.push(svc);
     }

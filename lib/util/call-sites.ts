@@ -157,11 +157,34 @@ function mapped(file: string, line: number, column: number): SourceLocation | un
   } catch {
     return undefined;
   }
-  if (!map) return undefined;
+  if (!map) return mappedByTsNode(file, line, column);
   const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
   if (typeof e.originalLine !== 'number' || !e.originalSource) return undefined;
   const source = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : path.resolve(path.dirname(file), e.originalSource);
   return { file: source, line: e.originalLine + 1, column: (e.originalColumn ?? 0) + 1 };
+}
+
+/**
+ * A program run on its own (`cdktf synth`: ts-node registered by the user's command) is
+ * compiled before xos loads, so Node keeps no source map of it; ts-node's source-map-support,
+ * already loaded, maps its positions from ts-node's own cache. Used only when it is loaded.
+ */
+function mappedByTsNode(file: string, line: number, column: number): SourceLocation | undefined {
+  if (!file.endsWith('.ts') && !file.endsWith('.tsx')) return undefined;
+  // Only a file ts-node compiled: another compiler's output (jest's, say) is not in its cache.
+  const tsNode = (process as unknown as Record<symbol, { enabled?: () => boolean; ignored?: (f: string) => boolean } | undefined>)[Symbol.for('ts-node.register.instance')];
+  if (!tsNode?.enabled?.() || tsNode.ignored?.(file) !== false) return undefined;
+  const key = Object.keys(require.cache).find((k) => k.endsWith(`${path.sep}@cspotcode${path.sep}source-map-support${path.sep}source-map-support.js`));
+  const support = key ? (require.cache[key]?.exports as { mapSourcePosition?: (p: { source: string; line: number; column: number }) => { source: string; line: number; column: number } } | undefined) : undefined;
+  if (typeof support?.mapSourcePosition !== 'function') return undefined;
+  try {
+    const p = support.mapSourcePosition({ source: file, line, column: column - 1 });
+    if (p.line === line && p.column === column - 1 && p.source === file) return undefined; // nothing mapped it
+    const source = p.source.startsWith('file://') ? fileURLToPath(p.source) : path.resolve(path.dirname(file), p.source);
+    return { file: source, line: p.line, column: p.column + 1 };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

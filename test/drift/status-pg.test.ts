@@ -120,7 +120,8 @@ describeWith('postgres', 'xos status against state in PostgreSQL (central-office
     expect(at('co1/volt/olt-3')).toMatchObject({ kind: 'Sliver', status: 'pending', detail: 'not in state (2 resources)' });
     expect(at('dave')).toMatchObject({ kind: 'User', status: 'pending', detail: 'not in state' });
     // orphaned: in state, no longer declared.
-    expect(at('co1/vbng/wan')).toMatchObject({ kind: 'Network', status: 'orphaned', detail: 'in state, no longer declared' });
+    // The Network, its groups, rules and route out: all orphaned with it.
+    expect(at('co1/vbng/wan')).toMatchObject({ kind: 'Network', status: 'orphaned', detail: 'in state, no longer declared (6 resources)' });
     // failed: tainted.
     expect(at('co1')).toMatchObject({ kind: 'Site', status: 'failed' });
     expect(at('co1').detail).toMatch(/^tainted/);
@@ -142,7 +143,7 @@ describeWith('postgres', 'xos status against state in PostgreSQL (central-office
     // Secrets never appear, in either form.
     for (const text of [table.stdout, table.stderr, r.stdout]) expect(text).not.toContain(SECRET);
     // The table says the same, one line per object, and the totals.
-    expect(table.stdout).toMatch(/\n {2}orphaned +Network +co1\/vbng\/wan +in state, no longer declared\n/);
+    expect(table.stdout).toMatch(/\n {2}orphaned +Network +co1\/vbng\/wan +in state, no longer declared \(6 resources\)\n/);
     expect(table.stdout).toMatch(/\n {2}failed +Site +co1 +tainted/);
     const report = JSON.parse(r.stdout);
     const counted = { failed: 0, drifted: 0, pending: 0, orphaned: 0, 'in-sync': 0 } as Record<string, number>;

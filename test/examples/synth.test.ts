@@ -133,9 +133,11 @@ describe('central-office', () => {
   });
 
   test('security rules open only vCPE\'s declared ports to vOLT', () => {
-    const rules = rs.filter((r) => r.input.xos_kind === 'secrule');
+    const rules = rs.filter((r) => r.input.xos_kind === 'secrule' && r.input.tenancy !== undefined);
     expect(rules.map((r) => `${r.input.protocol}/${r.input.port_min}-${r.input.port_max}`).sort()).toEqual(['tcp/8080-8080', 'udp/67-67']);
-    for (const r of rules) expect(r.input.tenancy).toBe('vOLT/tenant-of-vCPE');
+    for (const r of rules) expect(r.input).toMatchObject({ tenancy: 'vOLT/tenant-of-vCPE', direction: 'ingress', remote_group_id: '${terraform_data.secgroup_vOLT__tenant.id}' });
+    // Nothing else admits vOLT's group.
+    expect(rs.filter((r) => r.input.xos_kind === 'secrule' && r.input.remote_group_id === '${terraform_data.secgroup_vOLT__tenant.id}')).toHaveLength(2);
   });
 
   test('vBNG adds a NAT entry for every instance of each of its tenants', () => {
@@ -195,13 +197,12 @@ describe('opencloud', () => {
     expect(vols.sort()).toEqual(['ec2-us-east-1:onlab/newservice/app-2', 'princeton-openstack:onlab/newservice/app-1']);
   });
 
-  test('the interconnect-private HPC -> RR tenancy gets a gateway wherever either side runs', () => {
-    const gws = [...stacks.entries()].filter(([, tf]) => Object.values(tf.resource!.terraform_data).some((r) => r.input.xos_kind === 'gateway')).map(([s]) => s);
-    const rrOrHpc = [...stacks.entries()].filter(([, tf]) => Object.values(tf.resource!.terraform_data).some((r) => r.input.xos_kind === 'sliver' && /onlab\/(rr|hpc)\//.test(String(r.input.xos_key)))).map(([s]) => s);
-    expect(gws.sort()).toEqual(rrOrHpc.sort());
-    expect(compiled.built.model.tenants.find((t) => t.key === 'HyperCache/tenant-of-RequestRouter')!.interconnect).toEqual({
-      tenantNetwork: 'HyperCache/tenant-of-RequestRouter/tenant-network',
-      providerNetwork: 'HyperCache/tenant-of-RequestRouter/provider-network',
+  test('the interconnect-private Syndicate -> HyperCache tenancy gets a gateway wherever both sides run', () => {
+    const gws = [...stacks.entries()].filter(([, tf]) => Object.values(tf.resource!.terraform_data).some((r) => r.input.xos_kind === 'gateway' && r.input.role === 'interconnect')).map(([s]) => s);
+    expect(gws.sort()).toEqual(['dc-east-1-openstack', 'dc-west-1-openstack']);
+    expect(compiled.built.model.tenants.find((t) => t.key === 'Syndicate/tenant-of-HyperCache')!.interconnect).toEqual({
+      tenantNetwork: 'Syndicate/tenant-of-HyperCache/tenant-network',
+      providerNetwork: 'Syndicate/tenant-of-HyperCache/provider-network',
     });
   });
 });

@@ -8,7 +8,7 @@ import { countCrossings } from '../../lib/graph/crossings';
 import { graphvizCrossings, layoutWithGraphviz } from '../../lib/graph/graphviz';
 import { buildGraph, layoutEngineFor, layoutGraph, placeGraph, renderGraph, toDot, toSvg, type Graph, GRAPHVIZ_UP_TO, OWN_LAYOUT_UP_TO } from '../../lib/graph/index';
 import type { Placed, PlacedEdge, Point } from '../../lib/graph/layout';
-import { generateCloud } from '../../lib/testing/generate';
+import { generateCloud, RESOURCES_PER_SITE } from '../../lib/testing/generate';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadExample, ROOT } from '../helpers/examples';
@@ -29,11 +29,12 @@ function drawnEdges(svg: string): Placed {
 
 let generated: Compiled;
 beforeAll(() => {
-  generated = compileCloud(generateCloud({ seed: 1, resources: 1000 }));
+  // 29 Sites (a 1,000-resource cloud before the network plan added groups and rules to each Site).
+  generated = compileCloud(generateCloud({ seed: 1, resources: 29 * RESOURCES_PER_SITE }));
 });
 
 describe('a large picture', () => {
-  test('xos graph --format svg of a 1,000-resource cloud (179 nodes, 167 edges) crosses at most twice as many edges as Graphviz on its DOT', async () => {
+  test('xos graph --format svg of a 29-Site cloud (179 nodes, 167 edges) crosses at most twice as many edges as Graphviz on its DOT', async () => {
     const g = buildGraph(generated.index, 'slices');
     expect([g.nodes.length, g.edges.length]).toEqual([179, 167]);
     const svg = await renderGraph(generated.built.model, generated.index, 'svg', 'slices');
@@ -46,7 +47,7 @@ describe('a large picture', () => {
   test('the same through the built CLI, in a process of its own (the WebAssembly comes with the package)', async () => {
     const dir = tmpDir('xos-graph-large-');
     const program = path.join(dir, 'main.ts');
-    fs.writeFileSync(program, `const { generateCloud } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'testing', 'generate'))});\nexport default generateCloud({ seed: 1, resources: 1000 });\n`);
+    fs.writeFileSync(program, `const { generateCloud } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'testing', 'generate'))});\nexport default generateCloud({ seed: 1, resources: ${29 * RESOURCES_PER_SITE} });\n`);
     const r = xos(['graph', program, '--format', 'svg', '--depth', 'slices', '--transpile-only'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -119,7 +120,7 @@ describe('which layout draws a picture', () => {
   });
 
   test('a picture too large for Graphviz is drawn by the own layout, with a note that says what to draw instead', async () => {
-    const big = compileCloud(generateCloud({ seed: 1, resources: 20000 }));
+    const big = compileCloud(generateCloud({ seed: 1, resources: 571 * RESOURCES_PER_SITE })); // 571 Sites
     const g = buildGraph(big.index, 'slices');
     expect(g.nodes.length + g.edges.length).toBeGreaterThan(GRAPHVIZ_UP_TO);
     const notes: string[] = [];

@@ -88,12 +88,18 @@ const sliceSpec = (id: string): fc.Arbitrary<SliceSpec> =>
     description: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
   });
 
+/**
+ * Site and Slice ids without `_`: OpenStack names a Slice's project `<login base>_<slice>`, so
+ * `a` + `b_c` and `a_b` + `c` would be one project (SLC-005 reports that; a valid cloud has none).
+ */
+const noUnderscore = (ids: string[]) => ids.map((i) => i.replace(/_/g, '~'));
+
 const siteSpec = (id: string): fc.Arbitrary<SiteSpec> =>
   fc.record({
     id: fc.constant(id),
     users: fc.integer({ min: 1, max: 3 }),
     nodes: fc.integer({ min: 0, max: 2 }),
-    slices: uniqueIds(1, 3).chain((ids) => fc.tuple(...ids.map(sliceSpec))),
+    slices: uniqueIds(1, 3).map(noUnderscore).chain((ids) => fc.tuple(...ids.map(sliceSpec))),
   });
 
 /** A random, valid cloud spec: 1 to `maxSites` Sites over 1 to 3 Deployments, Services in a tenancy DAG. */
@@ -102,7 +108,7 @@ export function cloudSpec(maxSites = 4): fc.Arbitrary<CloudSpec> {
     .record({
       name: awkwardId,
       deployments: fc.integer({ min: 1, max: 3 }),
-      sites: uniqueIds(1, maxSites).chain((ids) => fc.tuple(...ids.map(siteSpec))),
+      sites: uniqueIds(1, maxSites).map(noUnderscore).chain((ids) => fc.tuple(...ids.map(siteSpec))),
       external: fc.boolean(),
       volumes: fc.boolean(),
       subscribers: fc.integer({ min: 0, max: 3 }),
@@ -218,6 +224,10 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
   );
   const tenants: Tenant[] = [];
   const pairs = new Set<string>();
+  const ensureNetwork = (slice: Slice) => {
+    if (slice.networks.length || slice.joined.length || !slice.slivers.length) return;
+    networks.push(slice.addNetwork('lan', { cidr: freshCidr(), template: privateTpl }));
+  };
   for (const t of spec.tenancies) {
     const tenant = services[t.tenant];
     const provider = services[t.provider];
@@ -226,6 +236,8 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
     const sameDeployment = sliceDeployment.get(tenant.slices[0]) === sliceDeployment.get(provider.slices[0]);
     const connect = t.connect !== 'public' && !sameDeployment ? 'public' : t.connect;
     pairs.add(`${t.tenant}>${t.provider}`);
+    // Over the Internet, each side needs an interface: the provider's public address, the tenant's way out (TGT-001).
+    if (connect === 'public') for (const svc of [tenant, provider]) ensureNetwork(svc.slices[0]);
     tenants.push(tenant.tenantOf(provider, { connect, attributes: { vlan: t.vlan } }));
   }
   if (spec.external && deployments.length) {
@@ -233,7 +245,10 @@ export function buildCloud(spec: CloudSpec, lib: Lib): Built {
     controllers.push(s3);
     const store = new lib.Service(cloud, 'object store', { controller: s3, ports: [443] });
     services.push(store);
-    if (services[0] !== store) tenants.push(services[0].tenantOf(store, { connect: 'public' }));
+    if (services[0] !== store) {
+      ensureNetwork(services[0].slices[0]);
+      tenants.push(services[0].tenantOf(store, { connect: 'public' }));
+    }
   }
   // Subscribers: a chain along the first tenancy (tenant, then its provider), or one instance.
   const instances: XosLib.TenantInstance[] = [];
@@ -372,7 +387,7 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     if (!other) return undefined;
     const n = owner.addNetwork('closed!', { cidr: b.freshCidr(), template: b.privateTpl });
     other.join(n);
-    return { rule: 'NET-003', path: n.key };
+    return { rule: 'NET-003', path: other.key };
   },
   'NET-004 a Network bound to another Site': (b, p) => {
     const slice = at(slicesWithSlivers(b), p)!;
@@ -384,6 +399,67 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     const image = new b.lib.Image(b.cloud, 'templated!', { sourceUrl: '${file("/etc/passwd")}' });
     b.deploymentOf.get(at(b.sites, p)!)!.support(image);
     return { rule: 'SEC-001', path: image.key };
+  },
+  'SLC-005 two Sites with one login base on one back-end': (b, p) => {
+    const slice = at(sliceWithDeploymentSlivers(b), p);
+    if (!slice) return undefined;
+    const dep = b.deploymentOf.get(slice.site)!;
+    const twin = new b.lib.Site(b.cloud, 'twin-site!', { loginBase: slice.site.loginBase });
+    dep.allowHosting(twin).allowAcquire(twin);
+    b.controllers.find((c) => c.sites.includes(slice.site))!.addSite(twin);
+    const admin = new b.lib.User(b.cloud, 'twin-admin!', { site: twin });
+    twin.grant(admin, 'admin');
+    const s = twin.addSlice('s!', { image: b.image, flavor: b.flavors[0] });
+    s.grant(admin, 'admin');
+    s.addSliver('v!', { deployment: dep });
+    // Reported on whichever of the two comes second in key order.
+    return { rule: 'SLC-005', mentions: ['twin-site!'] };
+  },
+  'NET-006 an interconnect that joins two Networks of one block': (b, p) => {
+    const slice = at(sliceWithDeploymentSlivers(b), p);
+    if (!slice) return undefined;
+    const dep = b.deploymentOf.get(slice.site)!;
+    const cidr = b.freshCidr();
+    const [x, y] = ['x!', 'y!'].map((id) => {
+      const s = slice.site.addSlice(id, { image: b.image, flavor: b.flavors[0] });
+      s.grant(b.admins.get(slice.site)!, 'admin');
+      s.addNetwork('lan', { cidr, template: b.privateTpl });
+      s.addSliver('v', { deployment: dep });
+      return s;
+    });
+    new b.lib.Service(b.cloud, 'x-service!', { slices: [x], ports: [80] }).tenantOf(new b.lib.Service(b.cloud, 'y-service!', { slices: [y], ports: [80] }), { connect: 'interconnect-private' });
+    return { rule: 'NET-006', mentions: [`${x.key}/lan`, `${y.key}/lan`] };
+  },
+  'FLOW-003 a private tenancy whose sides run on two back-ends': (b, p) => {
+    const slices = sliceWithDeploymentSlivers(b);
+    const a = at(slices, p);
+    const other = a && slices.find((s) => b.deploymentOf.get(s.site) !== b.deploymentOf.get(a.site));
+    if (!a || !other) return undefined;
+    const tenant = new b.lib.Service(b.cloud, 'far-tenant!', { slices: [a.site.addSlice('far-t!', { image: b.image, flavor: b.flavors[0] })], ports: [80] });
+    const provider = new b.lib.Service(b.cloud, 'far-provider!', { slices: [other.site.addSlice('far-p!', { image: b.image, flavor: b.flavors[0] })], ports: [80] });
+    tenant.slices[0].grant(b.admins.get(a.site)!, 'admin');
+    provider.slices[0].grant(b.admins.get(other.site)!, 'admin');
+    tenant.slices[0].addSliver('v', { deployment: b.deploymentOf.get(a.site)! });
+    provider.slices[0].addSliver('v', { deployment: b.deploymentOf.get(other.site)! });
+    return { rule: 'FLOW-003', path: tenant.tenantOf(provider, { connect: 'shared-private' }).key };
+  },
+  'FLOW-004 a provider with Slices and no port': (b, p) => {
+    const [x, y] = [at(b.services.filter((s) => s.slices.length), p), at(b.services.filter((s) => s.slices.length), p + 1)];
+    if (!x || !y || x === y) return undefined;
+    const bare = new b.lib.Service(b.cloud, 'portless!', { slices: [x.slices[0].site.addSlice('portless!', { image: b.image, flavor: b.flavors[0] })] });
+    bare.slices[0].grant(b.admins.get(x.slices[0].site)!, 'admin');
+    return { rule: 'FLOW-004', path: y.tenantOf(bare, { connect: 'shared-private', attributes: { vlan: 1 } }).key };
+  },
+  'TGT-001 a Flavor with a fraction of a core on OpenStack': (b, p) => {
+    const slice = at(sliceWithDeploymentSlivers(b), p);
+    if (!slice) return undefined;
+    const dep = b.deploymentOf.get(slice.site)!;
+    const half = new b.lib.Flavor(b.cloud, 'half!', { cores: 1.5, ramMb: 1024 });
+    dep.support(half);
+    const s = slice.site.addSlice('half-slice!', { image: b.image, flavor: half });
+    s.grant(b.admins.get(slice.site)!, 'admin');
+    s.addSliver('v', { deployment: dep });
+    return { rule: 'TGT-001', path: half.key };
   },
   'TEN-001 a Service that is its own tenant': (b, p) => {
     const s = at(b.services, p)!;

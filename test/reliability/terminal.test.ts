@@ -28,6 +28,8 @@ const dep = new Deployment(cloud, \`dep\${E}\`, { hostSites: [site], acquireSite
 dep.addController(\`head\${E}\`, { backend: 'external', sites: [site] });
 const web = site.addSlice(\`web\${E}\`, { image, flavor, description: E });
 web.grant(alice, 'admin');
+// A Network to reach its provider over the Internet from (TGT-001 refuses a public connect without one).
+web.addNetwork(\`lan\${E}\`, { cidr: '10.0.0.0/24', template: tpl });
 web.addSliver(\`vm\${E}\`, { deployment: dep });
 const a = new Service(cloud, \`svc\${E}\`, { slices: [web] });
 const b = new Service(cloud, \`api\${E}\`, { controller: dep.addController(\`apictl\${E}\`, { backend: 'external' }) });

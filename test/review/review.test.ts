@@ -25,6 +25,8 @@ function office(edit: (o: Office) => void = () => {}): XosModel {
   b.slice.addSliver('v1', { deployment: b.dep });
   s2.addSliver('p1', { deployment: b.dep });
   b.slice.addNetwork('lan', { cidr: '10.1.0.0/24', template: b.tpl });
+  // The provider is reached publicly: its public address goes on a Network of its own (TGT-001).
+  s2.addNetwork('front', { cidr: '10.2.0.0/24', template: b.tpl });
   const prov = new Service(b.cloud, 'prov', { slices: [s2], ports: [443], credentials: { token: Secret.tfVar('prov_token') } });
   const ten = new Service(b.cloud, 'ten', { slices: [b.slice] });
   const o = { ...b, ten, prov, sam };

@@ -1,4 +1,5 @@
-import { Image, Site } from '../../lib/index';
+import { Image, Service, Site } from '../../lib/index';
+import { capture, siteOf } from '../../lib/util/call-sites';
 import { compile } from '../helpers/cloud';
 import { baseCloud, violationsOf } from '../helpers/cloud';
 
@@ -112,6 +113,21 @@ describe('NET-001 CIDR and port range are valid and large enough', () => {
     expect(violationsOf(b.cloud, 'NET-001')[0].message).toContain('10.0.0.0/30 has 1 usable addresses but 3 Slivers attach to it');
   });
 
+  test('a derived network that finds no free block is reported on its tenancy, with the fix', () => {
+    const b = baseCloud();
+    const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+    // One Network takes the whole pool derived networks come from.
+    b.slice.addNetwork('everything', { cidr: '172.16.0.0/12', template: b.tpl });
+    const tenant = new Service(b.cloud, 'tenant', { slices: [b.slice], ports: [80] });
+    const provider = new Service(b.cloud, 'provider', { slices: [s2], ports: [80] });
+    const t = tenant.tenantOf(provider, { connect: 'shared-private' });
+    const v = violationsOf(b.cloud, 'NET-001');
+    expect(v.map((x) => x.path)).toEqual([t.key]);
+    expect(v[0].message).toContain('has no address block: no /24 of 172.16.0.0/12 is free');
+    expect(v[0].message).toContain("cidr: '10.200.0.0/24'");
+    expect(v[0].source).toMatch(/slc-net\.test\.ts:\d+$/);
+  });
+
   test('fails for an inverted port range', () => {
     const b = baseCloud();
     b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, ports: { low: 9000, high: 80 } });
@@ -147,11 +163,56 @@ describe('NET-003 joining needs the owner\'s consent', () => {
     expect(violationsOf(b.cloud, 'NET-003')).toEqual([]);
   });
 
-  test('fails when a Slice joins without consent', () => {
+  test('fails when a Slice joins without consent, naming the joining Slice by path and pointing at the join', () => {
     const b = baseCloud();
     const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
-    s2.join(b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl }));
-    expect(violationsOf(b.cloud, 'NET-003')[0].message).toBe("Slice 's2' joined Network lan, but its owner 's1' does not allow it. Call network.allowJoin(slice).");
+    const lan = b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl });
+    // Two Sites with a Slice of the same name: the path tells them apart.
+    new Site(b.cloud, 'site2').addSlice('s2', { image: b.image, flavor: b.flavor });
+    // The line below, as V8 numbers it (the same structured call sites xos reads; jest's transform may shift both).
+    const here = siteOf(capture(), (f) => f === __filename)!;
+    s2.join(lan);
+    const [v] = violationsOf(b.cloud, 'NET-003');
+    expect(v.path).toBe('site1/s2');
+    expect(v.message).toBe('Slice site1/s2 joined Network site1/s1/lan, but its owner Slice site1/s1 does not allow it. Call allowJoin(...) on the Network where it is declared, or remove the join.');
+    expect(v.source).toMatch(new RegExp(`slc-net\\.test\\.ts:${here.line + 1}$`));
+  });
+
+  describe('joins a tenancy derives', () => {
+    const services = (b: ReturnType<typeof baseCloud>) => {
+      const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor });
+      const s3 = b.site.addSlice('s3', { image: b.image, flavor: b.flavor });
+      const tenant = new Service(b.cloud, 'tenant', { slices: [b.slice], ports: [80] });
+      const provider = new Service(b.cloud, 'provider', { slices: [s2], ports: [80] });
+      const third = new Service(b.cloud, 'third', { slices: [s3], ports: [80] });
+      return { s2, s3, tenant, provider, third };
+    };
+
+    test("hold when the Network is the tenant's or the provider's, and never count as the owner's consent", () => {
+      const b = baseCloud();
+      const { s2, tenant, provider } = services(b);
+      const net = s2.addNetwork('shared', { cidr: '10.5.0.0/24', template: b.tpl });
+      tenant.tenantOf(provider, { connect: 'shared-private', network: net });
+      const c = compile(b.cloud);
+      expect(c.violations.filter((v) => v.id === 'NET-003')).toEqual([]);
+      const m = c.built.model.networks.find((n) => n.key === net.key)!;
+      expect(m.permitted).toEqual([]);
+      expect(m.joined).toEqual(['site1/s1']);
+      expect(m.derivedJoins).toEqual({ 'site1/s1': 'tenant/tenant-of-provider' });
+    });
+
+    test("fail when a tenancy's network belongs to a third Service that never allowed them", () => {
+      const b = baseCloud();
+      const { s3, tenant, provider } = services(b);
+      const theirs = s3.addNetwork('theirs', { cidr: '10.6.0.0/24', template: b.tpl });
+      const t = tenant.tenantOf(provider, { connect: 'shared-private', network: theirs });
+      const v = violationsOf(b.cloud, 'NET-003');
+      expect(v.map((x) => x.path)).toEqual([t.key]);
+      expect(v[0].message).toBe(
+        "this tenancy joins Slices site1/s1, site1/s2 to Network site1/s3/theirs, owned by Slice site1/s3 (Service third), which is neither the tenant's nor the provider's and never allowed it. Give the tenancy a Network owned by a Slice of tenant or provider, or leave 'network' out to derive one.",
+      );
+      expect(v[0].source).toMatch(/slc-net\.test\.ts:\d+$/);
+    });
   });
 });
 

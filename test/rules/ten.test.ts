@@ -252,10 +252,12 @@ describe('TEN-007 private connects open only tenant-to-provider traffic on provi
     const c = compile(t.cloud);
     expect(c.violations.filter((v) => v.id === 'TEN-007')).toEqual([]);
     const net = c.built.model.networks.find((n) => n.derivedFrom === ten.key)!;
-    expect(net).toMatchObject({ owner: 'site1/s2', joined: ['site1/s1'], permitted: ['site1/s1'], public: false });
-    const rules = c.layout.stacks[0].resources.filter((r) => r.kind === 'secrule');
+    // The tenancy joined the tenant's Slice: never recorded as the owner's consent (NET-003).
+    expect(net).toMatchObject({ owner: 'site1/s2', joined: ['site1/s1'], permitted: [], derivedJoins: { 'site1/s1': ten.key }, public: false });
+    // The tenancy's rules (the Networks' own rules aside): one per provider port, from the tenant's group.
+    const rules = c.layout.stacks[0].resources.filter((r) => r.kind === 'secrule' && r.attrs.tenancy === ten.key);
     expect(rules.map((r) => [r.attrs.protocol, r.attrs.port_min, r.attrs.port_max, r.attrs.direction])).toEqual([['tcp', 5432, 5432, 'ingress']]);
-    expect(rules[0].refs.remote_group).toMatch(/tenant/);
+    expect(rules[0].refs.remote_group).toBe('secgroup_web__tenant');
   });
 
   test('fails when a synthesized rule admits the whole Internet', () => {

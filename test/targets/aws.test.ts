@@ -7,6 +7,8 @@ import * as fc from 'fast-check';
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User } from '../../lib/index';
 import { instanceTypeFor } from '../../lib/synth/aws/instance-types';
 import { nameOf } from '../../lib/synth/layout';
+import { endpointNetwork } from '../../lib/synth/layout-net';
+import { planVpc } from '../../lib/synth/aws/vpc-plan';
 import { addresses, buildSpec, cloudSpec, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec } from './helpers';
 
 /** More runs with XOS_PROPERTY_RUNS=N (CI keeps the default small: the machine is shared). */
@@ -21,7 +23,7 @@ function run(spec: CloudSpec) {
 }
 
 describe('aws target: EC2 deployments', () => {
-  test('Networks become subnets of one VPC per back-end, in one zone, routed to an internet gateway when public or NAT', () => {
+  test('Networks become subnets of one VPC per back-end, in one zone; public ones route to an internet gateway, translated ones to a NAT gateway', () => {
     fc.assert(
       fc.property(cloudSpec('ec2'), (spec) => {
         const { stacks, model } = run(spec);
@@ -32,17 +34,28 @@ describe('aws target: EC2 deployments', () => {
             expect(vpcs).toEqual([]);
             continue;
           }
-          expect(vpcs).toEqual([expect.objectContaining({ cidr_block: nets[0].attrs.cidr })]);
-          const extra = Object.values(res(tf, 'aws_vpc_ipv4_cidr_block_association')).map((a) => a.cidr_block);
-          expect(extra.sort()).toEqual(nets.slice(1).map((n) => n.attrs.cidr).sort());
+          // The VPC's blocks cover every Network (each RFC 1918 one by its /16), the primary first.
+          const plan = planVpc(nets.map((n) => ({ model: n.model, cidr: String(n.attrs.cidr) })));
+          expect(vpcs).toEqual([expect.objectContaining({ cidr_block: plan.blocks[0] })]);
+          const extra = Object.values(res(tf, 'aws_vpc_ipv4_cidr_block_association')).map((a) => a.cidr_block as string);
+          expect(extra.filter((b) => !b.startsWith('100.')).sort()).toEqual(plan.blocks.slice(1).sort());
+          const routes = new Map(layout.resources.filter((r) => r.kind === 'gateway' && r.attrs.role === 'internet').map((g) => [g.refs.network, g.attrs.translation]));
+          const addressed = new Set(layout.resources.filter((r) => r.kind === 'address').map((a) => layout.resources.find((p) => p.name === a.refs.port)!.refs.network));
           for (const n of nets) {
             const subnet = res(tf, 'aws_subnet')[n.name];
             const m = model.networks.find((x) => x.key === n.model)!;
-            const tpl = model.networkTemplates.find((t) => t.key === m.template);
-            expect(subnet).toMatchObject({ vpc_id: ref('aws_vpc', 'vpc'), cidr_block: m.cidr, availability_zone: '${element(data.aws_availability_zones.zones.names, 0)}', map_public_ip_on_launch: tpl?.visibility === 'public' });
-            if (tpl?.visibility === 'public' || tpl?.translation === 'nat') expect(res(tf, 'aws_route_table_association')[n.name]).toMatchObject({ subnet_id: ref('aws_subnet', n.name), route_table_id: ref('aws_route_table', 'internet') });
+            expect(subnet).toMatchObject({ vpc_id: ref('aws_vpc', 'vpc'), cidr_block: m.cidr, availability_zone: '${element(data.aws_availability_zones.zones.names, 0)}', map_public_ip_on_launch: false });
+            const assoc = res(tf, 'aws_route_table_association')[n.name];
+            if (!routes.has(n.name)) expect(assoc).toBeUndefined();
+            else expect(assoc).toMatchObject({ subnet_id: ref('aws_subnet', n.name), route_table_id: ref('aws_route_table', routes.get(n.name) === 'none' || addressed.has(n.name) ? 'internet' : 'nat') });
           }
-          if (Object.keys(res(tf, 'aws_route_table_association')).length) expect(res(tf, 'aws_route_table').internet.route).toEqual([expect.objectContaining({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway', 'internet') })]);
+          const tables = res(tf, 'aws_route_table');
+          if (tables.internet) expect(tables.internet.route).toEqual([expect.objectContaining({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway', 'internet') })]);
+          if (tables.nat) {
+            expect(tables.nat.route).toEqual([expect.objectContaining({ cidr_block: '0.0.0.0/0', nat_gateway_id: ref('aws_nat_gateway', 'nat') })]);
+            expect(res(tf, 'aws_nat_gateway').nat).toMatchObject({ allocation_id: ref('aws_eip', 'nat'), subnet_id: ref('aws_subnet', 'nat') });
+            expect(res(tf, 'aws_route_table_association').nat).toMatchObject({ subnet_id: ref('aws_subnet', 'nat'), route_table_id: ref('aws_route_table', 'internet') });
+          }
         }
       }),
       RUNS,
@@ -84,22 +97,34 @@ describe('aws target: EC2 deployments', () => {
       fc.property(
         cloudSpec('ec2').filter((s) => s.tenancy !== null && s.slivers[0] > 0 && s.slivers[1] > 0),
         (spec) => {
-          const { stacks, model, built } = run(spec);
+          const { stacks, model, built, index } = run(spec);
           const t = model.tenants[0];
-          const tn = t.key.replace(/\//g, '__');
+          const mangle = (k: string) => k.replace(/\//g, '__');
           for (const { tf, site } of stacks) {
             const rules = Object.values(res(tf, 'aws_vpc_security_group_ingress_rule'));
-            if (spec.tenancy!.connect === 'public') {
-              const providers = model.slivers.filter((v) => v.site === `site${site}` && v.slice === built.providerSlice!.node.path);
-              expect(Object.keys(res(tf, 'aws_eip')).length).toBe(providers.length);
-              for (const r of rules) expect(r.cidr_ipv4).toBe('0.0.0.0/0');
+            // Every interface lists its groups: none falls back to the VPC's default group.
+            for (const e of Object.values(res(tf, 'aws_network_interface'))) expect(e.security_groups.length).toBeGreaterThan(0);
+            expect(res(tf, 'aws_network_interface_sg_attachment')).toEqual({});
+            for (const g of Object.values(res(tf, 'aws_security_group'))) expect(g.ingress).toBeUndefined();
+            const providers = model.slivers.filter((v) => v.site === `site${site}` && v.slice === built.providerSlice!.node.path);
+            const tenants = model.slivers.filter((v) => v.site === `site${site}` && v.slice === built.tenantSlice!.node.path);
+            if (t.connect === 'public') {
+              const eg = ref('aws_security_group', 'secgroup_Provider__public');
+              const open = rules.filter((r) => r.security_group_id === eg);
+              expect(open.map((r) => r.from_port).sort((a, b) => a - b)).toEqual(providers.length ? [...spec.tenancy!.ports].sort((a, b) => a - b) : []);
+              for (const r of open) expect(r).toMatchObject({ cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', to_port: r.from_port });
+              // An Elastic IP on each provider instance's endpoint interface.
+              const endpoint = endpointNetwork(index, built.providerSlice!.node.path)!;
+              const eips = Object.values(res(tf, 'aws_eip')).map((e) => e.network_interface);
+              for (const v of providers) expect(eips).toContain(ref('aws_network_interface', `port_${mangle(v.key)}__${mangle(endpoint.key)}`));
               continue;
             }
-            if (!rules.length) continue;
-            expect(rules.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([...spec.tenancy!.ports].sort((a, b) => a - b));
-            for (const r of rules)
-              expect(r).toMatchObject({ security_group_id: ref('aws_security_group', `secgroup_${tn}__provider`), referenced_security_group_id: ref('aws_security_group', `secgroup_${tn}__tenant`), ip_protocol: 'tcp', to_port: r.from_port });
-            for (const g of Object.values(res(tf, 'aws_security_group'))) expect(g.ingress).toBeUndefined();
+            if (!providers.length || !tenants.length) continue;
+            const providerNet = t.connect === 'shared-private' ? t.network! : t.interconnect!.providerNetwork!;
+            const pg = ref('aws_security_group', `secgroup_Provider__${mangle(providerNet)}__provider`);
+            const opened = rules.filter((r) => r.security_group_id === pg);
+            expect(opened.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([...spec.tenancy!.ports].sort((a, b) => a - b));
+            for (const r of opened) expect(r).toMatchObject({ referenced_security_group_id: ref('aws_security_group', 'secgroup_Tenant__tenant'), ip_protocol: 'tcp', to_port: r.from_port });
           }
         },
       ),
@@ -159,6 +184,8 @@ function s3Cloud(subscribed = false): Cloud {
   if (subscribed) s3.addTenant('ann-archive', { subscriber: u, attributes: { tier: 'cold' } });
   const syn = site.addSlice('syndicate', { image, flavor });
   syn.grant(u, 'admin');
+  // It reaches S3 over the Internet from a Network of its own (one copy per back-end).
+  syn.addNetwork('lan', { cidr: '10.0.1.0/24', template: tpl });
   syn.addSliver('ms-1', { deployment: os });
   syn.addSliver('ms-2', { deployment: ec2 });
   const idle = site.addSlice('idle', { image, flavor });

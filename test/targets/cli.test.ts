@@ -54,10 +54,12 @@ describe('cdktf synth (the program run on its own)', () => {
     expect(Object.keys(stack(out, 'princeton-head').terraform.required_providers ?? {})).toEqual(providers);
   });
 
-  test('a back-end the target cannot be told about ends the program with the message, not a stack trace', () => {
+  test('a back-end the target cannot be told about ends the program with the violation (TGT-001, with the line), not a stack trace', () => {
     const out = path.join(tmpDir('xos-target-'), 'cdktf.out');
     const r = runProgram('test/targets/programs/fractional-flavor.ts', { ...process.env, CDKTF_OUTDIR: out });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('xos: Flavor half: cores 1.5 cannot be told to OpenStack, which takes whole numbers (1 or more). Give the Flavor whole cores.\n');
+    expect(r.stderr).toBe(
+      'TGT-001 error half: Flavor half: cores 1.5 cannot be told to OpenStack, which takes whole numbers (1 or more). Give the Flavor whole cores. (test/targets/programs/fractional-flavor.ts:9)\nxos: 1 error(s); nothing was synthesized.\n',
+    );
   });
 });

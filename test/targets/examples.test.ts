@@ -74,17 +74,25 @@ describe('example opencloud', () => {
     expect(Object.keys(stacks.get('s3').resource.aws_s3_bucket)).toEqual(['tenancy_Syndicate__tenant-of-S3']);
   });
 
-  test("Internet2's one distributed OpenStack holds a cache and a project for each of its eleven Sites, and HyperCache reaches RequestRouter through an interconnect", () => {
+  test("Internet2's one distributed OpenStack holds a cache and a project for each of its eleven Sites; Syndicate reaches HyperCache through an interconnect in each data center", () => {
     const tf = synthesized.get('opencloud')!.stacks.get('internet2-openstack');
     const caches = Object.values(tf.resource.openstack_compute_instance_v2 as Record<string, any>);
     expect(caches.map((c) => c.metadata.xos_sliver).sort()).toEqual(Array.from({ length: 11 }, (_, i) => `onlab/hpc/cache-i2-${i + 1}`).sort());
     expect(Object.keys(tf.resource.openstack_identity_project_v3).filter((p) => p.startsWith('site_i2-'))).toHaveLength(11);
-    const rr = synthesized.get('opencloud')!.stacks.get('dc-east-1-openstack');
-    const rules = Object.entries(rr.resource.openstack_networking_secgroup_rule_v2 as Record<string, any>)
-      .filter(([n]) => n.startsWith('secrule_HyperCache__tenant-of-RequestRouter__'))
-      .map(([, r]) => r);
-    for (const r of rules) expect(r.remote_group_id).toBe('${openstack_networking_secgroup_v2.secgroup_HyperCache__tenant-of-RequestRouter__tenant.id}');
-    expect(rules.map((r) => `${r.protocol}/${r.port_range_min}`).sort()).toEqual(['tcp/53', 'udp/53']);
+    for (const dc of ['dc-east-1-openstack', 'dc-west-1-openstack']) {
+      const rr = synthesized.get('opencloud')!.stacks.get(dc);
+      const rules = Object.entries(rr.resource.openstack_networking_secgroup_rule_v2 as Record<string, any>)
+        .filter(([n]) => /^secrule_Syndicate__tenant-of-HyperCache__(tcp|udp)-\d+$/.test(n))
+        .map(([, r]) => r);
+      for (const r of rules) expect(r.remote_group_id).toBe('${openstack_networking_secgroup_v2.secgroup_Syndicate__tenant.id}');
+      expect(rules.map((r) => `${r.protocol}/${r.port_range_min}`).sort()).toEqual(['tcp/80', 'tcp/8080']);
+      // One router joins Syndicate's network (the lower half of the tenancy's block) and HyperCache's (the upper).
+      const subnets = rr.resource.openstack_networking_subnet_v2 as Record<string, any>;
+      expect(subnets['network_Syndicate__tenant-of-HyperCache__tenant-network'].cidr).toBe('10.64.0.0/24');
+      expect(subnets['network_Syndicate__tenant-of-HyperCache__provider-network'].cidr).toBe('10.64.1.0/24');
+      const ifs = Object.values(rr.resource.openstack_networking_router_interface_v2 as Record<string, any>);
+      expect(new Set(ifs.filter((i) => /Syndicate__tenant-of-HyperCache/.test(i.subnet_id)).map((i) => i.router_id)).size).toBe(1);
+    }
   });
 
   test("Syndicate's instances read the bucket and key S3 made for them from the S3 stack's state, and cdktf deploys S3 first", () => {

@@ -215,9 +215,12 @@ export function buildSpec(spec: CloudSpec): BuiltSpec {
       slices[j].join(net);
     }
   });
-  if (spec.tenancy?.connect === 'public') {
-    // A public endpoint needs an interface to put the public address on.
+  // A private connect needs both sides on one back-end (FLOW-003): across Sites, connect publicly.
+  const connect = spec.tenancy && spec.tenancy.connect !== 'public' && sliceSite[0] !== sliceSite[1] ? 'public' : spec.tenancy?.connect;
+  if (connect === 'public') {
+    // A public endpoint needs an interface to put the public address on, and its tenant one to send from.
     slices[0].addNetwork('front', { cidr: '10.99.0.0/24', template: tpl.private });
+    slices[1].addNetwork('back', { cidr: '10.98.0.0/24', template: tpl.private });
   }
   let providerSlice: Slice | undefined;
   let tenantSlice: Slice | undefined;
@@ -232,7 +235,8 @@ export function buildSpec(spec: CloudSpec): BuiltSpec {
       ...(vol !== null ? { onTenantInstance: (i: { sliverName: string }) => [{ id: 'disk', type: 'volume', attributes: { sizeGb: vol, host: i.sliverName } }] } : {}),
     });
     const tenant = new Service(cloud, 'Tenant', { slices: [tenantSlice] });
-    tenant.tenantOf(provider, { connect: spec.tenancy.connect, ...(spec.tenancy.connect === 'shared-private' ? { cidr: '172.20.0.0/24' } : {}) });
+    // Derived networks in 10/8 with the others: an EC2 VPC holds blocks of one private range.
+    tenant.tenantOf(provider, { connect: connect!, ...(connect === 'shared-private' ? { cidr: '10.20.0.0/24' } : connect === 'interconnect-private' ? { cidr: '10.30.0.0/23' } : {}) });
   }
   return { cloud, slices, users, keys, providerSlice, tenantSlice };
 }

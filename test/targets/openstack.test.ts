@@ -6,6 +6,7 @@
 import * as fc from 'fast-check';
 import { Cloud, Deployment, Flavor, Image, Secret, Site, type NetworkModel, type SliverModel } from '../../lib/index';
 import { nameOf } from '../../lib/synth/layout';
+import { endpointNetwork, isPublicNetwork } from '../../lib/synth/layout-net';
 import { checkOpenstackStack, KEYSTONE_ROLES } from '../../lib/synth/openstack/index';
 import { addresses, buildSpec, cloudSpec, data, instanceFacts, ref, referencedAddresses, res, synth, type CloudSpec, type Tf } from './helpers';
 
@@ -122,10 +123,13 @@ describe('openstack target: networks', () => {
             const tpl = model.networkTemplates.find((t) => t.key === n.template);
             const routedByTemplate = tpl?.visibility === 'public' || tpl?.translation === 'nat';
             const router = res(tf, 'openstack_networking_router_v2')[name];
+            // Networks a tenancy's gateway joins share one router, named after the first of them.
+            const interconnected = !!spec.tenancy && spec.tenancy.connect === 'interconnect-private' && model.tenants[0]?.connect === 'interconnect-private';
+            if (interconnected) continue;
             if (routedByTemplate) {
               expect(router).toMatchObject({ external_network_id: '${data.openstack_networking_network_v2.external.id}', enable_snat: tpl?.visibility !== 'public' });
               expect(res(tf, 'openstack_networking_router_interface_v2')[name]).toEqual(expect.objectContaining({ router_id: ref('openstack_networking_router_v2', name), subnet_id: ref(SUBNET, name) }));
-            } else if (!spec.tenancy || spec.tenancy.connect !== 'public') expect(router).toBeUndefined();
+            } else if (model.tenants[0]?.connect !== 'public') expect(router).toBeUndefined();
             if (n.bandwidthMbps !== null) {
               expect(networks[name].qos_policy_id).toBe(ref('openstack_networking_qos_policy_v2', name));
               expect(res(tf, 'openstack_networking_qos_bandwidth_limit_rule_v2')[name]).toMatchObject({ qos_policy_id: ref('openstack_networking_qos_policy_v2', name), max_kbps: n.bandwidthMbps * 1000 });
@@ -195,7 +199,7 @@ describe('openstack target: tenancy', () => {
         for (const { tf, site } of stacks) {
           for (const v of sliversAt(model, site)) {
             const { facts } = instanceFacts(res(tf, INSTANCE)[nameOf(v)].user_data);
-            if (v.slice === built.tenantSlice!.node.path) expect(facts.tenant_of.Provider).toEqual({ connect: spec.tenancy!.connect, attributes: {}, credentials: { token: '${jsonencode(sensitive(var.provider_token))}' } });
+            if (v.slice === built.tenantSlice!.node.path) expect(facts.tenant_of.Provider).toEqual({ connect: model.tenants[0].connect, attributes: {}, credentials: { token: '${jsonencode(sensitive(var.provider_token))}' } });
             else expect(facts.tenant_of).toEqual({});
           }
         }
@@ -207,41 +211,64 @@ describe('openstack target: tenancy', () => {
   test("private tenancies open only tenant-to-provider traffic on the provider's ports (TEN-007); public ones put a floating IP on each provider instance", () => {
     fc.assert(
       fc.property(withTenancy, (spec) => {
-        const { stacks, model, built } = run(spec);
+        const { stacks, model, built, index } = run(spec);
         const t = spec.tenancy!;
         const tenancy = model.tenants[0];
+        const mangle = (k: string) => k.replace(/\//g, '__');
         for (const { tf, site } of stacks) {
           const rules = Object.values(res(tf, 'openstack_networking_secgroup_rule_v2'));
           const groups = res(tf, 'openstack_networking_secgroup_v2');
+          for (const g of Object.values(groups)) expect(g.delete_default_rules).toBe(true);
+          // Every port lists its groups: none falls back to its project's default group.
+          for (const p of Object.values(res(tf, PORT))) expect(p.security_group_ids.length).toBeGreaterThan(0);
           const here = sliversAt(model, site);
           const providerHere = here.filter((v) => v.slice === built.providerSlice!.node.path);
-          if (t.connect === 'public') {
-            expect(Object.keys(groups).filter((g) => g.startsWith('secgroup_'))).toEqual([]);
-            expect(Object.keys(res(tf, 'openstack_networking_floatingip_v2')).length).toBe(providerHere.filter((v) => (model.networks.some((n) => n.owner === v.slice || n.joined.includes(v.slice)))).length);
-            for (const r of rules) expect(r.remote_ip_prefix).toBe('0.0.0.0/0');
+          const tenantHere = here.filter((v) => v.slice === built.tenantSlice!.node.path);
+          if (tenancy.connect === 'public') {
+            const eg = ref('openstack_networking_secgroup_v2', `secgroup_Provider__public`);
+            const open = rules.filter((r) => r.security_group_id === eg);
+            expect(open.map((r) => r.port_range_min).sort((a, b) => a - b)).toEqual(providerHere.length ? [...t.ports].sort((a, b) => a - b) : []);
+            for (const r of open) expect(r).toMatchObject({ direction: 'ingress', remote_ip_prefix: '0.0.0.0/0', port_range_max: r.port_range_min });
+            const fips = Object.values(res(tf, 'openstack_networking_floatingip_associate_v2'));
+            // A provider on a public Network is reached at its own address: no floating IP.
+            const endpoint = endpointNetwork(index, built.providerSlice!.node.path)!;
+            expect(fips.length).toBe(isPublicNetwork(index, endpoint) ? 0 : providerHere.length);
+            for (const f of fips) {
+              const port = res(tf, PORT)[/openstack_networking_port_v2\.([^.]+)\.id/.exec(f.port_id)![1]];
+              expect(port.security_group_ids).toContain(eg);
+              // The floating IP is in its port's project (the Slice's); the groups stay in the Controller's.
+              const fip = res(tf, 'openstack_networking_floatingip_v2')[/openstack_networking_floatingip_v2\.([^.]+)\.address/.exec(f.floating_ip)![1]];
+              expect(fip.tenant_id).toBe(port.tenant_id);
+              expect(fip.tenant_id).toMatch(/^\$\{openstack_identity_project_v3\.slice_/);
+            }
+            for (const g of Object.values(groups)) expect(g.tenant_id).toBeUndefined();
             continue;
           }
-          if (!rules.length) continue; // neither side runs here
-          const tg = ref('openstack_networking_secgroup_v2', `secgroup_${tenancy.key.replace(/\//g, '__')}__tenant`);
-          const pg = ref('openstack_networking_secgroup_v2', `secgroup_${tenancy.key.replace(/\//g, '__')}__provider`);
-          for (const g of Object.values(groups)) expect(g.delete_default_rules).toBe(true);
-          expect(rules.map((r) => r.port_range_min).sort((a, b) => a - b)).toEqual([...t.ports].sort((a, b) => a - b));
-          for (const r of rules) expect(r).toMatchObject({ direction: 'ingress', remote_group_id: tg, security_group_id: pg, port_range_max: r.port_range_min });
-          // Ports on the tenancy's networks carry their side's group, and only it.
-          const tenantNet = t.connect === 'shared-private' ? tenancy.network : tenancy.interconnect!.tenantNetwork;
-          const providerNet = t.connect === 'shared-private' ? tenancy.network : tenancy.interconnect!.providerNetwork;
-          for (const v of here) {
-            const side = v.slice === built.providerSlice!.node.path ? { net: providerNet, group: pg } : v.slice === built.tenantSlice!.node.path ? { net: tenantNet, group: tg } : undefined;
-            if (!side) continue;
-            const port = res(tf, PORT)[`port_${v.key.replace(/\//g, '__')}__${side.net!.replace(/\//g, '__')}`];
-            expect(port.security_group_ids).toEqual([side.group]);
+          if (!providerHere.length || !tenantHere.length) {
+            expect(rules.filter((r) => r.remote_group_id?.includes('Tenant__tenant'))).toEqual([]);
+            continue;
           }
+          const providerNet = t.connect === 'shared-private' ? tenancy.network! : tenancy.interconnect!.providerNetwork!;
+          const tg = ref('openstack_networking_secgroup_v2', `secgroup_Tenant__tenant`);
+          const pg = ref('openstack_networking_secgroup_v2', `secgroup_Provider__${mangle(providerNet)}__provider`);
+          const opened = rules.filter((r) => r.security_group_id === pg);
+          expect(opened.map((r) => r.port_range_min).sort((a, b) => a - b)).toEqual([...t.ports].sort((a, b) => a - b));
+          for (const r of opened) expect(r).toMatchObject({ direction: 'ingress', protocol: 'tcp', remote_group_id: tg, port_range_max: r.port_range_min });
+          // Only the tenancy's rules admit the tenant's group.
+          expect(rules.filter((r) => r.remote_group_id === tg)).toEqual(opened);
+          for (const v of providerHere) expect(res(tf, PORT)[`port_${mangle(v.key)}__${mangle(providerNet)}`].security_group_ids).toContain(pg);
+          for (const v of tenantHere) for (const [, p] of Object.entries(res(tf, PORT)).filter(([n]) => n.startsWith(`port_${mangle(v.key)}__`))) expect(p.security_group_ids).toContain(tg);
           if (t.connect === 'interconnect-private') {
-            const gw = `gateway_${tenancy.key.replace(/\//g, '__')}`;
-            expect(res(tf, 'openstack_networking_router_v2')[gw]).toBeDefined();
-            const ifs = Object.entries(res(tf, 'openstack_networking_router_interface_v2')).filter(([n]) => n.startsWith(gw));
-            for (const [, i] of ifs) expect(i.router_id).toBe(ref('openstack_networking_router_v2', gw));
-            expect(ifs.length).toBeGreaterThan(0);
+            // One router has an interface on the subnets of both sides' networks.
+            const ifs = Object.values(res(tf, 'openstack_networking_router_interface_v2'));
+            const on = (net: string) => ifs.find((i) => i.subnet_id === ref(SUBNET, `network_${mangle(net)}`))?.router_id;
+            expect(on(tenancy.interconnect!.tenantNetwork!)).toBeDefined();
+            expect(on(tenancy.interconnect!.tenantNetwork!)).toBe(on(providerNet));
+            // Each side's subnet hands out a host route to the other's block, through its own gateway address (the router's interface).
+            const routes = Object.values(res(tf, 'openstack_networking_subnet_route_v2'));
+            const cidrOf = (net: string) => res(tf, SUBNET)[`network_${mangle(net)}`].cidr as string;
+            for (const [from, to] of [[tenancy.interconnect!.tenantNetwork!, providerNet], [providerNet, tenancy.interconnect!.tenantNetwork!]])
+              expect(routes).toContainEqual(expect.objectContaining({ subnet_id: ref(SUBNET, `network_${mangle(from)}`), destination_cidr: cidrOf(to), next_hop: cidrOf(from).replace(/\.0\/\d+$/, '.1') }));
           }
         }
       }),
@@ -369,9 +396,9 @@ describe('openstack target: provider authentication', () => {
     expect(tf.provider.openstack[1]).toEqual({ ...slice, user_name: '${var.OS_USERNAME}', password: '${var.OS_PASSWORD}' });
   });
 
-  test('an application credential is bound to one project: refused with the fix when the Controller runs Slivers', () => {
+  test('an application credential is bound to one project: refused with the fix when the Controller runs Slivers, by validate (TGT-001) before synthesis', () => {
     expect(() => withCredentials({ application_credential_id: Secret.tfVar('app_id'), application_credential_secret: Secret.tfVar('app_secret') })).toThrow(
-      /Controller head: its credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project .*lab\/s\/v.*username and password, or a token/,
+      /TGT-001 head: credential 'application_credential_id' is an application credential, which keystone binds to one project, but each Slice's instances are created in the Slice's own project .*lab\/s\/v.*username and password, or a token/,
     );
   });
 });

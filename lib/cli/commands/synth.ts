@@ -46,14 +46,29 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { snapshotStacks, compareSnapshots } = await import('../../synth/since');
   // Taken before writing: --since may name the output directory itself.
   const before = since === undefined ? undefined : snapshotStacks(since);
+  // What the previous output derived (tenancy networks, gateways, routes out), to say what moved.
+  const { readDerived, derivedOf, diffDerived } = await import('../../synth/derived');
+  const derivedBefore = readDerived(String(args.options.out));
   let result;
   try {
-    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends });
+    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends, relativeTo: process.cwd() });
   } catch (e) {
+    const { isProofFailed } = await import('../../verify/index');
+    if (isProofFailed(e)) {
+      if (args.options.json) io.out(JSON.stringify({ ok: false, violations: [...compiled.violations, ...e.proof.violations], summary: e.proof.summary }, null, 2) + '\n');
+      else {
+        const { violationLines } = await import('../../verify/report');
+        for (const l of violationLines(e.proof)) io.out(l + '\n');
+      }
+      io.err(`xos: ${e.message}\n`);
+      return 1;
+    }
     if (!isInterrupted(e)) throw e;
     io.err(`xos: ${e.message}.\n`);
     return e.exitCode;
   }
+  const derived = derivedOf(compiled.built.model, compiled.layout);
+  const derivedChanges = derivedBefore ? diffDerived(derivedBefore, derived) : undefined;
   const changes = before && compareSnapshots(before, snapshotStacks(String(args.options.out)));
   // Written after the output: a synth that failed records nothing. (--locked: nothing to record.)
   const recorded = !locked && !!allocations && recordAllocations(compiled, allocations);
@@ -69,6 +84,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
           stacks: result.stacks,
           violations: compiled.violations,
           unplaced: compiled.layout.unplaced,
+          proof: result.proof?.summary ?? [],
+          derived,
+          ...(derivedChanges ? { derivedChanges } : {}),
           ...(allocation?.changes.length && allocations ? { allocations: { file: allocations.file, recorded, changes: allocation.changes } } : {}),
           ...(changes ? { since, changes } : {}),
         },
@@ -81,7 +99,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const counts = new Map<string, number>();
     for (const s of result.stacks) counts.set(s.target ?? 'local', (counts.get(s.target ?? 'local') ?? 0) + 1);
     const target = `${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
-    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target });
+    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target, derived, derivedChanges });
     if (allocations) for (const l of allocationLines(compiled, allocations, recorded)) io.out(`${l}\n`);
     if (changes) {
       const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : 'none');

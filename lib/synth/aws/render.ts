@@ -25,37 +25,21 @@
 import { TerraformVariable } from 'cdktf';
 import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import { usageError } from '../../errors';
-import { overlaps, parseCidr, type Cidr } from '../../model/cidr';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { recordContent, recordObjectName } from '../instance-record';
 import { localBody } from '../local-body';
-import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
+import { describeGroup, flavorSizes, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
 import { addressOf, Element, type ElementType, type Expression } from '../element';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import type { ElementOrigin, RenderContext } from '../targets';
 import * as aws from './generated';
+import { AWS_CREDENTIALS } from './credentials';
 import { instanceTypeFor } from './instance-types';
+import { egressBlock, planVpc } from './vpc-plan';
+import { ec2KeyPairName, iamUserName } from '../backend-names';
 
-type ProviderArg = keyof Pick<AwsProviderConfig, 'accessKey' | 'secretKey' | 'token' | 'profile'>;
-
-/** Controller credential names -> AWS provider arguments. */
-export const AWS_CREDENTIALS: Readonly<Record<string, ProviderArg>> = {
-  access_key: 'accessKey',
-  access_key_id: 'accessKey',
-  aws_access_key_id: 'accessKey',
-  secret_key: 'secretKey',
-  secret_access_key: 'secretKey',
-  aws_secret_access_key: 'secretKey',
-  token: 'token',
-  session_token: 'token',
-  aws_session_token: 'token',
-  profile: 'profile',
-};
-
-/** VPC and subnet blocks on EC2 are /16 to /28. */
-const MIN_PREFIX = 16;
-const MAX_PREFIX = 28;
+export { AWS_CREDENTIALS } from './credentials';
 
 class AwsRenderer {
   private readonly ix: StackIndex;
@@ -122,15 +106,13 @@ class AwsRenderer {
     for (const u of this.ix.of('user')) this.renderUser(u);
     for (const i of this.ix.of('image')) this.renderImage(i);
     for (const f of this.ix.of('flavor')) this.renderFlavor(f);
-    const placements = endpointPlacements(this.ix);
-    const routed = routedNetworks(this.ix, placements);
-    this.renderNetworks(routed);
+    const publicPorts = this.renderNetworks();
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
     for (const p of this.ix.of('port')) this.renderPort(p);
     for (const st of this.ix.of('store')) this.renderStore(st);
     for (const v of this.ix.of('sliver')) this.renderSliver(v);
-    this.renderEndpoints(placements);
+    this.renderAddresses(publicPorts);
     const devices = new Map<string, number>();
     for (const a of this.ix.of('addition')) this.renderAddition(a, devices);
     for (const r of this.ix.of('instance')) this.renderInstance(r);
@@ -204,7 +186,7 @@ class AwsRenderer {
   private renderUser(u: LayoutResource): void {
     ((u.attrs.public_keys as string[] | undefined) ?? []).forEach((key, i) => {
       const name = i === 0 ? u.name : `${u.name}__key${i + 1}`;
-      this.emit(aws.keyPair, name, { keyName: safeName(i === 0 ? `xos-${u.attrs.name}` : `xos-${u.attrs.name}-${i + 1}`), publicKey: key, tags: this.tags(u) }, u);
+      this.emit(aws.keyPair, name, { keyName: ec2KeyPairName(u.attrs.name as string, i), publicKey: key, tags: this.tags(u) }, u);
     });
   }
 
@@ -224,82 +206,91 @@ class AwsRenderer {
     return `\${element(${this.zones.ref('names').slice(2, -1)}, 0)}`;
   }
 
-  private renderNetworks(routed: ReadonlySet<string>): void {
+  /**
+   * The VPC (vpc-plan.ts), a subnet per Network in one zone, and the routes out the layout
+   * asks for: a public Network, or one that carries a provider's public address, routes to the
+   * internet gateway and every interface on it gets an Elastic IP (EC2 routes no address block
+   * of the VPC itself, and an interface without a public address gets no answer through the
+   * gateway); a translated (NAT) Network routes to a NAT gateway, in a /28 subnet of its own.
+   * Returns the ports that get an Elastic IP.
+   */
+  private renderNetworks(): Set<string> {
+    const publicPorts = new Set<string>();
     const nets = this.ix.of('network');
-    if (!nets.length) return;
-    const blocks = nets.map((n) => {
-      const c = parseCidr(n.attrs.cidr as string);
-      if (typeof c === 'string' || c.prefix < MIN_PREFIX || c.prefix > MAX_PREFIX)
-        throw usageError(`Network ${n.model}: address space ${n.attrs.cidr} cannot be told to EC2, whose VPC and subnet blocks are /${MIN_PREFIX} to /${MAX_PREFIX}. Give the Network a block in that range (for example 10.0.1.0/24).`);
-      return { n, c };
-    });
-    for (let i = 0; i < blocks.length; i++)
-      for (let j = i + 1; j < blocks.length; j++) {
-        const a = blocks[i].c as Cidr;
-        const b = blocks[j].c as Cidr;
-        if (overlaps(a, b))
-          throw usageError(`Networks ${blocks[i].n.model} (${blocks[i].n.attrs.cidr}) and ${blocks[j].n.model} (${blocks[j].n.attrs.cidr}) overlap, and on EC2 they are subnets of one VPC (stack ${this.sl.name}). Give one of them another address space.`);
-      }
+    if (!nets.length) return publicPorts;
+    const plan = planVpc(nets.map((n) => ({ model: n.model, cidr: n.attrs.cidr as string })));
+    if (plan.problems.length) throw usageError(`${plan.problems[0].message} (stack ${this.sl.name})`);
+    const routes = new Map<string, string>(); // network name -> translation
+    for (const g of this.ix.of('gateway')) if (g.attrs.role === 'internet' && g.refs.network) routes.set(g.refs.network, g.attrs.translation as string);
+    const addressed = new Set(this.ix.of('address').map((a) => this.ix.get(a.refs.port)?.refs.network).filter((n): n is string => !!n));
+    const toInternet = nets.filter((n) => routes.get(n.name) === 'none' || (routes.has(n.name) && addressed.has(n.name)));
+    const toNat = nets.filter((n) => routes.has(n.name) && !toInternet.includes(n));
+    const blocks = [...plan.blocks];
+    const egress = toNat.length ? egressBlock(blocks) : undefined;
+    if (egress) blocks.push(egress);
+
     const origin = this.controllerOrigin();
-    const vpc = (this.vpc = this.emit(aws.vpc, 'vpc', { cidrBlock: nets[0].attrs.cidr as string, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: `xos-${this.sl.name}`, 'xos:key': this.sl.controller } }, origin));
-    const zone = this.zone();
-    let table: Element<aws.RouteTableAttribute> | undefined;
-    for (const [i, { n }] of blocks.entries()) {
-      const assoc = i === 0 ? undefined : this.emit(aws.vpcIpv4CidrBlockAssociation, n.name, { vpcId: vpc.ref('id'), cidrBlock: n.attrs.cidr as string }, n);
-      const isPublic = n.attrs.public === true || this.ix.templateOf(n).visibility === 'public';
-      const subnet = this.emit(
-        aws.subnet,
-        n.name,
-        {
-          vpcId: vpc.ref('id'),
-          cidrBlock: n.attrs.cidr as string,
-          availabilityZone: zone,
-          mapPublicIpOnLaunch: isPublic,
-          tags: { ...this.tags(n, `xos-${n.attrs.name}`), ...(n.attrs.bandwidth_mbps !== undefined ? { 'xos:bandwidth_mbps': String(n.attrs.bandwidth_mbps) } : {}) },
-        },
-        n,
-        // The subnet's block must be the VPC's before the subnet is made.
-        assoc ? [addressOf(aws.vpcIpv4CidrBlockAssociation, assoc.name)] : undefined,
-      );
-      this.subnets.set(n.name, subnet);
-      if (!routed.has(n.name)) continue;
-      if (!table) {
-        const igw = this.emit(aws.internetGateway, 'internet', { vpcId: vpc.ref('id'), tags: { Name: `xos-${this.sl.name}` } }, origin);
-        table = this.emit(aws.routeTable, 'internet', { vpcId: vpc.ref('id'), route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.ref('id') }], tags: { Name: `xos-${this.sl.name}-internet` } }, origin);
-      }
-      this.emit(aws.routeTableAssociation, n.name, { subnetId: subnet.ref('id'), routeTableId: table.ref('id') }, n);
+    const vpc = (this.vpc = this.emit(aws.vpc, 'vpc', { cidrBlock: blocks[0], enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: `xos-${this.sl.name}`, 'xos:key': this.sl.controller } }, origin));
+    const associations = new Map<string, string>();
+    for (const b of blocks.slice(1)) {
+      const assoc = this.emit(aws.vpcIpv4CidrBlockAssociation, blockName(b), { vpcId: vpc.ref('id'), cidrBlock: b }, origin);
+      associations.set(b, addressOf(aws.vpcIpv4CidrBlockAssociation, assoc.name));
     }
+    const zone = this.zone();
+    const subnet = (name: string, cidr: string, tags: Record<string, string>, origin: ElementOrigin | LayoutResource, block: string | undefined) =>
+      this.emit(
+        aws.subnet,
+        name,
+        { vpcId: vpc.ref('id'), cidrBlock: cidr, availabilityZone: zone, mapPublicIpOnLaunch: false, tags },
+        origin,
+        // The subnet's block must be the VPC's before the subnet is made.
+        block && associations.has(block) ? [associations.get(block)!] : undefined,
+      );
+    for (const n of nets) {
+      const tags = { ...this.tags(n, `xos-${n.attrs.name}`), ...(n.attrs.bandwidth_mbps !== undefined ? { 'xos:bandwidth_mbps': String(n.attrs.bandwidth_mbps) } : {}) };
+      this.subnets.set(n.name, subnet(n.name, n.attrs.cidr as string, tags, n, plan.blockOf.get(n.model)));
+    }
+    if (!toInternet.length && !toNat.length) return publicPorts;
+    const igw = this.emit(aws.internetGateway, 'internet', { vpcId: vpc.ref('id'), tags: { Name: `xos-${this.sl.name}` } }, origin);
+    const internet = this.emit(aws.routeTable, 'internet', { vpcId: vpc.ref('id'), route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.ref('id') }], tags: { Name: `xos-${this.sl.name}-internet` } }, origin);
+    for (const n of toInternet) {
+      this.emit(aws.routeTableAssociation, n.name, { subnetId: this.subnets.get(n.name)!.ref('id'), routeTableId: internet.ref('id') }, n);
+      for (const p of this.ix.of('port')) if (p.refs.network === n.name) publicPorts.add(p.name);
+    }
+    if (egress) {
+      const natSubnet = subnet('nat', egress, { Name: `xos-${this.sl.name}-nat`, 'xos:key': this.sl.controller }, origin, egress);
+      this.emit(aws.routeTableAssociation, 'nat', { subnetId: natSubnet.ref('id'), routeTableId: internet.ref('id') }, origin);
+      const eip = this.emit(aws.eip, 'nat', { domain: 'vpc', tags: { Name: `xos-${this.sl.name}-nat` } }, origin);
+      const nat = this.emit(aws.natGateway, 'nat', { allocationId: eip.ref('id'), subnetId: natSubnet.ref('id'), tags: { Name: `xos-${this.sl.name}` } }, origin, [addressOf(aws.internetGateway, igw.name)]);
+      const table = this.emit(aws.routeTable, 'nat', { vpcId: vpc.ref('id'), route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.ref('id') }], tags: { Name: `xos-${this.sl.name}-nat` } }, origin);
+      for (const n of toNat) this.emit(aws.routeTableAssociation, n.name, { subnetId: this.subnets.get(n.name)!.ref('id'), routeTableId: table.ref('id') }, n);
+    }
+    return publicPorts;
   }
 
   private renderSecgroup(g: LayoutResource): void {
     if (!this.vpc) throw new Error(`internal: security group ${g.name} in stack ${this.sl.name}, which has no network`);
-    const sg = this.emit(
-      aws.securityGroup,
-      g.name,
-      { name: safeName(`xos-${g.attrs.role}-${g.attrs.tenancy}`), description: `XOS tenancy ${g.attrs.tenancy}: ${g.attrs.role} side (TEN-007)`, vpcId: this.vpc.ref('id'), tags: this.tags(g) },
-      g,
-    );
+    // Group names are unique in a VPC: the layout name is unique in the stack, and readable.
+    const sg = this.emit(aws.securityGroup, g.name, { name: `xos-${g.name}`, description: asciiDescription(describeGroup(g)), vpcId: this.vpc.ref('id'), tags: this.tags(g) }, g);
     this.groups.set(g.name, sg);
   }
 
   private renderSecrule(r: LayoutResource): void {
     const group = this.groups.get(r.refs.group);
-    const remote = this.groups.get(r.refs.remote_group);
-    if (!group || !remote) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
-    const icmp = r.attrs.protocol === 'icmp';
-    this.emit(
-      aws.vpcSecurityGroupIngressRule,
-      r.name,
-      {
-        securityGroupId: group.ref('id'),
-        referencedSecurityGroupId: remote.ref('id'),
-        ipProtocol: r.attrs.protocol as string,
-        fromPort: icmp ? -1 : (r.attrs.port_min as number),
-        toPort: icmp ? -1 : (r.attrs.port_max as number),
-        description: `tenant to provider, tenancy ${r.attrs.tenancy}`,
-      },
-      r,
-    );
+    const remote = r.refs.remote_group === undefined ? undefined : this.groups.get(r.refs.remote_group);
+    if (!group || (r.refs.remote_group !== undefined && !remote)) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
+    const protocol = r.attrs.protocol as string;
+    const ranged = protocol === 'tcp' || protocol === 'udp';
+    const args = {
+      securityGroupId: group.ref('id'),
+      ...(remote ? { referencedSecurityGroupId: remote.ref('id') } : { cidrIpv4: (r.attrs.remote_cidr as string | undefined) ?? '0.0.0.0/0' }),
+      // -1: every protocol (and then no ports); ICMP's -1/-1: every type and code.
+      ipProtocol: protocol === 'any' ? '-1' : protocol,
+      ...(protocol === 'any' ? {} : ranged ? { fromPort: r.attrs.port_min as number, toPort: r.attrs.port_max as number } : { fromPort: -1, toPort: -1 }),
+      description: asciiDescription(String(r.attrs.why ?? '')),
+    };
+    if (r.attrs.direction === 'egress') this.emit(aws.vpcSecurityGroupEgressRule, r.name, args, r);
+    else this.emit(aws.vpcSecurityGroupIngressRule, r.name, args, r);
   }
 
   private renderPort(p: LayoutResource): void {
@@ -309,7 +300,8 @@ class AwsRenderer {
     const eni = this.emit(
       aws.networkInterface,
       p.name,
-      { subnetId: subnet.ref('id'), description: `XOS ${p.attrs.sliver} ${p.attrs.interface}`, ...(groups.length ? { securityGroups: groups } : {}), tags: this.tags(p) },
+      // Every interface lists its groups, so none falls back to the VPC's default group.
+      { subnetId: subnet.ref('id'), description: `XOS ${p.attrs.sliver} ${p.attrs.interface}`, securityGroups: groups, tags: this.tags(p) },
       p,
     );
     this.enis.set(p.name, eni);
@@ -345,31 +337,18 @@ class AwsRenderer {
     });
   }
 
-  private renderEndpoints(placements: ReturnType<typeof endpointPlacements>): void {
-    const groups = new Map<string, Element<aws.SecurityGroupAttribute> | null>();
-    for (const { endpoint: e, sliver, port } of placements) {
-      if (!groups.has(e.name)) {
-        const ports = servicePorts(e);
-        let sg: Element<aws.SecurityGroupAttribute> | null = null;
-        if (ports.length && this.vpc) {
-          sg = this.emit(aws.securityGroup, e.name, { name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}`, vpcId: this.vpc.ref('id'), tags: this.tags(e) }, e);
-          for (const p of ports) {
-            const icmp = p.protocol === 'icmp';
-            this.emit(
-              aws.vpcSecurityGroupIngressRule,
-              `${e.name}__${p.protocol}-${p.port}`,
-              { securityGroupId: sg.ref('id'), cidrIpv4: '0.0.0.0/0', ipProtocol: p.protocol, fromPort: icmp ? -1 : p.port, toPort: icmp ? -1 : p.port },
-              e,
-            );
-          }
-        }
-        groups.set(e.name, sg);
-      }
-      const eni = this.enis.get(port.name)!;
-      const name = `${e.name}__${sliver.name}`;
-      this.emit(aws.eip, name, { domain: 'vpc', networkInterface: eni.ref('id'), tags: this.tags(e) }, e);
-      const sg = groups.get(e.name);
-      if (sg) this.emit(aws.networkInterfaceSgAttachment, name, { securityGroupId: sg.ref('id'), networkInterfaceId: eni.ref('id') }, e);
+  /** An Elastic IP per public endpoint (the layout's addresses), and per interface of a Network routed to the internet gateway. */
+  private renderAddresses(publicPorts: ReadonlySet<string>): void {
+    const done = new Set<string>();
+    for (const a of this.ix.of('address')) {
+      const eni = this.enis.get(a.refs.port);
+      if (!eni) throw new Error(`internal: address ${a.name} is for a port that is not in stack ${this.sl.name}`);
+      this.emit(aws.eip, a.name, { domain: 'vpc', networkInterface: eni.ref('id'), tags: this.tags(a) }, a);
+      done.add(a.refs.port);
+    }
+    for (const p of this.ix.of('port')) {
+      if (!publicPorts.has(p.name) || done.has(p.name)) continue;
+      this.emit(aws.eip, p.name, { domain: 'vpc', networkInterface: this.enis.get(p.name)!.ref('id'), tags: this.tags(p) }, p);
     }
   }
 
@@ -421,7 +400,7 @@ class AwsRenderer {
           origin,
         );
         this.emit(aws.s3BucketPublicAccessBlock, t.name, { bucket: bucket.ref('id'), blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, origin);
-        const user = this.emit(aws.iamUser, t.name, { name: safeName(`xos-${name}-${tenant}`, 64), path: '/xos/', tags: { 'xos:key': t.model } }, origin);
+        const user = this.emit(aws.iamUser, t.name, { name: iamUserName(name, tenant), path: '/xos/', tags: { 'xos:key': t.model } }, origin);
         const doc = this.emit(
           aws.dataAwsIamPolicyDocument,
           t.name,
@@ -444,6 +423,16 @@ class AwsRenderer {
       }
     }
   }
+}
+
+/** A resource name for a VPC block: `block_10_1_0_0_16`. */
+function blockName(cidr: string): string {
+  return `block_${cidr.replace(/[./]/g, '_')}`;
+}
+
+/** EC2 takes group and rule descriptions of `a-zA-Z0-9 ._-:/()#,@[]+=&;{}!$*` only, up to 255 characters. */
+function asciiDescription(s: string): string {
+  return s.replace(/[^a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_').slice(0, 255);
 }
 
 /** Render one stack for the aws target. */

@@ -30,50 +30,20 @@ import { TerraformVariable } from 'cdktf';
 import { usageError } from '../../errors';
 import { sliverUserData, type UserDataContext } from '../cloud-init';
 import { recordContent, recordObjectName } from '../instance-record';
-import { endpointPlacements, flavorSizes, providerAlias, routedNetworks, safeName, servicePorts, StackIndex, volumeSizeGb } from '../common';
+import { describeGroup, flavorSizes, hostRoutesOf, providerAlias, safeName, StackIndex, volumeSizeGb } from '../common';
+import { routingDomains, type RoutingDomain } from '../routing';
+import { openstackSiteProject, openstackSliceProject } from '../backend-names';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import { Element } from '../element';
 import type { ElementOrigin, RenderContext } from '../targets';
 import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
+import { CREDENTIAL_ALIASES, KEYSTONE_ROLES, PROJECT_ARGUMENTS, PROJECT_BOUND_ARGUMENTS, providerArgument } from './credentials';
 
 type Expression = os.Expression;
 
-/** Provider arguments that choose the project a configuration authenticates in: a Slice's configuration sets its own. */
-const PROJECT_ARGUMENTS: ReadonlySet<string> = new Set(['tenant_id', 'tenant_name', 'project_domain_id', 'project_domain_name']);
-
-/** Provider arguments of credentials bound to one project, which cannot authenticate in a Slice's. */
-const PROJECT_BOUND_ARGUMENTS: ReadonlySet<string> = new Set(['application_credential_id', 'application_credential_name', 'application_credential_secret']);
-
-/** Friendly credential names -> the provider's own argument names. */
-const CREDENTIAL_ALIASES: Readonly<Record<string, string>> = {
-  username: 'user_name',
-  user: 'user_name',
-  project: 'tenant_name',
-  project_name: 'tenant_name',
-  tenant: 'tenant_name',
-  project_id: 'tenant_id',
-  domain: 'domain_name',
-  user_domain: 'user_domain_name',
-  project_domain: 'project_domain_name',
-  clouds_yaml_entry: 'cloud',
-};
-
-/** The keystone role each XOS role becomes, on the scope's project (or domain). */
-export const KEYSTONE_ROLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  site: { admin: 'member', pi: 'member', tech: 'reader' },
-  slice: { admin: 'member', access: 'reader' },
-  deployment: { admin: 'admin' },
-};
-
-/** The provider argument a Controller credential sets, or undefined when it sets none. */
-export function providerArgument(key: string): string | undefined {
-  const attrs = OPENSTACK_SCHEMA.provider.block.attributes ?? {};
-  const arg = attrs[key] ? key : CREDENTIAL_ALIASES[key];
-  const a = arg ? attrs[arg] : undefined;
-  return a && a.type === 'string' && (a.optional || a.required) ? arg : undefined;
-}
+export { CREDENTIAL_ALIASES, KEYSTONE_ROLES, providerArgument } from './credentials';
 
 function camel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -148,16 +118,16 @@ class OpenstackRenderer {
     for (const g of this.ix.of('grant')) this.renderGrant(g);
     for (const i of this.ix.of('image')) this.renderImage(i);
     for (const f of this.ix.of('flavor')) this.renderFlavor(f);
-    const placements = endpointPlacements(this.ix);
-    const routed = routedNetworks(this.ix, placements);
-    for (const n of this.ix.of('network')) this.renderNetwork(n, routed.has(n.name));
+    const domains = routingDomains(this.sl, 'openstack');
+    const hostRoutes = hostRoutesOf(this.ix, domains);
+    for (const n of this.ix.of('network')) this.renderNetwork(n, hostRoutes.get(n.name) ?? []);
+    for (const d of domains) this.renderRouter(d);
     for (const g of this.ix.of('secgroup')) this.renderSecgroup(g);
     for (const r of this.ix.of('secrule')) this.renderSecrule(r);
     for (const p of this.ix.of('port')) this.renderPort(p);
     for (const st of this.ix.of('store')) this.renderStore(st);
     for (const v of this.ix.of('sliver')) this.renderSliver(v);
-    for (const g of this.ix.of('gateway')) this.renderGateway(g);
-    this.renderEndpoints(placements);
+    for (const a of this.ix.of('address')) this.renderAddress(a);
     for (const a of this.ix.of('addition')) this.renderAddition(a);
     for (const r of this.ix.of('instance')) this.renderInstance(r);
     for (const a of this.ix.of('instance-addition')) this.renderInstanceAddition(a);
@@ -303,7 +273,7 @@ class OpenstackRenderer {
 
   private renderSite(s: LayoutResource): void {
     const p = this.emit(os.identityProjectV3, s.name, {
-      name: (s.attrs.login_base as string) || (s.attrs.name as string),
+      name: openstackSiteProject(s.attrs),
       description: `XOS Site ${s.attrs.name}${s.attrs.location ? ` (${s.attrs.location})` : ''}`,
       enabled: true,
       tags: [`xos:${s.model}`],
@@ -313,10 +283,10 @@ class OpenstackRenderer {
 
   private renderSlice(s: LayoutResource): void {
     const site = this.ix.get(s.refs.site);
-    const base = (site?.attrs.login_base as string) || (site?.attrs.name as string) || '';
+    const base = site ? openstackSiteProject(site.attrs) : '';
     const parent = this.projectOf(s.refs.site);
     const p = this.emit(os.identityProjectV3, s.name, {
-      name: base ? `${base}_${s.attrs.name}` : (s.attrs.name as string),
+      name: openstackSliceProject(base, s.attrs.name as string),
       description: `XOS Slice ${s.attrs.name}`,
       enabled: true,
       tags: [`xos:${s.model}`],
@@ -415,7 +385,7 @@ class OpenstackRenderer {
     return this.external;
   }
 
-  private renderNetwork(n: LayoutResource, routed: boolean): void {
+  private renderNetwork(n: LayoutResource, hostRoutes: readonly { readonly to: string; readonly destinationCidr: string; readonly nextHop: string }[]): void {
     const owner = this.projectOf(n.refs.owner);
     const tenant = owner ? { tenantId: owner.ref('id') } : {};
     let qos: Element<os.NetworkingQosPolicyV2Attribute> | undefined;
@@ -432,26 +402,50 @@ class OpenstackRenderer {
       ...tenant,
       ...(qos ? { qosPolicyId: qos.ref('id') } : {}),
     }, n);
-    const subnet = this.emit(os.networkingSubnetV2, n.name, { name: safeName(`xos-${n.attrs.name}`), networkId: network.ref('id'), cidr: n.attrs.cidr as string, ipVersion: 4, ...tenant }, n);
-    this.networks.set(n.name, { network, subnet });
-    if (!routed) return;
-    const isPublic = n.attrs.public === true || this.ix.templateOf(n).visibility === 'public';
-    const router = this.emit(os.networkingRouterV2, n.name, {
+    const subnet = this.emit(os.networkingSubnetV2, n.name, {
       name: safeName(`xos-${n.attrs.name}`),
-      description: `route out of XOS Network ${n.model} (${isPublic ? 'public addresses' : 'NAT'})`,
-      externalNetworkId: this.externalNetwork().ref('id'),
-      // Public addresses are routed as they are; private ones are translated.
-      enableSnat: !isPublic,
+      networkId: network.ref('id'),
+      cidr: n.attrs.cidr as string,
+      ipVersion: 4,
       ...tenant,
     }, n);
-    this.emit(os.networkingRouterInterfaceV2, n.name, { routerId: router.ref('id'), subnetId: subnet.ref('id') }, n);
+    this.networks.set(n.name, { network, subnet });
+    // Routes to the other Networks its router joins (a tenancy's gateway), handed out by DHCP: an
+    // instance reaches them through this interface whichever one holds its default route. A
+    // resource of their own (provider 3.x has no host_routes argument on the subnet).
+    for (const r of hostRoutes)
+      this.emit(os.networkingSubnetRouteV2, `${n.name}__to__${r.to}`, { subnetId: subnet.ref('id'), destinationCidr: r.destinationCidr, nextHop: r.nextHop }, n);
+  }
+
+  /**
+   * One router per routing domain (routing.ts): an interface on each of its Networks' subnets
+   * (the subnet's gateway address), and the external network as gateway when a Network of the
+   * domain needs a route out: public addresses routed as they are (no SNAT), private ones
+   * translated.
+   */
+  private renderRouter(d: RoutingDomain): void {
+    const first = this.ix.get(d.networks[0])!;
+    const owner = this.projectOf(first.refs.owner);
+    const translated = [...d.routes.values()].includes('nat');
+    const joins = d.networks.map((n) => this.ix.get(n)?.model ?? n);
+    const router = this.emit(os.networkingRouterV2, d.networks[0], {
+      name: safeName(`xos-${first.attrs.name}`),
+      description: `XOS router of ${joins.join(', ')}${d.routes.size ? ` (route out: ${translated ? 'NAT' : 'public addresses'})` : ''}`,
+      ...(d.routes.size ? { externalNetworkId: this.externalNetwork().ref('id'), enableSnat: translated } : {}),
+      ...(owner ? { tenantId: owner.ref('id') } : {}),
+    }, first);
+    for (const n of d.networks) {
+      const net = this.networks.get(n)!;
+      this.emit(os.networkingRouterInterfaceV2, n, { routerId: router.ref('id'), subnetId: net.subnet.ref('id') }, this.ix.get(n)!);
+    }
   }
 
   private renderSecgroup(g: LayoutResource): void {
+    const what = describeGroup(g);
     const sg = this.emit(os.networkingSecgroupV2, g.name, {
-      name: safeName(`xos-${g.attrs.role}-${g.attrs.tenancy}`),
-      description: `XOS tenancy ${g.attrs.tenancy}: ${g.attrs.role} side (TEN-007: only tenant-to-provider traffic on the provider's ports)`,
-      // Least privilege: nothing is open but the rules below (TEN-007).
+      name: safeName(`xos-${g.name}`),
+      description: what.slice(0, 255),
+      // Least privilege: nothing is open but the rules the layout gives it (no default egress).
       deleteDefaultRules: true,
     }, g);
     this.secgroups.set(g.name, sg);
@@ -459,17 +453,19 @@ class OpenstackRenderer {
 
   private renderSecrule(r: LayoutResource): void {
     const group = this.secgroups.get(r.refs.group);
-    const remote = this.secgroups.get(r.refs.remote_group);
-    if (!group || !remote) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
-    const icmp = r.attrs.protocol === 'icmp';
+    const remote = r.refs.remote_group === undefined ? undefined : this.secgroups.get(r.refs.remote_group);
+    if (!group || (r.refs.remote_group !== undefined && !remote)) throw new Error(`internal: security rule ${r.name} refers to a group that is not in stack ${this.sl.name}`);
+    const protocol = r.attrs.protocol as string;
+    const ranged = protocol === 'tcp' || protocol === 'udp';
     this.emit(os.networkingSecgroupRuleV2, r.name, {
       direction: r.attrs.direction as string,
       ethertype: 'IPv4',
-      protocol: r.attrs.protocol as string,
-      ...(icmp ? {} : { portRangeMin: r.attrs.port_min as number, portRangeMax: r.attrs.port_max as number }),
-      remoteGroupId: remote.ref('id'),
+      // No protocol: every protocol (Neutron's "any").
+      ...(protocol === 'any' ? {} : { protocol }),
+      ...(ranged && r.attrs.port_min !== undefined ? { portRangeMin: r.attrs.port_min as number, portRangeMax: r.attrs.port_max as number } : {}),
+      ...(remote ? { remoteGroupId: remote.ref('id') } : { remoteIpPrefix: (r.attrs.remote_cidr as string | undefined) ?? '0.0.0.0/0' }),
       securityGroupId: group.ref('id'),
-      description: `tenant to provider, tenancy ${r.attrs.tenancy}`,
+      description: String(r.attrs.why ?? '').slice(0, 255),
     }, r);
   }
 
@@ -487,7 +483,8 @@ class OpenstackRenderer {
       networkId: net.network.ref('id'),
       adminStateUp: true,
       fixedIp: [{ subnetId: net.subnet.ref('id') }],
-      ...(groups.length ? { securityGroupIds: groups } : {}),
+      // Every port lists its groups, so none falls back to its project's "default" group.
+      ...(groups.length ? { securityGroupIds: groups } : { noSecurityGroups: true }),
     }, p);
     this.ports.set(p.name, port);
   }
@@ -516,43 +513,19 @@ class OpenstackRenderer {
     this.instances.set(v.name, instance);
   }
 
-  private renderGateway(g: LayoutResource): void {
-    const router = this.emit(os.networkingRouterV2, g.name, { name: safeName(`xos-interconnect-${g.attrs.tenancy}`), description: `XOS tenancy ${g.attrs.tenancy}: interconnect between the tenant's and the provider's networks` }, g);
-    for (const side of ['tenant_network', 'provider_network'] as const) {
-      const net = this.networks.get(g.refs[side]);
-      if (!net) continue;
-      this.emit(os.networkingRouterInterfaceV2, `${g.name}__${side.replace('_network', '')}`, { routerId: router.ref('id'), subnetId: net.subnet.ref('id') }, g);
-    }
-  }
-
-  private renderEndpoints(placements: ReturnType<typeof endpointPlacements>): void {
-    const groups = new Map<string, Secgroup | null>();
-    for (const { endpoint: e, sliver, port } of placements) {
-      if (!groups.has(e.name)) {
-        const ports = servicePorts(e);
-        let sg: Secgroup | null = null;
-        if (ports.length) {
-          sg = this.emit(os.networkingSecgroupV2, e.name, { name: safeName(`xos-public-${e.attrs.service}`), description: `public endpoint of XOS Service ${e.attrs.service}: its ports, from anywhere`, deleteDefaultRules: true }, e);
-          for (const p of ports) {
-            this.emit(os.networkingSecgroupRuleV2, `${e.name}__${p.protocol}-${p.port}`, {
-              direction: 'ingress',
-              ethertype: 'IPv4',
-              protocol: p.protocol,
-              ...(p.protocol === 'icmp' ? {} : { portRangeMin: p.port, portRangeMax: p.port }),
-              remoteIpPrefix: '0.0.0.0/0',
-              securityGroupId: sg.ref('id'),
-            }, e);
-          }
-        }
-        groups.set(e.name, sg);
-      }
-      const osPort = this.ports.get(port.name)!;
-      const name = `${e.name}__${sliver.name}`;
-      const fip = this.emit(os.networkingFloatingipV2, name, { pool: this.externalNetwork().ref('name'), description: `public endpoint of XOS Service ${e.attrs.service} on ${sliver.model}` }, e);
-      this.emit(os.networkingFloatingipAssociateV2, name, { floatingIp: fip.ref('address'), portId: osPort.ref('id') }, e);
-      const sg = groups.get(e.name);
-      if (sg) this.emit(os.networkingPortSecgroupAssociateV2, name, { portId: osPort.ref('id'), securityGroupIds: [sg.ref('id')], enforce: false }, e);
-    }
+  /** A floating IP on the port that carries a provider Sliver's public endpoint. */
+  private renderAddress(a: LayoutResource): void {
+    const port = this.ports.get(a.refs.port);
+    if (!port) throw new Error(`internal: address ${a.name} is for a port that is not in stack ${this.sl.name}`);
+    // In the port's project (the Slice's), as the port: its quota counts the Slice's public addresses,
+    // its users see them, and Neutron associates a floating IP with a port of its own project.
+    const owner = this.projectOf(this.ix.get(this.ix.get(a.refs.port)?.refs.sliver)?.refs.slice);
+    const fip = this.emit(os.networkingFloatingipV2, a.name, {
+      pool: this.externalNetwork().ref('name'),
+      ...(owner ? { tenantId: owner.ref('id') } : {}),
+      description: `public endpoint of XOS Service ${a.attrs.service} on ${a.attrs.sliver}`,
+    }, a);
+    this.emit(os.networkingFloatingipAssociateV2, a.name, { floatingIp: fip.ref('address'), portId: port.ref('id') }, a);
   }
 
   private renderAddition(a: LayoutResource): void {

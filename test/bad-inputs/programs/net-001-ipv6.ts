@@ -1,6 +1,6 @@
 // A Network whose address space is 'fd00::/64'.
 // expect exit: 1
-// expect stdout: ^NET-001 error site1/web/bad: Network bad: 'fd00::/64' is not a CIDR block
+// expect stdout: ^NET-001 error site1/web/bad: Network bad: 'fd00::/64' is an IPv6 block; xos networks are IPv4-only.*Give the Network an IPv4 block
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

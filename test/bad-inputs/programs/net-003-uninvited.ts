@@ -1,6 +1,6 @@
 // A Slice that joins a Network whose owner did not allow it.
 // expect exit: 1
-// expect stdout: ^NET-003 error site1/web/lan: Slice 'api' joined Network lan, but its owner 'web' does not allow it\. Call network\.allowJoin\(slice\)\.
+// expect stdout: ^NET-003 error site1/api: Slice site1/api joined Network site1/web/lan, but its owner Slice site1/web does not allow it\. Call allowJoin\(\.\.\.\) on the Network where it is declared, or remove the join\. \(.*net-003-uninvited\.ts:23\)$
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

@@ -26,6 +26,8 @@ const db = site.addSlice('db', { image, flavor });
 db.grant(ann, 'admin');
 db.addNetwork('lan', { cidr: '10.1.0.0/24', template: tpl });
 db.addSliver('db-1', { deployment: os });
+// A replica beside app-2: a private connect needs both sides on each back-end (FLOW-003).
+db.addSliver('db-2', { deployment: ec2 });
 const app = site.addSlice('app', { image, flavor });
 app.grant(ann, 'admin');
 app.addSliver('app-1', { deployment: os });
@@ -33,7 +35,8 @@ app.addSliver('app-2', { deployment: ec2 });
 
 const dbService = new Service(cloud, 'DB', { slices: [db], ports: [5432], credentials: { db_password: Secret.tfVar('xos_t_db_password') } });
 const appService = new Service(cloud, 'App', { slices: [app] });
-appService.tenantOf(dbService, { connect: 'shared-private' });
+// The shared network's block in 10/8 with the rest: an EC2 VPC holds one private range.
+appService.tenantOf(dbService, { connect: 'shared-private', cidr: '10.2.0.0/24' });
 appService.tenantOf(s3, { connect: 'public' });
 
 cloud.synth();

@@ -23,6 +23,7 @@ export * from './networking-router-interface-v2';
 export * from './networking-router-v2';
 export * from './networking-secgroup-rule-v2';
 export * from './networking-secgroup-v2';
+export * from './networking-subnet-route-v2';
 export * from './networking-subnet-v2';
 export * from './objectstorage-container-v1';
 export * from './objectstorage-object-v1';

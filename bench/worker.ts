@@ -27,12 +27,42 @@ function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-'));
 }
 
+let identity: string | undefined;
+
 /**
- * The folder of a cached input: named after this copy of xos too, so that copies in other
- * folders (other clones, CI's) never read each other's caches, made by other code.
+ * This copy of xos and this build of it: the folder, and the size and time of every file of
+ * its code (a rebuild or a checkout rewrites them). A cache made by older code in the same
+ * folder (a rebase, a pull, CI reusing its clone's path) is never read as this code's.
+ */
+function codeIdentity(): string {
+  if (identity) return identity;
+  const root = path.resolve(__dirname, '..');
+  const hash = require('crypto').createHash('sha256').update(root);
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const f = path.join(dir, n);
+      const st = fs.statSync(f);
+      if (st.isDirectory()) walk(f);
+      else if (/\.(ts|js)$/.test(n)) hash.update(`${path.relative(root, f)}:${st.size}:${st.mtimeMs}\n`);
+    }
+  };
+  for (const d of ['lib', 'constructs', 'bench']) walk(path.join(root, d));
+  identity = (hash.digest('hex') as string).slice(0, 12);
+  return identity;
+}
+
+/**
+ * The folder of a cached input: named after this copy and build of xos too, so that other
+ * copies (other clones, CI's) and older builds never read each other's caches, made by other code.
  */
 export function cacheDir(kind: 'out' | 'plans' | 'states', size: number, seed: number, variant: Variant = 'cloud'): string {
-  const copy = require('crypto').createHash('sha256').update(path.resolve(__dirname)).digest('hex').slice(0, 8) as string;
+  const copy = codeIdentity();
   return path.join(os.tmpdir(), `xos-bench-${kind}-${copy}-${variant === 'cloud' ? '' : `${variant}-`}${seed}-${size}`);
 }
 

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startHarnessProcess, type Harness } from '../../lib/rehearse/harness';
 import { rehearse } from '../../lib/rehearse/run';
+import { centralOfficeCopy } from '../helpers/examples';
 import { cloudSpec } from '../helpers/random-cloud';
 import { describeWith, tmpDir, xos } from '../helpers/tools';
 
@@ -55,11 +56,13 @@ describeWith('terraform', 'what Terraform applies is what xos verify proves', ()
     return doc;
   }
 
-  const privateTenancies = (out: string) => (JSON.parse(fs.readFileSync(path.join(out, 'xos-model.json'), 'utf8')).tenants as Json[]).filter((t) => t.connect !== 'public').map((t) => t.key as string);
+  const privateTenancies = (out: string) => (JSON.parse(fs.readFileSync(path.join(out, 'xos-model.json'), 'utf8')).tenants as Json[]).filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private').map((t) => t.key as string);
 
   test.each(['central-office', 'opencloud'])('%s: every stack applied by Terraform, and the same output verified clean, private tenancies included', async (example) => {
     const out = path.join(work, example, 'out');
-    synth(`examples/${example}`, out);
+    // central-office with three of its thousand generated subscribers besides its named ones:
+    // their records carry no packets, and Terraform takes minutes over four thousand of them.
+    synth(example === 'central-office' ? centralOfficeCopy(path.join(work, 'co-program'), 3) : `examples/${example}`, out);
     expect(privateTenancies(out).length).toBeGreaterThan(0);
     const stacks = await applied(out, path.join(work, example, 'scratch'));
     const doc = verified(out);

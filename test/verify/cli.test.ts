@@ -101,6 +101,22 @@ describe('xos verify', () => {
     expect(who.stderr).toContain("'nobody' is not a Sliver, Slice or Service of this model, nor 'internet'.");
   });
 
+  test("a connect 'none' tenancy carries no packets: no row, no rule, and the proof shows the tenant dropped on the provider's port", () => {
+    const dir = tmpDir('xos-verify-cli-');
+    const file = program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'none' });"));
+    const r = xos(['verify', file, '--json', '--transpile-only']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.violations).toEqual([]);
+    expect(doc.summary.map((row: { name: string }) => row.name)).not.toContain('App/tenant-of-DB');
+    const out = path.join(dir, 'out');
+    expect(xos(['synth', file, '--out', out, '--transpile-only']).code).toBe(0);
+    const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'head', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(tf.resource.openstack_networking_secgroup_rule_v2 ?? {}).filter((k) => k.includes('tenant-of-DB'))).toEqual([]);
+    const dropped = xos(['verify', out, '--explain', 'lab/app/vm-1', 'lab/db/vm-1', '--port', '5432']);
+    expect(dropped.stdout).toContain('tcp/5432 from lab/app/vm-1 to lab/db/vm-1: dropped');
+  });
+
   test('a model with errors has nothing to prove: its violations, exit 1', () => {
     const dir = tmpDir('xos-verify-cli-');
     const r = xos(['verify', program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'wormhole' as never });")), '--transpile-only']);

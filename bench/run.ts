@@ -47,8 +47,9 @@ function main(): void {
   // Inputs made by an earlier run (synthesized output, plans, states) may come from older code.
   // This copy's only: other copies (other clones, other worktrees) may be using theirs.
   const { cacheDir } = require('./worker') as typeof import('./worker');
-  const copy = path.basename(cacheDir('out', 0, 0)).split('-')[3];
-  for (const f of fs.readdirSync(require('os').tmpdir())) if (f.startsWith('xos-bench-') && /^xos-bench-(out|plans|states)-/.test(f) && f.split('-')[3] === copy) fs.rmSync(path.join(require('os').tmpdir(), f), { recursive: true, force: true });
+  // Every build's of this copy: caches of older builds are never read again.
+  const copy = path.basename(cacheDir('out', 0, 0)).split('-')[3].split('.')[0];
+  for (const f of fs.readdirSync(require('os').tmpdir())) if (/^xos-bench-(out|plans|states)-/.test(f) && f.split('-')[3].split('.')[0] === copy) fs.rmSync(path.join(require('os').tmpdir(), f), { recursive: true, force: true });
   const rows: (Measurement | { task: string; size: number; error: string })[] = [];
   for (const size of sizes) {
     for (const task of tasks) {

@@ -30,14 +30,15 @@ function tmp(): string {
 let identity: string | undefined;
 
 /**
- * This copy of xos and this build of it: the folder, and the size and time of every file of
- * its code (a rebuild or a checkout rewrites them). A cache made by older code in the same
+ * This copy of xos and this build of it, `<copy>.<build>`: the folder, and the size and time of
+ * every file of its code (a rebuild or a checkout rewrites them). A cache made by older code in the same
  * folder (a rebase, a pull, CI reusing its clone's path) is never read as this code's.
  */
 function codeIdentity(): string {
   if (identity) return identity;
   const root = path.resolve(__dirname, '..');
-  const hash = require('crypto').createHash('sha256').update(root);
+  const copy = (require('crypto').createHash('sha256').update(root).digest('hex') as string).slice(0, 8);
+  const hash = require('crypto').createHash('sha256');
   const walk = (dir: string): void => {
     let names: string[];
     try {
@@ -53,7 +54,7 @@ function codeIdentity(): string {
     }
   };
   for (const d of ['lib', 'constructs', 'bench']) walk(path.join(root, d));
-  identity = (hash.digest('hex') as string).slice(0, 12);
+  identity = `${copy}.${(hash.digest('hex') as string).slice(0, 8)}`;
   return identity;
 }
 

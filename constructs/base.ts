@@ -145,3 +145,8 @@ export function positionSource(p: ProgramPosition | undefined): SourceLocation |
 function inProgram(file: string): boolean {
   return !file.includes(`${path.sep}node_modules${path.sep}`) && !LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep));
 }
+
+/** Where the program made `site` (a capture taken at the declaration), or undefined outside a program. */
+export function declarationSite(site: Capture | undefined): SourceLocation | undefined {
+  return site ? siteOf(site, inProgram) : undefined;
+}

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { dictionaryChildren } from '../lib/model/dict';
-import type { RootRole } from '../lib/model/types';
+import type { RootRole, SourceLocation } from '../lib/model/types';
+import { declarationSite } from './base';
+import { capture as captureStack } from '../lib/util/call-sites';
 import type { BackendConfig } from '../lib/synth/backend';
 import { Privilege } from './privilege';
 import type { User } from './user';
@@ -31,7 +33,9 @@ export interface CloudProps {
    * The synthesis target: 'auto' renders each stack for its Controller's back-end
    * (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' renders every
    * stack as terraform_data.
-   * @default the XOS_TARGET environment variable, or 'auto'
+   * The project's setting wins over this one: XOS_TARGET, `"target"` in xos.config.json,
+   * or `"xos:target"` in cdktf.json's context (see README, "The target").
+   * @default 'auto'
    */
   readonly target?: string;
   /**
@@ -80,6 +84,8 @@ export class Cloud extends Construct {
   public readonly stackBackends?: Readonly<Record<string, BackendConfig>>;
   private synthRequested = false;
   private readonly rootGrants: Privilege[] = [];
+  /** Where the program made the Cloud (its file is the program's entry, its line the two-Clouds error's). */
+  private readonly declaredAt = captureStack(12);
 
   constructor(props: CloudProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -90,6 +96,11 @@ export class Cloud extends Construct {
     this.backend = props.backend;
     this.stackBackends = props.stackBackends;
     registry().clouds.push(this);
+  }
+
+  /** @internal where the program declared this cloud, when it can be told */
+  public get source(): SourceLocation | undefined {
+    return declarationSite(this.declaredAt);
   }
 
   /** True once the program asked for synthesis. */
@@ -109,8 +120,11 @@ export class Cloud extends Construct {
 
   /**
    * Validate the model and write the synthesized output (cdktf's manifest, one stack per
-   * Controller, and xos-model.json). Run by `cdktf synth` through cdktf.json; under the
-   * `xos` CLI it only marks the cloud, and the CLI synthesizes with its own options.
+   * Controller, xos-model.json and xos-output.json) for the project's target. Run by
+   * `cdktf synth` through cdktf.json; under the `xos` CLI (and `Testing.load`) it only marks
+   * the cloud, and the caller synthesizes with its own options.
+   * @throws SynthError, carrying every violation, when the model breaks a rule: nothing is
+   * written, and the process is left running (a test can catch it).
    */
   public synth(): void {
     this.synthRequested = true;

@@ -10,4 +10,5 @@ export type * from './model/types';
 export { compileCloud, compileModel, type Compiled } from './compile';
 export { RULES, runRules, formatViolation, rulesMarkdown, type Rule, type Violation } from './rules/index';
 export { buildLayout, type Layout, type StackLayout, type LayoutResource } from './synth/layout';
+export { SynthError, type SynthViolation } from './errors';
 export type { BackendConfig, BackendSettings, LocalBackendConfig, PgBackendConfig, RemoteBackendConfig, S3BackendConfig } from './synth/backend';

@@ -163,8 +163,12 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   const candidate = (exported as { default?: unknown })?.default ?? exported;
   if (candidate instanceof Cloud) cloud = candidate;
   else if (clouds.length === 1) cloud = clouds[0];
-  else if (clouds.length > 1)
-    throw usageError(`${path.relative(process.cwd(), file)} declares ${clouds.length} Clouds. A program declares one Cloud (or exports the one to use as default).`);
+  else if (clouds.length > 1) {
+    // Point at the second `new Cloud`: the line that made the mistake.
+    const second = clouds[1].source;
+    const at = second ? `${path.relative(process.cwd(), second.file) || second.file}:${second.line}: ` : '';
+    throw usageError(`${at}${path.relative(process.cwd(), file)} declares ${clouds.length} Clouds ('${clouds.map((c) => c.cloudName).join("', '")}'); this is the second. A program declares one Cloud (or exports the one to use as default).`);
+  }
   if (!cloud)
     throw usageError(`${path.relative(process.cwd(), file)} declares no Cloud. Create one (const cloud = new Cloud({ name: 'my-cloud' })), declare the model in it, and end with cloud.synth().`);
   return { cloud, file, dir };

@@ -9,6 +9,7 @@ import type { Derived, DerivedChange } from '../synth/derived';
 import { printable } from '../util/printable';
 import type { Io } from './io';
 import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
+import { programArgument } from '../project';
 
 /**
  * An xos-model.json read as data (never run) and compiled as a program's model is: the rules
@@ -32,8 +33,9 @@ export interface ProgramAllocations {
   readonly previous?: AllocationLock;
 }
 
-export function loadAndCompile(program: string, options: CompileProgramOptions = {}): { loaded: LoadedProgram; compiled: Compiled; allocations: ProgramAllocations } {
-  const loaded = loadProgram(program, options);
+/** Load the program (the one given, or the one cdktf.json runs) and compile it. */
+export function loadAndCompile(program: string | undefined, options: CompileProgramOptions = {}): { loaded: LoadedProgram; compiled: Compiled; allocations: ProgramAllocations } {
+  const loaded = loadProgram(programArgument(program), options);
   const file = allocationsPath(loaded.dir);
   const previous = readAllocations(file);
   const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd(), allocations: previous, locked: options.locked, allocationsFile: path.relative(process.cwd(), file) || file });

@@ -3,7 +3,8 @@
  * (`new Cloud({ backend })`) or by `xos.config.json` beside it (which wins, so that one
  * program deploys to different places). Local, PostgreSQL (`pg`), S3 and Terraform
  * Cloud / HCP Terraform (`remote`) are supported; `{stack}` in any text is replaced by the
- * stack's name, so that every stack gets its own state.
+ * stack's name, so that every stack gets its own state, and `{target}` by the target's
+ * (`local` or `auto`): by default each target's state lives apart.
  *
  * Credentials never go into the program or the synthesized JSON: pg reads its password
  * from PG_CONN_STR or PGPASSWORD, S3 from the AWS environment, remote from `terraform login`.
@@ -15,13 +16,15 @@ import type { Construct } from 'constructs';
 import { usageError } from '../errors';
 import { jsonProblemText } from '../util/json-error';
 import { maskPasswords } from '../util/redact';
+import { configFileOf, type TargetMode } from '../project';
 
 export interface LocalBackendConfig {
   readonly type: 'local';
   /**
    * The state file, relative to the stack's directory (`<out>/stacks/<stack>`).
-   * @default '../../../terraform.{stack}.tfstate' (beside the output directory, so that
-   * re-synthesizing never touches it)
+   * @default '../../../terraform.{stack}.tfstate' for the local target and
+   * '../../../terraform.{stack}.auto.tfstate' for auto (beside the output directory, so that
+   * re-synthesizing never touches it, and apart for each target)
    */
   readonly path?: string;
 }
@@ -35,7 +38,8 @@ export interface PgBackendConfig {
   readonly connStr?: string;
   /**
    * The schema holding the stack's state.
-   * @default 'xos_{stack}' (with characters other than letters, digits and `_` turned to `_`)
+   * @default 'xos_{stack}' for the local target, 'xos_{stack}_auto' for auto (with characters
+   * other than letters, digits and `_` turned to `_`)
    */
   readonly schemaName?: string;
   /** The schema already exists (created by a database administrator). @default false */
@@ -45,7 +49,7 @@ export interface PgBackendConfig {
 export interface S3BackendConfig {
   readonly type: 's3';
   readonly bucket: string;
-  /** The object key. @default 'xos/{stack}/terraform.tfstate' */
+  /** The object key. @default 'xos/{stack}/terraform.tfstate' for the local target, 'xos/auto/{stack}/terraform.tfstate' for auto */
   readonly key?: string;
   readonly region: string;
   /** A DynamoDB table for locking. @default no table (use `useLockfile`) */
@@ -63,7 +67,7 @@ export interface RemoteBackendConfig {
   readonly organization: string;
   /** @default 'app.terraform.io' (HCP Terraform) */
   readonly hostname?: string;
-  /** The workspace of each stack. @default 'xos-{stack}' */
+  /** The workspace of each stack. @default 'xos-{stack}' for the local target, 'xos-{stack}-auto' for auto */
   readonly workspace?: string;
 }
 
@@ -80,8 +84,7 @@ export interface BackendSettings {
 /** The app context key under which synthesis hands the settings to every stack. */
 export const BACKENDS_CONTEXT = 'xos:backends';
 
-/** The name of the config file read beside a program. */
-export const CONFIG_FILE = 'xos.config.json';
+export { CONFIG_FILE } from '../project';
 
 const FIELDS: Readonly<Record<BackendConfig['type'], Readonly<Record<string, 'string' | 'boolean'>>>> = {
   local: { path: 'string' },
@@ -131,21 +134,11 @@ export function checkBackendSettings(raw: { backend?: unknown; stackBackends?: u
   return out;
 }
 
-/** Read `xos.config.json` from a folder; undefined when there is none. */
+/** The backend settings of `xos.config.json` in a folder (or the cdktf.json folder above it); undefined when there is none. */
 export function readBackendConfigFile(dir: string): BackendSettings | undefined {
-  const file = path.join(dir, CONFIG_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  let doc: unknown;
-  const text = fs.readFileSync(file, 'utf8');
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw usageError(`${file} is not valid JSON (${jsonProblemText(e, text)}). Fix it, or remove it to use the program's settings.`);
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw usageError(`${file} must hold an object such as { "backend": { "type": "pg" } }.`);
-  const unknown = Object.keys(doc).filter((k) => k !== 'backend' && k !== 'stackBackends' && k !== '$schema');
-  if (unknown.length) throw usageError(`${file}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (it takes: backend, stackBackends).`);
-  return checkBackendSettings(doc as Record<string, unknown>, file);
+  const config = configFileOf(dir);
+  if (!config) return undefined;
+  return checkBackendSettings(config.doc, config.file);
 }
 
 /**
@@ -162,10 +155,20 @@ export function resolveBackendSettings(cloud: BackendSettings, programDir?: stri
   };
 }
 
-/** `{stack}` replaced by the stack's name. */
-function fill(template: string, stack: string): string {
-  return template.split('{stack}').join(stack);
+/** `{stack}` replaced by the stack's name, `{target}` by the target's. */
+function fill(template: string, stack: string, target: TargetMode): string {
+  return template.split('{stack}').join(stack).split('{target}').join(target);
 }
+
+/**
+ * The default names of a stack's state, per target: the local target (offline rehearsal)
+ * keeps the plain names, `auto` (the real back-ends) adds its name, so that the state of one
+ * target never holds the other's resources.
+ */
+const DEFAULT_NAMES: Readonly<Record<TargetMode, { path: string; schema: string; key: string; workspace: string }>> = {
+  local: { path: '../../../terraform.{stack}.tfstate', schema: 'xos_{stack}', key: 'xos/{stack}/terraform.tfstate', workspace: 'xos-{stack}' },
+  auto: { path: '../../../terraform.{stack}.auto.tfstate', schema: 'xos_{stack}_auto', key: 'xos/auto/{stack}/terraform.tfstate', workspace: 'xos-{stack}-auto' },
+};
 
 /** A plain PostgreSQL identifier from a stack name (lower case, `_`), usable in psql without quotes. */
 function pgIdent(s: string): string {
@@ -177,14 +180,15 @@ export function backendFor(settings: BackendSettings | undefined, stack: string)
   return settings?.stackBackends?.[stack] ?? settings?.backend ?? { type: 'local' };
 }
 
-/** Add the stack's backend to a cdktf stack. */
-export function renderBackend(scope: Construct, stack: string, config: BackendConfig): void {
+/** Add the stack's backend to a cdktf stack, for the target it is synthesized for. */
+export function renderBackend(scope: Construct, stack: string, config: BackendConfig, target: TargetMode = 'local'): void {
+  const names = DEFAULT_NAMES[target];
   switch (config.type) {
     case 'local':
-      new LocalBackend(scope, { path: fill(config.path ?? '../../../terraform.{stack}.tfstate', stack) });
+      new LocalBackend(scope, { path: fill(config.path ?? names.path, stack, target) });
       return;
     case 'pg': {
-      const schemaName = config.schemaName ? config.schemaName.split('{stack}').join(pgIdent(stack)) : `xos_${pgIdent(stack)}`;
+      const schemaName = fill(config.schemaName ?? names.schema, pgIdent(stack), target);
       // conn_str may be left out (Terraform then reads PG_CONN_STR): cdktf's type requires it.
       const props = { schemaName, ...(config.connStr ? { connStr: config.connStr } : {}), ...(config.skipSchemaCreation ? { skipSchemaCreation: true } : {}) };
       new PgBackend(scope, props as ConstructorParameters<typeof PgBackend>[1]);
@@ -193,7 +197,7 @@ export function renderBackend(scope: Construct, stack: string, config: BackendCo
     case 's3':
       new S3Backend(scope, {
         bucket: config.bucket,
-        key: fill(config.key ?? 'xos/{stack}/terraform.tfstate', stack),
+        key: fill(config.key ?? names.key, stack, target),
         region: config.region,
         encrypt: config.encrypt ?? true,
         ...(config.dynamodbTable ? { dynamodbTable: config.dynamodbTable } : {}),
@@ -205,7 +209,7 @@ export function renderBackend(scope: Construct, stack: string, config: BackendCo
       new RemoteBackend(scope, {
         organization: config.organization,
         ...(config.hostname ? { hostname: config.hostname } : {}),
-        workspaces: new NamedRemoteWorkspace(fill(config.workspace ?? 'xos-{stack}', stack)),
+        workspaces: new NamedRemoteWorkspace(fill(config.workspace ?? names.workspace, stack, target)),
       });
       return;
   }

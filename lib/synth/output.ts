@@ -11,6 +11,8 @@ import { verifyGraphs, type VerifyResult } from '../verify/check';
 import type { StackGraph } from '../verify/graph';
 import { ProofFailed, readStack } from '../verify/index';
 import { DERIVED_FILE, derivedOf } from './derived';
+import { TARGET_CONTEXT_KEY } from '../project';
+import { outputInfo, writeOutputInfo } from './output-info';
 
 /** `auto`: each stack by its Controller's back-end (openstack, aws, local); `local`: every stack. */
 export const TARGETS = TARGET_MODES;
@@ -23,6 +25,8 @@ export interface SynthOptions {
   readonly relativeTo?: string;
   /** Where each stack keeps its state. @default a local state file per stack beside the output directory */
   readonly backends?: BackendSettings;
+  /** The program's entry file, recorded in xos-output.json. */
+  readonly program?: string;
 }
 
 export interface SynthResult {
@@ -37,10 +41,11 @@ export interface SynthResult {
  * target, and prove what was written: every stack's JSON, as it is written, is read into the
  * network its back-end would build (lib/verify), and the flows it admits must be exactly the
  * flows the model intends. When they are not, `ProofFailed` is thrown (the atomic writers then
- * leave the output as it was).
+ * leave the output as it was). xos-model.json holds the model, xos-output.json which cloud and
+ * target made it.
  */
-export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings, relativeTo?: string): SynthResult {
-  const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, ...(backends ? { context: { [BACKENDS_CONTEXT]: backends } } : {}) });
+export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings, relativeTo?: string, program?: string): SynthResult {
+  const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, context: { [TARGET_CONTEXT_KEY]: target, ...(backends ? { [BACKENDS_CONTEXT]: backends } : {}) } });
   const { stacks, constructs } = renderLayout(app, compiled.layout, target);
   const graphs: StackGraph[] = [];
   for (const [name, stack] of constructs) stack.addWriteCheck((tf) => graphs.push(readStack(tf, name)));
@@ -50,6 +55,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target, backe
   if (proof.errors) throw new ProofFailed(proof);
   writeCanonicalJsonFile(path.join(dir, 'xos-model.json'), compiled.built.model as unknown as Record<string, unknown>);
   fs.writeFileSync(path.join(dir, DERIVED_FILE), JSON.stringify(derivedOf(compiled.built.model, compiled.layout), null, 2) + '\n');
+  writeOutputInfo(dir, outputInfo(compiled.built.model.name, target, stacks, program, dir));
   return { outdir: dir, stacks, proof };
 }
 
@@ -60,7 +66,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target, backe
  */
 export function synthesizeAtomically(compiled: Compiled, options: SynthOptions): SynthResult {
   const outdir = path.resolve(options.outdir);
-  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo));
+  const result = writeDirAtomically(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo, options.program));
   return { ...result, outdir };
 }
 
@@ -70,7 +76,7 @@ export function synthesizeAtomically(compiled: Compiled, options: SynthOptions):
  */
 export async function synthesizeAtomicallyInterruptible(compiled: Compiled, options: SynthOptions): Promise<SynthResult> {
   const outdir = path.resolve(options.outdir);
-  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo));
+  const result = await writeDirAtomicallyInterruptible(outdir, (tmp) => synthInto(compiled, tmp, options.target, options.backends, options.relativeTo, options.program));
   return { ...result, outdir };
 }
 

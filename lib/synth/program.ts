@@ -2,55 +2,69 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
-import { isXosError } from '../errors';
-import { inertIo, processIo } from '../cli/io';
+import { isXosError, SynthError } from '../errors';
+import { inertIo, processIo, safeText } from '../cli/io';
 import { changeText } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
+import { chooseTarget } from '../project';
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
-import { synthInto, TARGETS, type Target } from './output';
+import { synthInto } from './output';
 import { isProofFailed } from '../verify/index';
 
 /**
- * What `cloud.synth()` does when a program runs on its own or under `cdktf synth`:
- * validate, print violations, and synthesize into CDKTF_OUTDIR (or the cloud's outdir).
+ * What `cloud.synth()` does when a program runs on its own, under `cdktf synth`, or in a
+ * test: validate, print the violations, and synthesize into CDKTF_OUTDIR (or the cloud's
+ * outdir) for the project's target. A model that breaks a rule throws a SynthError carrying
+ * the violations (nothing is written); the process is never ended here.
+ *
+ * Warnings and acknowledged violations go to standard output (cdktf shows standard error
+ * as errors); errors go into the SynthError's message.
  */
 export function synthProgramCloud(cloud: Cloud): void {
-  // Backends and allocations: xos.config.json and xos.allocations.json beside the program (cdktf runs it from there).
-  const programDir = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
+  // The project around the program (the folder of the file that made the Cloud; cdktf runs
+  // it from there): its target, its backends, its allocations (xos.allocations.json).
+  const entry = cloud.source?.file ?? require.main?.filename;
+  const programDir = entry ? path.dirname(entry) : process.cwd();
   const allocationsFile = allocationsPath(programDir);
   const previous = readAllocations(allocationsFile);
   const locked = process.env.XOS_LOCKED === '1';
   const compiled = compileCloud(cloud, { relativeTo: process.cwd(), allocations: previous, locked, allocationsFile: path.relative(process.cwd(), allocationsFile) || allocationsFile });
+  const errors = compiled.violations.filter((v) => v.severity === 'error' && !v.acknowledged);
   // Printed through the output layer: names from the program made inert, no credential shown.
-  const stderr = inertIo(processIo);
-  for (const v of compiled.violations) if (!v.acknowledged) stderr.err(formatViolation(v) + '\n');
-  if (compiled.errors > 0) {
-    stderr.err(`xos: ${compiled.errors} error(s); nothing was synthesized.\n`);
-    process.exit(1);
+  const stdout = inertIo(processIo);
+  for (const v of compiled.violations) if (!errors.includes(v)) stdout.out(formatViolation(v) + '\n');
+  if (errors.length > 0) {
+    const lines = errors.map((v) => `  ${formatViolation(v)}`);
+    throw new SynthError(safeText()(`${errors.length} rule violation${errors.length === 1 ? '' : 's'}; nothing was synthesized:\n${lines.join('\n')}\n(xos validate lists them with the fix of each rule in docs/rules.md)`), compiled.violations);
   }
-  const target = (cloud.target ?? process.env.XOS_TARGET ?? 'auto') as Target;
-  if (!(TARGETS as readonly string[]).includes(target)) {
-    stderr.err(`xos: unknown target '${target}' (known: ${TARGETS.join(', ')}).\n`);
-    process.exit(1);
+  let target;
+  try {
+    target = chooseTarget(programDir, { cloud: cloud.target }).target;
+  } catch (e) {
+    if (isXosError(e)) throw new SynthError(safeText()(e.message), compiled.violations);
+    throw e;
   }
   const outdir = process.env.CDKTF_OUTDIR ?? cloud.outdir ?? 'cdktf.out';
   fs.mkdirSync(outdir, { recursive: true });
   try {
-    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir), process.cwd());
+    synthInto(compiled, outdir, target, resolveBackendSettings(cloud, programDir), process.cwd(), entry);
     const lock = compiled.built.meta.allocation?.lock;
     if (!locked && lock && !sameAllocations(previous, lock) && (previous || Object.keys(lock.allocations).length)) {
       writeAllocations(allocationsFile, lock);
       const changes = compiled.built.meta.allocation!.changes;
-      stderr.err(`xos: ${changes.length} allocation change(s) recorded in ${allocationsFile}: review and commit it.\n`);
-      for (const c of changes.slice(0, 20)) stderr.err(`  ${changeText(c)}\n`);
+      // Standard output: cdktf shows standard error as errors.
+      stdout.out(`xos: ${changes.length} allocation change(s) recorded in ${allocationsFile}: review and commit it.\n`);
+      for (const c of changes.slice(0, 20)) stdout.out(`  ${changeText(c)}\n`);
     }
   } catch (e) {
-    // A failed proof of the network: its violations, then the error (nothing is kept).
-    if (isProofFailed(e)) for (const v of e.proof.violations) stderr.err(formatViolation(v) + '\n');
+    // A failed proof of the network (nothing is kept): its violations, then what it means.
+    if (isProofFailed(e)) {
+      const lines = e.proof.violations.map((v) => `  ${formatViolation(v)}`);
+      throw new SynthError(safeText()(`${lines.join('\n')}\n${e.message}`), [...compiled.violations, ...e.proof.violations]);
+    }
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
-    if (!isXosError(e) || (e.kind !== 'usage' && !isProofFailed(e))) throw e;
-    stderr.err(`xos: ${e.message}\n`);
-    process.exit(1);
+    if (isXosError(e) && e.kind === 'usage') throw new SynthError(safeText()(e.message), compiled.violations);
+    throw e;
   }
 }

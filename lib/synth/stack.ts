@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { usageError } from '../errors';
 import { backendFor, BACKENDS_CONTEXT, renderBackend, type BackendSettings } from './backend';
 import { dict } from '../model/dict';
+import { TARGET_CONTEXT_KEY } from '../project';
 import { stableJson } from './stable-json';
 
 /** A check of a stack's Terraform JSON right before it is written; it throws to stop the synthesis. */
@@ -29,7 +30,9 @@ export class XosStack extends TerraformStack {
     // The program's backend for this stack (see backend.ts). By default state lives beside
     // the output directory (outdir/stacks/<name>/ -> outdir/..), so that re-synthesizing,
     // which replaces the output directory whole, never touches it.
-    renderBackend(this, name, backendFor(this.node.tryGetContext(BACKENDS_CONTEXT) as BackendSettings | undefined, name));
+    // Each target's state lives apart (see backend.ts): the target is in the app's context.
+    const target = this.node.tryGetContext(TARGET_CONTEXT_KEY) === 'auto' ? 'auto' : 'local';
+    renderBackend(this, name, backendFor(this.node.tryGetContext(BACKENDS_CONTEXT) as BackendSettings | undefined, name), target);
     const cdktf = this.synthesizer;
     this.synthesizer = { synthesize: (session) => this.synthesizeStack(session, cdktf) };
   }

@@ -6,9 +6,9 @@
 import { usageError } from '../errors';
 import type { StackLayout } from './layout';
 
-/** How `xos synth` picks targets: per stack from the back-end, or `local` for every stack. */
-export const TARGET_MODES = ['auto', 'local'] as const;
-export type TargetMode = (typeof TARGET_MODES)[number];
+/** How `xos synth` picks targets: per stack from the back-end, or `local` for every stack (chosen once per project: lib/project.ts). */
+export { TARGET_MODES, type TargetMode } from '../project';
+import type { TargetMode } from '../project';
 
 export type TargetName = 'local' | 'openstack' | 'aws';
 

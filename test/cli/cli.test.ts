@@ -124,7 +124,7 @@ describe('xos synth', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/princeton-head\s+openstack\s+\d+/);
     expect(r.stdout).toContain('violations: none');
-    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'stacks', 'xos-derived.json', 'xos-model.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'stacks', 'xos-derived.json', 'xos-model.json', 'xos-output.json']);
     expect(fs.readdirSync(path.join(out, 'stacks'))).toEqual(['princeton-head']);
   });
 

@@ -80,7 +80,7 @@ describe('a bad backend setting', () => {
     fs.writeFileSync(path.join(dir, 'xos.config.json'), '{ backend: pg }');
     expect(() => resolveBackendSettings({}, dir)).toThrow(/xos.config.json is not valid JSON/);
     fs.writeFileSync(path.join(dir, 'xos.config.json'), '{ "backends": {} }');
-    expect(() => resolveBackendSettings({}, dir)).toThrow(/xos.config.json: unknown setting backends \(it takes: backend, stackBackends\)/);
+    expect(() => resolveBackendSettings({}, dir)).toThrow(/xos.config.json: unknown setting backends \(it takes: target, backend, stackBackends\)/);
   });
 });
 

@@ -5,8 +5,8 @@ export const spec: CommandSpec = {
   name: 'graph',
   summary:
     'Draw the tenancy graph: Services as nodes, tenancy edges (tenant -> provider) labelled with the connect mode and the tenant instances they carry, external Services apart; with --depth, the Slices, Networks and Deployments beneath; with --chain, the chains of tenant instances of one User, Service or instance. svg and html need no Graphviz install (large pictures are laid out by Graphviz compiled to WebAssembly, which comes with xos); html is one self-contained page with the picture and the model to browse.',
-  usage: 'xos graph <program> [--format mermaid|dot|svg|html] [--depth services|slices|all] [--chain USER|SERVICE|INSTANCE] [--out FILE]',
-  positionals: ['program'],
+  usage: 'xos graph [program] [--format mermaid|dot|svg|html] [--depth services|slices|all] [--chain USER|SERVICE|INSTANCE] [--out FILE]',
+  positionals: ['program?'],
   options: [
     { name: 'format', type: 'string', description: 'output format', default: 'mermaid', choices: ['mermaid', 'dot', 'svg', 'html'], placeholder: 'FORMAT' },
     { name: 'depth', type: 'string', description: 'services only; slices adds Slices and their Networks; all adds Deployments', default: 'services', choices: ['services', 'slices', 'all'], placeholder: 'DEPTH' },

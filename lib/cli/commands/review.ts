@@ -51,6 +51,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       throw usageError(`the plans hold more than ${thousandsOf(MAX_REVIEW_CHANGES)} resource changes (${file} brings the count to ${thousandsOf(changes)}): more than one review takes. Review the stacks in groups (one xos review per group of plans).`);
     return { plan, ...(stack ? { stack } : {}) };
   });
+  const { checkReviewInputs } = await import('../../synth/output-info');
+  checkReviewInputs(modelFile, baseFile, plans.map((p, i) => ({ file: planArgs[i], ...(p.stack ? { stack: p.stack } : {}), types: [...p.plan.changes, ...p.plan.drift].map((c) => c.type) })));
   const { outputChanges } = await import('../../review/config');
   const { compareStacks } = await import('../../synth/since');
   const configuration = headOut && baseOut ? outputChanges(baseOut, headOut) : [];

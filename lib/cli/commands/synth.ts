@@ -4,11 +4,11 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'synth',
   summary: 'Validate, then write cdktf output: manifest.json, one stacks/<stack>/cdk.tf.json per Controller, and xos-model.json. With any error nothing is written.',
-  usage: 'xos synth <program | xos-model.json> [--out DIR] [--target auto|local] [--since DIR] [--backends-from DIR] [--strict] [--locked] [--json]',
-  positionals: ['program'],
+  usage: 'xos synth [program | xos-model.json] [--out DIR] [--target auto|local] [--since DIR] [--backends-from DIR] [--strict] [--locked] [--json]',
+  positionals: ['program?'],
   options: [
     { name: 'out', type: 'string', description: 'output directory', default: 'cdktf.out', placeholder: 'DIR' },
-    { name: 'target', type: 'string', description: "synthesis target: 'auto' picks each stack's from its Controller (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' makes every stack terraform_data", default: 'auto', choices: ['auto', 'local'], placeholder: 'TARGET' },
+    { name: 'target', type: 'string', description: "synthesis target: 'auto' picks each stack's from its Controller (openstack -> openstack, ec2 and s3 -> aws, others -> local); 'local' makes every stack terraform_data (default: XOS_TARGET, else the project's: xos.config.json \"target\" or cdktf.json context \"xos:target\", else the Cloud's, else auto)", choices: ['auto', 'local'], placeholder: 'TARGET' },
     { name: 'since', type: 'string', description: "report which stacks' output changed against this earlier output directory (it may be --out itself), so CI plans only those", placeholder: 'DIR' },
     { name: 'backends-from', type: 'string', description: "take each stack's backend from the stacks of this earlier output (read as data, checked as a program's settings are); stacks it lacks get the default local state. With an xos-model.json as the program, this renders a model someone else synthesized, with backends you choose (the plan-review workflow renders the pull request's model this way)", placeholder: 'DIR' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
@@ -27,7 +27,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const locked = !!args.options.locked || process.env.XOS_LOCKED === '1';
   // A program is run; an xos-model.json (as `xos synth` wrote it) is read as data and rendered:
   // its instances carry their allocated values, and no allocations file is read or written.
-  const fromModel = /\.json$/i.test(args.positionals[0]);
+  const fromModel = args.positionals[0] !== undefined && /\.json$/i.test(args.positionals[0]);
   const { compiled, loaded, allocations } = fromModel ? { ...compileModelFile(args.positionals[0]), allocations: undefined } : loadAndCompile(args.positionals[0], { transpileOnly: !!args.options['transpile-only'], locked });
   const strict = !!args.options.strict;
   const failed = compiled.errors > 0 || (strict && compiled.warnings > 0);
@@ -42,6 +42,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { resolveBackendSettings, settingsFromStacks } = await import('../../synth/backend');
   const backendsFrom = args.options['backends-from'] === undefined ? undefined : String(args.options['backends-from']);
   const backends = backendsFrom !== undefined ? settingsFromStacks(backendsFrom) : loaded.cloud ? resolveBackendSettings(loaded.cloud, loaded.dir) : undefined;
+  const { chooseTarget } = await import('../../project');
+  const target = chooseTarget(loaded.dir, { flag: args.options.target as string | undefined, cloud: loaded.cloud?.target }).target;
   const since = args.options.since === undefined ? undefined : String(args.options.since);
   const { snapshotStacks, compareSnapshots } = await import('../../synth/since');
   // Taken before writing: --since may name the output directory itself.
@@ -51,7 +53,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const derivedBefore = readDerived(String(args.options.out));
   let result;
   try {
-    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target: args.options.target as 'local', backends, relativeTo: process.cwd() });
+    result = await synthesizeAtomicallyInterruptible(compiled, { outdir: String(args.options.out), target, backends, relativeTo: process.cwd(), ...(fromModel ? {} : { program: loaded.file }) });
   } catch (e) {
     const { isProofFailed } = await import('../../verify/index');
     if (isProofFailed(e)) {
@@ -79,7 +81,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
         {
           ok: true,
           outdir: String(args.options.out),
-          target: args.options.target,
+          target,
           model: modelCounts(compiled.built.model),
           stacks: result.stacks,
           violations: compiled.violations,
@@ -98,8 +100,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     // Say which target each back-end got: `auto (openstack: 2, aws: 1, local: 1)`.
     const counts = new Map<string, number>();
     for (const s of result.stacks) counts.set(s.target ?? 'local', (counts.get(s.target ?? 'local') ?? 0) + 1);
-    const target = `${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
-    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target, derived, derivedChanges });
+    const targets = `${target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
+    printSynthSummary(compiled, result, io, { program: loaded.file, out: String(args.options.out), target: targets, derived, derivedChanges });
     if (allocations) for (const l of allocationLines(compiled, allocations, recorded)) io.out(`${l}\n`);
     if (changes) {
       const list = (xs: readonly string[]) => (xs.length ? xs.join(' ') : 'none');

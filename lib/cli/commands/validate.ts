@@ -4,8 +4,8 @@ import type { Io } from '../io';
 export const spec: CommandSpec = {
   name: 'validate',
   summary: 'Check every rule of INVARIANTS.md that needs no actor, and report every violation in one run.',
-  usage: 'xos validate <program> [--json] [--strict] [--locked]',
-  positionals: ['program'],
+  usage: 'xos validate [program] [--json] [--strict] [--locked]   (the program: a .ts file, a folder holding main.ts, or a recipe.yaml; default: the one cdktf.json runs)',
+  positionals: ['program?'],
   options: [
     { name: 'json', type: 'boolean', description: 'print violations as a JSON array of { id, severity, path, message, source? }' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },

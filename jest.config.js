@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^xos$': '<rootDir>/lib/index.ts',
+    '^xos/testing$': '<rootDir>/lib/testing/index.ts',
   },
   setupFiles: ['<rootDir>/test/helpers/fast-check-seed.ts'],
   testTimeout: 120000,

@@ -20,6 +20,17 @@ export interface LoadedProgram {
 export interface LoadOptions {
   /** Skip type checking (faster; type errors then surface as run-time errors, if at all). */
   readonly transpileOnly?: boolean;
+  /**
+   * `if-present`: when this process already loads TypeScript itself (jest with ts-jest, a
+   * ts-node run), run the program through that, as any other module of the test: xos/testing.
+   * @default xos registers its own loader
+   */
+  readonly hostLoader?: 'if-present';
+}
+
+/** True when something in this process already compiles .ts modules (jest, ts-node). */
+function hostLoadsTypeScript(): boolean {
+  return !!process.env.JEST_WORKER_ID || !!(require.extensions as Record<string, unknown> | undefined)?.['.ts'];
 }
 
 const LIB_INDEX = path.resolve(__dirname, '..', 'index');
@@ -44,6 +55,8 @@ export function resolveProgram(program: string): string {
 }
 
 let registered: { transpileOnly: boolean } | undefined;
+/** The cloud each program file declared when it last ran in this process. */
+const loadedBefore = new Map<string, Cloud>();
 let aliasInstalled = false;
 
 function installAlias(): void {
@@ -140,12 +153,16 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   }
   const file = resolveProgram(program);
   const dir = path.dirname(file);
-  installAlias();
-  registerTsNode(options);
+  if (!(options.hostLoader === 'if-present' && hostLoadsTypeScript())) {
+    installAlias();
+    registerTsNode(options);
+  }
   Cloud.reset();
   Cloud.setCaptureMode(true);
   let exported: unknown;
   try {
+    // A program loaded again (a test loading it twice, --watch) runs again.
+    delete require.cache[file];
     exported = withSourceMaps(() => require(file));
   } catch (e) {
     const ts = formatTsError(e, process.cwd());
@@ -158,7 +175,8 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   } finally {
     Cloud.setCaptureMode(false);
   }
-  const clouds = Cloud.all();
+  // Under jest a module runs once per test file: a second load finds the cloud of the first.
+  const clouds = Cloud.all().length ? Cloud.all() : loadedBefore.has(file) ? [loadedBefore.get(file)!] : [];
   let cloud: Cloud | undefined;
   const candidate = (exported as { default?: unknown })?.default ?? exported;
   if (candidate instanceof Cloud) cloud = candidate;
@@ -169,6 +187,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
     const at = second ? `${path.relative(process.cwd(), second.file) || second.file}:${second.line}: ` : '';
     throw usageError(`${at}${path.relative(process.cwd(), file)} declares ${clouds.length} Clouds ('${clouds.map((c) => c.cloudName).join("', '")}'); this is the second. A program declares one Cloud (or exports the one to use as default).`);
   }
+  if (cloud) loadedBefore.set(file, cloud);
   if (!cloud)
     throw usageError(`${path.relative(process.cwd(), file)} declares no Cloud. Create one (const cloud = new Cloud({ name: 'my-cloud' })), declare the model in it, and end with cloud.synth().`);
   return { cloud, file, dir };

@@ -87,7 +87,8 @@ export function declaredFor(layout: Layout, target: TargetName): Map<string, Dec
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       require(`../synth/${target}`);
       return declaredResources(layout, target);
-    } catch {
+    } catch (e) {
+      if (isXosError(e)) throw e; // a target that cannot load says why (the aws package missing)
       throw usageError(`target '${target}' cannot report status: it declares no mapping from layout to Terraform addresses (registerDeclared in lib/synth/declared.ts). Use --target local, or a target that has one.`);
     }
   }

@@ -143,6 +143,9 @@ export interface RenderedStack {
  */
 export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: RenderContext = new RenderContext(layout)): { stacks: RenderedStack[]; ctx: RenderContext; constructs: Map<string, XosStack> } {
   const targets = new Map(layout.stacks.map((s) => [s.name, targetOf(s, mode)] as const));
+  const aws = layout.stacks.filter((s) => targets.get(s.name) === 'aws').map((s) => s.name);
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (aws.length) (require('./aws/package') as typeof import('./aws/package')).requireAwsPackage(aws);
   const provides = (s: StackLayout) => targets.get(s.name) === 'aws' && s.backend === 's3';
   const constructs = new Map<string, XosStack>();
   for (const s of [...layout.stacks.filter((x) => !provides(x)), ...layout.stacks.filter(provides)]) {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cloud } from '../../constructs/cloud';
-import { usageError } from '../errors';
+import { isXosError, usageError } from '../errors';
 import { siteOf, withSourceMaps } from '../util/call-sites';
 
 export interface LoadedProgram {
@@ -54,7 +54,6 @@ export function resolveProgram(program: string): string {
   return abs;
 }
 
-let registered: { transpileOnly: boolean } | undefined;
 /** The cloud each program file declared when it last ran in this process. */
 const loadedBefore = new Map<string, Cloud>();
 let aliasInstalled = false;
@@ -71,61 +70,42 @@ function installAlias(): void {
   };
 }
 
-function registerTsNode(options: LoadOptions): void {
-  const transpileOnly = !!options.transpileOnly;
-  if (registered) {
-    if (registered.transpileOnly === transpileOnly) return;
-  }
+/** JavaScript for the program's .ts files, by absolute path (see typecheck.ts). */
+let outputs: ReadonlyMap<string, string> = new Map();
+let hookInstalled = false;
+let lastPrepared: import('./typecheck').PreparedProgram | undefined;
+
+/**
+ * Run .ts files from the JavaScript prepared for them (checked or cached), or transpiled when
+ * required without it (--transpile-only, a file the check never saw); stack traces map back
+ * to the .ts lines through the inline source maps.
+ */
+function installTypeScriptHook(): void {
+  if (hookInstalled) return;
+  hookInstalled = true;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const tsNode = require('ts-node') as typeof import('ts-node');
-  const typesEntry = fs.existsSync(path.join(PACKAGE_ROOT, 'dist', 'lib', 'index.d.ts')) ? path.join(PACKAGE_ROOT, 'dist', 'lib', 'index.d.ts') : path.join(PACKAGE_ROOT, 'lib', 'index.ts');
-  const service = tsNode.register({
-    transpileOnly,
-    skipProject: true,
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'commonjs',
-      moduleResolution: 'node',
-      strict: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      resolveJsonModule: true,
-      sourceMap: true,
-      inlineSourceMap: false,
-      types: ['node'],
-      typeRoots: [path.join(PACKAGE_ROOT, 'node_modules', '@types')],
-      paths: { xos: [typesEntry] },
-    },
-  });
-  void service;
-  registered = { transpileOnly };
+  const Module = require('module') as { _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void> };
+  Module._extensions['.ts'] = (m, file) => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const js = outputs.get(file) ?? (require('./typecheck') as typeof import('./typecheck')).transpileFile(file);
+    m._compile(js, file);
+  };
+  process.setSourceMapsEnabled(true);
 }
 
-/** A TypeScript diagnostic error from ts-node, as lines of `file:line:col TSnnnn message`. */
-function formatTsError(e: unknown, dir: string): string | undefined {
-  const err = e as { diagnosticCodes?: number[]; diagnostics?: { file?: { fileName: string; getLineAndCharacterOfPosition(p: number): { line: number; character: number } }; start?: number; code: number; messageText: unknown }[] };
-  if (!err || !Array.isArray(err.diagnosticCodes) || !Array.isArray(err.diagnostics)) return undefined;
-  // A message chain (`Argument of type ... is not assignable`, then `Property 'site' is missing`), on one line.
-  const flatten = (m: unknown): string => {
-    if (typeof m === 'string') return m;
-    const chain = m as { messageText: string; next?: unknown[] };
-    return [chain.messageText, ...(chain.next ?? []).map(flatten)].join(' ');
-  };
-  // A binary file or a long paste gives hundreds of diagnostics; the first ones say what is wrong.
-  const MAX = 20;
-  const more = err.diagnostics.length - MAX;
-  return err.diagnostics
-    .slice(0, MAX)
-    .map((d) => {
-      let where = '';
-      if (d.file && d.start !== undefined) {
-        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-        where = `${path.relative(dir, d.file.fileName) || d.file.fileName}:${line + 1}:${character + 1} `;
-      }
-      return `${where}TS${d.code}: ${flatten(d.messageText)}`;
-    })
-    .concat(more > 0 ? [`(and ${more} more error${more === 1 ? '' : 's'})`] : [])
-    .join('\n');
+/** Make the program's JavaScript ready: type checked (or from the cache), or transpiled with `transpileOnly`. */
+function prepare(file: string, options: LoadOptions): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { prepareProgram } = require('./typecheck') as typeof import('./typecheck');
+  const prepared = prepareProgram(file, { transpileOnly: !!options.transpileOnly });
+  outputs = prepared.outputs;
+  lastPrepared = prepared;
+  installTypeScriptHook();
+}
+
+/** How the last program was made ready (for --watch and the bench). */
+export function lastPreparation(): import('./typecheck').PreparedProgram | undefined {
+  return lastPrepared;
 }
 
 /** True for a file of the user's program: not Node's, not a package's, not this library's. */
@@ -155,7 +135,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
   const dir = path.dirname(file);
   if (!(options.hostLoader === 'if-present' && hostLoadsTypeScript())) {
     installAlias();
-    registerTsNode(options);
+    if (/\.(ts|mts|cts)$/.test(file)) prepare(file, options);
   }
   Cloud.reset();
   Cloud.setCaptureMode(true);
@@ -165,8 +145,7 @@ export function loadProgram(program: string, options: LoadOptions = {}): LoadedP
     delete require.cache[file];
     exported = withSourceMaps(() => require(file));
   } catch (e) {
-    const ts = formatTsError(e, process.cwd());
-    if (ts) throw usageError(`${path.relative(process.cwd(), file) || file} does not compile:\n${ts}`, (e as Error).stack);
+    if (isXosError(e)) throw e; // a file that does not compile, found as it was required
     const where = programFrame(e, process.cwd());
     const msg = describeThrown(e);
     if ((e as { code?: string })?.code === 'MODULE_NOT_FOUND')

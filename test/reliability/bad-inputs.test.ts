@@ -343,7 +343,7 @@ function usageCases(): Case[] {
   const hello = path.join(ROOT, 'examples', 'hello');
   const rows: [string, string[], RegExp][] = [
     ['an unknown command', ['frobnicate'], /^xos: unknown command 'frobnicate'\. Commands: validate, synth, /],
-    ['a command with no program', ['synth'], /^xos: 'xos synth' needs <program>\. Usage: xos synth <program \| xos-model\.json>/],
+    ['a command with no program, outside a project', ['synth'], /^xos: no program given, and no cdktf\.json here or above \(in .*\) to find one in\. Give the program \(a \.ts file, a folder holding main\.ts, or a recipe\.yaml\), or run in a project made by 'xos init'\.$/],
     ['an extra argument', ['synth', 'a.ts', 'b.ts'], /^xos: 'xos synth' got an unexpected argument 'b\.ts'\. Usage: /],
     ['an unknown option', ['synth', hello, '--jsn'], /^xos: unknown option --jsn for 'xos synth'\. Run 'xos synth --help' for its options\.$/],
     ['an option without its value', ['synth', hello, '--out'], /^xos: --out needs a value \(DIR\)$/],

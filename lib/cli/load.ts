@@ -26,6 +26,8 @@ export interface LoadOptions {
    * @default xos registers its own loader
    */
   readonly hostLoader?: 'if-present';
+  /** A warm checker (--watch): check with it every time, no cache. */
+  readonly checker?: import('./typecheck').Checker;
 }
 
 /** True when something in this process already compiles .ts modules (jest, ts-node). */
@@ -97,7 +99,15 @@ function installTypeScriptHook(): void {
 function prepare(file: string, options: LoadOptions): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { prepareProgram } = require('./typecheck') as typeof import('./typecheck');
-  const prepared = prepareProgram(file, { transpileOnly: !!options.transpileOnly });
+  let prepared: import('./typecheck').PreparedProgram;
+  if (options.checker) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { checkAndEmit } = require('./typecheck') as typeof import('./typecheck');
+    const done = checkAndEmit(file, options.checker.env ?? 'es', options.checker);
+    prepared = { outputs: done.outputs, how: 'checked', env: done.env, sources: done.sources };
+  } else prepared = prepareProgram(file, { transpileOnly: !!options.transpileOnly });
+  // A program run again (a test loading it twice, --watch) runs every one of its files again.
+  for (const f of [...prepared.sources, ...(lastPrepared?.sources ?? [])]) delete require.cache[f];
   outputs = prepared.outputs;
   lastPrepared = prepared;
   installTypeScriptHook();

@@ -90,6 +90,22 @@ export function recordAllocations(compiled: Compiled, allocations: ProgramAlloca
   return true;
 }
 
+/**
+ * What xos validate (and each answer of --watch) prints: the model's counts, the allocations a
+ * synth would record (said, never recorded: validate writes nothing), the violations; or the
+ * violations as JSON. Returns whether the program passed.
+ */
+export function printValidation(compiled: Compiled, allocations: ProgramAllocations, io: Io, options: { strict?: boolean; json?: boolean; locked?: boolean }): boolean {
+  const strict = !!options.strict;
+  if (options.json) io.out(JSON.stringify(compiled.violations, null, 2) + '\n');
+  else {
+    io.out(`${modelLine(compiled.built.model)}\n`);
+    if (!options.locked) for (const l of allocationLines(compiled, allocations, false)) io.out(`${l}\n`);
+    printViolations(compiled, io, strict);
+  }
+  return !(compiled.errors > 0 || (strict && compiled.warnings > 0));
+}
+
 export function printViolations(compiled: Compiled, io: Io, strict = false): void {
   const order = (v: { severity: string; acknowledged?: string }) => (v.acknowledged ? 2 : v.severity === 'error' ? 0 : 1);
   const sorted = [...compiled.violations].sort((a, b) => order(a) - order(b));

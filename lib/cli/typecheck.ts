@@ -329,9 +329,28 @@ function diagnosticsOf(ts: typeof TS, program: TS.Program): TS.Diagnostic[] {
 
 /** A warm checker for --watch: the last program, whose unchanged source files the next one reuses. */
 export interface Checker {
+  /** Kept for more checks in this process (V8's optimizer then stays on). */
+  readonly warm?: boolean;
   program?: TS.Program;
   host?: TS.CompilerHost;
   env?: Env;
+}
+
+/**
+ * A host that parses each file once while its text stays the same: a warm checker's next
+ * program reuses every unchanged file (and its binding) instead of parsing it again.
+ */
+function keepSourceFiles(host: TS.CompilerHost): void {
+  const parsed = new Map<string, TS.SourceFile>();
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = host.readFile(fileName);
+    const known = parsed.get(fileName);
+    if (known && text === known.text) return known;
+    const sf = read(fileName, languageVersion, onError, shouldCreate);
+    if (sf) parsed.set(fileName, sf);
+    return sf;
+  };
 }
 
 /**
@@ -342,7 +361,7 @@ export function checkAndEmit(entry: string, preferred: Env = 'es', checker: Chec
   // A one-off check runs TypeScript's code once: V8's optimizing compiler, busy on another
   // thread with code that will not run again, cost a third of its CPU. A warm checker
   // (--watch) keeps it.
-  const oneOff = !checker.program;
+  const oneOff = !checker.warm;
   if (oneOff) setOptimizer(false);
   try {
     return checkAndEmitNow(entry, preferred, checker);
@@ -371,6 +390,7 @@ function checkAndEmitNow(entry: string, preferred: Env, checker: Checker): { out
       host = ts.createCompilerHost(options);
       // JSDoc carries no type information in .ts files: tsc skips it too.
       (host as { jsDocParsingMode?: number }).jsDocParsingMode = ts.JSDocParsingMode?.ParseForTypeErrors;
+      if (checker.warm) keepSourceFiles(host);
       checker.host = host;
       checker.env = e;
     }
@@ -407,8 +427,10 @@ function checkAndEmitNow(entry: string, preferred: Env, checker: Checker): { out
 
 /** JavaScript for one .ts file, without checking (--transpile-only); syntax errors still stop it. */
 export function transpileFile(file: string): string {
-  const ts = loadTypeScript();
   const source = fs.readFileSync(file, 'utf8');
+  const known = transpiled.get(file);
+  if (known && known.source === source) return known.js;
+  const ts = loadTypeScript();
   const out = ts.transpileModule(source, { fileName: file, reportDiagnostics: true, compilerOptions: compilerOptions(ts, 'es', path.dirname(file)) });
   const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED.has(d.code));
   if (errors.length) {
@@ -416,8 +438,12 @@ export function transpileFile(file: string): string {
     const real = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022);
     throw compileError(file, errors.map((d) => ({ ...d, file: real })));
   }
+  transpiled.set(file, { source, js: out.outputText });
   return out.outputText;
 }
+
+/** Files transpiled in this process, by path: a warm process transpiles only what changed. */
+const transpiled = new Map<string, { source: string; js: string }>();
 
 /**
  * The JavaScript a program runs as: from the cache when nothing changed since its last clean
@@ -432,20 +458,29 @@ export function prepareProgram(entry: string, options: { transpileOnly?: boolean
   if (valid && (valid.typeChecked || options.transpileOnly)) {
     return { outputs: new Map(Object.entries(valid.outputs)), how: 'hit', env: valid.env, sources: valid.files.filter((f) => f.hash).map((f) => f.f) };
   }
-  if (options.transpileOnly) return { outputs: new Map(), how: 'transpiled', sources: [] };
+  if (options.transpileOnly) return { outputs: new Map(), how: 'transpiled', sources: valid ? ownFiles(valid) : cached ? ownFiles(cached) : [] };
   const done = checkAndEmit(entry, cached?.env ?? 'es');
-  if (root) {
-    try {
-      const files = done.files.map((f): CachedFile => {
-        const st = fs.statSync(f);
-        const text = done.texts.get(f);
-        return { f, size: st.size, mtime: st.mtimeMs, ...(text !== undefined ? { hash: hashText(text) } : {}) };
-      });
-      const entryData: CacheEntry = { format: CACHE_FORMAT, fingerprint: fp, env: done.env, typeChecked: true, files, outputs: Object.fromEntries(done.outputs) };
-      writeAtomically(entryFile(root, entry), JSON.stringify(entryData));
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
-  }
+  remember(entry, done, fp);
   return { outputs: done.outputs, how: 'checked', env: done.env, sources: done.sources };
+}
+
+function ownFiles(e: CacheEntry): string[] {
+  return e.files.filter((f) => f.hash !== undefined && !f.f.endsWith('.d.ts')).map((f) => f.f);
+}
+
+/** Cache a clean check's outcome and output (a warm checker's too, so that the next `xos validate` hits). */
+export function remember(entry: string, done: ReturnType<typeof checkAndEmit>, fp = fingerprint()): void {
+  const root = cacheRoot(path.dirname(entry));
+  if (!root) return;
+  try {
+    const files = done.files.map((f): CachedFile => {
+      const st = fs.statSync(f);
+      const text = done.texts.get(f);
+      return { f, size: st.size, mtime: st.mtimeMs, ...(text !== undefined ? { hash: hashText(text) } : {}) };
+    });
+    const entryData: CacheEntry = { format: CACHE_FORMAT, fingerprint: fp, env: done.env, typeChecked: true, files, outputs: Object.fromEntries(done.outputs) };
+    writeAtomically(entryFile(root, entry), JSON.stringify(entryData));
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
 }

@@ -34,7 +34,7 @@ function main(): void {
   const out = arg('out') ?? path.resolve(__dirname, '..', '..', 'bench', 'results.json');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { taskNames } = require('./worker') as typeof import('./worker');
-  for (const f of ['./tasks-extra', './tasks-plumbing', './tasks-verify', './tasks-instances']) {
+  for (const f of ['./tasks-extra', './tasks-plumbing', './tasks-verify', './tasks-instances', './cli-validate']) {
     try {
       require(f);
     } catch (e) {
@@ -171,6 +171,18 @@ function checkTargets(get: (task: string, size: number) => Measurement | undefin
   // The largest graph the run laid out with a Graphviz reference (lib/graph: crossings of what xos draws).
   const largest = tasks.includes('graph') ? [...sizes].reverse().map((size) => get('graph', size)).find((m) => m?.extra?.allVsGraphviz !== undefined) : undefined;
   if (largest) judge('large graphs: crossings within 2x of Graphviz\'s dot on the largest graph (ratio)', [[`all@${largest.size} (${largest.extra?.allGraph})`, Number(largest.extra?.allVsGraphviz), 2]]);
+  judge(
+    'xos validate of central-office: at most 500 ms of CPU unchanged, 1000 ms changed; --watch answers a save with the rules in under 100 ms',
+    sizes.flatMap((size): [string, number, number][] => {
+      const m = get('cli-validate', size);
+      if (!m?.extra) return [];
+      return [
+        [`unchanged@${size}`, Number(m.extra['central-officeUnchangedCpuMs']), 500],
+        [`changed@${size}`, Number(m.extra['central-officeChangedCpuMs']), 1000],
+        [`watch rules@${size}`, Number(m.extra.watchRulesMs), 100],
+      ];
+    }),
+  );
   // The targets at instance sizes (subscribers), when the instance tasks are there.
   try {
     const { instanceTargets } = require('./tasks-instances') as typeof import('./tasks-instances');

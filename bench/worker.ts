@@ -211,7 +211,7 @@ export async function runTask(task: string, size: number, seed: number): Promise
 
 if (require.main === module) {
   // Optional tasks live beside this file; each registers itself when present.
-  for (const f of ['tasks-extra', 'tasks-plumbing', 'tasks-verify', 'tasks-instances']) {
+  for (const f of ['tasks-extra', 'tasks-plumbing', 'tasks-verify', 'tasks-instances', 'cli-validate']) {
     try {
       require(`./${f}`);
     } catch (e) {

@@ -31,8 +31,19 @@ function clock(): string {
   return new Date().toTimeString().slice(0, 8);
 }
 
-function ms(since: bigint): string {
-  return `${(Number(process.hrtime.bigint() - since) / 1e6).toFixed(0)} ms`;
+/** A step's time: its wall time, and the CPU time it used (the same on an idle machine). */
+interface Since {
+  readonly wall: bigint;
+  readonly cpu: NodeJS.CpuUsage;
+}
+
+function now(): Since {
+  return { wall: process.hrtime.bigint(), cpu: process.cpuUsage() };
+}
+
+function ms(since: Since): string {
+  const cpu = process.cpuUsage(since.cpu);
+  return `${(Number(process.hrtime.bigint() - since.wall) / 1e6).toFixed(0)} ms, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`;
 }
 
 /** Run the program and the rules; the first run checks types too. Returns whether it passed. */
@@ -76,7 +87,7 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
   let files: string[] = [entry];
 
   // The first run: type checked, as `xos validate` does.
-  const first = process.hrtime.bigint();
+  const first = now();
   const passed = runRules(program, io, options, isTs ? { checker } : {});
   files = lastPreparation()?.sources.length ? [...lastPreparation()!.sources] : [entry];
   io.err(`[${clock()}] ${passed ? 'passes' : 'fails'} (${ms(first)}); watching ${files.length} file${files.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
@@ -108,13 +119,13 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
     };
     const answer = () => {
       // Step 1: the rules, on the program transpiled.
-      const started = process.hrtime.bigint();
+      const started = now();
       const ok = runRules(program, io, options, { transpileOnly: true });
       io.err(`[${clock()}] rules: ${ok ? 'pass' : 'fail'} (${ms(started)})${isTs ? '; checking types ...' : ''}\n`);
       if (!isTs) return done();
       // Step 2: the types, once the rules' answer is out.
       setImmediate(() => {
-        const t = process.hrtime.bigint();
+        const t = now();
         const checked = checkTypes(entry, checker, io);
         if (checked) files = checked.length ? checked : files;
         io.err(`[${clock()}] types: ${checked ? 'sound' : 'errors above'} (${ms(t)}); watching for changes\n`);

@@ -61,7 +61,7 @@ describe('xos validate --watch', () => {
   };
 
   test('validates first, type checked, and says what it watches', async () => {
-    await err.next(/passes \(\d+ ms\); watching 1 file for changes \(Ctrl-C to stop\)\n/, 0);
+    await err.next(/passes \(\d+ ms, \d+ ms CPU\); watching 1 file for changes \(Ctrl-C to stop\)\n/, 0);
     expect(out.text).toBe('violations: none\n');
   });
 
@@ -70,9 +70,9 @@ describe('xos validate --watch', () => {
     const e = err.text.length;
     edit("hello.grant(alice, 'admin');", '');
     await err.next(/rules: fail|rules: pass/, e);
-    await err.next(/types: sound \(\d+ ms\); watching for changes\n/, e);
+    await err.next(/types: sound \(\d+ ms, \d+ ms CPU\); watching for changes\n/, e);
     expect(out.text.slice(o)).toMatch(/^RBAC-004 warning princeton\/hello: Slice hello has no Slice admin\./m);
-    expect(err.text.slice(e)).toMatch(/rules: pass \(\d+ ms\); checking types \.\.\.\n/);
+    expect(err.text.slice(e)).toMatch(/rules: pass \(\d+ ms, \d+ ms CPU\); checking types \.\.\.\n/);
   });
 
   test('a type error is reported with file:line:column after the rules', async () => {
@@ -80,7 +80,7 @@ describe('xos validate --watch', () => {
     edit("const ubuntu = new Image(cloud, 'ubuntu-22.04');", "const ubuntu = new Image(cloud, 'ubuntu-22.04');\nconst wrong: number = 'x';");
     const m = await err.next(/xos: main\.ts does not compile:\nmain\.ts:(\d+):(\d+) TS2322: Type 'string' is not assignable to type 'number'\.\n/, e);
     expect(Number(m[1])).toBeGreaterThan(10);
-    await err.next(/types: errors above \(\d+ ms\); watching for changes\n/, e);
+    await err.next(/types: errors above \(\d+ ms, \d+ ms CPU\); watching for changes\n/, e);
   });
 
   test('fixing it: sound again, and the clean check is cached for the next xos validate', async () => {

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   view: { summary: 'show the cloud as one User sees it (tenant, developer, operator)', load: () => import('../lib/cli/commands/view') },
   graph: { summary: 'draw the tenancy graph (mermaid, dot, svg, or a self-contained html page)', load: () => import('../lib/cli/commands/graph') },
   rehearse: { summary: 'terraform init, validate, plan and apply of every stack against a provider harness with the real schemas: offline, no credentials', load: () => import('../lib/cli/commands/rehearse') },
+  init: { summary: 'make a new project (package.json, tsconfig, cdktf.json, main.ts, a jest test, the plan-review workflow)', load: () => import('../lib/cli/commands/init') },
 };
 
 function mainHelp(): string {

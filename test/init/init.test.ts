@@ -1,0 +1,71 @@
+/**
+ * `xos init` without installing: what it writes for each example, that the project's commands
+ * find everything from it (no argument), that its jest test passes, and what it refuses.
+ * (test/package/project.test.ts installs one from the packed tarball and runs it all.)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { xos } from '../helpers/tools';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// Inside the repository: the generated jest test then runs under this repository's jest.
+const work = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'init-'));
+fs.mkdirSync(work, { recursive: true });
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe.each(['hello', 'central-office'])('xos init --example %s', (example) => {
+  const dir = path.join(work, example);
+  let r: ReturnType<typeof xos>;
+  beforeAll(() => {
+    r = xos(['init', dir, '--example', example, '--skip-install', '--xos', `file:${ROOT}`]);
+  });
+
+  test('writes a whole project and says what next', () => {
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`xos init: wrote .github/workflows/plan-review.yml, .gitignore, README.md, cdktf.json, jest.config.js, main.test.ts, main.ts, package.json, tsconfig.json into`);
+    expect(r.stdout).toContain(example === 'hello' ? 'npx cdktf deploy ' : "npx cdktf deploy '*'");
+    expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', example, 'main.ts'), 'utf8'));
+    const cdktf = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
+    expect(cdktf).toMatchObject({ language: 'typescript', app: 'npx ts-node main.ts', output: 'cdktf.out', context: { 'xos:target': 'local' } });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: example, private: true, dependencies: { xos: `file:${ROOT}` }, scripts: { test: 'jest' } });
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'cdktf.out/', '*.tfstate']));
+    expect((fs.statSync(dir).mode & 0o777).toString(8)).not.toBe('700');
+  });
+
+  test('commands with no argument find the program through cdktf.json, and use its target', () => {
+    const v = xos(['validate'], { cwd: dir });
+    expect({ code: v.code, stderr: v.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(v.stdout).toMatch(/violations: none/);
+    const s = xos(['synth', '--json'], { cwd: dir });
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout)).toMatchObject({ ok: true, target: 'local' });
+  });
+
+  test("the project's jest test passes", () => {
+    const j = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--rootDir', ROOT, '--testPathIgnorePatterns', '/node_modules/', '--', path.join(dir, 'main.test.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    expect({ code: j.status, out: j.stderr.slice(-1500) }).toEqual({ code: 0, out: expect.stringMatching(/Tests: +\d+ passed, \d+ total/) });
+  });
+});
+
+describe('xos init refuses', () => {
+  test('a folder that is not empty, naming what is there', () => {
+    const dir = path.join(work, 'full');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+    const r = xos(['init', dir, '--skip-install']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is not empty \(it holds notes\.txt\): xos init writes a new project into a new or empty folder\./);
+    expect(fs.readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  test('a tarball that is not there, and two sources of xos at once', () => {
+    expect(xos(['init', path.join(work, 'a'), '--skip-install', '--tarball', 'nope.tgz']).stderr).toMatch(/--tarball nope\.tgz: no such file\. Make one with 'npm pack'/);
+    expect(xos(['init', path.join(work, 'b'), '--skip-install', '--tarball', 'x.tgz', '--xos', '^1']).stderr).toBe('xos: --tarball and --xos both say where xos comes from: give one.\n');
+    expect(fs.existsSync(path.join(work, 'a'))).toBe(false);
+  });
+
+  test('an example it does not have', () => {
+    expect(xos(['init', path.join(work, 'c'), '--example', 'opencloud']).stderr).toMatch(/--example 'opencloud' is not one of: hello, central-office/);
+  });
+});

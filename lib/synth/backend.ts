@@ -175,6 +175,43 @@ function pgIdent(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
+/**
+ * Stacks whose state is in one PostgreSQL database, in groups (in the order given). Terraform's
+ * pg backend takes one advisory lock for the whole database while a stack's state is first
+ * created, and for the whole of that stack's first plan or apply: any other stack of the
+ * database that plans or applies meanwhile fails with "Already locked for workspace
+ * creation", whatever its schema. So stacks of one database are deployed one after another
+ * (see renderLayout): `cdktf deploy '*'` works on a fresh database.
+ */
+export function sharedPgDatabases(settings: BackendSettings | undefined, stacks: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const s of stacks) {
+    const b = backendFor(settings, s);
+    if (b.type !== 'pg') continue;
+    // Without a connection string, PG_CONN_STR names the database: one for all of them.
+    const db = b.connStr ? pgDatabaseOf(b.connStr) : '(PG_CONN_STR)';
+    let g = groups.get(db);
+    if (!g) groups.set(db, (g = []));
+    g.push(s);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** The database a connection string names (host, port and database; the user and options aside). */
+function pgDatabaseOf(conn: string): string {
+  if (/^postgres(ql)?:\/\//.test(conn)) {
+    try {
+      const u = new URL(conn);
+      return `${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
+    } catch {
+      return conn;
+    }
+  }
+  // key=value form
+  const kv = Object.fromEntries([...conn.matchAll(/(\w+)\s*=\s*('[^']*'|\S+)/g)].map((m) => [m[1], m[2].replace(/^'|'$/g, '')]));
+  return `${kv.host ?? ''}:${kv.port ?? '5432'}/${kv.dbname ?? ''}`;
+}
+
 /** The backend of one stack. */
 export function backendFor(settings: BackendSettings | undefined, stack: string): BackendConfig {
   return settings?.stackBackends?.[stack] ?? settings?.backend ?? { type: 'local' };

@@ -7,6 +7,7 @@
 import { TerraformOutput, type App } from 'cdktf';
 import { usageError } from '../errors';
 import type { Layout, LayoutKind, StackLayout } from './layout';
+import { BACKENDS_CONTEXT, sharedPgDatabases, type BackendSettings } from './backend';
 import { renderLocal } from './local';
 import { XosStack, type WriteCheck } from './stack';
 
@@ -154,6 +155,11 @@ export function renderLayout(app: App, layout: Layout, mode: TargetMode, ctx: Re
     ctx.stacks.set(s.name, stack);
     if (targets.get(s.name) === 'openstack') stack.addWriteCheck(openstackWriteCheck(s.name));
   }
+  // Stacks of one PostgreSQL database deploy one after another (see sharedPgDatabases): the
+  // external providers' stacks first, which the others may read through remote state.
+  const deployOrder = [...layout.stacks.filter(provides), ...layout.stacks.filter((x) => !provides(x))].map((s) => s.name);
+  for (const group of sharedPgDatabases(app.node.tryGetContext(BACKENDS_CONTEXT) as BackendSettings | undefined, deployOrder))
+    for (let i = 1; i < group.length; i++) constructs.get(group[i])!.addDependency(constructs.get(group[i - 1])!);
   for (const s of layout.stacks) {
     const stack = constructs.get(s.name)!;
     const render = rendererFor(targets.get(s.name)!);

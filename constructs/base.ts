@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { dictionaryChildren } from '../lib/model/dict';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
-import { callerNow, capture as captureStack, siteOf, sourceAt, type Capture } from '../lib/util/call-sites';
+import { callerNow, capture as captureStack, framesOf, sourceAt, sourceOf, type Capture } from '../lib/util/call-sites';
 
 const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
 
@@ -74,7 +74,7 @@ export abstract class XosConstruct extends Construct {
 
   /** @internal where the program declared this object, when it can be told */
   public get source(): SourceLocation | undefined {
-    return this.declaredAt ? siteOf(this.declaredAt, inProgram) : undefined;
+    return declarationSite(this.declaredAt);
   }
 }
 
@@ -146,7 +146,27 @@ function inProgram(file: string): boolean {
   return !file.includes(`${path.sep}node_modules${path.sep}`) && !LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep));
 }
 
-/** Where the program made `site` (a capture taken at the declaration), or undefined outside a program. */
+/**
+ * Where the program made an object (`site`, a capture taken at its declaration): its first
+ * frame in the program; or, when that frame is inside a function of the program (a helper, a
+ * class of its own), the call of that function, so that objects a helper makes point at the
+ * line that asked for them. Undefined outside a program.
+ */
 export function declarationSite(site: Capture | undefined): SourceLocation | undefined {
-  return site ? siteOf(site, inProgram) : undefined;
+  if (!site) return undefined;
+  let inner: SourceLocation | undefined;
+  for (const frame of framesOf(site) ?? []) {
+    const loc = sourceOf(frame);
+    if (!loc || !inProgram(loc.file)) continue;
+    if (inner) return loc; // the call of the function the object was made in
+    // A module's own code (V8's `Object.<anonymous>`): no caller to prefer.
+    if (isModuleCode(frame)) return loc;
+    inner = loc;
+  }
+  return inner;
+}
+
+/** A frame of a module's top-level code: the anonymous wrapper Node (or jest) calls with `this` = module.exports. */
+function isModuleCode(frame: NodeJS.CallSite): boolean {
+  return !frame.isToplevel() && !frame.isConstructor() && !frame.getFunctionName() && frame.getTypeName() === 'Object';
 }

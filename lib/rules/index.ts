@@ -78,7 +78,7 @@ function findingUnder(finding: string, rule: string, path: string): boolean {
  * A warning covered by an acknowledgement carries its reason; errors are never covered.
  */
 export function runRules(built: BuiltModel, layout: Layout, options: RunOptions = {}, index = new ModelIndex(built.model)): Violation[] {
-  const ctx = { model: built.model, index, layout };
+  const ctx = { model: built.model, index, layout, sourceOf: (key: string) => built.meta.sources.get(key) };
   const out: Violation[] = [];
   const acks = built.meta.acknowledgements;
   for (const rule of RULES) {

@@ -9,6 +9,8 @@ export interface RuleContext {
   readonly model: XosModel;
   readonly index: ModelIndex;
   readonly layout: Layout;
+  /** Where the program declared an object, when known (a rule that must pick the latest of several asks it). */
+  readonly sourceOf?: (key: string) => SourceLocation | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { findCycles } from '../model/graph';
 import { linearRegExp, PatternError } from '../util/linear-regex';
-import type { ServiceModel, TenantModel } from '../model/types';
+import type { ServiceModel, SourceLocation, TenantModel } from '../model/types';
 import type { Finding, Rule, RuleContext } from './rule';
 import { listNames, nameOf, undeclared } from './util';
 
@@ -86,7 +86,25 @@ export function describeAjvError(e: ErrorObject): string {
   const at = e.instancePath ? `attributes${e.instancePath.replace(/\//g, '.')}` : 'attributes';
   if (e.keyword === 'required') return `${at}.${(e.params as { missingProperty: string }).missingProperty} is required`;
   if (e.keyword === 'additionalProperties') return `${at}.${(e.params as { additionalProperty: string }).additionalProperty} is not allowed`;
+  // The values allowed, not only that the value is not one of them.
+  if (e.keyword === 'enum') return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'const') return `${at} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
   return `${at} ${e.message}`;
+}
+
+/** The object declared last in the program (by file, line, column); the last of the list when that cannot be told. */
+function lastDeclared<T extends { key: string }>(objects: readonly T[], sourceOf: RuleContext['sourceOf']): T | undefined {
+  let best: T | undefined;
+  let at: SourceLocation | undefined;
+  for (const o of objects) {
+    const s = sourceOf?.(o.key);
+    const later = !best || !s || !at || (s.file === at.file ? s.line > at.line || (s.line === at.line && (s.column ?? 0) >= (at.column ?? 0)) : true);
+    if (later) {
+      best = o;
+      at = s;
+    }
+  }
+  return best;
 }
 
 export const tenRules: Rule[] = [
@@ -112,10 +130,15 @@ export const tenRules: Rule[] = [
     why: 'Providers are set up before their tenants; a cycle has no order, and XOS\'s own loader hung on one.',
     fix: 'Remove one tenancy of the cycle.',
     origin: 'DESIGN.md ("Its TOSCA loader hung on a dependency cycle. Ours names the cycle.")',
-    *check({ model, index }: RuleContext): Iterable<Finding> {
+    *check({ model, index, sourceOf }: RuleContext): Iterable<Finding> {
       for (const cycle of findCycles(model.tenants)) {
         const names = cycle.map((k) => index.get(k)?.name ?? k);
-        yield { path: cycle[0], message: `the tenancy graph has a cycle: ${names.join(' -> ')}. Remove one of these tenancies.` };
+        // Reported on the tenancy declared last: the `tenantOf` that closed the cycle.
+        const edges = cycle.slice(1).map((provider, i) => model.tenants.find((t) => t.tenant === cycle[i] && t.provider === provider));
+        const closing = lastDeclared(edges.filter((t): t is TenantModel => !!t), sourceOf);
+        const plain = (k: string | null) => (k ? index.get(k)?.name ?? k : '(none)');
+        const closed = closing ? ` This tenancy (${plain(closing.tenant)} -> ${plain(closing.provider)}), declared last, closed it.` : '';
+        yield { path: closing?.key ?? cycle[0], message: `the tenancy graph has a cycle: ${names.join(' -> ')}. Remove one of these tenancies.${closed}` };
       }
     },
   },

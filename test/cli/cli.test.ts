@@ -79,6 +79,14 @@ describe('errors in the program are usage errors with file and line', () => {
     expect(r.stderr).toMatch(/^\s+at .*throws\.ts:5/m);
   });
 
+  test('objects a helper function makes are located at the calls that made them', () => {
+    const r = xos(['validate', P('helper-made.ts')]);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('RBAC-004'))).toEqual([
+      expect.stringMatching(/^RBAC-004 warning site1\/one: .*\(test\/cli\/programs\/helper-made\.ts:18\)$/),
+      expect.stringMatching(/^RBAC-004 warning site1\/two: .*\(test\/cli\/programs\/helper-made\.ts:19\)$/),
+    ]);
+  });
+
   test('a TypeScript error', () => {
     const r = xos(['validate', P('type-error.ts')]);
     expect(r.code).toBe(1);

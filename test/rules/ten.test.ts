@@ -44,9 +44,20 @@ describe('TEN-002 the tenancy graph has no cycle', () => {
     t.tenant.tenantOf(t.provider, { connect: 'public' });
     t.provider.tenantOf(c, { connect: 'public' });
     c.tenantOf(t.tenant, { connect: 'public' });
-    expect(violationsOf(t.cloud, 'TEN-002').map((v) => v.message)).toEqual([
-      'the tenancy graph has a cycle: cache -> web -> db -> cache. Remove one of these tenancies.',
+    expect(violationsOf(t.cloud, 'TEN-002').map((v) => [v.path, v.message])).toEqual([
+      ['cache/tenant-of-web', 'the tenancy graph has a cycle: cache -> web -> db -> cache. Remove one of these tenancies. This tenancy (cache -> web), declared last, closed it.'],
     ]);
+  });
+
+  test('points at the tenantOf that closed the cycle, wherever the cycle starts', () => {
+    const t = twoServices();
+    const c = new Service(t.cloud, 'cache', { slices: [t.slice] });
+    c.tenantOf(t.tenant, { connect: 'public' });
+    t.provider.tenantOf(c, { connect: 'public' });
+    t.tenant.tenantOf(t.provider, { connect: 'public' });
+    const [v] = violationsOf(t.cloud, 'TEN-002');
+    expect(v.message).toMatch(/This tenancy \(web -> db\), declared last, closed it\.$/);
+    expect(v.source).toMatch(/ten\.test\.ts:\d+$/);
   });
 });
 
@@ -137,6 +148,16 @@ describe('TEN-004 attributes match the provider\'s tenant schema', () => {
     const p = new Service(t.cloud, 'broken', { slices: [t.s2], tenantSchema: { type: 'no-such-type' } });
     t.tenant.tenantOf(p, { connect: 'public' });
     expect(violationsOf(t.cloud, 'TEN-004')[0].message).toContain("provider broken: the tenantSchema is not a valid JSON Schema");
+  });
+
+  test('an enum or a const says which values are allowed', () => {
+    const t = twoServices();
+    const p = new Service(t.cloud, 'cdn', { slices: [t.s2], tenantSchema: { type: 'object', properties: { tier: { enum: ['gold', 'silver', 3] }, kind: { const: 'edge' } } } });
+    t.tenant.tenantOf(p, { connect: 'public', attributes: { tier: 'bronze', kind: 'core' } });
+    expect(violationsOf(t.cloud, 'TEN-004').map((v) => v.message)).toEqual([
+      'attributes.tier must be one of "gold", "silver", 3 (schema of provider cdn, at #/properties/tier/enum).',
+      'attributes.kind must be "edge" (schema of provider cdn, at #/properties/kind/const).',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Two Services that are tenants of each other.
 // expect exit: 1
-// expect stdout: ^TEN-002 error vbng: the tenancy graph has a cycle: 'vbng' -> 'vcpe' -> 'vbng'|the tenancy graph has a cycle: vbng -> vcpe -> vbng\. Remove one of these tenancies\.
+// expect stdout: ^TEN-002 error vbng/tenant-of-vcpe: the tenancy graph has a cycle: vbng -> vcpe -> vbng\. Remove one of these tenancies\. This tenancy \(vbng -> vcpe\), declared last, closed it\. \(test\/bad-inputs\/programs\/ten-002-cycle-2\.ts:23\)$
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

@@ -1,6 +1,6 @@
 // Three Services in a tenancy cycle.
 // expect exit: 1
-// expect stdout: ^TEN-002 error vbng: the tenancy graph has a cycle: vbng -> volt -> vcpe -> vbng\. Remove one of these tenancies\.
+// expect stdout: ^TEN-002 error vbng/tenant-of-volt: the tenancy graph has a cycle: vbng -> volt -> vcpe -> vbng\. Remove one of these tenancies\. This tenancy \(vbng -> volt\), declared last, closed it\. \(test\/bad-inputs\/programs\/ten-002-cycle-3\.ts:25\)$
 // expect stderr: ^xos: nothing was written\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 

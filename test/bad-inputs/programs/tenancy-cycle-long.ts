@@ -1,6 +1,6 @@
 // A tenancy cycle through 5,000 Services: named whole, on one line cut short.
 // expect exit: 1
-// expect stdout: ^TEN-002 error svc-0: the tenancy graph has a cycle: svc-0 -> svc-1 -> svc-2 -> .*\.\.\.\([\d,]+ characters\)\.\.\..* -> svc-0\. Remove one of these tenancies\. \(test\/bad-inputs\/programs\/tenancy-cycle-long\.ts:\d+\)$
+// expect stdout: ^TEN-002 error svc-4999/tenant-of-svc-0: the tenancy graph has a cycle: svc-0 -> svc-1 -> svc-2 -> .*\.\.\.\([\d,]+ characters\)\.\.\..* -> svc-0\. Remove one of these tenancies\. This tenancy \(svc-4999 -> svc-0\), declared last, closed it\. \(test\/bad-inputs\/programs\/tenancy-cycle-long\.ts:\d+\)$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 
 const cloud = new Cloud({ name: 'bad' });

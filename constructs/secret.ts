@@ -9,8 +9,11 @@ const SECRET = Symbol.for('xos.Secret');
  */
 export class Secret {
   /**
-   * A secret read from an environment variable of the machine that runs Terraform.
-   * The synthesized stack declares a sensitive variable and documents `TF_VAR_<name>`.
+   * A secret held in an environment variable of the machine that runs Terraform. Terraform
+   * itself reads variables only from `TF_VAR_<name>`: the synthesized stack declares the
+   * sensitive variable `name`, and it is handed over where Terraform runs with
+   * `export TF_VAR_OS_PASSWORD="$OS_PASSWORD"` (xos synth prints the line; each variable's
+   * description says it too). xos never reads the value.
    * @param name the environment variable, for example `OS_PASSWORD`
    */
   public static env(name: string): Secret {
@@ -18,7 +21,8 @@ export class Secret {
   }
 
   /**
-   * A secret given as a Terraform variable (marked sensitive in the synthesized stack).
+   * A secret given as a Terraform variable (marked sensitive in the synthesized stack): set
+   * `TF_VAR_<name>` where Terraform runs, or pass `-var` / a .tfvars file.
    * @param name the variable's name, for example `openstack_password`
    */
   public static tfVar(name: string): Secret {

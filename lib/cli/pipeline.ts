@@ -4,9 +4,9 @@ import { changeText, type AllocationLock } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
 import type { XosModel } from '../model/types';
 import { formatViolation } from '../rules/index';
+import { printable } from '../util/printable';
 import type { SynthResult } from '../synth/output';
 import type { Derived, DerivedChange } from '../synth/derived';
-import { printable } from '../util/printable';
 import type { Io } from './io';
 import { loadProgram, type LoadedProgram, type LoadOptions } from './load';
 import { programArgument } from '../project';
@@ -121,6 +121,26 @@ export function violationSummary(compiled: Compiled, strict = false): string {
   return `violations: ${parts.join(', ')}${ackText}`;
 }
 
+/** Up to `max` names, then how many more. */
+function listed(names: readonly string[], max: number): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/**
+ * What Terraform needs set where it runs: each secret is a sensitive variable, which
+ * Terraform reads only from TF_VAR_<name>; a Secret.env('X') names the variable X that holds
+ * the value there, to be handed over as TF_VAR_<name>.
+ */
+export function secretsLine(compiled: Compiled): string | undefined {
+  const vars = new Map<string, import('../synth/layout').LayoutVariable>();
+  for (const s of compiled.layout.stacks) for (const v of s.variables) if (!vars.has(v.name)) vars.set(v.name, v);
+  if (!vars.size) return undefined;
+  const all = [...vars.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const shown = all.slice(0, 6).map((v) => (v.ref.secret === 'env' ? `TF_VAR_${v.name}="$${v.ref.name}"` : `TF_VAR_${v.name}=...`));
+  const more = all.length > 6 ? ` and ${all.length - 6} more (each stack's variables say)` : '';
+  return printable(`secrets: Terraform reads each from TF_VAR_<name> where it runs: export ${shown.join(' ')}${more}`);
+}
+
 export function printSynthSummary(compiled: Compiled, result: SynthResult, io: Io, ctx: { program: string; out: string; target: string; derived?: Derived; derivedChanges?: readonly DerivedChange[] }): void {
   const m = compiled.built.model;
   io.out(`xos synth: ${m.name} (${path.relative(process.cwd(), ctx.program) || ctx.program}), target ${ctx.target} -> ${ctx.out}\n\n`);
@@ -135,14 +155,17 @@ export function printSynthSummary(compiled: Compiled, result: SynthResult, io: I
   io.out(`${modelLine(m)}\n`);
   for (const v of compiled.violations) io.out(formatViolation(v) + '\n');
   io.out(violationSummary(compiled) + '\n');
-  if (compiled.layout.unplaced.length)
-    io.out(`model-only objects (no back-end holds them): ${compiled.layout.unplaced.length}, listed in xos-model.json\n`);
+  const secrets = secretsLine(compiled);
+  if (secrets) io.out(secrets + '\n');
+  const unplaced = compiled.layout.unplaced;
+  if (unplaced.length)
+    io.out(`model-only objects (no back-end holds them): ${unplaced.length} (${listed(unplaced, 6)}), listed in xos-output.json\n`);
   if (ctx.derived) printDerived(io, ctx.derived, ctx.derivedChanges);
   if (result.proof) {
     const flows = result.proof.summary.reduce((n, r) => n + r.intended, 0);
     io.out(`network proof: ${flows} intended flow${flows === 1 ? '' : 's'} admitted, nothing else (xos verify ${ctx.out} for the table)\n`);
   }
-  io.out(`wrote ${path.join(ctx.out, 'manifest.json')}, ${path.join(ctx.out, 'xos-model.json')} and ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} under ${path.join(ctx.out, 'stacks')}\n`);
+  io.out(`wrote ${path.join(ctx.out, 'manifest.json')}, ${path.join(ctx.out, 'xos-model.json')}, ${path.join(ctx.out, 'xos-output.json')} and ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} under ${path.join(ctx.out, 'stacks')}\n`);
 }
 
 /**

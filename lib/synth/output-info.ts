@@ -25,14 +25,16 @@ export interface OutputInfo {
   readonly target: TargetMode;
   /** Each stack's target (`auto` renders each by its back-end). */
   readonly stacks: Readonly<Record<string, string>>;
+  /** Model objects no back-end holds (Views, unused catalog entries ...): in xos-model.json, in no stack. */
+  readonly unplaced?: readonly string[];
 }
 
 /** The record of an output folder being written into `dir` (a fresh folder beside the final one). */
-export function outputInfo(cloud: string, target: TargetMode, stacks: readonly { name: string; target?: string }[], program: string | undefined, dir: string): OutputInfo {
+export function outputInfo(cloud: string, target: TargetMode, stacks: readonly { name: string; target?: string }[], program: string | undefined, dir: string, unplaced: readonly string[] = []): OutputInfo {
   const stackTargets: Record<string, string> = {};
   for (const s of stacks) stackTargets[s.name] = s.target ?? 'local';
   const rel = program ? path.relative(path.dirname(path.resolve(dir)), program).split(path.sep).join('/') : undefined;
-  return { formatVersion: OUTPUT_INFO_VERSION, cloud, ...(rel ? { program: rel } : {}), target, stacks: stackTargets };
+  return { formatVersion: OUTPUT_INFO_VERSION, cloud, ...(rel ? { program: rel } : {}), target, stacks: stackTargets, unplaced: [...unplaced] };
 }
 
 /** Write it (stable JSON, no absolute path, no time). */

@@ -55,7 +55,7 @@ export function synthInto(compiled: Compiled, dir: string, target: Target, backe
   if (proof.errors) throw new ProofFailed(proof);
   writeCanonicalJsonFile(path.join(dir, 'xos-model.json'), compiled.built.model as unknown as Record<string, unknown>);
   fs.writeFileSync(path.join(dir, DERIVED_FILE), JSON.stringify(derivedOf(compiled.built.model, compiled.layout), null, 2) + '\n');
-  writeOutputInfo(dir, outputInfo(compiled.built.model.name, target, stacks, program, dir));
+  writeOutputInfo(dir, outputInfo(compiled.built.model.name, target, stacks, program, dir, compiled.layout.unplaced));
   return { outdir: dir, stacks, proof };
 }
 

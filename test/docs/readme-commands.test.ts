@@ -1,0 +1,250 @@
+/**
+ * Every command the READMEs show (README.md's and the examples') is run here, in order, as a
+ * reader would type it, in a scratch copy of the examples; where a README shows what a command
+ * prints, the output is compared with it. A command the READMEs gain must be added to the
+ * table below (run here, or named as run by another test), and one they lose removed from it.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeWith, terraformEnv } from '../helpers/tools';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FILES = ['README.md', 'examples/hello/README.md', 'examples/central-office/README.md', 'examples/opencloud/README.md'];
+
+interface Shown {
+  readonly file: string;
+  /** The command as shown, without its trailing comment. */
+  readonly command: string;
+  /** The folder it runs in, relative to the repository (an example's inline commands run in its folder). */
+  readonly cwd: string;
+}
+
+/** The commands of each file: every line of its `sh` blocks, and the examples' inline `npx` commands ("from this folder"). */
+function shownCommands(): Shown[] {
+  const out: Shown[] = [];
+  for (const file of FILES) {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const folder = path.dirname(file);
+    for (const m of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
+      // Blocks run from the repository's root (they name examples/...); inline commands from the example's folder.
+      let cwd = '.';
+      for (const raw of m[1].replace(/\\\n\s*/g, ' ').split('\n')) {
+        const command = raw.replace(/\s+#.*$/, '').trim().replace(/\s+/g, ' ');
+        if (!command) continue;
+        out.push({ file, command, cwd });
+        const cd = /^cd (\S+)$/.exec(command);
+        if (cd) cwd = path.join(cwd, cd[1]);
+      }
+    }
+    if (file !== 'README.md') for (const m of text.matchAll(/`((?:XOS_TARGET=\w+ )?npx [^`]+)`/g)) out.push({ file, command: m[1], cwd: folder });
+  }
+  return out;
+}
+
+/** A README's fenced block right after a phrase of its prose. */
+function blockAfter(file: string, phrase: string): string {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const at = text.indexOf(phrase);
+  if (at < 0) throw new Error(`${file} no longer says "${phrase}"`);
+  const m = /```[a-z]*\n([\s\S]*?)\n```/.exec(text.slice(at));
+  if (!m) throw new Error(`${file}: no block after "${phrase}"`);
+  return m[1];
+}
+
+/**
+ * The lines shown appear in the output, in order and one after another, except where the
+ * README skips some with `...`.
+ */
+function expectShown(actual: string, shown: string): void {
+  const got = actual.split('\n').map((l) => l.trimEnd());
+  const want = shown.split('\n').map((l) => l.trimEnd());
+  let i = got.indexOf(want[0]);
+  if (i < 0) throw new Error(`the output lacks the README's first line\n  ${want[0]}\n--- output:\n${actual}`);
+  let gap = false;
+  for (const line of want.slice(1)) {
+    if (line.trim() === '...') {
+      gap = true;
+      continue;
+    }
+    const next = gap ? got.indexOf(line, i + 1) : got[i + 1] === line ? i + 1 : -1;
+    if (next < 0) throw new Error(`the output differs from the README at\n  ${line}\n--- output:\n${actual}`);
+    i = next;
+    gap = false;
+  }
+}
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface How {
+  /** Run by another test, named here with what it does. */
+  readonly covered?: string;
+  /** The exit codes allowed. @default [0] */
+  readonly codes?: readonly number[];
+  /** Before running it, in the scratch copy. */
+  readonly before?: (ws: string) => void;
+  /** After running it: compare with what the README says. */
+  readonly check?: (r: Ran, ws: string, run: (command: string, cwd: string) => Ran) => void;
+}
+
+const PROJECT = 'test/package/project.test.ts (a project made by xos init from the packed tarball, installed offline)';
+
+const HOW: Record<string, How> = {
+  // README: the user's own project.
+  'npx xos init my-cloud': { covered: PROJECT },
+  'cd my-cloud': { covered: PROJECT },
+  'npx xos validate': { covered: PROJECT },
+  'npx xos synth': { covered: PROJECT },
+  'npx cdktf deploy': { covered: PROJECT },
+  'npm test': { covered: `${PROJECT}; this repository's own, by .ci/run` },
+  'npm pack': { covered: PROJECT },
+  'npx ./xos-0.1.0.tgz init my-cloud --tarball ./xos-0.1.0.tgz': { covered: `${PROJECT}: it runs xos init from the tarball with --tarball` },
+  // README: developing xos.
+  'npm install && npm start': {
+    check: (r) => expectShown(r.stdout, blockAfter('README.md', 'prints what it made:')),
+  },
+  // Checking.
+  'npx xos validate examples/opencloud': { check: (r) => expect(r.stdout).toMatch(/^violations: none/m) },
+  'npx xos validate examples/opencloud --json': { check: (r) => expect(JSON.parse(r.stdout)).toEqual([]) },
+  'npx xos validate my-cloud.ts --strict': {
+    before: (ws) => fs.copyFileSync(path.join(ws, 'examples', 'hello', 'main.ts'), path.join(ws, 'my-cloud.ts')),
+    check: (r) => expect(r.stdout).toBe('violations: none\n'),
+  },
+  'npx xos validate examples/hello --watch': { covered: 'test/cli/watch.test.ts (xos validate --watch on a copy of examples/hello, edited as an editor saves)' },
+  // Synthesis.
+  'npx xos synth examples/central-office --out cdktf.out --target local': { check: (r) => expect(r.stdout).toMatch(/^xos synth: central-office \(examples\/central-office\/main\.ts\), target local \(local: 2\) -> cdktf\.out$/m) },
+  // cdktf.
+  'cd examples/central-office': {},
+  'npx cdktf synth': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Generated Terraform code for the stacks/) },
+  // Shown twice (README.md, then central-office's): the second finds the first's state.
+  'npx cdktf deploy co1-openstack --auto-approve': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Apply complete! Resources: 71 added|No changes\. Your infrastructure matches the configuration\./) },
+  // Review.
+  'npx xos synth examples/central-office --out head-out --target local': {
+    // "and the base branch into base-out": here the same program.
+    check: (r, ws, run) => expect(run('npx xos synth examples/central-office --out base-out --target local', ws).code).toBe(0),
+  },
+  'terraform -chdir=head-out/stacks/co1-openstack init': {},
+  'terraform -chdir=head-out/stacks/co1-openstack plan -out plan.bin': { check: (r) => expect(r.stdout).toMatch(/Plan: 71 to add, 0 to change, 0 to destroy/) },
+  'terraform -chdir=head-out/stacks/co1-openstack show -json plan.bin > co1-openstack.json': {},
+  'npx xos review --plan co1-openstack.json --model head-out/xos-model.json --base-model base-out/xos-model.json --actor nina': {
+    codes: [0, 3],
+    check: (r) => expect(r.stdout).toMatch(/^<!-- xos-review -->/),
+  },
+  // Status.
+  'npx xos synth examples/hello --out hello.out': { check: (r) => expect(r.stdout).toMatch(/target local \(local: 1\) -> hello\.out/) },
+  'terraform -chdir=hello.out/stacks/princeton-head init': {},
+  'terraform -chdir=hello.out/stacks/princeton-head apply -auto-approve': { check: (r) => expect(r.stdout).toMatch(/Apply complete! Resources: 15 added/) },
+  'npx xos status examples/hello --out hello.out': {
+    check: (r, ws, run) => {
+      expect(r.stdout).toMatch(/overall: 13 in-sync \(13 objects\): all in sync\n$/);
+      // The README's picture: after a taint of vm1 and a program that resizes m1.small, adds vm3 and drops lan.
+      expect(run('terraform -chdir=hello.out/stacks/princeton-head taint terraform_data.sliver_princeton__hello__vm1', ws).code).toBe(0);
+      const main = path.join(ws, 'examples', 'hello', 'main.ts');
+      const before = fs.readFileSync(main, 'utf8');
+      const changed = before
+        .replace('ramMb: 2048', 'ramMb: 4096')
+        .replace("hello.addSliver('vm2', { deployment: cluster });", "hello.addSliver('vm2', { deployment: cluster });\nhello.addSliver('vm3', { deployment: cluster });")
+        .replace(/^hello\.addNetwork\('lan'.*\n/m, '');
+      fs.writeFileSync(main, changed);
+      try {
+        const after = run('npx xos status examples/hello --out hello.out', ws);
+        expect(after.code).toBe(2);
+        expectShown(after.stdout, blockAfter('README.md', 'drops the Network `lan`:'));
+        // "or: npx xos status hello.out/xos-model.json": the model as synthesized, only the taint differs.
+        const fromModel = run('npx xos status hello.out/xos-model.json', ws);
+        expect(fromModel.code).toBe(2);
+        expect(fromModel.stdout).toMatch(/failed +Sliver +princeton\/hello\/vm1/);
+      } finally {
+        fs.writeFileSync(main, before);
+      }
+    },
+  },
+  // Views and pictures.
+  'npx xos view examples/central-office --as nina': { check: (r) => expectShown(r.stdout, blockAfter('README.md', 'whether their keys are on the Sliver:')) },
+  'npx xos view examples/central-office --as dave': { check: (r) => expect(r.stdout).toMatch(/vOLT/) },
+  'npx xos view examples/central-office --as carol --out cdktf.out': { check: (r) => expect(r.stdout).toMatch(/from each stack's backend \(cdktf\.out\)/) },
+  'npx xos graph examples/central-office --format svg --depth slices --out docs/central-office-graph.svg': {
+    check: (_r, ws) => expect(fs.readFileSync(path.join(ws, 'docs', 'central-office-graph.svg'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'central-office-graph.svg'), 'utf8')),
+  },
+  'npx xos graph examples/central-office --format html --depth all --out central-office.html': { check: (_r, ws) => expect(fs.readFileSync(path.join(ws, 'central-office.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i) },
+  // Recipes.
+  'npx xos validate examples/central-office/recipe.yaml': { check: (r) => expect(r.stdout).toMatch(/violations: none \(1 acknowledged\)/) },
+  'npx xos synth examples/central-office/recipe.yaml --out cdktf.out': { check: (r) => expect(r.stdout).toMatch(/target local \(local: 2\) -> cdktf\.out/) },
+  // The examples' READMEs.
+  'npx xos validate examples/hello': { check: (r) => expect(r.stdout).toBe('violations: none\n') },
+  'npx xos validate examples/central-office': { check: (r) => expect(r.stdout).toMatch(/violations: none \(1 acknowledged\)/) },
+  'npx xos synth examples/central-office --out co.out': { check: (r) => expect(r.stdout.replace(/co\.out/g, 'cdktf.out')).toContain(blockAfter('README.md', 'prints what it made:').split('\n').slice(2, 6).join('\n')) },
+  'npx cdktf deploy princeton-head --auto-approve': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Apply complete! Resources: 15 added/) },
+  'npx xos synth examples/opencloud --out opencloud.out': { check: (r) => expect(r.stdout).toMatch(/target auto \(openstack: 9, aws: 2, local: 1\)/) },
+  'XOS_TARGET=local npx cdktf deploy internet2-openstack --auto-approve': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Apply complete! Resources: \d+ added/) },
+};
+
+/** Make the commands as typed run here: npx xos / cdktf / ts-node (cdktf.json's app) from this repository, npm start as package.json says. */
+function shims(ws: string): string {
+  const bin = path.join(ws, '.bin');
+  fs.mkdirSync(bin);
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace('node dist/bin/xos.js', `node ${path.join(ROOT, 'dist', 'bin', 'xos.js')}`);
+  fs.writeFileSync(
+    path.join(bin, 'npx'),
+    `#!/bin/sh\ncase "$1" in\n  xos) shift; exec node ${JSON.stringify(path.join(ROOT, 'dist', 'bin', 'xos.js'))} "$@";;\n  cdktf) shift; exec ${JSON.stringify(path.join(ROOT, 'node_modules', '.bin', 'cdktf'))} "$@";;\n  ts-node) shift; exec node ${JSON.stringify(path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'))} "$@";;\n  *) echo "readme test: npx $1 is not run here" >&2; exit 97;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  // `npm install` is this repository's own, done; `npm start` is run as package.json says.
+  fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\ncase "$1" in\n  install) exit 0;;\n  start) exec ${start};;\n  *) echo "readme test: npm $1 is not run here" >&2; exit 97;;\nesac\n`, { mode: 0o755 });
+  return bin;
+}
+
+test('every command the READMEs show is in the table, and the table holds no command they no longer show', () => {
+  const shown = new Set(shownCommands().map((s) => s.command));
+  expect([...shown].filter((c) => !(c in HOW))).toEqual([]);
+  expect(Object.keys(HOW).filter((c) => !shown.has(c))).toEqual([]);
+});
+
+test('the commands run by other tests are named there', () => {
+  for (const [command, how] of Object.entries(HOW)) {
+    if (!how.covered) continue;
+    const file = how.covered.split(' ')[0];
+    expect({ command, exists: fs.existsSync(path.join(ROOT, file)) }).toEqual({ command, exists: true });
+  }
+});
+
+describeWith('terraform', 'the READMEs\' commands, run in order in a scratch copy of the examples', () => {
+  // Inside the repository: cdktf runs the examples with ts-node, which resolves xos by name.
+  const ws = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'readme-'));
+  let bin = '';
+  const env = () => {
+    const e = terraformEnv({ CI: '1', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: '1', XOS_CACHE_DIR: path.join(ws, '.cache') });
+    delete e.XOS_TARGET;
+    e.PATH = `${bin}${path.delimiter}${e.PATH}`;
+    return e;
+  };
+  const run = (command: string, cwd: string): Ran => {
+    const r = spawnSync('/bin/sh', ['-c', command], { cwd, env: env(), encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+    // Terraform colours its output even when not on a terminal.
+    const plain = (t: string | null) => (t ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+    return { code: r.status ?? -1, stdout: plain(r.stdout), stderr: plain(r.stderr) };
+  };
+
+  beforeAll(() => {
+    for (const d of ['examples', 'docs']) fs.cpSync(path.join(ROOT, d), path.join(ws, d), { recursive: true, filter: (src) => !/cdktf\.out|\.terraform|tfstate/.test(src) });
+    bin = shims(ws);
+  });
+  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  for (const s of shownCommands()) {
+    const how = HOW[s.command];
+    if (!how || how.covered || s.command.startsWith('cd ')) continue;
+    test(`${s.file}: ${s.command}`, () => {
+      const cwd = path.join(ws, s.cwd === '.' ? '' : s.cwd);
+      how.before?.(ws);
+      const r = run(s.command, cwd);
+      const codes = how.codes ?? [0];
+      if (!codes.includes(r.code)) throw new Error(`exit ${r.code} (expected ${codes.join(' or ')})\n--- stdout:\n${r.stdout.slice(-3000)}\n--- stderr:\n${r.stderr.slice(-3000)}`);
+      how.check?.(r, ws, run);
+    });
+  }
+});

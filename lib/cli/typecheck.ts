@@ -92,6 +92,11 @@ function typescriptVersion(): string {
   }
 }
 
+/** True once this process has loaded TypeScript (a cached, unchanged program never does). */
+export function typescriptLoaded(): boolean {
+  return tsModule !== undefined;
+}
+
 /** TypeScript, compiled from V8's code cache when there is one. */
 export function loadTypeScript(): typeof TS {
   if (tsModule) return tsModule;

@@ -11,11 +11,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-backend-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Synthesize the base cloud (one stack, ctl1) with the given backends; return its terraform block. */
-function synthesized(backends?: BackendSettings, name = 'out'): { terraform: Record<string, any>; dir: string } {
+function synthesized(backends?: BackendSettings, name = 'out', target: 'local' | 'auto' = 'local'): { terraform: Record<string, any>; dir: string } {
   const b = baseCloud();
   b.slice.addSliver('v1', { deployment: b.dep });
   const dir = path.join(tmp, name);
-  synthInto(compile(b.cloud), dir, 'local', backends);
+  synthInto(compile(b.cloud), dir, target, backends);
   const tf = JSON.parse(fs.readFileSync(path.join(dir, 'stacks', 'ctl1', 'cdk.tf.json'), 'utf8'));
   return { terraform: tf.terraform, dir };
 }
@@ -55,6 +55,38 @@ describe('a stack\'s backend', () => {
     expect(resolveBackendSettings(cloud, dir)).toEqual({ backend: { type: 'pg', connStr: 'postgres://a@h/db' }, stackBackends: { x: { type: 'local' } } });
     fs.writeFileSync(path.join(dir, 'xos.config.json'), JSON.stringify({ backend: { type: 's3', bucket: 'b', region: 'r' } }));
     expect(resolveBackendSettings(cloud, dir)).toEqual({ backend: { type: 's3', bucket: 'b', region: 'r' }, stackBackends: { x: { type: 'local' } } });
+  });
+});
+
+describe("each target's state lives apart", () => {
+  test('the auto target adds its name to every default name; the local target keeps the plain ones', () => {
+    expect(synthesized(undefined, 'auto-local', 'auto').terraform.backend).toEqual({ local: { path: '../../../terraform.ctl1.auto.tfstate' } });
+    expect(synthesized({ backend: { type: 'pg' } }, 'auto-pg', 'auto').terraform.backend).toEqual({ pg: { schema_name: 'xos_ctl1_auto' } });
+    expect(synthesized({ backend: { type: 's3', bucket: 'b', region: 'r' } }, 'auto-s3', 'auto').terraform.backend.s3.key).toBe('xos/auto/ctl1/terraform.tfstate');
+    expect(synthesized({ backend: { type: 'remote', organization: 'acme' } }, 'auto-remote', 'auto').terraform.backend.remote.workspaces).toEqual({ name: 'xos-ctl1-auto' });
+  });
+
+  test('names given may say {target}', () => {
+    const backends: BackendSettings = { backend: { type: 'local', path: '/var/lib/xos/{target}/{stack}.tfstate' } };
+    expect(synthesized(backends, 'tpl-local', 'local').terraform.backend).toEqual({ local: { path: '/var/lib/xos/local/ctl1.tfstate' } });
+    expect(synthesized(backends, 'tpl-auto', 'auto').terraform.backend).toEqual({ local: { path: '/var/lib/xos/auto/ctl1.tfstate' } });
+  });
+
+  test('xos-output.json records the cloud, the program and the target', () => {
+    const { dir } = synthesized(undefined, 'info', 'auto');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'xos-output.json'), 'utf8'))).toMatchObject({ formatVersion: 1, target: 'auto', stacks: { ctl1: 'openstack' } });
+  });
+});
+
+describe('stacks of one PostgreSQL database', () => {
+  test('are grouped by the database their connection names (user and options aside), PG_CONN_STR being one', () => {
+    const { sharedPgDatabases } = require('../../lib/synth/backend') as typeof import('../../lib/synth/backend');
+    const settings: BackendSettings = {
+      backend: { type: 'pg', connStr: 'postgres://a@db.example/state?sslmode=disable' },
+      stackBackends: { b: { type: 'pg', connStr: 'postgres://other@db.example:5432/state' }, c: { type: 'pg', connStr: 'host=db.example dbname=elsewhere' }, d: { type: 'local' }, e: { type: 'pg' }, f: { type: 'pg' } },
+    };
+    expect(sharedPgDatabases(settings, ['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toEqual([['a', 'b', 'g'], ['e', 'f']]);
+    expect(sharedPgDatabases({ backend: { type: 'local' } }, ['a', 'b'])).toEqual([]);
   });
 });
 

@@ -90,7 +90,6 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
   const first = now();
   const passed = runRules(program, io, options, isTs ? { checker } : {});
   files = lastPreparation()?.sources.length ? [...lastPreparation()!.sources] : [entry];
-  io.err(`[${clock()}] ${passed ? 'passes' : 'fails'} (${ms(first)}); watching ${files.length} file${files.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
 
   return new Promise((resolve) => {
     const watchers = new Map<string, fs.FSWatcher>();
@@ -128,8 +127,8 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
         const t = now();
         const checked = checkTypes(entry, checker, io);
         if (checked) files = checked.length ? checked : files;
-        io.err(`[${clock()}] types: ${checked ? 'sound' : 'errors above'} (${ms(t)}); watching for changes\n`);
         watch();
+        io.err(`[${clock()}] types: ${checked ? 'sound' : 'errors above'} (${ms(t)}); watching for changes\n`);
         done();
       });
     };
@@ -143,6 +142,8 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
         answer();
       }, options.debounceMs ?? 30);
     };
+    // Said once the folders are watched: a save from then on is answered.
     watch();
+    io.err(`[${clock()}] ${passed ? 'passes' : 'fails'} (${ms(first)}); watching ${files.length} file${files.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
   });
 }

@@ -155,7 +155,7 @@ describeWith('terraform', 'secrets through synth, deploy, status, plan and revie
     run('status --refresh', ['status', 'main.ts', '--out', 'out', '--target', 'local', '--refresh', '--transpile-only'], work, env, [0, 2]);
     run('status --pull --json', ['status', 'main.ts', '--out', 'out', '--target', 'local', '--pull', '--json', '--transpile-only'], work, env, [0, 2]);
     run('status --state', ['status', 'out/xos-model.json', '--state', 'terraform.head.tfstate', '--target', 'local'], work, env, [0, 2]);
-    run('view --as alice --out', ['view', 'main.ts', '--as', 'alice', '--out', 'out', '--transpile-only'], work, env, [0]);
+    run('view --as alice --out', ['view', 'main.ts', '--as', 'alice', '--out', 'out', '--target', 'local', '--transpile-only'], work, env, [0]);
   });
 
   test('no file xos wrote and nothing printed holds a secret', () => {

@@ -12,6 +12,7 @@ export const spec: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'print the view as JSON' },
     { name: 'state', type: 'strings', description: "Terraform state (raw, or terraform show -json) for each Service's status, as xos status reads it; repeat for more stacks; STACK=FILE names its stack", placeholder: '[STACK=]FILE' },
     { name: 'out', type: 'string', description: "the synthesized output: each stack's state is read from its backend, as xos status does", placeholder: 'DIR' },
+    { name: 'target', type: 'string', description: "the target --out was synthesized for (default: XOS_TARGET, else the project's, else the Cloud's, else auto)", choices: ['auto', 'local'], placeholder: 'TARGET' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
   ],
 };
@@ -35,8 +36,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     // The folder's stacks must be this program's, for the target it uses.
     const { chooseTarget } = await import('../../project');
     const { checkOutputFolder } = await import('../../synth/output-info');
-    const target = chooseTarget(loaded.dir, { cloud: loaded.cloud.target });
-    checkOutputFolder(String(args.options.out), { cloud: compiled.built.model.name, target, program: args.positionals[0], use: "the view reads each Service's status from the state its stacks keep" });
+    const target = chooseTarget(loaded.dir, { flag: args.options.target as string | undefined, cloud: loaded.cloud.target });
+    checkOutputFolder(String(args.options.out), { cloud: compiled.built.model.name, target, program: args.positionals[0], use: "the view reads each Service's status from the state its stacks keep", targetFlag: true });
   }
   const { statusSource } = await import('../../views/state-source');
   const status = await statusSource(compiled, { states: args.options.state as string[] | undefined, out: args.options.out as string | undefined });

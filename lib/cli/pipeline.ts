@@ -3,7 +3,7 @@ import { compileCloud, compileModel, type Compiled } from '../compile';
 import { changeText, type AllocationLock } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
 import type { XosModel } from '../model/types';
-import { formatViolation } from '../rules/index';
+import { elide, formatViolation } from '../rules/index';
 import { printable } from '../util/printable';
 import type { SynthResult } from '../synth/output';
 import type { Derived, DerivedChange } from '../synth/derived';
@@ -123,7 +123,8 @@ export function violationSummary(compiled: Compiled, strict = false): string {
 
 /** Up to `max` names, then how many more. */
 function listed(names: readonly string[], max: number): string {
-  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+  const shown = names.slice(0, max).map((n) => printable(elide(n, 200)));
+  return names.length <= max ? shown.join(', ') : `${shown.join(', ')} and ${names.length - max} more`;
 }
 
 /**

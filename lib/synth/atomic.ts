@@ -221,6 +221,8 @@ function outputFiles(dir: string): Map<string, 'file' | 'dir'> | string {
     ['xos-model.json', 'file'],
     // What synthesis derived (tenancy networks, gateways, routes out): written beside the model.
     ['xos-derived.json', 'file'],
+    // What made the folder (cloud, program, target): written by xos beside its model.
+    ['xos-output.json', 'file'],
     ['stacks', 'dir'],
   ]);
   const inside = (p: unknown): p is string => typeof p === 'string' && p !== '' && !path.isAbsolute(p) && p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== '');

@@ -104,6 +104,7 @@ npx xos synth               # write Terraform into cdktf.out, one stack per Cont
 npx cdktf synth             # the same, through cdktf
 ${deployAll.padEnd(27)} # plan and apply with the terraform on your PATH
 npx xos status              # what each stack's state holds, against the model
+npx xos rehearse            # the auto target's stacks through terraform against a provider harness, offline
 npm test                    # main.test.ts, with xos/testing
 \`\`\`
 

@@ -51,9 +51,18 @@ describeWith('terraform', 'a project made by xos init from the packed tarball', 
     const r = run('tar', ['tzf', tarball], parent);
     const files = r.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => /^(test|bench|scripts|lib|constructs)\/|^dist\/(bench|test)\/|\.map$|^tsconfig|^jest/.test(f))).toEqual([]);
-    for (const f of ['package.json', 'README.md', 'dist/bin/xos.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/testing/index.js', 'dist/lib/synth/openstack/schema.json', 'schema/recipe.schema.json', 'examples/hello/main.ts', 'examples/central-office/main.ts', 'examples/github/plan-review.yml'])
+    for (const f of ['package.json', 'README.md', 'dist/bin/xos.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/testing/index.js', 'dist/lib/synth/openstack/schema.json', 'dist/lib/synth/openstack/schema-3.json', 'dist/lib/synth/aws/schema.json', 'dist/lib/rehearse/plugin-main.js', 'dist/lib/cli/commands/rehearse.js', 'schema/recipe.schema.json', 'examples/hello/main.ts', 'examples/central-office/main.ts', 'examples/github/plan-review.yml'])
       expect(files).toContain(f);
     expect(files.length).toBeLessThan(450);
+  });
+
+  test('a dry-run publish passes: the package is publishable as it is', () => {
+    const r = run('npm', ['publish', '--dry-run', '--ignore-scripts', '--json'], ROOT, env);
+    expect({ code: r.code, stderr: r.stderr.split('\n').filter((l) => /npm (error|ERR)/.test(l)) }).toEqual({ code: 0, stderr: [] });
+    // npm 11 keys the result by the package's name; npm 10 prints it alone.
+    const doc = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { xos?: { name: string; files: unknown[] }; name?: string; files?: unknown[] };
+    const info = doc.xos ?? doc;
+    expect({ name: info.name, files: info.files!.length > 0 }).toEqual({ name: 'xos', files: true });
   });
 
   test('the project is what xos init writes, depending on the tarball it copied into vendor/ (so npm ci works in CI)', () => {
@@ -92,6 +101,16 @@ describeWith('terraform', 'a project made by xos init from the packed tarball', 
     const status = npx(['xos', 'status']);
     expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
     expect(status.stdout).toMatch(/all in sync\n$/);
+  });
+
+  test('npx xos rehearse, with no argument, runs the project\'s stacks for the auto target through terraform against the harness', () => {
+    const r = npx(['xos', 'rehearse', '--json']);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(r.stdout) as { ok: boolean; program: string; stacks: { stack: string; status: string }[] };
+    expect(result).toMatchObject({ ok: true, program: 'hello (main.ts)' });
+    expect(result.stacks.map((s) => [s.stack, s.status])).toEqual([['princeton-head', 'applied']]);
+    // Its own output, in a temporary folder: the project's cdktf.out (local target) is left as it was.
+    expect(JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'xos-output.json'), 'utf8')).target).toBe('local');
   });
 
   test("npm test runs the project's own jest test, with xos/testing", () => {

@@ -5,8 +5,8 @@ export const spec: CommandSpec = {
   name: 'rehearse',
   summary:
     'Rehearse a deployment offline: synthesize with the auto target (or take an output folder), then run terraform init, validate, plan and apply in a scratch copy of every stack against a provider harness serving the real OpenStack and AWS schemas with simulated computed values. No cloud, no credentials; your backends are never touched. Exit 0 only when every stack applied.',
-  usage: 'xos rehearse <program | DIR> [--out DIR] [--scratch DIR] [--openstack-schema 3|1.53] [--parallelism N] [--launch] [--json]',
-  positionals: ['program'],
+  usage: 'xos rehearse [program | DIR] [--out DIR] [--scratch DIR] [--openstack-schema 3|1.53] [--parallelism N] [--launch] [--json]',
+  positionals: ['program?'],
   options: [
     { name: 'out', type: 'string', description: 'with a program: synthesize into DIR (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
     { name: 'scratch', type: 'string', description: 'keep the scratch copy (stacks, states, plans and their JSON, the simulated cloud) in DIR, which must be new or empty (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
@@ -24,7 +24,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const path = await import('path');
   const { usageError } = await import('../../errors');
   const { printable } = await import('../../util/printable');
-  const arg = args.positionals[0];
+  // No argument: the project's program, as cdktf.json names it (a project made by xos init).
+  const { programArgument } = await import('../../project');
+  const arg = programArgument(args.positionals[0]);
   const abs = path.resolve(arg);
   const isOutput = fs.existsSync(abs) && fs.statSync(abs).isDirectory() && fs.existsSync(path.join(abs, 'manifest.json')) && !fs.existsSync(path.join(abs, 'main.ts'));
   const parallelism = args.options.parallelism === undefined ? 2 : Number(args.options.parallelism);
@@ -60,7 +62,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       const { synthesizeAtomically } = await import('../../synth/output');
       const { resolveBackendSettings } = await import('../../synth/backend');
       outdir = args.options.out === undefined ? path.join(temp('xos-rehearse-out-'), 'out') : path.resolve(String(args.options.out));
-      synthesizeAtomically(compiled, { outdir, target: 'auto', backends: resolveBackendSettings(loaded.cloud, loaded.dir) });
+      synthesizeAtomically(compiled, { outdir, target: 'auto', backends: resolveBackendSettings(loaded.cloud, loaded.dir), program: loaded.file });
       label = `${compiled.built.model.name} (${path.relative(process.cwd(), loaded.file) || loaded.file})`;
     }
     const scratch = scratchArg ?? path.join(temp('xos-rehearse-'), 'scratch');

@@ -110,6 +110,7 @@ const HOW: Record<string, How> = {
   'npx xos validate': { covered: PROJECT },
   'npx xos synth': { covered: PROJECT },
   'npx cdktf deploy': { covered: PROJECT },
+  'npx xos rehearse': { covered: PROJECT },
   'npm test': { covered: `${PROJECT}; this repository's own, by .ci/run` },
   'npm pack': { covered: PROJECT },
   'npx ./xos-0.1.0.tgz init my-cloud --tarball ./xos-0.1.0.tgz': { covered: `${PROJECT}: it runs xos init from the tarball with --tarball` },
@@ -127,6 +128,24 @@ const HOW: Record<string, How> = {
   'npx xos validate examples/hello --watch': { covered: 'test/cli/watch.test.ts (xos validate --watch on a copy of examples/hello, edited as an editor saves)' },
   // Synthesis.
   'npx xos synth examples/central-office --out cdktf.out --target local': { check: (r) => expect(r.stdout).toMatch(/^xos synth: central-office \(examples\/central-office\/main\.ts\), target local \(local: 2\) -> cdktf\.out$/m) },
+  // Rehearsal (auto target, against the harness).
+  'npx xos rehearse examples/opencloud': { check: (r) => expect(r.stdout).toMatch(/^rehearsal passed: all 12 stacks validated, planned and applied \(\d+ resources created\)/m) },
+  // cdktf.out is central-office's, synthesized for the local target above.
+  'npx xos rehearse cdktf.out --scratch rehearsal': {
+    check: (r, ws) => {
+      expect(r.stdout).toMatch(/^rehearsal passed: all 2 stacks validated, planned and applied/m);
+      expect(stateResources(ws, 'rehearsal/terraform.co1-openstack.tfstate')).toBe(71);
+      expect(fs.existsSync(path.join(ws, 'rehearsal', 'plans'))).toBe(true);
+    },
+  },
+  'npx xos rehearse examples/opencloud --json': {
+    check: (r) => {
+      const result = JSON.parse(r.stdout) as { ok: boolean; stacks: { stack: string; status: string }[] };
+      expect(result.ok).toBe(true);
+      expect(result.stacks).toHaveLength(12);
+      expect(result.stacks.filter((s) => s.status !== 'applied')).toEqual([]);
+    },
+  },
   // cdktf.
   'cd examples/central-office': {},
   'npx cdktf synth': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Generated Terraform code for the stacks/) },
@@ -257,6 +276,6 @@ describeWith('terraform', 'the READMEs\' commands, run in order in a scratch cop
       const codes = how.codes ?? [0];
       if (!codes.includes(r.code)) throw new Error(`exit ${r.code} (expected ${codes.join(' or ')})\n--- stdout:\n${r.stdout.slice(-3000)}\n--- stderr:\n${r.stderr.slice(-3000)}`);
       how.check?.(r, ws, run);
-    });
+    }, 600_000);
   }
 });

@@ -16,6 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { usageError } from './errors';
+import { jsonProblemText } from './util/json-error';
 
 /** How stacks are rendered: each by its Controller's back-end (`auto`), or every one as `terraform_data` (`local`). */
 export const TARGET_MODES = ['auto', 'local'] as const;
@@ -43,10 +44,12 @@ export function findUp(start: string, name: string): string | undefined {
 
 function readJsonObject(file: string, what: string): Record<string, unknown> {
   let doc: unknown;
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
-    throw usageError(`${rel(file)} is not valid JSON (${(e as Error).message}). Fix it${what}.`);
+    // Said without quoting the file: it may hold a connection string.
+    throw usageError(`${rel(file)} is not valid JSON (${jsonProblemText(e, text)}). Fix it${what}.`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw usageError(`${rel(file)} must hold a JSON object.`);
   return doc as Record<string, unknown>;

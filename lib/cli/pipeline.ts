@@ -4,7 +4,6 @@ import { changeText, type AllocationLock } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
 import type { XosModel } from '../model/types';
 import { elide, formatViolation } from '../rules/index';
-import { printable } from '../util/printable';
 import type { SynthResult } from '../synth/output';
 import type { Derived, DerivedChange } from '../synth/derived';
 import type { Io } from './io';
@@ -123,7 +122,7 @@ export function violationSummary(compiled: Compiled, strict = false): string {
 
 /** Up to `max` names, then how many more. */
 function listed(names: readonly string[], max: number): string {
-  const shown = names.slice(0, max).map((n) => printable(elide(n, 200)));
+  const shown = names.slice(0, max).map((n) => elide(n, 200));
   return names.length <= max ? shown.join(', ') : `${shown.join(', ')} and ${names.length - max} more`;
 }
 
@@ -139,7 +138,7 @@ export function secretsLine(compiled: Compiled): string | undefined {
   const all = [...vars.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const shown = all.slice(0, 6).map((v) => (v.ref.secret === 'env' ? `TF_VAR_${v.name}="$${v.ref.name}"` : `TF_VAR_${v.name}=...`));
   const more = all.length > 6 ? ` and ${all.length - 6} more (each stack's variables say)` : '';
-  return printable(`secrets: Terraform reads each from TF_VAR_<name> where it runs: export ${shown.join(' ')}${more}`);
+  return `secrets: Terraform reads each from TF_VAR_<name> where it runs: export ${shown.join(' ')}${more}`;
 }
 
 export function printSynthSummary(compiled: Compiled, result: SynthResult, io: Io, ctx: { program: string; out: string; target: string; derived?: Derived; derivedChanges?: readonly DerivedChange[] }): void {

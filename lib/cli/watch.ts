@@ -12,7 +12,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isXosError } from '../errors';
-import { printable } from '../util/printable';
 import type { Io } from './io';
 import type { Checker } from './typecheck';
 
@@ -55,7 +54,7 @@ function runRules(program: string, io: Io, options: WatchOptions, how: { checker
     return printValidation(compiled, allocations, io, options);
   } catch (e) {
     if (!isXosError(e)) throw e;
-    io.err(`xos: ${printable(e.message)}\n`);
+    io.err(`xos: ${e.message}\n`);
     return false;
   }
 }
@@ -70,7 +69,7 @@ function checkTypes(entry: string, checker: Checker, io: Io): string[] | undefin
     return done.sources;
   } catch (e) {
     if (!isXosError(e)) throw e;
-    io.err(`xos: ${printable(e.message)}\n`);
+    io.err(`xos: ${e.message}\n`);
     return undefined;
   }
 }

@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { usageError } from '../errors';
+import { jsonProblemText } from '../util/json-error';
 import type { TargetMode } from '../project';
 
 export const OUTPUT_INFO_FILE = 'xos-output.json';
@@ -55,7 +56,7 @@ export function readOutputInfo(outdir: string): OutputInfo | undefined {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw usageError(`${file} is not valid JSON (${(e as Error).message}): the output folder is damaged. Synthesize it again (xos synth).`);
+    throw usageError(`${file} is not valid JSON (${jsonProblemText(e, text)}): the output folder is damaged. Synthesize it again (xos synth).`);
   }
   if (!doc || typeof doc !== 'object' || typeof doc.cloud !== 'string' || (doc.target !== 'auto' && doc.target !== 'local'))
     throw usageError(`${file} does not say which cloud and target made ${outdir}. Synthesize it again (xos synth).`);

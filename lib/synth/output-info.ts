@@ -102,8 +102,13 @@ export function checkOutputFolder(outdir: string, expected: ExpectedOutput): Out
   return info;
 }
 
-/** The target whose resources a Terraform type is: `openstack_*`, `aws_*`, else local. */
-function targetOfType(type: string): string {
+/**
+ * The target whose resources a Terraform type is: `openstack_*`, `aws_*`, else local; none for
+ * Terraform's built-in types (`terraform_data`), which every target writes (an OpenStack stack
+ * holds model-only markers as terraform_data too).
+ */
+function targetOfType(type: string): string | undefined {
+  if (type.startsWith('terraform_')) return undefined;
   return type.startsWith('openstack_') ? 'openstack' : type.startsWith('aws_') ? 'aws' : 'local';
 }
 
@@ -132,7 +137,7 @@ export function checkReviewInputs(headModel: string, baseModel: string | undefin
   const made = new Set(Object.values(head.stacks));
   for (const p of plans) {
     const wanted = p.stack && head.stacks[p.stack] ? new Set([head.stacks[p.stack]]) : made;
-    const other = [...new Set(p.types.map(targetOfType))].filter((t) => !wanted.has(t));
+    const other = [...new Set(p.types.map(targetOfType))].filter((t): t is string => t !== undefined && !wanted.has(t));
     if (other.length)
       throw usageError(
         `the plan ${p.file} holds ${other.join(' and ')} resources, but ${headDir} was synthesized for the target '${head.target}'${p.stack ? ` (stack ${p.stack}: ${head.stacks[p.stack] ?? 'not in it'})` : ''}: it was planned from another output folder. Plan the stacks of ${headDir} (terraform -chdir=${headDir}/stacks/<stack> plan), or synthesize for the target the plans were made for.`,

@@ -114,7 +114,8 @@ offline; \`"auto"\` renders each stack for its Controller's back-end (OpenStack,
 their providers and credentials. Each target keeps its own state.
 
 \`.github/workflows/plan-review.yml\` reviews every pull request's Terraform plans in the
-model's words (\`xos review\`); give the program a remote backend first (see xos's README).
+model's words (\`xos review\`), with its scripts in \`.github/xos-review/\` (run from the base
+branch, never the pull request's); give the program a remote backend first (see xos's README).
 `;
 }
 
@@ -195,16 +196,29 @@ module.exports = {
   files.set('main.test.ts', testFile(options.example));
   files.set('.gitignore', ['node_modules/', 'cdktf.out/', '*.tfstate', '*.tfstate.backup', '.terraform/', 'plan.bin', '*.tfplan', ''].join('\n'));
   files.set('.github/workflows/plan-review.yml', workflow());
+  // Its scripts, which it runs from the base branch's checkout of this project.
+  for (const f of fs.readdirSync(path.join(PACKAGE_ROOT, 'examples', 'github', 'scripts')).sort())
+    files.set(`${WORKFLOW_SCRIPTS}/${f}`, fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', 'github', 'scripts', f), 'utf8'));
   files.set('README.md', readme(name, options.example));
   return files;
 }
 
-/** The plan-review workflow of xos's examples, reviewing this project's program. */
+/** Where a new project keeps the plan-review workflow's scripts (xos's own are in examples/github/scripts). */
+const WORKFLOW_SCRIPTS = '.github/xos-review';
+
+/** The plan-review workflow of xos's examples, reviewing this project's program with the scripts in WORKFLOW_SCRIPTS. */
 function workflow(): string {
-  const text = fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', 'github', 'plan-review.yml'), 'utf8');
-  const line = /^(\s*PROGRAM:) .*$/m;
-  if (!line.test(text)) throw new Error('internal: examples/github/plan-review.yml has no PROGRAM line to point at the new project');
-  return text.replace(line, '$1 .');
+  let text = fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', 'github', 'plan-review.yml'), 'utf8');
+  const edits: [RegExp, string][] = [
+    [/^(\s*PROGRAM:) .*$/m, '$1 .'],
+    [/^(\s*SCRIPTS:) base\/examples\/github\/scripts$/m, `$1 base/${WORKFLOW_SCRIPTS}`],
+    [/^(\s*sparse-checkout:) examples\/github\/scripts$/gm, `$1 ${WORKFLOW_SCRIPTS}`],
+  ];
+  for (const [line, replacement] of edits) {
+    if (!line.test(text)) throw new Error(`internal: examples/github/plan-review.yml has no line ${line} to point at the new project`);
+    text = text.replace(line, replacement);
+  }
+  return text;
 }
 
 /** Refuse a folder that holds anything but a .git (a new project is written into an empty one). */

@@ -23,7 +23,7 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
 
   test('writes a whole project and says what next', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(r.stdout).toContain(`xos init: wrote .github/workflows/plan-review.yml, .gitignore, README.md, cdktf.json, jest.config.js, main.test.ts, main.ts, package.json, tsconfig.json into`);
+    expect(r.stdout).toContain(`xos init: wrote .github/workflows/plan-review.yml, .github/xos-review/check-render.js, .github/xos-review/plan-stacks.sh, .github/xos-review/same-config.js, .github/xos-review/stacks-to-plan.js, .gitignore, README.md, cdktf.json, jest.config.js, main.test.ts, main.ts, package.json, tsconfig.json into`);
     expect(r.stdout).toContain(example === 'hello' ? 'npx cdktf deploy ' : "npx cdktf deploy '*'");
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', example, 'main.ts'), 'utf8'));
     const cdktf = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
@@ -31,6 +31,12 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: example, private: true, dependencies: { xos: `file:${ROOT}` }, scripts: { test: 'jest' } });
     expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'cdktf.out/', '*.tfstate']));
     expect((fs.statSync(dir).mode & 0o777).toString(8)).not.toBe('700');
+    // The workflow runs its scripts from the base branch's checkout of this project.
+    const workflow = fs.readFileSync(path.join(dir, '.github', 'workflows', 'plan-review.yml'), 'utf8');
+    expect(workflow).toMatch(/^\s+SCRIPTS: base\/\.github\/xos-review$/m);
+    expect(workflow).not.toMatch(/^\s+(SCRIPTS|sparse-checkout):.*examples\/github/m);
+    for (const f of fs.readdirSync(path.join(ROOT, 'examples', 'github', 'scripts')))
+      expect(fs.readFileSync(path.join(dir, '.github', 'xos-review', f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'github', 'scripts', f), 'utf8'));
   });
 
   test('commands with no argument find the program through cdktf.json, and use its target', () => {

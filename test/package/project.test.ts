@@ -51,7 +51,7 @@ describeWith('terraform', 'a project made by xos init from the packed tarball', 
     const r = run('tar', ['tzf', tarball], parent);
     const files = r.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => /^(test|bench|scripts|lib|constructs)\/|^dist\/(bench|test)\/|\.map$|^tsconfig|^jest/.test(f))).toEqual([]);
-    for (const f of ['package.json', 'README.md', 'dist/bin/xos.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/testing/index.js', 'dist/lib/synth/openstack/schema.json', 'dist/lib/synth/openstack/schema-3.json', 'dist/lib/synth/aws/schema.json', 'dist/lib/rehearse/plugin-main.js', 'dist/lib/cli/commands/rehearse.js', 'schema/recipe.schema.json', 'examples/hello/main.ts', 'examples/central-office/main.ts', 'examples/github/plan-review.yml'])
+    for (const f of ['package.json', 'README.md', 'dist/bin/xos.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/testing/index.js', 'dist/lib/synth/openstack/schema.json', 'dist/lib/synth/openstack/schema-3.json', 'dist/lib/synth/aws/schema.json', 'dist/lib/rehearse/plugin-main.js', 'dist/lib/cli/commands/rehearse.js', 'schema/recipe.schema.json', 'examples/hello/main.ts', 'examples/central-office/main.ts', 'examples/github/plan-review.yml', 'examples/github/scripts/plan-stacks.sh'])
       expect(files).toContain(f);
     expect(files.length).toBeLessThan(450);
   });
@@ -72,6 +72,7 @@ describeWith('terraform', 'a project made by xos init from the packed tarball', 
     expect(pkg.dependencies).toEqual({ xos: `file:vendor/${path.basename(tarball)}` });
     expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['cdktf-cli', 'jest', 'ts-jest', 'typescript']));
     expect(fs.readFileSync(path.join(project, '.github', 'workflows', 'plan-review.yml'), 'utf8')).toMatch(/^\s+PROGRAM: \.$/m);
+    expect(fs.readdirSync(path.join(project, '.github', 'xos-review')).sort()).toEqual(['check-render.js', 'plan-stacks.sh', 'same-config.js', 'stacks-to-plan.js']);
     // The aws target's dependency is optional: not installed.
     expect(fs.existsSync(path.join(project, 'node_modules', '@cdktf', 'provider-aws'))).toBe(false);
   });

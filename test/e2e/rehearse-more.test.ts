@@ -54,7 +54,8 @@ describeWith('terraform', 'cdktf deploy and random clouds against the provider h
     expect(stacks).toHaveLength(12);
     expect({ code: r.status, tail: (r.stdout + r.stderr).slice(-3000) }).toEqual({ code: 0, tail: expect.stringContaining('Apply complete!') });
     for (const s of stacks) {
-      const state = JSON.parse(fs.readFileSync(path.join(project, `terraform.${s}.tfstate`), 'utf8'));
+      // The auto target's own state, apart from the local target's (terraform.<stack>.tfstate).
+      const state = JSON.parse(fs.readFileSync(path.join(project, `terraform.${s}.auto.tfstate`), 'utf8'));
       const declared = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', s, 'cdk.tf.json'), 'utf8'));
       const managed = Object.values((declared.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
       expect({ stack: s, managed: state.resources.filter((x: { mode: string }) => x.mode === 'managed').length }).toEqual({ stack: s, managed });

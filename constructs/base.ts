@@ -156,7 +156,7 @@ export function declarationSite(site: Capture | undefined): SourceLocation | und
   if (!site) return undefined;
   let inner: SourceLocation | undefined;
   for (const frame of framesOf(site) ?? []) {
-    const loc = sourceOf(frame);
+    const loc = mappedByHook(frame, sourceOf(frame));
     if (!loc || !inProgram(loc.file)) continue;
     if (inner) return loc; // the call of the function the object was made in
     // A module's own code (V8's `Object.<anonymous>`): no caller to prefer.
@@ -166,7 +166,32 @@ export function declarationSite(site: Capture | undefined): SourceLocation | und
   return inner;
 }
 
-/** A frame of a module's top-level code: the anonymous wrapper Node (or jest) calls with `this` = module.exports. */
+/**
+ * A .ts frame Node has no source map for was compiled by another loader (jest runs a program
+ * loaded by xos/testing through its own transformer and vm): its line is the emitted
+ * JavaScript's, so it is read from the frame as the installed stack hook (jest's source map
+ * support) formats it.
+ */
+function mappedByHook(frame: NodeJS.CallSite, loc: SourceLocation | undefined): SourceLocation | undefined {
+  if (!loc || !loc.file.endsWith('.ts') || !Error.prepareStackTrace) return loc;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { findSourceMap } = require('module') as typeof import('module');
+  if (findSourceMap(loc.file)) return loc;
+  try {
+    const text: unknown = Error.prepareStackTrace(new Error(), [frame]);
+    const m = typeof text === 'string' ? /:(\d+):(\d+)\)?\s*$/.exec(text.trimEnd().split('\n').pop() ?? '') : null;
+    return m ? { file: loc.file, line: Number(m[1]), column: Number(m[2]) } : loc;
+  } catch {
+    return loc;
+  }
+}
+
+/**
+ * A frame of a module's top-level code: the anonymous wrapper Node calls with `this` =
+ * module.exports, or the one jest names `Object.<anonymous>` (what V8 prints for Node's).
+ */
 function isModuleCode(frame: NodeJS.CallSite): boolean {
-  return !frame.isToplevel() && !frame.isConstructor() && !frame.getFunctionName() && frame.getTypeName() === 'Object';
+  const name = frame.getFunctionName();
+  if (name === 'Object.<anonymous>') return true;
+  return !frame.isToplevel() && !frame.isConstructor() && !name && frame.getTypeName() === 'Object';
 }

@@ -94,14 +94,15 @@ function uniqueIn(scope: IConstruct, id: string): Construct {
 
 /**
  * @internal Where the program made a call that relates two objects (a Slice joining a
- * Network): captured like a declaration site, formatted only when a violation asks.
+ * Network): captured and read like a declaration site (a call inside a helper of the program
+ * is located at the helper's call), formatted only when a violation asks.
  */
 export function captureCallSite(): { readonly source: SourceLocation | undefined } | undefined {
   if (!captureSources()) return undefined;
-  const at = captureStack(12);
+  const at = captureStack(14);
   return {
     get source() {
-      return siteOf(at, inProgram);
+      return declarationSite(at);
     },
   };
 }

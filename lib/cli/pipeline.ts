@@ -180,7 +180,7 @@ function printDerived(io: Io, d: Derived, changes?: readonly DerivedChange[]): v
   const MAX = 20;
   if (changes) {
     if (!changes.length) io.out('  none appeared, went or moved since the previous output\n');
-    for (const c of changes.slice(0, MAX)) io.out(printable(`  ${c.change === 'appeared' ? '+' : c.change === 'went' ? '-' : '~'} ${c.change} ${c.what}`) + '\n');
+    for (const c of changes.slice(0, MAX)) io.out(`  ${c.change === 'appeared' ? '+' : c.change === 'went' ? '-' : '~'} ${c.change} ${c.what}\n`);
     if (changes.length > MAX) io.out(`  ... and ${changes.length - MAX} more changes (xos-derived.json)\n`);
     return;
   }
@@ -188,6 +188,6 @@ function printDerived(io: Io, d: Derived, changes?: readonly DerivedChange[]): v
     ...d.networks.map((n) => `network ${n.key} ${n.cidr} (tenancy ${n.tenancy}) in ${n.stacks.join(', ') || 'no stack'}`),
     ...d.gateways.map((g) => (g.role === 'interconnect' ? `gateway of tenancy ${g.of} in ${g.stack} (${g.detail})` : `route out of ${g.of} in ${g.stack} (${g.detail})`)),
   ];
-  for (const l of lines.slice(0, MAX)) io.out(printable(`  ${l}`) + '\n');
+  for (const l of lines.slice(0, MAX)) io.out(`  ${l}\n`);
   if (lines.length > MAX) io.out(`  ... and ${lines.length - MAX} more (xos-derived.json)\n`);
 }

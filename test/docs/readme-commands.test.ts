@@ -146,6 +146,17 @@ const HOW: Record<string, How> = {
       expect(result.stacks.filter((s) => s.status !== 'applied')).toEqual([]);
     },
   },
+  // Proof of the network.
+  'npx xos verify examples/central-office --target auto': { covered: "test/targets/readme.test.ts (what it prints, compared with the README's block)" },
+  // cdktf.out is central-office's, synthesized for the local target above.
+  'npx xos verify cdktf.out': { check: (r) => expect(r.stdout).toMatch(/^xos verify: central-office \(cdktf\.out, as written\)\n[\s\S]*^proven: the flows admitted are exactly the flows intended/m) },
+  'npx xos verify examples/central-office --json': {
+    check: (r) => {
+      const result = JSON.parse(r.stdout) as { ok: boolean; violations: unknown[] };
+      expect(result).toMatchObject({ ok: true, violations: [] });
+    },
+  },
+  'npx xos verify examples/central-office --target auto --explain co1/volt/olt-1 co1/vcpe/cpe-1 --port 67 --protocol udp': { covered: "test/targets/readme.test.ts (what it prints, compared with the README's block)" },
   // cdktf.
   'cd examples/central-office': {},
   'npx cdktf synth': { check: (r) => expect(r.stdout + r.stderr).toMatch(/Generated Terraform code for the stacks/) },

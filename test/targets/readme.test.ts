@@ -59,8 +59,8 @@ async function cliOutput(args: string[]): Promise<{ code: number; out: string }>
 
 test('the README shows xos verify output', () => {
   expect(blocks('readme-check-output').map((b) => b.args.join(' '))).toEqual([
-    'verify examples/central-office',
-    'verify examples/central-office --explain co1/volt/olt-1 co1/vcpe/cpe-1 --port 67 --protocol udp',
+    'verify examples/central-office --target auto',
+    'verify examples/central-office --target auto --explain co1/volt/olt-1 co1/vcpe/cpe-1 --port 67 --protocol udp',
   ]);
 });
 

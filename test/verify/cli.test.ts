@@ -117,6 +117,21 @@ describe('xos verify', () => {
     expect(dropped.stdout).toContain('tcp/5432 from lab/app/vm-1 to lab/db/vm-1: dropped');
   });
 
+  test("in a project: the program cdktf.json runs and the project's target, unless --target says otherwise", () => {
+    const dir = tmpDir('xos-verify-cli-');
+    program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'shared-private', cidr: '10.9.0.0/24' });"));
+    fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'npx ts-node main.ts', context: { 'xos:target': 'local' } }));
+    const env = { ...process.env };
+    delete env.XOS_TARGET;
+    const local = xos(['verify', '--transpile-only'], { cwd: dir, env });
+    expect({ code: local.code, stderr: local.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(local.stdout).toMatch(/^xos verify: cli \(main\.ts\), target local \(local: 1\)\n/);
+    const auto = xos(['verify', '--target', 'auto', '--explain', 'App', 'lab/db/vm-2', '--transpile-only'], { cwd: dir, env });
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toMatch(/^xos verify: cli \(main\.ts\), target auto \(openstack: 1\)\n/);
+    expect(auto.stdout).toContain('-> in by openstack_networking_secgroup_rule_v2.secrule_App__tenant-of-DB__tcp-5432');
+  });
+
   test('a model with errors has nothing to prove: its violations, exit 1', () => {
     const dir = tmpDir('xos-verify-cli-');
     const r = xos(['verify', program(dir, cloud("new Service(cloud, 'App', { slices: [app] }).tenantOf(provider, { connect: 'wormhole' as never });")), '--transpile-only']);

@@ -5,10 +5,10 @@ export const spec: CommandSpec = {
   name: 'verify',
   summary:
     "Prove the network: read the synthesized Terraform JSON of every stack (synthesizing first when given a program), compute the flows each back-end would admit (OpenStack Neutron, AWS VPC, local), and compare them with the flows the model intends (docs/flows.md). One line per FLOW violation, a summary per tenancy; exit 1 on any error. With --explain, why one packet passes, or where it stops.",
-  usage: 'xos verify <program | DIR> [--target auto|local] [--json] [--explain <from> <to> [--port P] [--protocol tcp|udp|icmp]]',
-  positionals: ['program', 'to?'],
+  usage: 'xos verify [program | DIR] [--target auto|local] [--json] [--explain <from> <to> [--port P] [--protocol tcp|udp|icmp]]   (default: the program cdktf.json runs)',
+  positionals: ['program?', 'to?'],
   options: [
-    { name: 'target', type: 'string', description: "for a program: the targets to synthesize in memory and prove ('auto': each stack's own; 'local': every stack terraform_data). A DIR is proven as it was written", default: 'auto', choices: ['auto', 'local'], placeholder: 'TARGET' },
+    { name: 'target', type: 'string', description: "for a program: the targets to synthesize in memory and prove ('auto': each stack's own; 'local': every stack terraform_data; default: XOS_TARGET, else the project's, else the Cloud's, else auto, as for xos synth). A DIR is proven as it was written", choices: ['auto', 'local'], placeholder: 'TARGET' },
     { name: 'json', type: 'boolean', description: 'print { ok, violations, summary, stacks } (or the explanation) as JSON' },
     { name: 'explain', type: 'string', description: "explain packets from FROM to the next argument: a Sliver's path, a Slice or Service (path or name), or 'internet'", placeholder: 'FROM' },
     { name: 'port', type: 'string', description: 'with --explain: the destination port (default: the ports of the tenancy between the two)', placeholder: 'P' },
@@ -22,11 +22,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const path = await import('path');
   const { usageError } = await import('../../errors');
   const { printable } = await import('../../util/printable');
-  const input = args.positionals[0];
   const explainFrom = args.options.explain as string | undefined;
-  const explainTo = args.positionals[1];
-  if (explainFrom !== undefined && explainTo === undefined) throw usageError(`--explain needs two ends: xos verify ${input} --explain <from> <to>.`);
+  // --explain's second end is the last argument; the program, when given, comes before it (a
+  // lone argument that is no file or folder is that end, the program then cdktf.json's).
+  const onlyEnd = explainFrom !== undefined && args.positionals.length === 1 && !fs.existsSync(args.positionals[0]);
+  const [given, explainTo] = onlyEnd ? [undefined, args.positionals[0]] : args.positionals;
+  if (explainFrom !== undefined && explainTo === undefined) throw usageError(`--explain needs two ends: xos verify ${given ? `${printable(given)} ` : ''}--explain <from> <to>.`);
   if (explainFrom === undefined && explainTo !== undefined) throw usageError(`'xos verify' got an unexpected argument '${printable(explainTo)}'. Usage: ${spec.usage}`);
+  const { programArgument, chooseTarget } = await import('../../project');
+  const input = programArgument(given);
 
   const verify = await import('../../verify/index');
   const { ModelIndex } = await import('../../model/index');
@@ -50,7 +54,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       return 1;
     }
     const { renderInMemory } = await import('../../synth/rendered');
-    const rendered = renderInMemory(compiled.layout, args.options.target as 'auto' | 'local');
+    const target = chooseTarget(loaded.dir, { flag: args.options.target as string | undefined, cloud: loaded.cloud?.target }).target;
+    const rendered = renderInMemory(compiled.layout, target);
     graphs = [...rendered.json].map(([name, tf]) => verify.readStack(tf, name));
     model = compiled.built.model;
     index = compiled.index;
@@ -58,7 +63,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     sourceOf = (key) => formatSource(compiled.built.meta.sources.get(key), process.cwd());
     const counts = new Map<string, number>();
     for (const s of rendered.stacks) counts.set(s.target, (counts.get(s.target) ?? 0) + 1);
-    title = `${model.name} (${path.relative(process.cwd(), loaded.file) || loaded.file}), target ${args.options.target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
+    title = `${model.name} (${path.relative(process.cwd(), loaded.file) || loaded.file}), target ${target} (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`;
   }
 
   if (explainFrom !== undefined) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Cloud } from '../../constructs/cloud';
 import { compileCloud } from '../compile';
-import { isXosError, SynthError } from '../errors';
+import { isXosError, SynthError, type SynthViolation } from '../errors';
 import { inertIo, processIo, safeText } from '../cli/io';
 import { changeText } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
@@ -10,7 +10,8 @@ import { chooseTarget } from '../project';
 import { formatViolation } from '../rules/index';
 import { resolveBackendSettings } from './backend';
 import { synthInto } from './output';
-import { isProofFailed } from '../verify/index';
+import { isProofFailed, ProofFailed } from '../verify/index';
+import type { VerifyResult } from '../verify/check';
 
 /**
  * What `cloud.synth()` does when a program runs on its own, under `cdktf synth`, or in a
@@ -58,13 +59,19 @@ export function synthProgramCloud(cloud: Cloud): void {
       for (const c of changes.slice(0, 20)) stdout.out(`  ${changeText(c)}\n`);
     }
   } catch (e) {
-    // A failed proof of the network (nothing is kept): its violations, then what it means.
-    if (isProofFailed(e)) {
-      const lines = e.proof.violations.map((v) => `  ${formatViolation(v)}`);
-      throw new SynthError(safeText()(`${lines.join('\n')}\n${e.message}`), [...compiled.violations, ...e.proof.violations]);
-    }
+    if (isProofFailed(e)) throw proofSynthError(compiled.violations, e.proof);
     // A usage error (a back-end that cannot be told about an object) is the program's, not a crash.
     if (isXosError(e) && e.kind === 'usage') throw new SynthError(safeText()(e.message), compiled.violations);
     throw e;
   }
+}
+
+/**
+ * A failed proof of the network as the SynthError `cloud.synth()` and xos/testing throw
+ * (nothing is kept): its FLOW violations, one a line, then what it means; it carries the
+ * model's violations and the proof's.
+ */
+export function proofSynthError(violations: readonly SynthViolation[], proof: VerifyResult): SynthError {
+  const lines = proof.violations.map((v) => `  ${formatViolation(v)}`);
+  return new SynthError(safeText()(`${lines.join('\n')}\n${new ProofFailed(proof).message}`), [...violations, ...proof.violations]);
 }

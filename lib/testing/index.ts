@@ -20,6 +20,8 @@ import { SynthError } from '../errors';
 import type { XosModel } from '../model/types';
 import { chooseTarget, type TargetMode } from '../project';
 import { formatViolation, type Violation } from '../rules/index';
+import { formatSource } from '../rules/rule';
+import type { VerifyResult } from '../verify/check';
 import { matchers } from './matchers';
 
 export { matchers } from './matchers';
@@ -82,6 +84,8 @@ export class TestSynth {
     public readonly target: TargetMode,
     /** The stacks, in the order synthesis writes them. */
     public readonly stacks: readonly TestStack[],
+    /** The proof of the network these stacks build, as `xos verify` makes it (always clean: a failed proof throws). */
+    public readonly proof: VerifyResult,
   ) {}
 
   /** One stack by name; an error lists the stacks there are. */
@@ -143,8 +147,10 @@ export class TestCloud {
   }
 
   /**
-   * Synthesize every stack in memory, for the project's target or the one given. Throws a
-   * SynthError carrying the violations when the model breaks a rule, as `cloud.synth()` does.
+   * Synthesize every stack in memory, for the project's target or the one given, and prove
+   * the network they build (as `xos synth` does before it writes). Throws a SynthError
+   * carrying the violations when the model breaks a rule or the proof fails, as
+   * `cloud.synth()` does.
    */
   public synth(options: { target?: TargetMode } = {}): TestSynth {
     this.assertSynthesizable();
@@ -163,7 +169,12 @@ export class TestCloud {
       else for (const [address, o] of rendered.origins.get(s.name) ?? []) origins.set(address, { model: o.model, kind: o.kind });
       return new TestStack(s.name, s.target, rendered.json.get(s.name)!, origins);
     });
-    return new TestSynth(target, stacks);
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { verifyStacks } = require('../verify/index') as typeof import('../verify/index');
+    const sources = this.compiled.built.meta.sources;
+    const proof = verifyStacks(this.model, rendered.json, { sourceOf: (key) => formatSource(sources.get(key), process.cwd()) }, this.compiled.index);
+    if (proof.errors) throw this.proofError(proof);
+    return new TestSynth(target, stacks, proof);
   }
 
   /**
@@ -177,9 +188,22 @@ export class TestCloud {
     const { synthesizeAtomically } = require('../synth/output') as typeof import('../synth/output');
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { resolveBackendSettings } = require('../synth/backend') as typeof import('../synth/backend');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { isProofFailed } = require('../verify/index') as typeof import('../verify/index');
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-testing-')), 'cdktf.out');
-    synthesizeAtomically(this.compiled, { outdir: dir, target: options.target ?? this.target, backends: resolveBackendSettings(this.cloud, this.dir) });
+    try {
+      synthesizeAtomically(this.compiled, { outdir: dir, target: options.target ?? this.target, backends: resolveBackendSettings(this.cloud, this.dir), relativeTo: process.cwd() });
+    } catch (e) {
+      if (isProofFailed(e)) throw this.proofError(e.proof);
+      throw e;
+    }
     return dir;
+  }
+
+  private proofError(proof: VerifyResult): SynthError {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { proofSynthError } = require('../synth/program') as typeof import('../synth/program');
+    return proofSynthError(this.violations, proof);
   }
 
   private assertSynthesizable(): void {

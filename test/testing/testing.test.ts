@@ -60,11 +60,40 @@ describe('Testing.load', () => {
   test('fullSynth writes the output as xos synth does, into a temporary folder', () => {
     const out = hello.fullSynth();
     try {
-      expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'stacks', 'xos-model.json', 'xos-output.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'stacks', 'xos-derived.json', 'xos-model.json', 'xos-output.json']);
       expect(JSON.parse(fs.readFileSync(path.join(out, 'xos-output.json'), 'utf8'))).toMatchObject({ cloud: 'hello', target: 'local' });
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }
+  });
+
+  test('synth proves the network its stacks build, as xos synth does before it writes', () => {
+    const co = Testing.load(at('examples/central-office'));
+    for (const target of ['local', 'auto'] as const) {
+      const { proof } = co.synth({ target });
+      expect(proof.errors).toBe(0);
+      expect(proof.summary).toContainEqual({ name: 'vOLT/tenant-of-vCPE', intended: 6, admitted: 6, missing: 0, extra: 0 });
+    }
+  });
+
+  test('a proof that fails throws a SynthError carrying its FLOW violations', () => {
+    jest.isolateModules(() => {
+      const check = jest.requireActual('../../lib/verify/check') as typeof import('../../lib/verify/check');
+      const flow = { id: 'FLOW-001', severity: 'error' as const, path: 'princeton/hello', message: 'a flow that does not pass.' };
+      jest.doMock('../../lib/verify/check', () => ({ ...check, verifyGraphs: () => ({ violations: [flow], summary: [], stacks: [], errors: 1 }) }));
+      const isolated = require('../../lib/testing/index') as typeof import('../../lib/testing/index');
+      const app = isolated.Testing.load(at('examples/hello'));
+      let thrown: any;
+      try {
+        app.synth();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown?.name).toBe('SynthError');
+      expect(thrown.message).toMatch(/^ {2}FLOW-001 error princeton\/hello: a flow that does not pass\.\nthe synthesized network does not admit exactly the flows the model intends \(1 FLOW violation\); nothing was written\./);
+      expect(thrown.violations.map((v: { id: string }) => v.id)).toEqual(['FLOW-001']);
+    });
+    jest.dontMock('../../lib/verify/check');
   });
 
   test('central-office: an acknowledged warning does not count', () => {

@@ -101,6 +101,7 @@ An XOS cloud declared in TypeScript with [xos](https://www.npmjs.com/package/xos
 \`\`\`sh
 npx xos validate            # check every rule (npx xos validate --watch: again on every save)
 npx xos synth               # write Terraform into cdktf.out, one stack per Controller
+npx xos verify              # prove the network: the stacks admit exactly the flows the model intends
 npx cdktf synth             # the same, through cdktf
 ${deployAll.padEnd(27)} # plan and apply with the terraform on your PATH
 npx xos status              # what each stack's state holds, against the model
@@ -135,6 +136,7 @@ export function scaffoldFiles(options: ScaffoldOptions): Map<string, string> {
       scripts: {
         validate: 'xos validate',
         synth: 'xos synth',
+        verify: 'xos verify',
         test: 'jest',
       },
       dependencies: { xos: options.xosSpec },

@@ -28,7 +28,7 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', example, 'main.ts'), 'utf8'));
     const cdktf = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
     expect(cdktf).toMatchObject({ language: 'typescript', app: 'npx ts-node main.ts', output: 'cdktf.out', context: { 'xos:target': 'local' } });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: example, private: true, dependencies: { xos: `file:${ROOT}` }, scripts: { test: 'jest' } });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: example, private: true, dependencies: { xos: `file:${ROOT}` }, scripts: { test: 'jest', verify: 'xos verify' } });
     expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'cdktf.out/', '*.tfstate']));
     expect((fs.statSync(dir).mode & 0o777).toString(8)).not.toBe('700');
     // The workflow runs its scripts from the base branch's checkout of this project.

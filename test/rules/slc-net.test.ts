@@ -1,5 +1,6 @@
 import { Image, Service, Site } from '../../lib/index';
-import { capture, siteOf } from '../../lib/util/call-sites';
+import { declarationSite } from '../../constructs/base';
+import { capture } from '../../lib/util/call-sites';
 import { compile } from '../helpers/cloud';
 import { baseCloud, violationsOf } from '../helpers/cloud';
 
@@ -169,8 +170,8 @@ describe('NET-003 joining needs the owner\'s consent', () => {
     const lan = b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl });
     // Two Sites with a Slice of the same name: the path tells them apart.
     new Site(b.cloud, 'site2').addSlice('s2', { image: b.image, flavor: b.flavor });
-    // The line below, as V8 numbers it (the same structured call sites xos reads; jest's transform may shift both).
-    const here = siteOf(capture(), (f) => f === __filename)!;
+    // The line below, read as xos reads a declaration's (under jest, through jest's source maps).
+    const here = declarationSite(capture())!;
     s2.join(lan);
     const [v] = violationsOf(b.cloud, 'NET-003');
     expect(v.path).toBe('site1/s2');

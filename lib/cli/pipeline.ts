@@ -75,7 +75,7 @@ export function allocationLines(compiled: Compiled, allocations: ProgramAllocati
   const parts = [`${count('new')} new`, `${count('moved')} moved`, `${count('released')} released`].filter((p) => !p.startsWith('0 '));
   const file = path.relative(process.cwd(), allocations.file) || allocations.file;
   const head = recorded ? `allocations: ${parts.join(', ')}, recorded in ${file}: review and commit it` : `allocations: ${parts.join(', ')}, not recorded (xos synth records them in ${file}; --locked refuses them)`;
-  const lines = [head, ...changes.slice(0, CHANGES_LISTED).map((c) => `  ${printable(changeText(c))}`)];
+  const lines = [head, ...changes.slice(0, CHANGES_LISTED).map((c) => `  ${changeText(c)}`)];
   if (changes.length > CHANGES_LISTED) lines.push(`  and ${(changes.length - CHANGES_LISTED).toLocaleString('en-US')} more`);
   return lines;
 }

@@ -51,6 +51,12 @@ export interface ScaffoldOptions {
   readonly xosSpec: string;
 }
 
+/** What each example's program reads beside it (the package ships these: package.json "files"). */
+const EXAMPLE_DATA: Record<Example, readonly string[]> = {
+  hello: [],
+  'central-office': ['subscribers.csv', 'xos.allocations.json'],
+};
+
 function testFile(example: Example): string {
   const specific =
     example === 'central-office'
@@ -195,6 +201,9 @@ module.exports = {
 `,
   );
   files.set('main.ts', fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', options.example, 'main.ts'), 'utf8'));
+  // The files the program reads beside it (central-office: subscribers.csv, and the pool values
+  // allocated to them in xos.allocations.json, which a project commits).
+  for (const f of EXAMPLE_DATA[options.example]) files.set(f, fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', options.example, f), 'utf8'));
   files.set('main.test.ts', testFile(options.example));
   files.set('.gitignore', ['node_modules/', 'cdktf.out/', '*.tfstate', '*.tfstate.backup', '.terraform/', 'plan.bin', '*.tfplan', ''].join('\n'));
   files.set('.github/workflows/plan-review.yml', workflow());

@@ -62,7 +62,8 @@ describe('xos validate --watch', () => {
 
   test('validates first, type checked, and says what it watches', async () => {
     await err.next(/passes \(\d+ ms, \d+ ms CPU\); watching 1 file for changes \(Ctrl-C to stop\)\n/, 0);
-    expect(out.text).toBe('violations: none\n');
+    // What xos validate prints: the model's counts, then the violations.
+    expect(out.text).toBe('model: 1 sites, 1 users, 1 deployments, 0 services, 0 tenancies, 1 slices, 2 slivers, 1 networks, 0 tenant instances\nviolations: none\n');
   });
 
   test('a save that breaks a rule: the rules answer first, the types after', async () => {

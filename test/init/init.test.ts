@@ -23,7 +23,11 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
 
   test('writes a whole project and says what next', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(r.stdout).toContain(`xos init: wrote .github/workflows/plan-review.yml, .github/xos-review/check-render.js, .github/xos-review/plan-stacks.sh, .github/xos-review/same-config.js, .github/xos-review/stacks-to-plan.js, .gitignore, README.md, cdktf.json, jest.config.js, main.test.ts, main.ts, package.json, tsconfig.json into`);
+    // central-office reads its subscribers beside it, with the pool values recorded for them.
+    const data = example === 'central-office' ? ['subscribers.csv', 'xos.allocations.json'] : [];
+    const wrote = ['.github/workflows/plan-review.yml', '.github/xos-review/check-render.js', '.github/xos-review/plan-stacks.sh', '.github/xos-review/same-config.js', '.github/xos-review/stacks-to-plan.js', '.gitignore', 'README.md', 'cdktf.json', 'jest.config.js', 'main.test.ts', 'main.ts', 'package.json', ...data, 'tsconfig.json'].sort();
+    expect(r.stdout).toContain(`xos init: wrote ${wrote.join(', ')} into`);
+    for (const f of data) expect(fs.readFileSync(path.join(dir, f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', example, f), 'utf8'));
     expect(r.stdout).toContain(example === 'hello' ? 'npx cdktf deploy ' : "npx cdktf deploy '*'");
     expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', example, 'main.ts'), 'utf8'));
     const cdktf = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
@@ -45,7 +49,10 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
     expect(v.stdout).toMatch(/violations: none/);
     const s = xos(['synth', '--json'], { cwd: dir });
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.stdout)).toMatchObject({ ok: true, target: 'local' });
+    const done = JSON.parse(s.stdout);
+    expect(done).toMatchObject({ ok: true, target: 'local' });
+    // The recorded allocations came along: nothing new to record.
+    expect(done.allocations).toBeUndefined();
   });
 
   test("the project's jest test passes", () => {

@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import type { ModelContext } from '../lib/model/context';
 import type { PrivilegeScope } from '../lib/model/types';
 import { XosConstruct } from './base';
 import type { User } from './user';
@@ -31,5 +32,10 @@ export class Privilege extends XosConstruct {
     public readonly target: XosConstruct | null,
   ) {
     super(scope, id);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.privileges.push({ kind: 'Privilege', key: this.key, name: this.name, user: ctx.ref(this.user), scope: this.scopeKind, target: this.target ? ctx.ref(this.target) : null, role: String(this.role) });
   }
 }

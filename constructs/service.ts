@@ -1,14 +1,13 @@
 import type { ModelContext } from '../lib/model/context';
 import { clean, jsonCopy, poolModels, secretRefs, servicePorts } from '../lib/model/render';
 import type { ConnectMode, Protocol } from '../lib/model/types';
-import { describeValue, listOf, ofKind, programLine, XosConstruct } from './base';
+import { listOf, ofKind, XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import type { Controller, NetworkTemplate } from './infra';
 import { TenantInstance, type TenantInstanceProps } from './instance';
 import { IMPLEMENTS } from './relation';
 import type { Credentials } from './secret';
 import type { Network, Slice } from './slice';
-import { usageError } from '../lib/errors';
 
 /**
  * One Sliver (VM) of a tenant Service, as a provider's `onTenantInstance` hook sees it (the
@@ -326,15 +325,9 @@ export class Service extends XosConstruct {
     }
   }
 
-  /** Both sides of "the Slice implements this Service", in one place (a Slice implements one Service). */
+  /** Both sides of "the Slice implements this Service", in one place. */
   private bind(slice: unknown, call: string): void {
-    const s = ofKind<'Slice', Slice>(this, call, slice, ['Slice'], "Pass a Slice (site.addSlice('id', { image, flavor })).");
-    const other = IMPLEMENTS.to(s)[0];
-    if (other && other !== this) {
-      const at = programLine();
-      throw usageError(`${at ? `${at}: ` : ''}${describeValue(this)}: ${call} was given ${describeValue(s)}, which already implements ${describeValue(other)}. A Slice implements one Service: give this Service a Slice of its own.`);
-    }
-    IMPLEMENTS.link(this, s, true);
+    IMPLEMENTS.link(this, ofKind<'Slice', Slice>(this, call, slice, ['Slice'], "Pass a Slice (site.addSlice('id', { image, flavor }))."), true);
   }
 }
 

@@ -205,9 +205,15 @@ export class Slice extends XosConstruct {
     return this.node.scope as Site;
   }
 
-  /** The Service this Slice implements, if any. */
+  /** The Service this Slice implements, if any (the last one bound, when several are). */
   public get service(): Service | undefined {
-    return IMPLEMENTS.to(this)[0];
+    const all = IMPLEMENTS.to(this);
+    return all[all.length - 1];
+  }
+
+  /** Every Service this Slice was bound to, in the order bound (a copy); `service` is the last. */
+  public get services(): readonly Service[] {
+    return IMPLEMENTS.to(this);
   }
 
   /** Networks owned by other Slices that this Slice joined (a copy). */

@@ -354,8 +354,9 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'DEP-007', path: orphan.key };
   },
   'DEP-008 a literal credential': (b, p) => {
-    const c = at(b.controllers, p)!;
-    (c.credentials as Record<string, unknown>).password = 'hunter2-literal';
+    // A Controller's credentials are fixed when it is made: one more, for a Deployment of the cloud, with a literal password.
+    const dep = at(b.deployments, p)!;
+    const c = dep.addController('leaky!', { backend: 'openstack', credentials: { password: 'hunter2-literal' as never } });
     return { rule: 'DEP-008', path: c.key };
   },
   'SLC-001 two Slices of one name at a Site': (b, p) => {

@@ -114,7 +114,8 @@ export function listOf(owner: XosConstruct, call: string, xs: unknown): readonly
 
 /** The usage error of {@link ofKind}, for callers that check kinds their own way. */
 export function wrongKind(owner: XosConstruct, call: string, value: unknown, kinds: readonly string[], fix: string): XosError {
-  const want = kinds.length === 1 ? `a ${kinds[0]}` : `a ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
+  const a = /^[AEIOU]/.test(kinds[0] ?? '') ? 'an' : 'a';
+  const want = kinds.length === 1 ? `${a} ${kinds[0]}` : `${a} ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
   const at = programLine();
   return usageError(`${at ? `${at}: ` : ''}${describeValue(owner)}: ${call} was given ${describeValue(value)}, not ${want}. ${fix}`);
 }

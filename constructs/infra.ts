@@ -269,7 +269,7 @@ export class Deployment extends XosConstruct {
     const fix =
       kinds.length > 1
         ? "Pass objects declared in the cloud: new Image(cloud, 'id'), new Flavor(cloud, 'id', { cores, ramMb }) or new NetworkTemplate(cloud, 'id')."
-        : `Pass only ${kinds[0]}s in ${prop}; an Image goes in images, a Flavor in flavors, a NetworkTemplate in networkTemplates (or pass any of them to deployment.support()).`;
+        : `${prop} takes only ${kinds[0]}s: an Image goes in images, a Flavor in flavors, a NetworkTemplate in networkTemplates (deployment.support() takes any of them).`;
     for (const x of listOf(this, call, items)) SUPPORTS.link(this, ofKind<'Image' | 'Flavor' | 'NetworkTemplate', Image | Flavor | NetworkTemplate>(this, call, x, kinds, fix), true);
   }
 }

@@ -92,11 +92,11 @@ export abstract class XosConstruct extends Construct {
  * the call, the value it got, the call's place in the program (file:line) and the fix.
  * Relations between objects are made only through methods that check this, so a wrong kind
  * (undefined, a Flavor where an Image belongs) never reaches the model.
- * @param owner the object whose method was called
+ * @param owner the object whose method was called (or how to name it: `the Cloud`)
  * @param call how the program made the call, `support()` or `new Deployment({ images })`
  * @param fix what to pass instead
  */
-export function ofKind<K extends Kind, T extends XosConstruct & { readonly kind: K }>(owner: XosConstruct, call: string, value: unknown, kinds: readonly K[], fix: string): T {
+export function ofKind<K extends Kind, T extends XosConstruct & { readonly kind: K }>(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly K[], fix: string): T {
   if (XosConstruct.isXosConstruct(value) && (kinds as readonly Kind[]).includes(value.kind)) return value as T;
   throw wrongKind(owner, call, value, kinds, fix);
 }
@@ -113,11 +113,11 @@ export function listOf(owner: XosConstruct, call: string, xs: unknown): readonly
 }
 
 /** The usage error of {@link ofKind}, for callers that check kinds their own way. */
-export function wrongKind(owner: XosConstruct, call: string, value: unknown, kinds: readonly string[], fix: string): XosError {
-  const a = /^[AEIOU]/.test(kinds[0] ?? '') ? 'an' : 'a';
+export function wrongKind(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly string[], fix: string): XosError {
+  const a = /^[AEIO]/.test(kinds[0] ?? '') ? 'an' : 'a'; // a User, an Image
   const want = kinds.length === 1 ? `${a} ${kinds[0]}` : `${a} ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
   const at = programLine();
-  return usageError(`${at ? `${at}: ` : ''}${describeValue(owner)}: ${call} was given ${describeValue(value)}, not ${want}. ${fix}`);
+  return usageError(`${at ? `${at}: ` : ''}${typeof owner === 'string' ? owner : describeValue(owner)}: ${call} was given ${describeValue(value)}, not ${want}. ${fix}`);
 }
 
 /** `file:line` of the program's call being run now (relative to the working directory), when it can be told. */

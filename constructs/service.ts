@@ -285,6 +285,7 @@ export class Service extends XosConstruct {
    * @returns the Tenant object, which carries the tenancy's attributes
    */
   public tenantOf(provider: Service, options: TenancyOptions): Tenant {
+    ofKind(this, 'tenantOf()', provider, ['Service'], 'Pass the provider Service this one is a tenant of.');
     const base = `tenant-of-${provider?.node?.id ?? 'unknown'}`;
     let id = base;
     for (let n = 2; this.node.tryFindChild(id); n++) id = `${base}-${n}`;

@@ -171,3 +171,14 @@ test('every construct kind renders its own part of the model', () => {
   expect(NetworkTemplate.prototype).toHaveProperty('toModel');
   expect(Network.prototype).toHaveProperty('toModel');
 });
+
+test('a grant to something that is not a User, and a tenancy of something that is not a Service, are usage errors too', () => {
+  const b = baseCloud();
+  const svc = new Service(b.cloud, 'web');
+  expect(usage(() => b.cloud.grant(b.site as never, 'admin'))).toMatch(/the Cloud: grant\(\) was given Site 'site1', not a User\. Grant the role to a User/);
+  expect(usage(() => b.slice.grant(undefined as never, 'admin'))).toMatch(/Slice 'site1\/s1': grant\(\) was given undefined, not a User\./);
+  expect(usage(() => svc.tenantOf(b.slice as never, { connect: 'public' }))).toMatch(/Service 'web': tenantOf\(\) was given Slice 'site1\/s1', not a Service\. Pass the provider Service/);
+  // Nothing was recorded: no grant, no tenancy.
+  expect(svc.tenancies).toEqual([]);
+  expect(b.slice.node.children.filter((c) => (c as { kind?: string }).kind === 'Privilege')).toHaveLength(1);
+});

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
-import { generateCloud } from '../lib/testing/generate';
+import { generateCloud } from './generate';
 import { cacheDir, cachedOutput, registerTask, stackFiles, type Variant } from './worker';
 
 /** JSON.parse and JSON.stringify of the files' text, read beforehand (the floor's time leaves reading out). */

@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
-import { generateCloud } from '../lib/testing/generate';
+import { generateCloud } from './generate';
 import { registerTask } from './worker';
 
 /** The package's folder: above bench/ in the sources, above dist/bench/ when built. */

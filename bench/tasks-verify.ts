@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
-import { generateCloud } from '../lib/testing/generate';
+import { generateCloud } from './generate';
 import { cacheDir, registerTask } from './worker';
 
 /** The synthesized output of the generated cloud for one target, made once per size and reused. */

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud, compileModel, type Compiled } from '../lib/compile';
 import { buildModel } from '../lib/model/build';
-import { generateCloud } from '../lib/testing/generate';
+import { generateCloud } from './generate';
 
 export interface Measurement {
   readonly task: string;
@@ -76,7 +76,7 @@ export type Variant = 'cloud' | 'offices';
 /** The generated cloud of a variant at a size. */
 export function generated(size: number, seed: number, variant: Variant = 'cloud') {
   if (variant === 'offices') {
-    const { generateOffices } = require('../lib/testing/generate') as typeof import('../lib/testing/generate');
+    const { generateOffices } = require('./generate') as typeof import('./generate');
     return generateOffices({ seed, subscribers: size });
   }
   return generateCloud({ seed, resources: size });

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { dictionaryChildren } from '../lib/model/dict';
+import { usageError, type XosError } from '../lib/errors';
+import type { ModelContext } from '../lib/model/context';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
 import { callerNow, capture as captureStack, framesOf, sourceAt, sourceOf, type Capture } from '../lib/util/call-sites';
 
@@ -22,6 +24,13 @@ export abstract class XosConstruct extends Construct {
 
   /** The kind of model object this construct declares. */
   public abstract readonly kind: Kind;
+
+  /**
+   * @internal Render this object's part of the model into `ctx` (as cdk8s-plus constructs
+   * render themselves with `_toKube()`): called once per object by `buildModel`, after the
+   * whole program ran, so relations made after construction count.
+   */
+  public abstract toModel(ctx: ModelContext): void;
 
   /** The object's name; defaults to the construct id. */
   public readonly name: string;
@@ -75,6 +84,60 @@ export abstract class XosConstruct extends Construct {
   /** @internal where the program declared this object, when it can be told */
   public get source(): SourceLocation | undefined {
     return declarationSite(this.declaredAt);
+  }
+}
+
+/**
+ * `value` as a construct of one of `kinds`, or a usage error that names the object called,
+ * the call, the value it got, the call's place in the program (file:line) and the fix.
+ * Relations between objects are made only through methods that check this, so a wrong kind
+ * (undefined, a Flavor where an Image belongs) never reaches the model.
+ * @param owner the object whose method was called (or how to name it: `the Cloud`)
+ * @param call how the program made the call, `support()` or `new Deployment({ images })`
+ * @param fix what to pass instead
+ */
+export function ofKind<K extends Kind, T extends XosConstruct & { readonly kind: K }>(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly K[], fix: string): T {
+  if (XosConstruct.isXosConstruct(value) && (kinds as readonly Kind[]).includes(value.kind)) return value as T;
+  throw wrongKind(owner, call, value, kinds, fix);
+}
+
+/**
+ * The members of a list the program passed (a prop such as `hostSites`), or a usage error when
+ * it is not a list; undefined is an empty list (the prop left out).
+ */
+export function listOf(owner: XosConstruct, call: string, xs: unknown): readonly unknown[] {
+  if (xs === undefined) return [];
+  if (Array.isArray(xs)) return xs;
+  const at = programLine();
+  throw usageError(`${at ? `${at}: ` : ''}${describeValue(owner)}: ${call} was given ${describeValue(xs)}, not a list. Pass an array, even of one (\`[x]\`).`);
+}
+
+/** The usage error of {@link ofKind}, for callers that check kinds their own way. */
+export function wrongKind(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly string[], fix: string): XosError {
+  const a = /^[AEIO]/.test(kinds[0] ?? '') ? 'an' : 'a'; // a User, an Image
+  const want = kinds.length === 1 ? `${a} ${kinds[0]}` : `${a} ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
+  const at = programLine();
+  return usageError(`${at ? `${at}: ` : ''}${typeof owner === 'string' ? owner : describeValue(owner)}: ${call} was given ${describeValue(value)}, not ${want}. ${fix}`);
+}
+
+/** `file:line` of the program's call being run now (relative to the working directory), when it can be told. */
+export function programLine(): string | undefined {
+  const p = callerNow(24, programLine, inProgram);
+  if (!p) return undefined;
+  const s = sourceAt(p.file, p.line, p.column);
+  return `${path.relative(process.cwd(), s.file) || s.file}:${s.line}`;
+}
+
+/** A short description of a value, for messages: `Flavor 'small'`, `undefined`, `'text'`, `{"a":1}`. */
+export function describeValue(x: unknown): string {
+  if (XosConstruct.isXosConstruct(x)) return `${x.kind} '${x.node.path}'`;
+  if (x === undefined) return 'undefined';
+  if (typeof x === 'string') return `'${x.length > 60 ? x.slice(0, 57) + '...' : x}'`;
+  try {
+    const s = JSON.stringify(x);
+    return s === undefined ? String(x) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+  } catch {
+    return String(x);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { usageError } from '../lib/errors';
 import { dictionaryChildren } from '../lib/model/dict';
 import type { RootRole, SourceLocation } from '../lib/model/types';
 import { declarationSite } from './base';
@@ -9,6 +10,10 @@ import type { User } from './user';
 
 const REGISTRY = Symbol.for('xos.clouds');
 const CAPTURE = Symbol.for('xos.capture');
+const SYNTHESIZER = Symbol.for('xos.synthesizer');
+
+/** What `cloud.synth()` runs when a program runs on its own (under `cdktf synth`). */
+export type Synthesizer = (cloud: Cloud) => void;
 
 type Registry = { clouds: Cloud[] };
 
@@ -129,9 +134,17 @@ export class Cloud extends Construct {
   public synth(): void {
     this.synthRequested = true;
     if (Cloud.captureMode()) return;
-    // Loaded late so that declaring a model never loads cdktf.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { synthProgramCloud } = require('../lib/synth/program') as typeof import('../lib/synth/program');
-    synthProgramCloud(this);
+    const synthesize = (globalThis as unknown as Record<symbol, Synthesizer | undefined>)[SYNTHESIZER];
+    if (!synthesize) throw usageError("cloud.synth() found no synthesizer: import the constructs from 'xos' (its entry point provides it), or run the program with the xos CLI.");
+    synthesize(this);
+  }
+
+  /**
+   * @internal Provide what `synth()` runs. The constructs know nothing of synthesis: xos's
+   * entry point (lib/index.ts) hands it in, so that the construct layer never loads the
+   * synthesizer and the synthesizer's own imports of the constructs make no circle.
+   */
+  public static useSynthesizer(fn: Synthesizer): void {
+    (globalThis as unknown as Record<symbol, Synthesizer>)[SYNTHESIZER] = fn;
   }
 }

@@ -1,7 +1,10 @@
+import type { ModelContext } from '../lib/model/context';
+import { clean, secretRefs } from '../lib/model/render';
 import type { BackendKind, DeploymentRole, SliceLimits } from '../lib/model/types';
-import { XosConstruct } from './base';
+import { listOf, ofKind, XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import { Privilege } from './privilege';
+import { ACQUIRES, CONTROLS, HOSTS, MANAGES, SUPPORTS } from './relation';
 import type { Credentials } from './secret';
 import type { Site } from './site';
 import type { User } from './user';
@@ -42,6 +45,11 @@ export class Image extends XosConstruct {
     this.containerFormat = props.containerFormat ?? 'bare';
     this.sourceUrl = props.sourceUrl;
   }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.images.push(clean({ kind: 'Image', key: this.key, name: this.name, diskFormat: this.diskFormat, containerFormat: this.containerFormat, sourceUrl: this.sourceUrl }));
+  }
 }
 
 export interface FlavorProps {
@@ -73,6 +81,11 @@ export class Flavor extends XosConstruct {
     this.cores = props?.cores;
     this.ramMb = props?.ramMb;
     this.diskGb = props?.diskGb ?? 10;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.flavors.push({ kind: 'Flavor', key: this.key, name: this.name, cores: this.cores, ramMb: this.ramMb, diskGb: this.diskGb });
   }
 }
 
@@ -106,6 +119,11 @@ export class NetworkTemplate extends XosConstruct {
     this.visibility = props.visibility ?? 'private';
     this.translation = props.translation ?? 'none';
     this.description = props.description;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.networkTemplates.push(clean({ kind: 'NetworkTemplate', key: this.key, name: this.name, visibility: this.visibility, translation: this.translation, description: this.description }));
   }
 }
 
@@ -151,44 +169,66 @@ export interface DeploymentProps {
 /** A Deployment: Nodes managed under one coherent set of policies, bound to Controllers. */
 export class Deployment extends XosConstruct {
   public readonly kind = 'Deployment' as const;
-  public readonly hostSites: Site[];
-  public readonly acquireSites: Site[];
-  public readonly images: Image[];
-  public readonly flavors: Flavor[];
-  public readonly networkTemplates: NetworkTemplate[];
-  public readonly limits: SliceLimits;
+  public readonly limits: Readonly<SliceLimits>;
   public readonly existingCatalog: boolean;
 
   constructor(scope: Cloud, id: string, props: DeploymentProps = {}) {
     super(scope, id);
-    this.hostSites = [...(props.hostSites ?? [])];
-    this.acquireSites = [...(props.acquireSites ?? [])];
-    this.images = [...(props.images ?? [])];
-    this.flavors = [...(props.flavors ?? [])];
-    this.networkTemplates = [...(props.networkTemplates ?? [])];
-    this.limits = { ...(props.limits ?? {}) };
+    this.limits = Object.freeze({ ...(props.limits ?? {}) });
     this.existingCatalog = props.existingCatalog ?? false;
+    // Props go through the methods that relate objects, with the prop named in any error.
+    this.addSites(HOSTS, props.hostSites, 'new Deployment({ hostSites })');
+    this.addSites(ACQUIRES, props.acquireSites, 'new Deployment({ acquireSites })');
+    this.addSupported(props.images, 'new Deployment({ images })', ['Image'], 'images');
+    this.addSupported(props.flavors, 'new Deployment({ flavors })', ['Flavor'], 'flavors');
+    this.addSupported(props.networkTemplates, 'new Deployment({ networkTemplates })', ['NetworkTemplate'], 'networkTemplates');
   }
 
-  /** Allow a Site to host Nodes of this Deployment. */
+  /** Sites allowed to host Nodes of this Deployment (a copy). */
+  public get hostSites(): readonly Site[] {
+    return HOSTS.of(this);
+  }
+
+  /** Sites allowed to acquire resources from this Deployment (a copy). */
+  public get acquireSites(): readonly Site[] {
+    return ACQUIRES.of(this);
+  }
+
+  /** The Images the Deployment supports (a copy). */
+  public get images(): readonly Image[] {
+    return SUPPORTS.of(this).filter((x): x is Image => x.kind === 'Image');
+  }
+
+  /** The Flavors the Deployment offers (a copy). */
+  public get flavors(): readonly Flavor[] {
+    return SUPPORTS.of(this).filter((x): x is Flavor => x.kind === 'Flavor');
+  }
+
+  /** The NetworkTemplates the Deployment supports (a copy). */
+  public get networkTemplates(): readonly NetworkTemplate[] {
+    return SUPPORTS.of(this).filter((x): x is NetworkTemplate => x.kind === 'NetworkTemplate');
+  }
+
+  /** The Controllers that bind this Deployment to back-ends (a copy). */
+  public get controllers(): readonly Controller[] {
+    return CONTROLS.of(this);
+  }
+
+  /** Allow Sites to host Nodes of this Deployment (DEP-002). */
   public allowHosting(...sites: Site[]): this {
-    this.hostSites.push(...sites);
+    this.addSites(HOSTS, sites, 'allowHosting()');
     return this;
   }
 
-  /** Allow a Site to acquire resources (Slivers, Networks) from this Deployment. */
+  /** Allow Sites to acquire resources (Slivers, Networks) from this Deployment (DEP-003). */
   public allowAcquire(...sites: Site[]): this {
-    this.acquireSites.push(...sites);
+    this.addSites(ACQUIRES, sites, 'allowAcquire()');
     return this;
   }
 
-  /** Support Images, Flavors or NetworkTemplates on this Deployment. */
+  /** Support Images, Flavors or NetworkTemplates on this Deployment (DEP-004..006). */
   public support(...items: (Image | Flavor | NetworkTemplate)[]): this {
-    for (const item of items) {
-      if (item?.kind === 'Image') this.images.push(item);
-      else if (item?.kind === 'Flavor') this.flavors.push(item);
-      else this.networkTemplates.push(item);
-    }
+    this.addSupported(items, 'support()', ['Image', 'Flavor', 'NetworkTemplate'], 'support');
     return this;
   }
 
@@ -200,6 +240,37 @@ export class Deployment extends XosConstruct {
   /** Grant the Deployment `admin` role to a User. */
   public grant(user: User, role: DeploymentRole): Privilege {
     return Privilege.create(this, 'deployment', user, role, this);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    const supported = SUPPORTS.of(this);
+    const of = (kind: string) => ctx.refs(supported.filter((x) => x.kind === kind));
+    ctx.deployments.push({
+      kind: 'Deployment',
+      key: this.key,
+      name: this.name,
+      hostSites: ctx.refs(HOSTS.of(this)),
+      acquireSites: ctx.refs(ACQUIRES.of(this)),
+      images: of('Image'),
+      flavors: of('Flavor'),
+      networkTemplates: of('NetworkTemplate'),
+      limits: clean({ ...this.limits }),
+      existingCatalog: this.existingCatalog,
+    });
+  }
+
+  private addSites(relation: typeof HOSTS, sites: unknown, call: string): void {
+    for (const s of listOf(this, call, sites))
+      relation.link(this, ofKind(this, call, s, ['Site'], "Pass Sites declared in the cloud (new Site(cloud, 'id'))."), true);
+  }
+
+  private addSupported(items: unknown, call: string, kinds: readonly ('Image' | 'Flavor' | 'NetworkTemplate')[], prop: string): void {
+    const fix =
+      kinds.length > 1
+        ? "Pass objects declared in the cloud: new Image(cloud, 'id'), new Flavor(cloud, 'id', { cores, ramMb }) or new NetworkTemplate(cloud, 'id')."
+        : `${prop} takes only ${kinds[0]}s: an Image goes in images, a Flavor in flavors, a NetworkTemplate in networkTemplates (deployment.support() takes any of them).`;
+    for (const x of listOf(this, call, items)) SUPPORTS.link(this, ofKind<'Image' | 'Flavor' | 'NetworkTemplate', Image | Flavor | NetworkTemplate>(this, call, x, kinds, fix), true);
   }
 }
 
@@ -243,8 +314,6 @@ export interface ControllerProps {
 export class Controller extends XosConstruct {
   public readonly kind = 'Controller' as const;
   public readonly backend: BackendKind;
-  public readonly deployment?: Deployment;
-  public readonly sites: Site[];
   public readonly url?: string;
   public readonly region?: string;
   public readonly credentials: Readonly<Record<string, unknown>>;
@@ -253,18 +322,51 @@ export class Controller extends XosConstruct {
   constructor(scope: Cloud, id: string, props: ControllerProps) {
     super(scope, id);
     this.backend = props.backend;
-    this.deployment = props.deployment;
-    this.sites = [...(props.sites ?? [])];
     this.url = props.url;
     this.region = props.region;
-    this.credentials = { ...(props.credentials ?? {}) };
+    this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
     this.stackName = props.stackName ?? id;
+    if (props.deployment !== undefined)
+      CONTROLS.link(ofKind(this, 'new Controller({ deployment })', props.deployment, ['Deployment'], 'Pass the Deployment the Controller serves, or leave deployment out for an external service (S3, GAE).'), this, true);
+    this.addSites(props.sites, 'new Controller({ sites })');
+  }
+
+  /** The Deployment this Controller serves; none for an external service's controller. */
+  public get deployment(): Deployment | undefined {
+    return CONTROLS.to(this)[0];
+  }
+
+  /** The Sites this Controller manages (a copy). */
+  public get sites(): readonly Site[] {
+    return MANAGES.of(this);
   }
 
   /** Bind more Sites to this Controller. */
   public addSite(...sites: Site[]): this {
-    this.sites.push(...sites);
+    this.addSites(sites, 'addSite()');
     return this;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.controllers.push(
+      clean({
+        kind: 'Controller',
+        key: this.key,
+        name: this.name,
+        deployment: ctx.ref(this.deployment),
+        sites: ctx.refs(MANAGES.of(this)),
+        backend: this.backend,
+        url: this.url,
+        region: this.region,
+        credentials: secretRefs(this.credentials),
+        stack: this.stackName,
+      }),
+    );
+  }
+
+  private addSites(sites: unknown, call: string): void {
+    for (const s of listOf(this, call, sites)) MANAGES.link(this, ofKind(this, call, s, ['Site'], "Pass Sites declared in the cloud (new Site(cloud, 'id'))."), true);
   }
 }
 
@@ -286,5 +388,10 @@ export class Node extends XosConstruct {
   /** The Site that hosts the Node. */
   public get site(): Site {
     return this.node.scope as Site;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.nodes.push({ kind: 'Node', key: this.key, name: this.name, site: ctx.ref(this.site), deployment: ctx.ref(this.deployment) });
   }
 }

@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
+import type { ModelContext } from '../lib/model/context';
 import type { PrivilegeScope } from '../lib/model/types';
-import { XosConstruct } from './base';
+import { ofKind, XosConstruct } from './base';
 import type { User } from './user';
 
 /**
@@ -10,6 +11,8 @@ import type { User } from './user';
 export class Privilege extends XosConstruct {
   /** @internal */
   public static create(scope: IConstruct, kind: PrivilegeScope, user: User, role: string, target: XosConstruct | null): Privilege {
+    // A role is granted to a User: anything else is the program's mistake, refused at the call.
+    ofKind(target ?? 'the Cloud', 'grant()', user, ['User'], "Grant the role to a User (new User(cloud, 'id', { site })).");
     const base = `grant-${user?.node?.id ?? 'unknown'}-${role}`;
     let id = base;
     for (let n = 2; scope.node.tryFindChild(id); n++) id = `${base}-${n}`;
@@ -31,5 +34,10 @@ export class Privilege extends XosConstruct {
     public readonly target: XosConstruct | null,
   ) {
     super(scope, id);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.privileges.push({ kind: 'Privilege', key: this.key, name: this.name, user: ctx.ref(this.user), scope: this.scopeKind, target: this.target ? ctx.ref(this.target) : null, role: String(this.role) });
   }
 }

@@ -1,8 +1,11 @@
+import type { ModelContext } from '../lib/model/context';
+import { clean, jsonCopy, poolModels, secretRefs, servicePorts } from '../lib/model/render';
 import type { ConnectMode, Protocol } from '../lib/model/types';
-import { XosConstruct } from './base';
+import { listOf, ofKind, XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import type { Controller, NetworkTemplate } from './infra';
 import { TenantInstance, type TenantInstanceProps } from './instance';
+import { IMPLEMENTS } from './relation';
 import type { Credentials } from './secret';
 import type { Network, Slice } from './slice';
 
@@ -202,7 +205,6 @@ export interface TenancyOptions {
 /** A Service: a multi-tenant network service, implemented by Slices and/or a Controller. */
 export class Service extends XosConstruct {
   public readonly kind = 'Service' as const;
-  public readonly slices: Slice[] = [];
   public readonly controller?: Controller;
   public readonly tenantSchema?: Readonly<Record<string, unknown>>;
   public readonly ports: readonly (number | ServicePortSpec)[];
@@ -221,17 +223,22 @@ export class Service extends XosConstruct {
     super(scope, id);
     this.controller = props.controller;
     this.tenantSchema = props.tenantSchema;
-    this.ports = [...(props.ports ?? [])];
-    this.credentials = { ...(props.credentials ?? {}) };
+    this.ports = Object.freeze([...(props.ports ?? [])]);
+    this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
     this.onTenantInstance = props.onTenantInstance;
     this.description = props.description;
     this.abstract = props.abstract === true;
     this.acceptsUsers = props.acceptsUsers === true;
     this.instanceSchema = props.instanceSchema;
-    this.unique = [...(props.unique ?? [])];
-    this.pools = { ...(props.pools ?? {}) };
+    this.unique = Object.freeze([...(props.unique ?? [])]);
+    this.pools = Object.freeze({ ...(props.pools ?? {}) });
     this.onInstance = props.onInstance;
-    for (const s of props.slices ?? []) this.addSlice(s);
+    for (const s of listOf(this, 'new Service({ slices })', props.slices)) this.bind(s, 'new Service({ slices })');
+  }
+
+  /** The Slices that implement this Service (a copy): bound by `addSlice`, or by a Slice's `service` prop. */
+  public get slices(): readonly Slice[] {
+    return IMPLEMENTS.of(this);
   }
 
   /**
@@ -269,8 +276,7 @@ export class Service extends XosConstruct {
 
   /** Bind a Slice to this Service (the Slice implements it). */
   public addSlice(slice: Slice): this {
-    if (!this.slices.includes(slice)) this.slices.push(slice);
-    slice.bindService(this);
+    this.bind(slice, 'addSlice()');
     return this;
   }
 
@@ -279,6 +285,7 @@ export class Service extends XosConstruct {
    * @returns the Tenant object, which carries the tenancy's attributes
    */
   public tenantOf(provider: Service, options: TenancyOptions): Tenant {
+    ofKind(this, 'tenantOf()', provider, ['Service'], 'Pass the provider Service this one is a tenant of.');
     const base = `tenant-of-${provider?.node?.id ?? 'unknown'}`;
     let id = base;
     for (let n = 2; this.node.tryFindChild(id); n++) id = `${base}-${n}`;
@@ -286,8 +293,42 @@ export class Service extends XosConstruct {
   }
 
   /** The tenancies in which this Service is the tenant. */
-  public get tenancies(): Tenant[] {
+  public get tenancies(): readonly Tenant[] {
     return this.node.children.filter((c): c is Tenant => c instanceof Tenant);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.serviceConstructs.set(this.key, this);
+    const pools = poolModels(this.pools);
+    ctx.services.push(
+      clean({
+        kind: 'Service',
+        key: this.key,
+        name: this.name,
+        slices: ctx.refs(IMPLEMENTS.of(this)),
+        controller: ctx.ref(this.controller),
+        tenantSchema: this.tenantSchema === undefined ? undefined : jsonCopy(this.tenantSchema),
+        ports: servicePorts(this.ports),
+        credentials: secretRefs(this.credentials),
+        description: this.description,
+        abstract: this.abstract ? (true as const) : undefined,
+        acceptsUsers: this.acceptsUsers ? (true as const) : undefined,
+        instanceSchema: this.instanceSchema === undefined ? undefined : jsonCopy(this.instanceSchema),
+        unique: this.unique.length ? this.unique.map((u) => (typeof u === 'string' ? [u] : [...(u ?? [])].map(String))) : undefined,
+        pools: pools.length ? pools : undefined,
+      }) as ModelContext['services'][number],
+    );
+    // Its tenant instances are entries of its own, not constructs: rendered by the model's instance step.
+    for (const i of this.instancesById.values()) {
+      ctx.locate(i.key, i);
+      ctx.instanceConstructs.push(i);
+    }
+  }
+
+  /** Both sides of "the Slice implements this Service", in one place. */
+  private bind(slice: unknown, call: string): void {
+    IMPLEMENTS.link(this, ofKind<'Slice', Slice>(this, call, slice, ['Slice'], "Pass a Slice (site.addSlice('id', { image, flavor }))."), true);
   }
 }
 
@@ -313,6 +354,21 @@ export class Tenant extends XosConstruct {
     this.network = options?.network;
     this.cidr = options?.cidr;
     this.template = options?.template;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.tenantConstructs.push(this);
+    ctx.tenants.push({
+      kind: 'Tenant',
+      key: this.key,
+      name: this.name,
+      tenant: ctx.ref(this.tenant),
+      provider: ctx.ref(this.provider),
+      connect: String(this.connect),
+      attributes: jsonCopy(this.attributes),
+      network: this.network ? ctx.ref(this.network) : null,
+    });
   }
 
   /** The tenant Service. */

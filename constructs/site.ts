@@ -1,3 +1,5 @@
+import type { ModelContext } from '../lib/model/context';
+import { clean } from '../lib/model/render';
 import type { SiteRole } from '../lib/model/types';
 import { XosConstruct } from './base';
 import type { Cloud } from './cloud';
@@ -58,5 +60,10 @@ export class Site extends XosConstruct {
   /** Grant a Site role (`admin`, `pi` or `tech`) to a User. */
   public grant(user: User, role: SiteRole): Privilege {
     return Privilege.create(this, 'site', user, role, this);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.sites.push(clean({ kind: 'Site', key: this.key, name: this.name, loginBase: this.loginBase, url: this.url, location: this.location }));
   }
 }

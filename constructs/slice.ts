@@ -1,8 +1,11 @@
 import { checkSliverCount } from '../lib/limits';
-import type { SliceRole, SourceLocation } from '../lib/model/types';
-import { captureCallSite, XosConstruct } from './base';
+import type { ModelContext } from '../lib/model/context';
+import { clean, portsText } from '../lib/model/render';
+import { joinSiteKey, type SliceRole } from '../lib/model/types';
+import { captureCallSite, listOf, ofKind, XosConstruct } from './base';
 import type { Deployment, Flavor, Image, Node, NetworkTemplate } from './infra';
 import { Privilege } from './privilege';
+import { IMPLEMENTS, JOINS, PERMITS } from './relation';
 import type { Service } from './service';
 import type { Site } from './site';
 import type { User } from './user';
@@ -64,6 +67,22 @@ export class Sliver extends XosConstruct {
   public get slice(): Slice {
     return this.node.scope as Slice;
   }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    const p = this.placement ?? ({} as SliverProps);
+    const node = p.node as Node | undefined;
+    ctx.slivers.push({
+      kind: 'Sliver',
+      key: this.key,
+      name: this.name,
+      slice: ctx.ref(this.slice)!,
+      node: node ? ctx.ref(node) : null,
+      deployment: node ? ctx.ref(node.deployment) : ctx.ref(p.deployment),
+      site: node ? ctx.ref(node.site) : ctx.ref(('site' in p && p.site) || this.slice.site),
+      image: ctx.ref(p.image ?? this.slice.image),
+    });
+  }
 }
 
 export interface NetworkProps {
@@ -107,7 +126,6 @@ export class Network extends XosConstruct {
   public readonly public?: boolean;
   public readonly site?: Site;
   public readonly bandwidthMbps?: number;
-  public readonly permitted: Slice[];
 
   constructor(scope: Slice, id: string, props: NetworkProps) {
     super(scope, id);
@@ -117,7 +135,17 @@ export class Network extends XosConstruct {
     this.public = props?.public;
     this.site = props?.site;
     this.bandwidthMbps = props?.bandwidthMbps;
-    this.permitted = [...(props?.allowJoin ?? [])];
+    this.permit(props?.allowJoin, 'new Network({ allowJoin })');
+  }
+
+  /** The Slices allowed to join this Network (a copy). */
+  public get permitted(): readonly Slice[] {
+    return PERMITS.of(this);
+  }
+
+  /** The Slices (of other owners) that joined this Network with `slice.join(network)` (a copy). */
+  public get joinedBy(): readonly Slice[] {
+    return JOINS.to(this);
   }
 
   /** The Slice that owns the Network. */
@@ -127,8 +155,32 @@ export class Network extends XosConstruct {
 
   /** Allow Slices to join this Network (the owner's consent, NET-003). */
   public allowJoin(...slices: Slice[]): this {
-    for (const s of slices) if (!this.permitted.includes(s)) this.permitted.push(s);
+    this.permit(slices, 'allowJoin()');
     return this;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    const tpl = this.template;
+    ctx.networks.push({
+      kind: 'Network',
+      key: this.key,
+      name: this.name,
+      owner: ctx.ref(this.owner)!,
+      permitted: ctx.refs(PERMITS.of(this)),
+      // Only this cloud's Slices: a Slice of another cloud is no member of this model.
+      joined: [...new Set(JOINS.to(this).filter((s) => ctx.declared(s)).map((s) => s.key))],
+      cidr: String(this.cidr),
+      ports: portsText(this.ports),
+      public: this.public ?? tpl?.visibility === 'public',
+      template: ctx.ref(tpl),
+      site: ctx.ref(this.site),
+      bandwidthMbps: this.bandwidthMbps ?? null,
+    });
+  }
+
+  private permit(slices: unknown, call: string): void {
+    for (const s of listOf(this, call, slices)) PERMITS.link(this, ofKind(this, call, s, ['Slice'], 'Pass the Slices that may join this Network.'), true);
   }
 }
 
@@ -138,18 +190,14 @@ export class Slice extends XosConstruct {
   public readonly image: Image;
   public readonly flavor: Flavor;
   public readonly description?: string;
-  /** Networks owned by other Slices that this Slice joined. */
-  public readonly joined: Network[] = [];
-  /** @internal where the program called `join` for each joined Network (NET-003 points there) */
-  public readonly joinSites = new Map<Network, { readonly source: SourceLocation | undefined }>();
-  private boundService?: Service;
 
   constructor(scope: Site, id: string, props: SliceProps) {
     super(scope, id, props?.name);
     this.image = props?.image;
     this.flavor = props?.flavor;
     this.description = props?.description;
-    if (props?.service) props.service.addSlice(this);
+    // Through the one method that writes both sides; a wrong kind is refused there.
+    if (props?.service !== undefined) ofKind<'Service', Service>(this, 'new Slice({ service })', props.service, ['Service'], 'Pass the Service this Slice implements, or leave service out.').addSlice(this);
   }
 
   /** The Site that owns the Slice. */
@@ -157,14 +205,20 @@ export class Slice extends XosConstruct {
     return this.node.scope as Site;
   }
 
-  /** The Service this Slice implements, if any. */
+  /** The Service this Slice implements, if any (the last one bound, when several are). */
   public get service(): Service | undefined {
-    return this.boundService;
+    const all = IMPLEMENTS.to(this);
+    return all[all.length - 1];
   }
 
-  /** @internal called by Service.addSlice */
-  public bindService(service: Service): void {
-    this.boundService = service;
+  /** Every Service this Slice was bound to, in the order bound (a copy); `service` is the last. */
+  public get services(): readonly Service[] {
+    return IMPLEMENTS.to(this);
+  }
+
+  /** Networks owned by other Slices that this Slice joined (a copy). */
+  public get joined(): readonly Network[] {
+    return JOINS.of(this);
   }
 
   /** Declare a Sliver (an instance) of this Slice. */
@@ -188,11 +242,9 @@ export class Slice extends XosConstruct {
 
   /** Join a Network owned by another Slice (the owner must allow it, NET-003). */
   public join(network: Network): this {
-    if (!this.joined.includes(network)) {
-      this.joined.push(network);
-      const at = captureCallSite();
-      if (at) this.joinSites.set(network, at);
-    }
+    const n = ofKind<'Network', Network>(this, 'join()', network, ['Network'], "Pass a Network of another Slice (other.addNetwork('id', { cidr, template })), whose owner allows this Slice (network.allowJoin(slice)).");
+    // Where the program joined: NET-003 points at the join, not at the Network.
+    if (!JOINS.has(this, n)) JOINS.link(this, n, captureCallSite());
     return this;
   }
 
@@ -202,12 +254,24 @@ export class Slice extends XosConstruct {
   }
 
   /** The Slivers of the Slice, in declaration order. */
-  public get slivers(): Sliver[] {
+  public get slivers(): readonly Sliver[] {
     return this.node.children.filter((c): c is Sliver => c instanceof Sliver);
   }
 
   /** The Networks the Slice owns, in declaration order. */
-  public get networks(): Network[] {
+  public get networks(): readonly Network[] {
     return this.node.children.filter((c): c is Network => c instanceof Network);
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.slices.push(
+      clean({ kind: 'Slice', key: this.key, name: this.name, site: ctx.ref(this.site), image: ctx.ref(this.image), flavor: ctx.ref(this.flavor), service: ctx.ref(this.service), description: this.description }),
+    );
+    // Each join's call site, by slice and network (read only when NET-003 reports the join).
+    for (const n of JOINS.of(this)) {
+      const at = JOINS.value(this, n);
+      if (at) ctx.sources.defer(joinSiteKey(this.key, ctx.ref(n)!), at);
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type { ModelContext } from '../lib/model/context';
+import { clean } from '../lib/model/render';
 import { XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import type { Site } from './site';
@@ -32,7 +34,12 @@ export class User extends XosConstruct {
   constructor(scope: Cloud, id: string, props: UserProps) {
     super(scope, id, props?.name);
     this.site = props?.site;
-    this.publicKeys = [...(props?.publicKeys ?? [])];
+    this.publicKeys = Object.freeze([...(props?.publicKeys ?? [])]);
     this.email = props?.email;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.users.push(clean({ kind: 'User', key: this.key, name: this.name, email: this.email, site: ctx.ref(this.site), publicKeys: [...this.publicKeys] }));
   }
 }

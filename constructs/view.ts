@@ -1,3 +1,5 @@
+import type { ModelContext } from '../lib/model/context';
+import { clean } from '../lib/model/render';
 import { XosConstruct } from './base';
 import type { Cloud } from './cloud';
 
@@ -25,5 +27,10 @@ export class View extends XosConstruct {
     this.type = props.type;
     this.url = props.url;
     this.description = props.description;
+  }
+
+  /** @internal */
+  public toModel(ctx: ModelContext): void {
+    ctx.views.push(clean({ kind: 'View', key: this.key, name: this.name, type: this.type, url: this.url, description: this.description }));
   }
 }

@@ -83,7 +83,7 @@ export function declaredFor(layout: Layout, target: TargetName): Map<string, Dec
     return declaredResources(layout, target);
   } catch {
     try {
-      // Each target module registers its mapping when loaded (registerDeclared).
+      // A target of its own module may register its mapping when loaded (registerDeclared).
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       require(`../synth/${target}`);
       return declaredResources(layout, target);

@@ -1,34 +1,14 @@
 import type { IConstruct } from 'constructs';
-import { XosConstruct } from '../../constructs/base';
+import { describeValue as describe, XosConstruct } from '../../constructs/base';
 import type { Cloud } from '../../constructs/cloud';
-import type { Controller, Deployment, Flavor, Image, Node, NetworkTemplate } from '../../constructs/infra';
-import type { Privilege } from '../../constructs/privilege';
-import { Secret } from '../../constructs/secret';
-import { TenantInstance } from '../../constructs/instance';
-import type { InstanceInfo, PoolSpec, Service, Tenant } from '../../constructs/service';
-import type { Site } from '../../constructs/site';
-import type { Network, Slice, Sliver } from '../../constructs/slice';
-import type { User } from '../../constructs/user';
-import type { View } from '../../constructs/view';
-import { withoutUndefined as clean, setKey } from './dict';
+import type { TenantInstance } from '../../constructs/instance';
+import type { InstanceInfo, Tenant } from '../../constructs/service';
 import { allocate, type AllocationLock, type AllocationResult } from './allocate';
 import { allocateCidrAmong, formatCidr, parseCidr, type Cidr } from './cidr';
-import type {
-  Acknowledgement,
-  AdditionModel,
-  InstanceAdditionModel,
-  InstanceModel,
-  ModelMeta,
-  NetworkModel,
-  PoolModel,
-  Ref,
-  SecretRef,
-  ServicePort,
-  SourceLocation,
-  TenantModel,
-  XosModel,
-} from './types';
-import { joinSiteKey, MODEL_FORMAT_VERSION, UNDECLARED } from './types';
+import { ModelContext, type Mutable } from './context';
+import { flatOrCopy, jsonCopy } from './render';
+import type { AdditionModel, InstanceAdditionModel, InstanceModel, ModelMeta, NetworkModel, Ref, XosModel } from './types';
+import { MODEL_FORMAT_VERSION, UNDECLARED } from './types';
 import { tenancyOrder } from './graph';
 import { acknowledgementList } from './acknowledgements';
 
@@ -50,254 +30,34 @@ export interface BuildOptions {
   readonly allocations?: AllocationLock;
 }
 
-export { UNDECLARED };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+export { UNDECLARED, jsonCopy, describe };
 
 /**
- * Build the plain model from a Cloud's construct tree. Never throws for problems the rules
- * report; problems that are not rule violations (a hook that throws) go to `meta.buildErrors`.
+ * Build the plain model from a Cloud's construct tree: a walk in which each construct renders
+ * its own part (`toModel`), then the steps that read the whole model. Never throws for
+ * problems the rules report; problems that are not rule violations (a hook that throws) go
+ * to `meta.buildErrors`.
  */
 export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel {
-  const root = cloud.node.root;
-  const all = cloud.node.findAll().filter((c) => XosConstruct.isXosConstruct(c)) as unknown as XosConstruct[];
-  const sources = new LazySources();
-  const acknowledgements = new Map<string, Acknowledgement[]>();
-  const buildErrors: { path: string; message: string }[] = [];
-
-  const ref = (x: unknown): Ref => {
-    if (x === undefined || x === null) return null;
-    if (XosConstruct.isXosConstruct(x)) {
-      return x.node.root === root ? x.node.path : `${UNDECLARED}${x.node.path}`;
-    }
-    return `${UNDECLARED}${describe(x)}`;
-  };
-  const refs = (xs: readonly unknown[] | undefined): string[] =>
-    uniq((xs ?? []).map((x) => ref(x) ?? `${UNDECLARED}undefined`));
-
-  const m = {
-    sites: [] as Mutable<XosModel>['sites'],
-    users: [] as Mutable<XosModel>['users'],
-    privileges: [] as Mutable<XosModel>['privileges'],
-    deployments: [] as Mutable<XosModel>['deployments'],
-    controllers: [] as Mutable<XosModel>['controllers'],
-    nodes: [] as Mutable<XosModel>['nodes'],
-    images: [] as Mutable<XosModel>['images'],
-    flavors: [] as Mutable<XosModel>['flavors'],
-    networkTemplates: [] as Mutable<XosModel>['networkTemplates'],
-    slices: [] as Mutable<XosModel>['slices'],
-    slivers: [] as Mutable<XosModel>['slivers'],
-    networks: [] as Mutable<NetworkModel>[],
-    services: [] as Mutable<XosModel>['services'],
-    tenants: [] as Mutable<TenantModel>[],
-    views: [] as Mutable<XosModel>['views'],
-    additions: [] as AdditionModel[],
-  };
-
-  const tenantConstructs: Tenant[] = [];
-  const serviceConstructs = new Map<string, Service>();
-  const instanceConstructs: TenantInstance[] = [];
-  // A subscriber that is an instance: its key when its provider is declared here and holds it.
-  const subscriberRef = (x: unknown): Ref => {
-    if (TenantInstance.isTenantInstance(x)) {
-      const p = x.provider;
-      const declared = XosConstruct.isXosConstruct(p) && p.node.root === root && (p as Service).instanceMap?.get(x.id) === x;
-      return declared ? x.key : `${UNDECLARED}instance ${x.key}`;
-    }
-    return ref(x);
-  };
-
-  for (const c of all) {
-    const key = c.node.path;
-    sources.defer(key, c);
-    if (c.acknowledgements.length) acknowledgements.set(key, [...c.acknowledgements]);
-    switch (c.kind) {
-      case 'Site': {
-        const s = c as Site;
-        m.sites.push(clean({ kind: 'Site', key, name: s.name, loginBase: s.loginBase, url: s.url, location: s.location }));
-        break;
-      }
-      case 'User': {
-        const u = c as User;
-        m.users.push(clean({ kind: 'User', key, name: u.name, email: u.email, site: ref(u.site), publicKeys: [...u.publicKeys] }));
-        break;
-      }
-      case 'Privilege': {
-        const p = c as Privilege;
-        m.privileges.push({ kind: 'Privilege', key, name: p.name, user: ref(p.user), scope: p.scopeKind, target: p.target ? ref(p.target) : null, role: String(p.role) });
-        break;
-      }
-      case 'Deployment': {
-        const d = c as Deployment;
-        m.deployments.push({
-          kind: 'Deployment',
-          key,
-          name: d.name,
-          hostSites: refs(d.hostSites),
-          acquireSites: refs(d.acquireSites),
-          images: refs(d.images),
-          flavors: refs(d.flavors),
-          networkTemplates: refs(d.networkTemplates),
-          limits: clean({ ...d.limits }),
-          existingCatalog: d.existingCatalog,
-        });
-        break;
-      }
-      case 'Controller': {
-        const k = c as Controller;
-        m.controllers.push(
-          clean({
-            kind: 'Controller',
-            key,
-            name: k.name,
-            deployment: ref(k.deployment),
-            sites: refs(k.sites),
-            backend: k.backend,
-            url: k.url,
-            region: k.region,
-            credentials: secretRefs(k.credentials),
-            stack: k.stackName,
-          }),
-        );
-        break;
-      }
-      case 'Node': {
-        const n = c as Node;
-        m.nodes.push({ kind: 'Node', key, name: n.name, site: ref(n.site), deployment: ref(n.deployment) });
-        break;
-      }
-      case 'Image': {
-        const i = c as Image;
-        m.images.push(clean({ kind: 'Image', key, name: i.name, diskFormat: i.diskFormat, containerFormat: i.containerFormat, sourceUrl: i.sourceUrl }));
-        break;
-      }
-      case 'Flavor': {
-        const f = c as Flavor;
-        m.flavors.push({ kind: 'Flavor', key, name: f.name, cores: f.cores, ramMb: f.ramMb, diskGb: f.diskGb });
-        break;
-      }
-      case 'NetworkTemplate': {
-        const t = c as NetworkTemplate;
-        m.networkTemplates.push(clean({ kind: 'NetworkTemplate', key, name: t.name, visibility: t.visibility, translation: t.translation, description: t.description }));
-        break;
-      }
-      case 'Slice': {
-        const s = c as Slice;
-        m.slices.push(
-          clean({ kind: 'Slice', key, name: s.name, site: ref(s.site), image: ref(s.image), flavor: ref(s.flavor), service: ref(s.service), description: s.description }),
-        );
-        break;
-      }
-      case 'Sliver': {
-        const v = c as Sliver;
-        const p = v.placement ?? ({} as Sliver['placement']);
-        const node = p.node as Node | undefined;
-        const site = node ? ref(node.site) : ref(('site' in p && p.site) || v.slice.site);
-        m.slivers.push({
-          kind: 'Sliver',
-          key,
-          name: v.name,
-          slice: ref(v.slice)!,
-          node: node ? ref(node) : null,
-          deployment: node ? ref(node.deployment) : ref(p.deployment),
-          site,
-          image: ref(p.image ?? v.slice.image),
-        });
-        break;
-      }
-      case 'Network': {
-        const n = c as Network;
-        const tpl = n.template;
-        m.networks.push({
-          kind: 'Network',
-          key,
-          name: n.name,
-          owner: ref(n.owner)!,
-          permitted: refs(n.permitted),
-          joined: [],
-          cidr: String(n.cidr),
-          ports: portsText(n.ports),
-          public: n.public ?? tpl?.visibility === 'public',
-          template: ref(tpl),
-          site: ref(n.site),
-          bandwidthMbps: n.bandwidthMbps ?? null,
-        } as Mutable<NetworkModel> as NetworkModel & Mutable<NetworkModel>);
-        break;
-      }
-      case 'Service': {
-        const s = c as Service;
-        serviceConstructs.set(key, s);
-        const pools = poolModels(s.pools);
-        m.services.push(
-          clean({
-            kind: 'Service',
-            key,
-            name: s.name,
-            slices: refs(s.slices),
-            controller: ref(s.controller),
-            tenantSchema: s.tenantSchema === undefined ? undefined : jsonCopy(s.tenantSchema),
-            ports: servicePorts(s.ports),
-            credentials: secretRefs(s.credentials),
-            description: s.description,
-            abstract: s.abstract ? (true as const) : undefined,
-            acceptsUsers: s.acceptsUsers ? (true as const) : undefined,
-            instanceSchema: s.instanceSchema === undefined ? undefined : jsonCopy(s.instanceSchema),
-            unique: s.unique.length ? s.unique.map((u) => (typeof u === 'string' ? [u] : [...(u ?? [])].map(String))) : undefined,
-            pools: pools.length ? pools : undefined,
-          }),
-        );
-        for (const i of s.instanceMap.values()) {
-          const ik = i.key;
-          sources.defer(ik, i);
-          if (i.acknowledgements.length) acknowledgements.set(ik, [...i.acknowledgements]);
-          instanceConstructs.push(i);
-        }
-        break;
-      }
-      case 'Tenant': {
-        const t = c as Tenant;
-        tenantConstructs.push(t);
-        m.tenants.push({
-          kind: 'Tenant',
-          key,
-          name: t.name,
-          tenant: ref(t.tenant),
-          provider: ref(t.provider),
-          connect: String(t.connect),
-          attributes: jsonCopy(t.attributes),
-          network: t.network ? ref(t.network) : null,
-        });
-        break;
-      }
-      case 'View': {
-        const v = c as View;
-        m.views.push(clean({ kind: 'View', key, name: v.name, type: v.type, url: v.url, description: v.description }));
-        break;
-      }
-      default:
-        break;
-    }
+  const ctx = new ModelContext(cloud.node.root);
+  // 1. Every object renders itself, in the tree's order (Sites, Users, ... as declared).
+  for (const c of cloud.node.findAll()) {
+    if (!XosConstruct.isXosConstruct(c)) continue;
+    ctx.locate(c.node.path, c);
+    c.toModel(ctx);
   }
+  // 2. Networks that tenancies imply (shared-private, interconnect-private).
+  deriveTenancyNetworks(ctx);
+  // 3. What providers add for each Sliver of their tenants (onTenantInstance).
+  ctx.additions = runTenantHooks(ctx);
+  // 4. Tenant instances: subscribers, pool allocations, onInstance hooks.
+  const { instances, allocation } = buildInstances(ctx, options.allocations);
+  return { model: assemble(cloud, ctx, instances), meta: { sources: ctx.sources, acknowledgements: ctx.acknowledgements, buildErrors: ctx.buildErrors, ...(allocation ? { allocation } : {}) } };
+}
 
-  // Slices join Networks by calling slice.join(network): record it on the Network, and where
-  // the program called it (NET-003 points at the join, not at the Network).
-  const networksByKey = new Map(m.networks.map((n) => [n.key, n]));
-  for (const c of all) {
-    if (c.kind !== 'Slice') continue;
-    for (const n of (c as Slice).joined) {
-      const nk = ref(n);
-      const net = nk ? networksByKey.get(nk) : undefined;
-      if (net && !net.joined.includes(c.node.path)) net.joined.push(c.node.path);
-      const at = (c as Slice).joinSites.get(n);
-      if (nk && at) sources.defer(joinSiteKey(c.node.path, nk), at);
-    }
-  }
-
-  deriveTenancyNetworks(m, networksByKey, tenantConstructs, ref);
-  m.additions = runTenantHooks(m, serviceConstructs, buildErrors);
-  const { instances, allocation } = buildInstances(instanceConstructs, subscriberRef, m.services, serviceConstructs, options.allocations, buildErrors);
-
-  const model: XosModel = {
+/** The model's collections, each sorted by key. */
+function assemble(cloud: Cloud, m: ModelContext, instances: InstanceModel[]): XosModel {
+  return {
     formatVersion: MODEL_FORMAT_VERSION,
     name: cloud.cloudName,
     sites: byKey(m.sites),
@@ -318,21 +78,8 @@ export function buildModel(cloud: Cloud, options: BuildOptions = {}): BuiltModel
     additions: byKey(m.additions),
     instances,
     // Written to xos-model.json, so that a review honours them (and shows what a change does to them).
-    ...(acknowledgements.size ? { acknowledgements: acknowledgementList(acknowledgements) } : {}),
+    ...(m.acknowledgements.size ? { acknowledgements: acknowledgementList(m.acknowledgements) } : {}),
   };
-  return { model, meta: { sources, acknowledgements, buildErrors, ...(allocation ? { allocation } : {}) } };
-}
-
-/** A Service's pools as the model keeps them: by attribute, `per` a list. */
-function poolModels(pools: Readonly<Record<string, PoolSpec>>): PoolModel[] {
-  const out: PoolModel[] = [];
-  for (const attribute of Object.keys(pools).sort()) {
-    const p = (pools[attribute] ?? {}) as Record<string, unknown>;
-    const per = p.per === undefined ? [] : typeof p.per === 'string' ? [p.per] : Array.isArray(p.per) ? p.per.map(String) : [String(p.per)];
-    if (p.block !== undefined) out.push({ attribute, per, block: String(p.block), prefix: Number(p.prefix) });
-    else out.push({ attribute, per, range: (Array.isArray(p.range) ? [Number(p.range[0]), Number(p.range[1])] : [NaN, NaN]) as [number, number] });
-  }
-  return out;
 }
 
 /**
@@ -340,20 +87,14 @@ function poolModels(pools: Readonly<Record<string, PoolSpec>>): PoolModel[] {
  * (keeping those recorded before), and each provider's `onInstance` hook called for every
  * instance, a subscriber instance before the instances it holds.
  */
-function buildInstances(
-  constructs: readonly TenantInstance[],
-  subscriberRef: (x: unknown) => Ref,
-  services: XosModel['services'],
-  serviceConstructs: ReadonlyMap<string, Service>,
-  previous: AllocationLock | undefined,
-  buildErrors: { path: string; message: string }[],
-): { instances: InstanceModel[]; allocation?: AllocationResult } {
-  const servicesByKey = new Map(services.map((s) => [s.key, s]));
-  const draft = constructs.map((i) => ({
+function buildInstances(ctx: ModelContext, previous: AllocationLock | undefined): { instances: InstanceModel[]; allocation?: AllocationResult } {
+  const { serviceConstructs, buildErrors } = ctx;
+  const servicesByKey = new Map(ctx.services.map((s) => [s.key, s]));
+  const draft = ctx.instanceConstructs.map((i: TenantInstance) => ({
     key: i.key,
     id: i.id,
     provider: i.provider.node.path,
-    subscriber: subscriberRef(i.subscriber),
+    subscriber: ctx.subscriberRef(i.subscriber),
     attributes: flatOrCopy(i.attributes),
   }));
   const pooled = draft.some((i) => servicesByKey.get(i.provider)?.pools?.length);
@@ -429,14 +170,11 @@ function buildInstances(
  * synthesizer must do with tenancy"): shared-private shares one Network between both
  * Services' Slices; interconnect-private gives each side its own private Network.
  */
-function deriveTenancyNetworks(
-  m: { networks: Mutable<NetworkModel>[]; tenants: Mutable<TenantModel>[]; services: Mutable<XosModel>['services']; networkTemplates: XosModel['networkTemplates'] },
-  networksByKey: Map<string, Mutable<NetworkModel>>,
-  tenants: Tenant[],
-  ref: (x: unknown) => Ref,
-): void {
+function deriveTenancyNetworks(m: ModelContext): void {
+  const ref = (x: unknown): Ref => m.ref(x);
+  const networksByKey = new Map(m.networks.map((n) => [n.key, n]));
   const services = new Map(m.services.map((s) => [s.key, s]));
-  const tenantByKey = new Map(tenants.map((t) => [t.node.path, t]));
+  const tenantByKey = new Map(m.tenantConstructs.map((t) => [t.node.path, t]));
   const defaultTemplate = [...m.networkTemplates].sort(cmpKey).find((t) => t.visibility === 'private')?.key ?? null;
   // Blocks taken so far, parsed once (not once per derived network).
   const taken: Cidr[] = [];
@@ -535,38 +273,9 @@ function halves(cidr: string): [string, string] {
   return [formatCidr({ base: c.base, ...half }), formatCidr({ base: c.base + half.size, ...half })];
 }
 
-/**
- * Declaration sites, formatted only when asked: formatting a stack trace (through source maps
- * under ts-node) is what costs, and only objects with a violation need theirs.
- */
-class LazySources extends Map<string, SourceLocation> {
-  private readonly pending = new Map<string, { readonly source: SourceLocation | undefined }>();
-
-  public defer(key: string, c: { readonly source: SourceLocation | undefined }): void {
-    this.pending.set(key, c);
-  }
-
-  public override get(key: string): SourceLocation | undefined {
-    const c = this.pending.get(key);
-    if (c) {
-      this.pending.delete(key);
-      const src = c.source;
-      if (src) super.set(key, src);
-    }
-    return super.get(key);
-  }
-
-  public override has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-}
-
 /** Call each provider's per-tenant-instance hook for every Sliver of every tenant, in tenancy order. */
-function runTenantHooks(
-  m: { tenants: Mutable<TenantModel>[]; slices: XosModel['slices']; slivers: XosModel['slivers']; services: XosModel['services'] },
-  serviceConstructs: Map<string, Service>,
-  buildErrors: { path: string; message: string }[],
-): AdditionModel[] {
+function runTenantHooks(m: ModelContext): AdditionModel[] {
+  const { serviceConstructs, buildErrors } = m;
   const out: AdditionModel[] = [];
   const servicesByKey = new Map(m.services.map((s) => [s.key, s]));
   const sliversBySlice = new Map<string, XosModel['slivers'][number][]>();
@@ -622,77 +331,10 @@ function runTenantHooks(
   return out;
 }
 
-function servicePorts(ports: readonly unknown[]): ServicePort[] {
-  const out: ServicePort[] = [];
-  for (const p of ports) {
-    if (typeof p === 'number') out.push({ port: p, protocol: 'tcp' });
-    else if (p && typeof p === 'object') {
-      const o = p as { port?: unknown; protocol?: unknown };
-      out.push({ port: Number(o.port), protocol: (o.protocol ?? 'tcp') as ServicePort['protocol'] });
-    } else out.push({ port: Number(p), protocol: 'tcp' });
-  }
-  return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
-}
-
-function portsText(p: unknown): string | null {
-  if (p === undefined || p === null) return null;
-  if (typeof p === 'object') {
-    const o = p as { low?: unknown; high?: unknown };
-    return `${o.low}-${o.high}`;
-  }
-  return String(p);
-}
-
-function secretRefs(creds: Readonly<Record<string, unknown>>): Record<string, SecretRef> {
-  const out: Record<string, SecretRef> = {};
-  for (const k of Object.keys(creds).sort()) setKey(out, k, Secret.toRef(creds[k]));
-  return out;
-}
-
-/**
- * An instance's attributes for the model: the object itself when it is flat plain data (strings,
- * numbers, booleans, null: nearly every instance, from data rows), else a plain-JSON copy. A
- * hundred thousand instances need not each be copied.
- */
-function flatOrCopy(attributes: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  if (Object.getPrototypeOf(attributes) === Object.prototype || Object.getPrototypeOf(attributes) === null) {
-    let flat = true;
-    for (const k in attributes) {
-      const v = attributes[k];
-      if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
-        flat = false;
-        break;
-      }
-    }
-    if (flat) return attributes as Record<string, unknown>;
-  }
-  return jsonCopy(attributes) as Record<string, unknown>;
-}
-
-/** A plain-JSON copy; Secrets become their references, functions and undefined vanish. */
-export function jsonCopy(x: unknown): unknown {
-  if (Secret.isSecret(x)) return { ...x.ref };
-  if (Array.isArray(x)) return x.map(jsonCopy);
-  if (x && typeof x === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) {
-      if (v === undefined || typeof v === 'function') continue;
-      setKey(out, k, jsonCopy(v));
-    }
-    return out;
-  }
-  if (typeof x === 'bigint') return x.toString();
-  return x;
-}
-
 function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(r).sort()) out[k] = r[k];
   return out;
-}
-
-function uniq(xs: string[]): string[] {
-  return [...new Set(xs)];
 }
 
 function cmpKey(a: { key: string }, b: { key: string }): number {
@@ -701,19 +343,6 @@ function cmpKey(a: { key: string }, b: { key: string }): number {
 
 function byKey<T extends { key: string }>(xs: T[]): T[] {
   return xs.sort(cmpKey);
-}
-
-/** A short description of a value, for messages. */
-export function describe(x: unknown): string {
-  if (XosConstruct.isXosConstruct(x)) return `${x.kind} '${x.node.path}'`;
-  if (x === undefined) return 'undefined';
-  if (typeof x === 'string') return `'${x.length > 60 ? x.slice(0, 57) + '...' : x}'`;
-  try {
-    const s = JSON.stringify(x);
-    return s === undefined ? String(x) : s.length > 60 ? s.slice(0, 57) + '...' : s;
-  } catch {
-    return String(x);
-  }
 }
 
 export type { IConstruct };

@@ -55,7 +55,8 @@ export function writeCanonicalJsonFile(file: string, value: Readonly<Record<stri
   };
   try {
     // In the order JavaScript keeps a sorted object's keys (integer-like keys first), as canonicalJson writes them.
-    const order: Record<string, true> = {};
+    // A null-prototype object: a member named __proto__ stays a member (on `{}` it would set the prototype and vanish).
+    const order: Record<string, true> = Object.create(null);
     for (const k of Object.keys(value).sort()) if (value[k] !== undefined && typeof value[k] !== 'function') order[k] = true;
     const keys = Object.keys(order);
     if (!keys.length) put('{}');

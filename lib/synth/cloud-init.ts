@@ -13,7 +13,7 @@
 import { dict } from '../model/dict';
 import type { StackIndex } from './common';
 import type { LayoutResource } from './layout';
-import type { TenancyExport } from './targets';
+import type { TenancyExport } from './render-context';
 
 /** Where the instance finds its XOS facts. */
 export const INSTANCE_FILE = '/etc/xos/instance.json';

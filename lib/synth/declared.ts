@@ -75,10 +75,13 @@ export function registerDeclared(target: TargetName, fn: DeclaredMapping): void 
   renderers[target] = fn;
 }
 
-/** The real targets register themselves when loaded; load one on first use. */
+/**
+ * The real targets (openstack, aws) declare what rendering the layout writes, element by
+ * element (rendered.ts, loaded on first use: it loads cdktf and the target).
+ */
 function mappingFor(target: TargetName): DeclaredMapping {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  if (!renderers[target] && target !== 'local') require(`./${target}/index`);
+  if (!renderers[target] && (target === 'openstack' || target === 'aws')) renderers[target] = (require('./rendered') as typeof import('./rendered')).renderedDeclared;
   const fn = renderers[target];
   if (!fn) throw new Error(`no declared-resource mapping for target '${target}'`);
   return fn;

@@ -11,6 +11,7 @@ import type {
   InstanceModel,
   ModelObject,
   NetworkModel,
+  PrivilegeModel,
   SecretRef,
   ServiceModel,
   SliceModel,
@@ -177,24 +178,66 @@ function secretsOf(sb: StackBuilder, creds: Readonly<Record<string, SecretRef>>,
   return out;
 }
 
-/** Derive the layout of every stack from a model. */
+/** Each object's resource name, made once: most objects are named in several places. */
+type Namer = (kind: ModelObject['kind'], key: string) => string;
+
+/** What the whole model gives every stack: its objects grouped once, so each stack touches only its own (linear in the model). */
+interface LayoutShared {
+  readonly model: XosModel;
+  readonly index: ModelIndex;
+  readonly name: Namer;
+  /** Which Controller serves each Sliver (DEP-007); Slivers with none are left to the rules. */
+  readonly sliversByController: ReadonlyMap<string, SliverModel[]>;
+  readonly nodesByDeployment: ReadonlyMap<string | null, readonly XosModel['nodes'][number][]>;
+  readonly servicesByController: ReadonlyMap<string | null, readonly ServiceModel[]>;
+  readonly additionsBySliver: ReadonlyMap<string | null, readonly XosModel['additions'][number][]>;
+  /** Each Slice's users' keys, made once for all its Slivers (the lists are shared, never changed). */
+  readonly keysOfSlice: Map<string, string[]>;
+}
+
+/**
+ * One stack being laid out: what belongs to it (worked out first, from the model alone), and
+ * the names of what the steps added so far. The steps (STACK_STEPS) add its resources, one
+ * kind of object each, in the order the stack lists them.
+ */
+interface StackPlan extends LayoutShared {
+  readonly c: ControllerModel;
+  readonly sb: StackBuilder;
+  /** The Slivers this Controller serves, and their Slices. */
+  readonly slivers: readonly SliverModel[];
+  readonly slices: ReadonlyMap<string, SliceModel>;
+  readonly deployment: ModelObject | undefined;
+  /** Sites: those the Controller binds, and those owning Slices placed here. */
+  readonly sites: ReadonlySet<string>;
+  /** Grants on a Site, Slice or the Deployment held here, to declared Users, by key. */
+  readonly grants: readonly PrivilegeModel[];
+  /** Services implemented here, or whose Controller this is (external Services). */
+  readonly services: ReadonlyMap<string, ServiceModel>;
+  /** Tenancies that touch a Service of this stack, on either side, in key order. */
+  readonly tenancies: readonly TenantModel[];
+  /** Networks attached to a Slice with Slivers here. */
+  readonly networks: ReadonlyMap<string, NetworkModel>;
+  /** The network plan (layout-net.ts): security groups and rules of every port, routes out, gateways, public addresses. */
+  readonly net: ReturnType<typeof planStackNetwork>;
+  /** Tenancies whose tenant runs here, in key order, and by tenant Service. */
+  readonly tenanciesHere: readonly TenantModel[];
+  readonly tenanciesOfTenant: ReadonlyMap<string | null, readonly TenantModel[]>;
+  controllerName: string;
+  deploymentName?: string;
+  /** Per Service here: its store of tenant-instance records (set by the stores step). */
+  readonly storesOf: Map<string, { provides: boolean; holds: boolean; store: string }>;
+}
+
+/** Derive the layout of every stack from a model: one stack per Controller, each laid out by the steps below. */
 export function buildLayout(model: XosModel, index: ModelIndex): Layout {
-  const stacks: StackLayout[] = [];
-  const placed = new Set<string>();
-  // Each object's resource name, made once: most objects are named in several places.
   const names = new Map<ModelObject['kind'], Map<string, string>>();
-  const name = (kind: ModelObject['kind'], key: string): string => {
+  const name: Namer = (kind, key) => {
     let m = names.get(kind);
     if (!m) names.set(kind, (m = new Map()));
     let n = m.get(key);
     if (n === undefined) m.set(key, (n = nameOf({ kind, key })));
     return n;
   };
-  // Each Slice's users' keys, made once for all its Slivers (the lists are shared, never changed).
-  const keysOfSlice = new Map<string, string[]>();
-  const collisions: Layout['collisions'][number][] = [];
-
-  // Which Controller serves each Sliver (DEP-007); Slivers with none are left to the rules.
   const sliversByController = new Map<string, SliverModel[]>();
   for (const v of model.slivers) {
     const c = index.controllerFor(v.deployment, v.site);
@@ -203,102 +246,154 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
     l.push(v);
     sliversByController.set(c.key, l);
   }
-  // Grouped once, so that each stack touches only its own objects (linear in the model).
-  const nodesByDeployment = group(model.nodes, (n) => n.deployment);
-  const servicesByController = group(model.services, (s) => s.controller);
-  const additionsBySliver = group(model.additions, (a) => a.sliver);
-  const isPrivate = (t: TenantModel) => t.connect === 'shared-private' || t.connect === 'interconnect-private';
-  const stackNames = new Map<string, { key: string; stack: string }>();
+  const shared: LayoutShared = {
+    model,
+    index,
+    name,
+    sliversByController,
+    nodesByDeployment: group(model.nodes, (n) => n.deployment),
+    servicesByController: group(model.services, (s) => s.controller),
+    additionsBySliver: group(model.additions, (a) => a.sliver),
+    keysOfSlice: new Map(),
+  };
 
+  const stacks: StackLayout[] = [];
+  const placed = new Set<string>();
+  const collisions: Layout['collisions'][number][] = [];
+  const stackNames = new Map<string, { key: string; stack: string }>();
   for (const c of model.controllers) {
     const sn = stackName(c.stack);
     const other = stackNames.get(sn.toLowerCase());
     if (other) collisions.push({ stack: other.stack, name: sn, a: other.key, b: c.key, kind: 'stack' });
     else stackNames.set(sn.toLowerCase(), { key: c.key, stack: sn });
-    const sb = new StackBuilder(sn, c);
-    const slivers = sliversByController.get(c.key) ?? [];
-    const slices = new Map<string, SliceModel>();
-    for (const v of slivers) {
-      const s = index.get<SliceModel>(v.slice);
-      if (s) slices.set(s.key, s);
-    }
-    const deployment = index.get(c.deployment);
+    const plan = planStack(shared, c, new StackBuilder(sn, c));
+    for (const step of STACK_STEPS) step(plan);
+    stacks.push(plan.sb.build());
+    collisions.push(...plan.sb.collisions);
+    for (const k of plan.sb.placed) placed.add(k);
+  }
 
-    // The back-end itself.
-    const controllerName = sb.add({
+  const unplaced: string[] = [];
+  for (const [k] of index.byKey) if (!placed.has(k)) unplaced.push(k);
+  return { stacks: stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unplaced: unplaced.sort(), collisions };
+}
+
+/** What belongs to one Controller's stack, worked out from the model before any resource is added. */
+function planStack(shared: LayoutShared, c: ControllerModel, sb: StackBuilder): StackPlan {
+  const { index } = shared;
+  const slivers = shared.sliversByController.get(c.key) ?? [];
+  const slices = new Map<string, SliceModel>();
+  for (const v of slivers) {
+    const s = index.get<SliceModel>(v.slice);
+    if (s) slices.set(s.key, s);
+  }
+  const deployment = index.get(c.deployment);
+  const sites = new Set<string>(c.sites.filter((s) => index.has(s, 'Site')));
+  for (const s of slices.values()) if (s.site && index.has(s.site, 'Site')) sites.add(s.site);
+  const scopes = new Set<string>([...sites, ...slices.keys(), ...(deployment ? [deployment.key] : [])]);
+  const grants = [...scopes]
+    .flatMap((k) => index.privilegesByTarget.get(k) ?? [])
+    .filter((p) => index.has(p.user, 'User'))
+    .sort(byKey);
+  const services = new Map<string, ServiceModel>();
+  for (const s of slices.keys()) {
+    const svc = index.servicesBySlice.get(s);
+    if (svc) services.set(svc.key, svc);
+  }
+  for (const svc of shared.servicesByController.get(c.key) ?? []) services.set(svc.key, svc);
+  const touching = new Map<string, TenantModel>();
+  for (const svc of services.values()) {
+    for (const t of index.tenantsByTenant.get(svc.key) ?? []) touching.set(t.key, t);
+    for (const t of index.tenantsByProvider.get(svc.key) ?? []) touching.set(t.key, t);
+  }
+  const tenancies = [...touching.values()].sort(byKey);
+  const networks = new Map<string, NetworkModel>();
+  for (const s of slices.keys()) for (const n of index.networksOfSlice.get(s) ?? []) networks.set(n.key, n);
+  const net = planStackNetwork({ index, slivers, slices, networks, tenancies, nameOf: shared.name });
+  const tenanciesHere: TenantModel[] = [];
+  const tenanciesOfTenant = new Map<string | null, TenantModel[]>();
+  for (const t of tenancies) {
+    const tenant = index.get<ServiceModel>(t.tenant);
+    if (!tenant || tenant.kind !== 'Service' || !servedHere(tenant, slices)) continue;
+    tenanciesHere.push(t);
+    const same = tenanciesOfTenant.get(t.tenant);
+    if (same) same.push(t);
+    else tenanciesOfTenant.set(t.tenant, [t]);
+  }
+  return { ...shared, c, sb, slivers, slices, deployment, sites, grants, services, tenancies, networks, net, tenanciesHere, tenanciesOfTenant, controllerName: '', storesOf: new Map() };
+}
+
+/** True when one of the Service's Slices has Slivers in this stack. */
+function servedHere(svc: ServiceModel | undefined, slices: ReadonlyMap<string, SliceModel>): boolean {
+  return !!svc && svc.slices.some((s) => slices.has(s));
+}
+
+/** The steps that add a stack's resources, one kind of object each, in the order the stack lists them. */
+const STACK_STEPS: readonly ((p: StackPlan) => void)[] = [
+  // The back-end itself.
+  function controller(p) {
+    const { c, sb } = p;
+    p.controllerName = sb.add({
       kind: 'controller',
-      name: name(c.kind, c.key),
+      name: p.name(c.kind, c.key),
       model: c.key,
       attrs: clean({ name: c.name, backend: c.backend, url: c.url, region: c.region, deployment: c.deployment, sites: c.sites }),
       refs: {},
       secrets: secretsOf(sb, c.credentials, `Controller ${c.name}`, 'credential_'),
     });
-    let deploymentName: string | undefined;
-    if (deployment && deployment.kind === 'Deployment') {
-      deploymentName = sb.add({ kind: 'deployment', name: name(deployment.kind, deployment.key), model: deployment.key, attrs: { name: deployment.name, limits: deployment.limits, existing_catalog: deployment.existingCatalog }, refs: { controller: controllerName } });
-      for (const [kind, keys] of [['image', deployment.images], ['flavor', deployment.flavors], ['template', deployment.networkTemplates]] as const) {
-        for (const k of keys) {
-          const o = index.get(k);
-          if (!o) continue;
-          sb.add({ kind, name: name(o.kind, o.key), model: o.key, attrs: catalogAttrs(o), refs: { deployment: deploymentName } });
-        }
+  },
+  // Its Deployment and the catalog the Deployment supports.
+  function deployment(p) {
+    const { deployment: d, sb, name, index } = p;
+    if (!d || d.kind !== 'Deployment') return;
+    const deploymentName = (p.deploymentName = sb.add({ kind: 'deployment', name: name(d.kind, d.key), model: d.key, attrs: { name: d.name, limits: d.limits, existing_catalog: d.existingCatalog }, refs: { controller: p.controllerName } }));
+    for (const [kind, keys] of [['image', d.images], ['flavor', d.flavors], ['template', d.networkTemplates]] as const) {
+      for (const k of keys) {
+        const o = index.get(k);
+        if (!o) continue;
+        sb.add({ kind, name: name(o.kind, o.key), model: o.key, attrs: catalogAttrs(o), refs: { deployment: deploymentName } });
       }
     }
-
-    // Sites: those the Controller binds, and those owning Slices placed here.
-    const sites = new Set<string>(c.sites.filter((s) => index.has(s, 'Site')));
-    for (const s of slices.values()) if (s.site && index.has(s.site, 'Site')) sites.add(s.site);
-    for (const sk of [...sites].sort()) {
-      const site = index.get(sk)!;
-      sb.add({ kind: 'site', name: name(site.kind, site.key), model: sk, attrs: siteAttrs(site), refs: { controller: controllerName } });
+  },
+  function sites(p) {
+    for (const sk of [...p.sites].sort()) {
+      const site = p.index.get(sk)!;
+      p.sb.add({ kind: 'site', name: p.name(site.kind, site.key), model: sk, attrs: siteAttrs(site), refs: { controller: p.controllerName } });
     }
-    // Nodes of this Deployment at the Controller's Sites.
+  },
+  // Nodes of this Deployment at the Controller's Sites.
+  function nodes(p) {
+    const { c, sb, name } = p;
     const controllerSites = new Set(c.sites);
-    for (const n of (c.deployment && nodesByDeployment.get(c.deployment)) || []) {
+    for (const n of (c.deployment && p.nodesByDeployment.get(c.deployment)) || []) {
       if (!n.site || !controllerSites.has(n.site)) continue;
-      sb.add({ kind: 'node', name: name(n.kind, n.key), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(name('Site', n.site)) ? name('Site', n.site) : undefined, deployment: deploymentName }) as Record<string, string> });
+      sb.add({ kind: 'node', name: name(n.kind, n.key), model: n.key, attrs: { name: n.name, site: n.site, deployment: n.deployment }, refs: clean({ site: sb.has(name('Site', n.site)) ? name('Site', n.site) : undefined, deployment: p.deploymentName }) as Record<string, string> });
     }
-
-    // Users and their grants: anyone with a role on a Site, Slice or the Deployment held here.
-    const scopes = new Set<string>([...sites, ...slices.keys(), ...(deployment ? [deployment.key] : [])]);
-    const grants = [...scopes]
-      .flatMap((k) => index.privilegesByTarget.get(k) ?? [])
-      .filter((p) => index.has(p.user, 'User'))
-      .sort(byKey);
-    const users = [...new Set(grants.map((g) => g.user!))].sort();
-    for (const uk of users) {
-      const u = index.get(uk)!;
+  },
+  // Users: anyone with a role on a Site, Slice or the Deployment held here.
+  function users(p) {
+    for (const uk of [...new Set(p.grants.map((g) => g.user!))].sort()) {
+      const u = p.index.get(uk)!;
       if (u.kind !== 'User') continue;
-      sb.add({ kind: 'user', name: name(u.kind, u.key), model: uk, attrs: clean({ name: u.name, email: u.email, home_site: u.site, public_keys: u.publicKeys }), refs: {} });
+      p.sb.add({ kind: 'user', name: p.name(u.kind, u.key), model: uk, attrs: clean({ name: u.name, email: u.email, home_site: u.site, public_keys: u.publicKeys }), refs: {} });
     }
-
-    // Services implemented here, or whose Controller this is (external Services).
-    const services = new Map<string, ServiceModel>();
-    for (const s of slices.keys()) {
-      const svc = index.servicesBySlice.get(s);
-      if (svc) services.set(svc.key, svc);
-    }
-    for (const svc of servicesByController.get(c.key) ?? []) services.set(svc.key, svc);
-    // Tenancies that touch a Service of this stack, on either side, in key order.
-    const touching = new Map<string, TenantModel>();
-    for (const svc of services.values()) {
-      for (const t of index.tenantsByTenant.get(svc.key) ?? []) touching.set(t.key, t);
-      for (const t of index.tenantsByProvider.get(svc.key) ?? []) touching.set(t.key, t);
-    }
-    const tenanciesTouching = [...touching.values()].sort(byKey);
-    for (const svc of [...services.values()].sort(byKey)) {
-      sb.add({
+  },
+  function services(p) {
+    for (const svc of [...p.services.values()].sort(byKey)) {
+      p.sb.add({
         kind: 'service',
-        name: name(svc.kind, svc.key),
+        name: p.name(svc.kind, svc.key),
         model: svc.key,
-        attrs: { name: svc.name, ports: svc.ports.map((p) => `${p.protocol}/${p.port}`), external: svc.slices.length === 0 },
-        refs: svc.controller === c.key ? { controller: controllerName } : {},
-        secrets: secretsOf(sb, svc.credentials, `Service ${svc.name}`, 'credential_'),
+        attrs: { name: svc.name, ports: svc.ports.map((x) => `${x.protocol}/${x.port}`), external: svc.slices.length === 0 },
+        refs: svc.controller === p.c.key ? { controller: p.controllerName } : {},
+        secrets: secretsOf(p.sb, svc.credentials, `Service ${svc.name}`, 'credential_'),
       });
     }
-
-    // Slices, with the quota their Deployment sets.
-    for (const s of [...slices.values()].sort(byKey)) {
+  },
+  // Slices, with the quota their Deployment sets.
+  function slices(p) {
+    const { sb, name, index, deployment } = p;
+    for (const s of [...p.slices.values()].sort(byKey)) {
       const refs: Record<string, string> = {};
       if (s.site && sb.has(name('Site', s.site))) refs.site = name('Site', s.site);
       const svc = index.servicesBySlice.get(s.key);
@@ -313,17 +408,20 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         refs,
       });
     }
-    for (const g of grants) {
+  },
+  function grants(p) {
+    const { sb, name, index } = p;
+    for (const g of p.grants) {
       const refs: Record<string, string> = { user: name('User', g.user!) };
       const target = index.get(g.target);
       if (target && sb.has(name(target.kind, target.key))) refs.target = name(target.kind, target.key);
       sb.add({ kind: 'grant', name: name(g.kind, g.key), model: g.key, attrs: { user: g.user, scope: g.scope, target: g.target, role: g.role }, refs });
     }
-
-    // Networks, lazily: only those attached to a Slice with Slivers here.
-    const networks = new Map<string, NetworkModel>();
-    for (const s of slices.keys()) for (const n of index.networksOfSlice.get(s) ?? []) networks.set(n.key, n);
-    for (const n of [...networks.values()].sort(byKey)) {
+  },
+  // Networks, lazily: only those attached to a Slice with Slivers here.
+  function networks(p) {
+    const { sb, name } = p;
+    for (const n of [...p.networks.values()].sort(byKey)) {
       const refs: Record<string, string> = {};
       if (sb.has(name('Slice', n.owner))) refs.owner = name('Slice', n.owner);
       if (n.template && sb.has(name('NetworkTemplate', n.template))) refs.template = name('NetworkTemplate', n.template);
@@ -335,11 +433,11 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         refs,
       });
     }
-
-    // The network plan (layout-net.ts): security groups and rules of every port, routes out,
-    // tenancies' gateways and public addresses, proven by `xos verify` (docs/flows.md).
-    const sliceInStack = (svc: ServiceModel | undefined) => !!svc && svc.slices.some((s) => slices.has(s));
-    const net = planStackNetwork({ index, slivers, slices, networks, tenancies: tenanciesTouching, nameOf: name });
+  },
+  // The network plan (layout-net.ts): security groups and rules of every port, routes out,
+  // tenancies' gateways, proven by `xos verify` (docs/flows.md).
+  function gateways(p) {
+    const { sb, name, net } = p;
     for (const r of net.resources) sb.add(r);
     for (const { tenancy: t, tenantNetwork, providerNetwork } of net.interconnects)
       sb.add({
@@ -357,70 +455,63 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         attrs: { role: 'internet', network: nk, translation: r.translation, reasons: r.reasons },
         refs: { network: name('Network', nk) },
       });
-
-    // Public endpoints of providers reached publicly, where the provider lives.
-    for (const pk of [...new Set(tenanciesTouching.filter((t) => t.connect === 'public').map((t) => t.provider).filter((p): p is string => !!p))].sort()) {
-      const provider = index.get<ServiceModel>(pk);
-      if (!provider || provider.kind !== 'Service' || !services.has(pk)) continue;
-      sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((p) => `${p.protocol}/${p.port}`) }, refs: { service: name(provider.kind, provider.key) } });
+  },
+  // Public endpoints of providers reached publicly, where the provider lives.
+  function endpoints(p) {
+    for (const pk of [...new Set(p.tenancies.filter((t) => t.connect === 'public').map((t) => t.provider).filter((x): x is string => !!x))].sort()) {
+      const provider = p.index.get<ServiceModel>(pk);
+      if (!provider || provider.kind !== 'Service' || !p.services.has(pk)) continue;
+      p.sb.add({ kind: 'endpoint', name: resourceName('endpoint', pk), model: pk, attrs: { service: pk, ports: provider.ports.map((x) => `${x.protocol}/${x.port}`) }, refs: { service: p.name(provider.kind, provider.key) } });
     }
-
-    // Tenancies whose tenant runs here: credentials and attributes reach its instances.
-    const tenanciesOfTenant = new Map<string | null, TenantModel[]>();
-    for (const t of tenanciesTouching) {
-      const tenant = index.get<ServiceModel>(t.tenant);
-      if (!tenant || tenant.kind !== 'Service' || !sliceInStack(tenant)) continue;
-      const same = tenanciesOfTenant.get(t.tenant);
-      if (same) same.push(t);
-      else tenanciesOfTenant.set(t.tenant, [t]);
+  },
+  // Tenancies whose tenant runs here: credentials and attributes reach its instances.
+  function tenancies(p) {
+    const { sb, name, index } = p;
+    for (const t of p.tenanciesHere) {
+      const tenant = index.get<ServiceModel>(t.tenant)!;
       const refs: Record<string, string> = { tenant: name(tenant.kind, tenant.key) };
       const provider = index.get<ServiceModel>(t.provider);
       if (provider && sb.has(name(provider.kind, provider.key))) refs.provider = name(provider.kind, provider.key);
       sb.add({ kind: 'tenancy', name: name(t.kind, t.key), model: t.key, attrs: { tenant: t.tenant, provider: t.provider, connect: t.connect, attributes: t.attributes }, refs });
     }
-
-    // Stores of tenant-instance records: one per Service here that provides or holds instances.
-    const storesOf = new Map<string, { provides: boolean; holds: boolean; store: string }>();
-    for (const svc of [...services.values()].sort(byKey)) {
-      const provides = index.instancesByProvider.has(svc.key);
-      const holds = index.instancesBySubscriber.has(svc.key) && sliceInStack(svc);
+  },
+  // Stores of tenant-instance records: one per Service here that provides or holds instances.
+  function stores(p) {
+    for (const svc of [...p.services.values()].sort(byKey)) {
+      const provides = p.index.instancesByProvider.has(svc.key);
+      const holds = p.index.instancesBySubscriber.has(svc.key) && servedHere(svc, p.slices);
       if (!provides && !holds) continue;
-      const store = sb.add({
-        kind: 'store',
-        name: resourceName('store', svc.key),
-        model: svc.key,
-        attrs: { service: svc.key, name: svc.name },
-        refs: { service: name(svc.kind, svc.key) },
-      });
-      storesOf.set(svc.key, { provides, holds, store });
+      const store = p.sb.add({ kind: 'store', name: resourceName('store', svc.key), model: svc.key, attrs: { service: svc.key, name: svc.name }, refs: { service: p.name(svc.kind, svc.key) } });
+      p.storesOf.set(svc.key, { provides, holds, store });
     }
-
-    // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
-    for (const v of [...slivers].sort(byKey)) {
+  },
+  // Slivers, each with one port per Network of its Slice (SLC-003), in stable order.
+  function slivers(p) {
+    const { sb, name, index } = p;
+    for (const v of [...p.slivers].sort(byKey)) {
       // A Sliver of an undeclared Slice (a model read from JSON can hold one) is the rules'
       // to report; it has nothing to be synthesized into.
-      const s = slices.get(v.slice);
+      const s = p.slices.get(v.slice);
       if (!s) continue;
       const svc = index.servicesBySlice.get(s.key);
-      let keys = keysOfSlice.get(s.key);
-      if (!keys) keysOfSlice.set(s.key, (keys = sliceKeys(index, s.key)));
+      let keys = p.keysOfSlice.get(s.key);
+      if (!keys) p.keysOfSlice.set(s.key, (keys = sliceKeys(index, s.key)));
       // Keyed by Service names: dictionary objects (see dict.ts).
       const secrets = dict<string>();
-      const tenancies = (svc && tenanciesOfTenant.get(svc.key)) || [];
       const providers = dict<unknown>();
-      for (const t of tenancies) {
-        const p = index.get<ServiceModel>(t.provider);
-        if (!p || p.kind !== 'Service') continue;
-        providers[p.name] = { connect: t.connect, attributes: t.attributes };
-        for (const k of Object.keys(p.credentials).sort()) {
-          const vn = sb.secret(p.credentials[k], `Service ${p.name} credential '${k}'`);
-          if (vn) secrets[`provider_${p.name}_${k}`] = vn;
+      for (const t of (svc && p.tenanciesOfTenant.get(svc.key)) || []) {
+        const pr = index.get<ServiceModel>(t.provider);
+        if (!pr || pr.kind !== 'Service') continue;
+        providers[pr.name] = { connect: t.connect, attributes: t.attributes };
+        for (const k of Object.keys(pr.credentials).sort()) {
+          const vn = sb.secret(pr.credentials[k], `Service ${pr.name} credential '${k}'`);
+          if (vn) secrets[`provider_${pr.name}_${k}`] = vn;
         }
       }
       const refs: Record<string, string> = { slice: name(s.kind, s.key) };
       if (v.node && sb.has(name('Node', v.node))) refs.node = name('Node', v.node);
       // Where its Service's instance records are: a reference, never the records (see instanceRecords).
-      const store = svc && storesOf.get(svc.key);
+      const store = svc && p.storesOf.get(svc.key);
       if (store) refs.store = store.store;
       const sliverName = sb.add({
         kind: 'sliver',
@@ -440,7 +531,7 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         secrets,
       });
       (index.networksOfSlice.get(s.key) ?? []).forEach((n, i) => {
-        const groups = net.portGroups(v.key, n.key);
+        const groups = p.net.portGroups(v.key, n.key);
         sb.add({
           kind: 'port',
           name: resourceName('port', `${v.key}/${n.key}`),
@@ -451,43 +542,37 @@ export function buildLayout(model: XosModel, index: ModelIndex): Layout {
         });
       });
     }
-
-    // Public addresses of endpoints, on the port each one goes to.
-    for (const a of net.addresses)
-      sb.add({
+  },
+  // Public addresses of endpoints, on the port each one goes to.
+  function addresses(p) {
+    for (const a of p.net.addresses)
+      p.sb.add({
         kind: 'address',
         name: resourceName('address', `${a.service}/${a.sliver}`),
         model: a.service,
         attrs: { service: a.service, sliver: a.sliver, network: a.network },
         refs: { endpoint: resourceName('endpoint', a.service), port: resourceName('port', `${a.sliver}/${a.network}`) },
       });
-
-    // What providers add for each tenant instance placed here.
-    for (const a of slivers.flatMap((v) => additionsBySliver.get(v.key) ?? []).sort(byKey)) {
+  },
+  // What providers add for each tenant instance placed here.
+  function additions(p) {
+    const { sb, name, index } = p;
+    for (const a of p.slivers.flatMap((v) => p.additionsBySliver.get(v.key) ?? []).sort(byKey)) {
       const refs: Record<string, string> = { sliver: name('Sliver', a.sliver) };
-      const p = index.get(a.provider);
-      if (p && sb.has(name(p.kind, p.key))) refs.provider = name(p.kind, p.key);
+      const pr = index.get(a.provider);
+      if (pr && sb.has(name(pr.kind, pr.key))) refs.provider = name(pr.kind, pr.key);
       sb.add({ kind: 'addition', name: name(a.kind, a.key), model: a.key, attrs: { type: a.type, provider: a.provider, tenancy: a.tenancy, sliver: a.sliver, attributes: a.attributes }, refs });
     }
-
-    // Tenant instances: one record per instance in its provider's store, and in the store of
-    // the Service that holds it (see `instanceRecords`).
-    for (const svc of [...services.values()].sort(byKey)) {
-      const stores = storesOf.get(svc.key);
-      if (!stores) continue;
-      instanceRecords(sb, index, svc, stores, name, c.key);
+  },
+  // Tenant instances: one record per instance in its provider's store, and in the store of
+  // the Service that holds it (see `instanceRecords`).
+  function instances(p) {
+    for (const svc of [...p.services.values()].sort(byKey)) {
+      const stores = p.storesOf.get(svc.key);
+      if (stores) instanceRecords(p.sb, p.index, svc, stores, p.name, p.c.key);
     }
-
-    const built = sb.build();
-    stacks.push(built);
-    collisions.push(...sb.collisions);
-    for (const k of sb.placed) placed.add(k);
-  }
-
-  const unplaced: string[] = [];
-  for (const [k] of index.byKey) if (!placed.has(k)) unplaced.push(k);
-  return { stacks: stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unplaced: unplaced.sort(), collisions };
-}
+  },
+];
 
 /**
  * The records of a Service's tenant instances in one stack: for each instance it provides, a

@@ -4,7 +4,7 @@ import { compileCloud } from '../../lib/compile';
 import { canonicalJson } from '../../lib/model/canonical';
 import { synthesizeAtomically } from '../../lib/synth/output';
 import { compareStacks } from '../../lib/synth/since';
-import { generateCloud } from '../../lib/testing/generate';
+import { generateCloud } from '../../bench/generate';
 import { runTask } from '../../bench/worker';
 import { describeWith, terraform, tmpDir } from '../helpers/tools';
 
@@ -169,7 +169,7 @@ describe('the central-office generator and the tasks at instance sizes (smallest
   });
 
   test('makes valid offices of 10,000 subscribers each, every subscriber a chain of three instances', () => {
-    const { generateOffices } = require('../../lib/testing/generate') as typeof import('../../lib/testing/generate');
+    const { generateOffices } = require('../../bench/generate') as typeof import('../../bench/generate');
     const c = compileCloud(generateOffices({ seed: 2, subscribers: 250, perOffice: 100 }));
     expect(c.violations).toEqual([]);
     expect(c.layout.stacks.map((s) => s.name)).toEqual(['co0-head', 'co1-head', 'co2-head']);

@@ -11,7 +11,7 @@ import { compileCloud } from '../../lib/compile';
 import { declaredSideOf } from '../../lib/drift/status';
 import { buildReview } from '../../lib/review/index';
 import { declaredResources } from '../../lib/synth/declared';
-import { generateCloud } from '../../lib/testing/generate';
+import { generateCloud } from '../../bench/generate';
 
 describe('without cdktf', () => {
   const model = compileCloud(generateCloud({ seed: 5, resources: 400 })).built.model;

@@ -81,7 +81,7 @@ describeWith('terraform', 'what Terraform applies is what xos verify proves', ()
       programs.push(file);
     }
     const ec2 = path.join(work, 'random-ec2.ts');
-    fs.writeFileSync(ec2, `import { generateCloud } from ${JSON.stringify(path.join(ROOT, 'lib', 'testing', 'generate'))};\ngenerateCloud({ seed: 11, resources: 80, sitesPerDeployment: 2, backend: 'ec2' }).synth();\n`);
+    fs.writeFileSync(ec2, `import { generateCloud } from ${JSON.stringify(path.join(ROOT, 'bench', 'generate'))};\ngenerateCloud({ seed: 11, resources: 80, sitesPerDeployment: 2, backend: 'ec2' }).synth();\n`);
     programs.push(ec2);
     const targets = new Set<string>();
     let privates = 0;

@@ -74,7 +74,7 @@ describeWith('terraform', 'cdktf deploy and random clouds against the provider h
     }
     // EC2 back-ends: the generator's clouds with every Controller an ec2 one.
     const ec2 = path.join(work, 'random-ec2.ts');
-    fs.writeFileSync(ec2, `import { generateCloud } from ${JSON.stringify(path.join(ROOT, 'lib', 'testing', 'generate'))};\ngenerateCloud({ seed: 7, resources: 80, sitesPerDeployment: 2, backend: 'ec2' }).synth();\n`);
+    fs.writeFileSync(ec2, `import { generateCloud } from ${JSON.stringify(path.join(ROOT, 'bench', 'generate'))};\ngenerateCloud({ seed: 7, resources: 80, sitesPerDeployment: 2, backend: 'ec2' }).synth();\n`);
     programs.push(ec2);
     let rehearsed = 0;
     for (const [i, program] of programs.entries()) {

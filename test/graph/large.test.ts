@@ -8,7 +8,7 @@ import { countCrossings } from '../../lib/graph/crossings';
 import { graphvizCrossings, layoutWithGraphviz } from '../../lib/graph/graphviz';
 import { buildGraph, layoutEngineFor, layoutGraph, placeGraph, renderGraph, toDot, toSvg, type Graph, GRAPHVIZ_UP_TO, OWN_LAYOUT_UP_TO } from '../../lib/graph/index';
 import type { Placed, PlacedEdge, Point } from '../../lib/graph/layout';
-import { generateCloud, RESOURCES_PER_SITE } from '../../lib/testing/generate';
+import { generateCloud, RESOURCES_PER_SITE } from '../../bench/generate';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadExample, ROOT } from '../helpers/examples';
@@ -47,7 +47,7 @@ describe('a large picture', () => {
   test('the same through the built CLI, in a process of its own (the WebAssembly comes with the package)', async () => {
     const dir = tmpDir('xos-graph-large-');
     const program = path.join(dir, 'main.ts');
-    fs.writeFileSync(program, `const { generateCloud } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'testing', 'generate'))});\nexport default generateCloud({ seed: 1, resources: ${29 * RESOURCES_PER_SITE} });\n`);
+    fs.writeFileSync(program, `const { generateCloud } = require(${JSON.stringify(path.join(ROOT, 'dist', 'bench', 'generate'))});\nexport default generateCloud({ seed: 1, resources: ${29 * RESOURCES_PER_SITE} });\n`);
     const r = xos(['graph', program, '--format', 'svg', '--depth', 'slices', '--transpile-only'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

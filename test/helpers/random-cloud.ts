@@ -307,16 +307,18 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
   },
   'DEP-001 a Node bound to no Deployment': (b, p) => ({ rule: 'DEP-001', path: at(b.sites, p)!.addNode('loose!', { deployment: undefined as never }).key }),
   'DEP-002 a Node at a Site its Deployment does not host': (b, p) => {
+    // Relations are never taken back (a Deployment's Sites are read through copies): bind the Node to a Deployment that hosts nobody.
     const site = at(b.sites, p)!;
-    const dep = b.deploymentOf.get(site)!;
-    dep.hostSites.splice(dep.hostSites.indexOf(site), 1);
+    const dep = new b.lib.Deployment(b.cloud, 'hosts-nobody!', { images: [b.image], flavors: b.flavors, networkTemplates: [b.privateTpl] });
     return { rule: 'DEP-002', path: site.addNode('unhosted!', { deployment: dep }).key };
   },
   'DEP-003 a Slice whose Site may not acquire its Deployment': (b, p) => {
     const slice = at(sliceWithDeploymentSlivers(b), p);
     if (!slice) return undefined;
-    const dep = b.deploymentOf.get(slice.site)!;
-    dep.acquireSites.splice(dep.acquireSites.indexOf(slice.site), 1);
+    // A Sliver of it on a Deployment that lets no Site acquire it (but hosts its Site and has a Controller for it).
+    const dep = new b.lib.Deployment(b.cloud, 'acquired-by-nobody!', { hostSites: [slice.site], images: [b.image], flavors: b.flavors, networkTemplates: [b.privateTpl] });
+    dep.addController('head-of-nobody!', { backend: 'openstack', sites: [slice.site], credentials: { password: b.lib.Secret.env('NOBODY_PASSWORD') } });
+    slice.addSliver('not-acquired!', { deployment: dep });
     return { rule: 'DEP-003', path: slice.key };
   },
   'DEP-004 an Image the Deployment does not support': (b, p) => {
@@ -330,8 +332,10 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
   'DEP-005 more Slivers than the per-Slice limit': (b, p) => {
     const slice = at(sliceWithDeploymentSlivers(b), p);
     if (!slice) return undefined;
+    // The limit is 64 instances per Slice (buildCloud): one more than that on the same Deployment.
     const dep = b.deploymentOf.get(slice.site)!;
-    (dep.limits as { instances?: number }).instances = slice.slivers.filter((v) => v.placement.deployment || v.placement.node).length - 1;
+    const placed = slice.slivers.filter((v) => v.placement.deployment || v.placement.node).length;
+    slice.addSlivers('over-the-limit!', dep.limits.instances! + 1 - placed, { deployment: dep });
     return { rule: 'DEP-005', path: slice.key };
   },
   'DEP-006 a NetworkTemplate the Deployment does not support': (b, p) => {
@@ -340,13 +344,19 @@ export const MUTATIONS: Readonly<Record<string, Mutator>> = {
     return { rule: 'DEP-006', path: slice.addNetwork('exotic-net!', { cidr: b.freshCidr(), template: tpl }).key };
   },
   'DEP-007 a Site no Controller binds': (b, p) => {
+    // A new Site its Deployment hosts and serves, which no Controller binds: its Slice's Slivers reach no back-end.
     const slice = at(slicesWithSlivers(b), p)!;
-    for (const c of b.controllers) if (c.sites.includes(slice.site)) c.sites.splice(c.sites.indexOf(slice.site), 1);
-    return { rule: 'DEP-007', path: slice.key };
+    const dep = b.deploymentOf.get(slice.site)!;
+    const site = new b.lib.Site(b.cloud, 'unbound!');
+    dep.allowHosting(site).allowAcquire(site);
+    const orphan = site.addSlice('orphan!', { image: b.image, flavor: b.flavors[0] });
+    orphan.addSliver('vm!', { deployment: dep });
+    return { rule: 'DEP-007', path: orphan.key };
   },
   'DEP-008 a literal credential': (b, p) => {
-    const c = at(b.controllers, p)!;
-    (c.credentials as Record<string, unknown>).password = 'hunter2-literal';
+    // A Controller's credentials are fixed when it is made: one more, for a Deployment of the cloud, with a literal password.
+    const dep = at(b.deployments, p)!;
+    const c = dep.addController('leaky!', { backend: 'openstack', credentials: { password: 'hunter2-literal' as never } });
     return { rule: 'DEP-008', path: c.key };
   },
   'SLC-001 two Slices of one name at a Site': (b, p) => {

@@ -228,7 +228,7 @@ describe('NET-004 a site-bound Network attaches only Slivers at that Site', () =
   test('fails when a Sliver at another Site attaches', () => {
     const b = baseCloud();
     const far = new Site(b.cloud, 'far');
-    b.dep.acquireSites.push(far);
+    b.dep.allowAcquire(far);
     b.dep.addController('far-ctl', { backend: 'openstack', sites: [far] });
     b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl, site: b.site });
     b.slice.addSliver('v1', { deployment: b.dep, site: far });

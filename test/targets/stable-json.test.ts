@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { stableJson } from '../../lib/synth/stable-json';
 import { renderInMemory } from '../../lib/synth/rendered';
-import { generateCloud } from '../../lib/testing/generate';
+import { generateCloud } from '../../bench/generate';
 import { compileClean } from './helpers';
 
 // cdktf's writer, from cdktf's own dependencies.

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { RenderContext, renderLayout } from '../../lib/synth/targets';
-import { generateCloud } from '../../lib/testing/generate';
+import { generateCloud } from '../../bench/generate';
 import { tmpDir } from '../helpers/tools';
 import { compileClean } from './helpers';
 

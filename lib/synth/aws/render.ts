@@ -32,7 +32,7 @@ import { describeGroup, flavorSizes, providerAlias, safeName, StackIndex, volume
 import { addressOf, Element, type ElementType, type Expression } from '../element';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
-import type { ElementOrigin, RenderContext } from '../targets';
+import type { ElementOrigin, RenderContext } from '../render-context';
 import * as aws from './generated';
 import { AWS_CREDENTIALS } from './credentials';
 import { instanceTypeFor } from './instance-types';

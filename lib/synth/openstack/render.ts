@@ -36,7 +36,7 @@ import { openstackSiteProject, openstackSliceProject } from '../backend-names';
 import type { LayoutResource, StackLayout } from '../layout';
 import type { XosStack } from '../stack';
 import { Element } from '../element';
-import type { ElementOrigin, RenderContext } from '../targets';
+import type { ElementOrigin, RenderContext } from '../render-context';
 import * as os from './generated';
 import { OPENSTACK_SCHEMA } from './provider-schema';
 import { CREDENTIAL_ALIASES, KEYSTONE_ROLES, PROJECT_ARGUMENTS, PROJECT_BOUND_ARGUMENTS, providerArgument } from './credentials';

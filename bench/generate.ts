@@ -3,14 +3,14 @@
  * The benchmarks build clouds of about 1k to 100k Terraform resources with it; tests use it
  * at small sizes. Every cloud it makes validates clean (no error, no warning).
  */
-import { Cloud } from '../../constructs/cloud';
-import { Controller, Deployment, Flavor, Image, NetworkTemplate } from '../../constructs/infra';
-import { Secret } from '../../constructs/secret';
-import { Service } from '../../constructs/service';
-import { Site } from '../../constructs/site';
-import type { Slice } from '../../constructs/slice';
-import { User } from '../../constructs/user';
-import type { ConnectMode } from '../model/types';
+import { Cloud } from '../constructs/cloud';
+import { Controller, Deployment, Flavor, Image, NetworkTemplate } from '../constructs/infra';
+import { Secret } from '../constructs/secret';
+import { Service } from '../constructs/service';
+import { Site } from '../constructs/site';
+import type { Slice } from '../constructs/slice';
+import { User } from '../constructs/user';
+import type { ConnectMode } from '../lib/model/types';
 
 export interface GenerateOptions {
   /** Seed of the pseudo-random choices. */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { describeWith, terraformEnv } from '../helpers/tools';
+import { describeWith, repoTmpDir, terraformEnv } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FILES = ['README.md', 'examples/hello/README.md', 'examples/central-office/README.md', 'examples/opencloud/README.md'];
@@ -300,7 +300,7 @@ test('the commands run by other tests are named there', () => {
 
 describeWith('terraform', 'the READMEs\' commands, run in order in a scratch copy of the examples', () => {
   // Inside the repository: cdktf runs the examples with ts-node, which resolves xos by name.
-  const ws = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'readme-'));
+  const ws = repoTmpDir('readme-');
   let bin = '';
   const env = () => {
     const e = terraformEnv({ CI: '1', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: '1', XOS_CACHE_DIR: path.join(ws, '.cache') });

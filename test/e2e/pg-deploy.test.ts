@@ -10,14 +10,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bigProgram } from '../helpers/big-program';
 import { startPostgres, type PgServer } from '../helpers/postgres';
-import { describeWith, terraformEnv } from '../helpers/tools';
+import { describeWith, repoTmpDir, terraformEnv } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describeWith('postgres', "cdktf deploy '*' of four stacks into one fresh PostgreSQL database", () => {
   let pg: PgServer | undefined;
   // Inside the repository, so that the program resolves the library by name as a user's does.
-  const project = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'pg-deploy-'));
+  const project = repoTmpDir('pg-deploy-');
   let deploy: { code: number; out: string } = { code: -1, out: '' };
 
   beforeAll(async () => {

@@ -73,6 +73,17 @@ export function tmpDir(prefix = 'xos-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * A scratch folder inside the repository (test/.tmp, ignored by git), for programs that must
+ * resolve `xos` by name as a user's project does. test/.tmp is made when missing: a fresh clone
+ * has none, whichever suite runs first.
+ */
+export function repoTmpDir(prefix: string): string {
+  const base = path.resolve(__dirname, '..', '.tmp');
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, prefix));
+}
+
 /** Run the built CLI (dist/bin/xos.js) as a user would. */
 export function xos(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): { code: number; stdout: string; stderr: string } {
   const bin = path.resolve(__dirname, '..', '..', 'dist', 'bin', 'xos.js');

@@ -6,11 +6,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { xos } from '../helpers/tools';
+import { repoTmpDir, xos } from '../helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Inside the repository: the generated jest test then runs under this repository's jest.
-const work = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'init-'));
+const work = repoTmpDir('init-');
 fs.mkdirSync(work, { recursive: true });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 // A Flavor where an Image belongs: a usage error at the line that declares the Deployment.
 // expect exit: 1
-// expect stderr: ^xos: the program threw: test/bad-inputs/programs/usage-flavor-as-image\.ts:13: Deployment 'dep1': new Deployment\(\{ images \}\) was given Flavor 'small', not an Image\. images takes only Images: .*a Flavor in flavors
+// expect stderr: ^xos: test/bad-inputs/programs/usage-flavor-as-image\.ts:13: Deployment 'dep1': new Deployment\(\{ images \}\) was given Flavor 'small', not an Image\. images takes only Images: .*a Flavor in flavors
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 
 const cloud = new Cloud({ name: 'bad' });

@@ -1,6 +1,6 @@
 // deployment.support(undefined): a usage error at the call's own line, naming the Deployment, the value and the fix.
 // expect exit: 1
-// expect stderr: ^xos: the program threw: test/bad-inputs/programs/usage-support-undefined\.ts:16: Deployment 'dep1': support\(\) was given undefined, not an Image, Flavor or NetworkTemplate\. Pass objects declared in the cloud: .*\(at test/bad-inputs/programs/usage-support-undefined\.ts:16\)$
+// expect stderr: ^xos: test/bad-inputs/programs/usage-support-undefined\.ts:16: Deployment 'dep1': support\(\) was given undefined, not an Image, Flavor or NetworkTemplate\. Pass objects declared in the cloud: new Image\(cloud, 'id'\), .*NetworkTemplate\(cloud, 'id'\)\.$
 import { Cloud, Controller, Deployment, Flavor, Image, NetworkTemplate, Secret, Service, Site, User, View } from 'xos';
 
 const cloud = new Cloud({ name: 'bad' });

@@ -8,20 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { isRawV4, readStateText } from '../../lib/state/read';
 import { streamStateV4 } from '../../lib/state/stream-v4';
+import { STATE_FIXTURES } from '../helpers/state-fixtures';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
-const STATES = [
-  'xila10-Terraform-Openstack/terraform.tfstate',
-  'alpekin98-terraform-openstack/vm-create-kubernetes.terraform.tfstate',
-  'juffaz-terraform-openstack/terraform.tfstate.backup',
-  'hashicorp-terraform-json/110_sensitive_values.terraform.tfstate',
-  'hashicorp-terraform-json/110_sensitive_values.state.json',
-  'dineshba-tf-summarize/example.terraform.tfstate',
-  'snyk-driftctl/aws_route53_record_multiples.terraform.tfstate',
-  'infracost-infracost/terraform_v0.14_state.json',
-  'xos-generated/failed-apply/terraform.tfstate',
-  'xos-generated/failed-apply/show.json',
-];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-stream-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +60,7 @@ describe('reading a large raw state a piece at a time', () => {
     expect(stream(f, 16)).toEqual(readStateText(text, f));
   });
 
-  it.each(STATES)('reads %s as the whole-file reader does, or leaves it to that reader', (p) => {
+  it.each(STATE_FIXTURES)('reads %s as the whole-file reader does, or leaves it to that reader', (p) => {
     const text = fs.readFileSync(path.join(FIX, p), 'utf8');
     const f = write(text);
     for (const chunk of [3, 512, 1 << 16]) {

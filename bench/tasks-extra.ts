@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { generateCloud } from './generate';
-import { cacheDir, cachedOutput, madeApart, registerTask, stackFiles, type Variant } from './worker';
+import { cacheDir, cachedOutput, madeApart, registerCache, registerTask, stackFiles, type Variant } from './worker';
 
 /**
  * JSON.parse and JSON.stringify of the files' text, one file at a time (as status and review
@@ -294,6 +294,8 @@ export function statusFloorTask(variant: Variant = 'cloud') {
   return (size: number, seed: number) => jsonFloor([...cachedStates(size, seed, variant), path.join(cachedOutput(size, seed, variant), 'xos-model.json')]);
 }
 
+registerCache('plans', cachedPlans);
+registerCache('states', cachedStates);
 registerTask('review', reviewTask());
 registerTask('review-floor', reviewFloorTask());
 registerTask('status', statusTask());

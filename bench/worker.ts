@@ -101,6 +101,16 @@ export function cachedOutput(size: number, seed: number, variant: Variant = 'clo
   return dir;
 }
 
+type CacheKind = 'out' | 'plans' | 'states';
+
+/** What makes each kind of cache: the output here, plans and states in tasks-extra (registerCache). */
+const cacheMakers: Partial<Record<CacheKind, (size: number, seed: number, variant: Variant) => unknown>> = { out: cachedOutput };
+
+/** Register what makes a kind of cache, for `worker.js --make`. */
+export function registerCache(kind: CacheKind, make: (size: number, seed: number, variant: Variant) => unknown): void {
+  cacheMakers[kind] = make;
+}
+
 /** Set in the process that makes a cache (see `madeApart`). */
 const MAKER = 'XOS_BENCH_MAKING_CACHE';
 
@@ -109,7 +119,7 @@ const MAKER = 'XOS_BENCH_MAKING_CACHE';
  * is then what the task itself holds, not the compile, synthesis and writing of its inputs
  * (at 100k subscribers those peak higher than the task). False in that process: make it there.
  */
-export function madeApart(kind: 'out' | 'plans' | 'states', size: number, seed: number, variant: Variant): boolean {
+export function madeApart(kind: CacheKind, size: number, seed: number, variant: Variant): boolean {
   // Run from TypeScript sources (the tests), this file is no program node can start: made here.
   if (process.env[MAKER] || !__filename.endsWith('.js')) return false;
   const r = require('child_process').spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--make', kind, String(size), String(seed), variant], {
@@ -250,8 +260,7 @@ if (require.main === module) {
   if (task === '--make') {
     // `--make KIND SIZE SEED VARIANT`: a cache, in this process (see madeApart).
     const [kind, n, s, variant] = process.argv.slice(3);
-    const extra = require('./tasks-extra') as typeof import('./tasks-extra');
-    const make = { out: cachedOutput, plans: extra.cachedPlans, states: extra.cachedStates }[kind as 'out' | 'plans' | 'states'];
+    const make = cacheMakers[kind as CacheKind];
     if (!make) throw new Error(`unknown cache '${kind}'`);
     make(Number(n), Number(s), variant as Variant);
   } else

@@ -10,14 +10,24 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { generateCloud } from './generate';
-import { cacheDir, cachedOutput, registerTask, stackFiles, type Variant } from './worker';
+import { cacheDir, cachedOutput, madeApart, registerCache, registerTask, stackFiles, type Variant } from './worker';
 
-/** JSON.parse and JSON.stringify of the files' text, read beforehand (the floor's time leaves reading out). */
+/**
+ * JSON.parse and JSON.stringify of the files' text, one file at a time (as status and review
+ * hold one state or plan text at a time); the time of reading each file is left out. Its
+ * peak memory is that of the largest file, not of all of them at once.
+ */
 function jsonFloor(files: readonly string[]): { ms: number; resources: number; extra: Record<string, number> } {
-  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
-  const t0 = performance.now();
-  for (const t of texts) JSON.stringify(JSON.parse(t));
-  return { ms: performance.now() - t0, resources: 0, extra: { bytes: texts.reduce((n, t) => n + t.length, 0) } };
+  let ms = 0;
+  let bytes = 0;
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    bytes += text.length;
+    const t0 = performance.now();
+    JSON.stringify(JSON.parse(text));
+    ms += performance.now() - t0;
+  }
+  return { ms, resources: 0, extra: { bytes } };
 }
 
 /*
@@ -99,7 +109,7 @@ function readStack(f: string): { stack: string; tf: Tf; bodies: [string, Body][]
 /** Write each stack's file into a fresh folder, made once per size and seed. */
 function cached(kind: 'plans' | 'states', size: number, seed: number, write: (stack: ReturnType<typeof readStack>, dir: string) => void, variant: Variant = 'cloud'): string[] {
   const dir = cacheDir(kind, size, seed, variant);
-  if (!fs.existsSync(dir)) {
+  if (!fs.existsSync(dir) && !madeApart(kind, size, seed, variant)) {
     fs.rmSync(dir + '.tmp', { recursive: true, force: true });
     fs.mkdirSync(dir + '.tmp', { recursive: true });
     for (const f of stackFiles(cachedOutput(size, seed, variant))) write(readStack(f), dir + '.tmp');
@@ -284,6 +294,8 @@ export function statusFloorTask(variant: Variant = 'cloud') {
   return (size: number, seed: number) => jsonFloor([...cachedStates(size, seed, variant), path.join(cachedOutput(size, seed, variant), 'xos-model.json')]);
 }
 
+registerCache('plans', cachedPlans);
+registerCache('states', cachedStates);
 registerTask('review', reviewTask());
 registerTask('review-floor', reviewFloorTask());
 registerTask('status', statusTask());

@@ -82,14 +82,52 @@ export function generated(size: number, seed: number, variant: Variant = 'cloud'
   return generateCloud({ seed, resources: size });
 }
 
-/** A synthesized output of the generated cloud, made once per size and reused by later tasks. */
+/**
+ * A synthesized output of the generated cloud, made once per size and reused by later tasks.
+ * With it, the allocations of that compile (`xos.allocations.json`, as `xos synth` records
+ * them beside a program), when the cloud has tenant instances.
+ */
 export function cachedOutput(size: number, seed: number, variant: Variant = 'cloud'): string {
   const dir = cacheDir('out', size, seed, variant);
-  if (fs.existsSync(path.join(dir, 'xos-model.json'))) return dir;
+  if (fs.existsSync(path.join(dir, 'xos-model.json')) || madeApart('out', size, seed, variant)) return dir;
   const { synthesizeAtomically } = require('../lib/synth/output') as typeof import('../lib/synth/output');
   const c = compileCloud(generated(size, seed, variant));
   synthesizeAtomically(c, { outdir: dir, target: 'local' });
+  const lock = c.built.meta.allocation?.lock;
+  if (lock) {
+    const { allocationsPath, writeAllocations } = require('../lib/model/allocations-file') as typeof import('../lib/model/allocations-file');
+    writeAllocations(allocationsPath(dir), lock);
+  }
   return dir;
+}
+
+type CacheKind = 'out' | 'plans' | 'states';
+
+/** What makes each kind of cache: the output here, plans and states in tasks-extra (registerCache). */
+const cacheMakers: Partial<Record<CacheKind, (size: number, seed: number, variant: Variant) => unknown>> = { out: cachedOutput };
+
+/** Register what makes a kind of cache, for `worker.js --make`. */
+export function registerCache(kind: CacheKind, make: (size: number, seed: number, variant: Variant) => unknown): void {
+  cacheMakers[kind] = make;
+}
+
+/** Set in the process that makes a cache (see `madeApart`). */
+const MAKER = 'XOS_BENCH_MAKING_CACHE';
+
+/**
+ * Make a missing cache in a process of its own, and say whether it did: a task's peak memory
+ * is then what the task itself holds, not the compile, synthesis and writing of its inputs
+ * (at 100k subscribers those peak higher than the task). False in that process: make it there.
+ */
+export function madeApart(kind: CacheKind, size: number, seed: number, variant: Variant): boolean {
+  // Run from TypeScript sources (the tests), this file is no program node can start: made here.
+  if (process.env[MAKER] || !__filename.endsWith('.js')) return false;
+  const r = require('child_process').spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--make', kind, String(size), String(seed), variant], {
+    env: { ...process.env, [MAKER]: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  }) as import('child_process').SpawnSyncReturns<Buffer>;
+  if (r.status !== 0) throw new Error(`making the bench's ${kind} cache at ${size} failed (exit ${r.status ?? r.signal})`);
+  return true;
 }
 
 /** Every cdk.tf.json under an output directory. */
@@ -219,6 +257,13 @@ if (require.main === module) {
     }
   }
   const [task, size, seed] = process.argv.slice(2);
+  if (task === '--make') {
+    // `--make KIND SIZE SEED VARIANT`: a cache, in this process (see madeApart).
+    const [kind, n, s, variant] = process.argv.slice(3);
+    const make = cacheMakers[kind as CacheKind];
+    if (!make) throw new Error(`unknown cache '${kind}'`);
+    make(Number(n), Number(s), variant as Variant);
+  } else
   runTask(task, Number(size), Number(seed ?? 1)).then(
     (m) => process.stdout.write(JSON.stringify(m) + '\n'),
     (e) => {

@@ -25,7 +25,7 @@ export function decodePlanBytes(bytes: Buffer): { text: string; encoding: Plan['
 
 /** Read and normalize a plan JSON file. Throws an external error naming the file when it is not one. */
 export function readPlanFile(file: string): Plan {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
@@ -34,12 +34,19 @@ export function readPlanFile(file: string): Plan {
   }
   if (bytes.length > MAX_JSON_FILE) throw externalError(`plan file ${file} is ${thousandsOf(bytes.length)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads. Review the stacks in smaller plans (one per stack). ${HOW_TO}`);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw externalError(`plan file ${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > plan.json). ${HOW_TO}`);
-  return parsePlan(bytes, file);
+  const { text, encoding } = decodePlanBytes(bytes);
+  // The bytes are let go before the text is parsed: a large plan need not be held twice over.
+  bytes = undefined;
+  return parseText(text, encoding, file);
 }
 
 /** Parse a plan from bytes (or text); `file` names it in messages. */
 export function parsePlan(input: Buffer | string, file: string): Plan {
   const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' as const } : decodePlanBytes(input);
+  return parseText(text, encoding, file);
+}
+
+function parseText(text: string, encoding: Plan['encoding'], file: string): Plan {
   if (!text.trim()) throw externalError(`plan file ${file} is empty. ${HOW_TO}`);
   let raw: unknown;
   try {
@@ -82,8 +89,9 @@ export function normalizePlan(raw: unknown, file: string, encoding: Plan['encodi
   // Counted before any change is normalized: the review's work grows with them.
   if (rawChanges.length > MAX_REVIEW_CHANGES)
     fail(file, `holds ${thousandsOf(rawChanges.length)} resource changes, more than the ${thousandsOf(MAX_REVIEW_CHANGES)} one review takes. Plan and review the stacks in smaller groups.`);
-  const changes = rawChanges.map((rc, i) => normalizeChange(rc, file, 'resource_changes', i));
-  const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, 'resource_drift', i));
+  const shared = new Shared();
+  const changes = rawChanges.map((rc, i) => normalizeChange(rc, file, 'resource_changes', i, shared));
+  const drift = list(raw.resource_drift, file, 'resource_drift').map((rc, i) => normalizeChange(rc, file, 'resource_drift', i, shared));
   let relevantAttributes: RelevantAttribute[] | undefined;
   // Format 1.1 (Terraform 1.2) introduced relevant_attributes and leaves it out when empty.
   if ('relevant_attributes' in raw || versionAtLeast(fv, 1, 1)) {
@@ -153,13 +161,45 @@ export function buildAddress(parts: { moduleAddress?: string; mode: string; type
   return `${parts.moduleAddress ? `${parts.moduleAddress}.` : ''}${parts.mode === 'data' ? 'data.' : ''}${parts.type}.${parts.name}${idx}`;
 }
 
+/** Most distinct values `Shared` keeps, of each kind. */
+const MAX_SHARED = 4096;
+
+/**
+ * One copy of each distinct action list and mark tree of a plan, shared by the changes that
+ * hold it. A plan of 30,000 creates has a handful of distinct `after_unknown` and
+ * `after_sensitive` trees, and one action list: kept once each, they are a few kilobytes
+ * where a copy per change was tens of megabytes. (A plan's changes are read-only.)
+ */
+class Shared {
+  private readonly actions = new Map<string, string[]>();
+  private readonly marks = new Map<string, MarkTree>();
+
+  public actionList(actions: string[]): string[] {
+    const key = actions.length === 1 ? actions[0] : actions.join(',');
+    const known = this.actions.get(key);
+    if (known) return known;
+    if (this.actions.size < MAX_SHARED) this.actions.set(key, actions);
+    return actions;
+  }
+
+  public markTree(v: unknown): MarkTree {
+    const tree = markTree(v);
+    if (tree === true || tree === false) return tree;
+    const key = JSON.stringify(tree);
+    const known = this.marks.get(key);
+    if (known !== undefined) return known;
+    if (this.marks.size < MAX_SHARED) this.marks.set(key, tree);
+    return tree;
+  }
+}
+
 /** Normalize `field[i]` of a plan. Messages name it; the name is made only for a message. */
-function normalizeChange(rc: unknown, file: string, field: string, i: number): PlanChange {
+function normalizeChange(rc: unknown, file: string, field: string, i: number, shared: Shared): PlanChange {
   if (!isObject(rc)) fail(file, `has a malformed ${field}[${i}]: expected an object.`);
   const change = rc.change;
   if (!isObject(change) || !Array.isArray(change.actions) || !change.actions.every((a) => typeof a === 'string'))
     fail(file, `has a malformed ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''}: "change.actions" must be a list of action names.`);
-  const actions = change.actions as string[];
+  const actions = shared.actionList(change.actions as string[]);
   const action = classifyActions(actions);
   if (!action) fail(file, `has ${field}[${i}]${typeof rc.address === 'string' ? ` (${rc.address})` : ''} with actions ${quoteValue(actions)}, which xos does not know. Upgrade xos, or report the plan's Terraform version.`);
   const mode = rc.mode === 'data' ? 'data' : 'managed';
@@ -187,9 +227,9 @@ function normalizeChange(rc: unknown, file: string, field: string, i: number): P
     : undefined;
   const before = change.before ?? null;
   const after = change.after ?? null;
-  const afterUnknown = markTree(change.after_unknown);
-  const beforeSensitive = markTree(change.before_sensitive);
-  const afterSensitive = markTree(change.after_sensitive);
+  const afterUnknown = shared.markTree(change.after_unknown);
+  const beforeSensitive = shared.markTree(change.before_sensitive);
+  const afterSensitive = shared.markTree(change.after_sensitive);
   const deposed = typeof rc.deposed === 'string' ? rc.deposed : undefined;
   const providerName = typeof rc.provider_name === 'string' ? rc.provider_name : undefined;
   const actionReason = typeof rc.action_reason === 'string' ? rc.action_reason : undefined;

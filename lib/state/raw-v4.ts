@@ -82,11 +82,30 @@ function readOutputs(raw: unknown): Record<string, StateOutput> {
 export function readStateV4(doc: Json, source: string, options: ReadOptions = {}): StateSnapshot {
   const resources = doc.resources ?? [];
   if (!Array.isArray(resources)) throw usageError(`${source}: 'resources' is not a list (got ${typeof resources}): the state is damaged.`);
-  const instances: StateInstance[] = [];
-  const emptyResources: string[] = [];
+  const reader = new StateV4Resources(source, options);
+  resources.forEach((r: unknown, i: number) => reader.add(r, i));
+  return reader.snapshot(doc);
+}
+
+/**
+ * The resources of a raw state, read one at a time (`add` in the order of the file), and the
+ * snapshot they make with the rest of the document: a large state's resources need not all
+ * be parsed at once (see read.ts).
+ */
+export class StateV4Resources {
+  private readonly instances: StateInstance[] = [];
+  private readonly emptyResources: string[] = [];
   // A state names a few providers many times: each is read once (the reference is immutable).
-  const providers = new Map<string, ProviderRef>();
-  resources.forEach((r: unknown, i: number) => {
+  private readonly providers = new Map<string, ProviderRef>();
+
+  constructor(
+    private readonly source: string,
+    private readonly options: ReadOptions = {},
+  ) {}
+
+  /** Read `resources[i]`. */
+  public add(r: unknown, i: number): void {
+    const { source, options, instances, emptyResources, providers } = this;
     const where = `${source}: resource #${i + 1}`;
     if (!isObject(r)) throw usageError(`${where} is not an object: the state is damaged.`);
     const mode = r.mode;
@@ -134,16 +153,21 @@ export function readStateV4(doc: Json, source: string, options: ReadOptions = {}
       if (typeof inst.identity_schema_version === 'number') instance.identitySchemaVersion = inst.identity_schema_version;
       instances.push(instance);
     }
-  });
-  return {
-    source,
-    format: 'state-v4',
-    formatVersion: '4',
-    ...(typeof doc.terraform_version === 'string' ? { terraformVersion: doc.terraform_version } : {}),
-    ...(typeof doc.serial === 'number' ? { serial: doc.serial } : {}),
-    ...(typeof doc.lineage === 'string' && doc.lineage ? { lineage: doc.lineage } : {}),
-    instances,
-    outputs: readOutputs(doc.outputs),
-    emptyResources,
-  };
+  }
+
+  /** The snapshot of the resources read, with the rest of the document (its `resources` are not read again). */
+  public snapshot(doc: Json): StateSnapshot {
+    const { source, instances, emptyResources } = this;
+    return {
+      source,
+      format: 'state-v4',
+      formatVersion: '4',
+      ...(typeof doc.terraform_version === 'string' ? { terraformVersion: doc.terraform_version } : {}),
+      ...(typeof doc.serial === 'number' ? { serial: doc.serial } : {}),
+      ...(typeof doc.lineage === 'string' && doc.lineage ? { lineage: doc.lineage } : {}),
+      instances,
+      outputs: readOutputs(doc.outputs),
+      emptyResources,
+    };
+  }
 }

@@ -12,6 +12,7 @@ import { usageError } from '../errors';
 import { decodeText, parseJsonText } from './decode';
 import { readStateV4 } from './raw-v4';
 import { readShowJson } from './show-json';
+import { streamStateV4 } from './stream-v4';
 import type { ReadOptions, StateSnapshot } from './types';
 
 type Json = Record<string, unknown>;
@@ -28,13 +29,22 @@ function describeOther(doc: Json): string | undefined {
   return undefined;
 }
 
+/** Other JSON has a "version" too (package.json's "1.0.0"): a state's is a number, or comes with a state's other keys. */
+function hasStateVersion(doc: Json): boolean {
+  return 'version' in doc && (typeof doc.version === 'number' || 'terraform_version' in doc || 'lineage' in doc || 'resources' in doc);
+}
+
+/** True when `readStateDocument` reads `doc` as a raw state of format version 4. */
+export function isRawV4(doc: unknown): boolean {
+  return isObject(doc) && !describeOther(doc) && hasStateVersion(doc) && doc.version === 4;
+}
+
 /** Read a parsed JSON document as a state. */
 export function readStateDocument(doc: unknown, source: string, options: ReadOptions = {}): StateSnapshot {
   if (!isObject(doc)) throw usageError(`${source} holds JSON ${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc}, not a Terraform state (an object with "version": 4, or "format_version" and "values").`);
   const other = describeOther(doc);
   if (other) throw usageError(`${source} is ${other}.`);
-  // Other JSON has a "version" too (package.json's "1.0.0"): a state's is a number, or comes with a state's other keys.
-  if ('version' in doc && (typeof doc.version === 'number' || 'terraform_version' in doc || 'lineage' in doc || 'resources' in doc)) {
+  if (hasStateVersion(doc)) {
     const v = doc.version;
     if (v === 4) return readStateV4(doc, source, options);
     if (v === 1 || v === 2 || v === 3)
@@ -50,9 +60,14 @@ export function readStateText(text: string, source: string, options: ReadOptions
   return readStateDocument(parseJsonText(text, source), source, options);
 }
 
-/** Read a state file. */
+/** Read a state file: a large raw state a piece at a time (see stream-v4.ts), anything else whole. */
 export function readStateFile(file: string, options: ReadOptions = {}): StateSnapshot {
-  let bytes: Buffer;
+  return streamStateV4(file, isRawV4, options) ?? readWholeStateFile(file, options);
+}
+
+/** Read a state file whole: its bytes, then its text, then its document. */
+function readWholeStateFile(file: string, options: ReadOptions): StateSnapshot {
+  let bytes: Buffer | undefined;
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
@@ -63,5 +78,8 @@ export function readStateFile(file: string, options: ReadOptions = {}): StateSna
   }
   if (bytes.length > MAX_JSON_FILE) throw usageError(`${file} is ${thousandsOf(bytes.length)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads as a state.`);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw usageError(`${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > state.json), then give the JSON.`);
-  return readStateText(decodeText(bytes), file, options);
+  const text = decodeText(bytes);
+  // The bytes are let go before the text is parsed: a large state need not be held twice over.
+  bytes = undefined;
+  return readStateText(text, file, options);
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatPath, readStateFile, readStateText, type StateInstance, type StateSnapshot } from '../../lib/state/index';
+import { STATE_FIXTURES } from '../helpers/state-fixtures';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
 const fixture = (p: string) => path.join(FIX, p);
@@ -13,20 +14,6 @@ const byAddress = (s: StateSnapshot, a: string): StateInstance => {
   return i;
 };
 const sensitive = (i: StateInstance) => i.sensitivePaths.map(formatPath).sort();
-
-/** Every state of the shared fixture set, and the failures that real applies leave. */
-const STATE_FIXTURES = [
-  'xila10-Terraform-Openstack/terraform.tfstate',
-  'alpekin98-terraform-openstack/vm-create-kubernetes.terraform.tfstate',
-  'juffaz-terraform-openstack/terraform.tfstate.backup',
-  'hashicorp-terraform-json/110_sensitive_values.terraform.tfstate',
-  'hashicorp-terraform-json/110_sensitive_values.state.json',
-  'dineshba-tf-summarize/example.terraform.tfstate',
-  'snyk-driftctl/aws_route53_record_multiples.terraform.tfstate',
-  'infracost-infracost/terraform_v0.14_state.json',
-  'xos-generated/failed-apply/terraform.tfstate',
-  'xos-generated/failed-apply/show.json',
-];
 
 describe('every state fixture', () => {
   test.each(STATE_FIXTURES)('%s parses into instances with unique addresses', (f) => {

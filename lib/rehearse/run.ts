@@ -85,7 +85,7 @@ export interface RehearseOptions {
   readonly planJson?: boolean;
   /** Told of each step as it finishes. */
   readonly progress?: (stack: string, step: Step, ok: boolean) => void;
-  /** Give up on one Terraform command after this long. @default 300000 */
+  /** Give up on one Terraform command after this long. @default {@link defaultTimeoutMs} of the stack's declared resources */
   readonly timeoutMs?: number;
   /** Stop after this step (`validate`: check every stack against the schemas, create nothing). @default 'apply' */
   readonly until?: Step;
@@ -184,6 +184,17 @@ interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The limit ran out and the command was stopped (Terraform then exits on its own with 'execution halted'). */
+  readonly timedOut?: boolean;
+}
+
+/**
+ * How long one Terraform command of a stack may take when no limit is given: five minutes, and
+ * a quarter of a second more per declared resource, so that a Central Office of thousands of
+ * subscriber resources is not cut off half-applied (its apply runs for several minutes).
+ */
+export function defaultTimeoutMs(declared: number): number {
+  return 300_000 + 250 * Math.max(0, declared);
 }
 
 function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
@@ -191,7 +202,11 @@ function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv,
     const child = spawn('terraform', [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeoutMs);
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -201,7 +216,7 @@ function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv,
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: signal ? `terraform ${args[0]} did not finish within ${Math.round(timeoutMs / 1000)} s\n${stderr}` : stderr });
+      resolve({ code: timedOut ? (code || -1) : (code ?? -1), stdout: Buffer.concat(out).toString('utf8'), stderr: signal && !timedOut ? `terraform ${args[0]} was stopped by ${signal}\n${stderr}` : stderr, ...(timedOut ? { timedOut } : {}) });
     });
   });
 }
@@ -238,7 +253,13 @@ function problemOf(step: Step, d: Json, stack: string, stackRel: string): Proble
   };
 }
 
-function firstError(step: Step, run: Run, stack: string, stackRel: string): Problem {
+function firstError(step: Step, run: Run, stack: string, stackRel: string, timeoutMs?: number): Problem {
+  if (run.timedOut && timeoutMs !== undefined)
+    return {
+      step,
+      summary: `terraform ${step} did not finish within ${timeoutMs >= 10_000 ? Math.round(timeoutMs / 1000) : timeoutMs / 1000} s and was stopped`,
+      detail: `Terraform reports this as 'execution halted'; nothing is wrong with the configuration as far as it got. Give each Terraform command longer with --timeout SECONDS.`,
+    };
   for (const m of lines(run.stdout)) {
     if (m['@level'] === 'error' && isObject(m.diagnostic)) return problemOf(step, m.diagnostic, stack, stackRel);
   }
@@ -280,7 +301,7 @@ export function rehearsalEnv(harness: Harness, stackDir: string, base: NodeJS.Pr
 
 async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackResult> {
   const t0 = Date.now();
-  const timeout = o.timeoutMs ?? 300_000;
+  const timeout = o.timeoutMs ?? defaultTimeoutMs(s.declared);
   const env = rehearsalEnv(o.harness, s.dir);
   const stackRel = path.relative(o.scratch, s.dir);
   const passed: Step[] = [];
@@ -293,7 +314,7 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackRes
 
   const init = await terraform(['init', '-input=false', '-no-color'], s.dir, env, timeout);
   done('init', init.code === 0);
-  if (init.code !== 0) return fail(firstError('init', init, s.name, stackRel));
+  if (init.code !== 0) return fail(firstError('init', init, s.name, stackRel, timeout));
 
   const validate = await terraform(['validate', '-json', '-no-color'], s.dir, env, timeout);
   let verdict: Json | undefined;
@@ -305,7 +326,7 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackRes
   const diags = verdict && Array.isArray(verdict.diagnostics) ? (verdict.diagnostics as Json[]) : [];
   const bad = diags.find((d) => d.severity === 'error');
   done('validate', validate.code === 0 && !bad);
-  if (validate.code !== 0 || bad) return fail(bad ? problemOf('validate', bad, s.name, stackRel) : firstError('validate', validate, s.name, stackRel));
+  if (validate.code !== 0 || bad) return fail(bad ? problemOf('validate', bad, s.name, stackRel) : firstError('validate', validate, s.name, stackRel, timeout));
   if (o.until === 'validate') return { ...base, status: 'validated', passed, seconds: (Date.now() - t0) / 1000 };
 
   const plansDir = path.join(o.scratch, 'plans');
@@ -314,7 +335,7 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackRes
   const plan = await terraform(['plan', '-input=false', '-no-color', '-json', `-out=${planFile}`], s.dir, env, timeout);
   const planned = changesOf(plan, 'plan');
   done('plan', plan.code === 0);
-  if (plan.code !== 0) return fail(firstError('plan', plan, s.name, stackRel));
+  if (plan.code !== 0) return fail(firstError('plan', plan, s.name, stackRel, timeout));
   let planJson: string | undefined;
   if (o.planJson !== false) {
     const show = await terraform(['show', '-json', '-no-color', planFile], s.dir, env, timeout);
@@ -328,7 +349,7 @@ async function rehearseStack(s: StackPlan, o: RehearseOptions): Promise<StackRes
   const applied = changesOf(apply, 'apply');
   done('apply', apply.code === 0);
   const files = { planFile, ...(planJson ? { planJson } : {}) };
-  if (apply.code !== 0) return fail(firstError('apply', apply, s.name, stackRel), { ...(planned ? { planned } : {}), ...(applied ? { applied } : {}), ...files });
+  if (apply.code !== 0) return fail(firstError('apply', apply, s.name, stackRel, timeout), { ...(planned ? { planned } : {}), ...(applied ? { applied } : {}), ...files });
   return { ...base, status: 'applied', passed, ...(planned ? { planned } : {}), ...(applied ? { applied } : {}), ...files, seconds: (Date.now() - t0) / 1000 };
 }
 

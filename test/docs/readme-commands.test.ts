@@ -165,6 +165,12 @@ const HOW: Record<string, How> = {
       expect(fs.existsSync(path.join(ws, 'rehearsal', 'plans'))).toBe(true);
     },
   },
+  // The README's timing is of the whole data file; this checks the option with three subscribers.
+  'npx xos rehearse examples/central-office --timeout 3600': {
+    before: (ws) => fewSubscribers(ws),
+    after: allSubscribers,
+    check: (r) => expect(r.stdout).toMatch(/^rehearsal passed: all 1 stacks? validated, planned and applied/m),
+  },
   'npx xos rehearse examples/opencloud --json': {
     check: (r) => {
       const result = JSON.parse(r.stdout) as { ok: boolean; stacks: { stack: string; status: string }[] };

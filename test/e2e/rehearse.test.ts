@@ -113,6 +113,19 @@ describeWith('terraform', 'every example through real Terraform against the prov
     }
   });
 
+  test('a Terraform command that runs out of time is reported as stopped by the time limit, with the option that gives it longer, not as a broken configuration', async () => {
+    const out = path.join(work, 'timeout', 'out');
+    synth('examples/hello', out);
+    const r = await rehearse({ outdir: out, scratch: path.join(work, 'timeout', 'scratch'), harness: h, parallelism: 1, timeoutMs: 1 });
+    expect(r.ok).toBe(false);
+    const failed = r.stacks.filter((s) => s.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const s of failed)
+      expect(s.problem).toEqual({ step: 'init', summary: 'terraform init did not finish within 0.001 s and was stopped', detail: expect.stringContaining('--timeout SECONDS') });
+    const bad = xos(['rehearse', out, '--timeout', 'soon']);
+    expect({ code: bad.code, err: bad.stderr }).toEqual({ code: 1, err: expect.stringContaining("--timeout 'soon' is not a whole number of seconds from 1 to 86400") });
+  });
+
   test("opencloud: the S3 stack's outputs reach its tenants' instances across stacks, as sensitive values", () => {
     const scratch = scratchOf('opencloud');
     const s3 = JSON.parse(fs.readFileSync(path.join(scratch, 'terraform.s3.tfstate'), 'utf8'));

@@ -5,13 +5,14 @@ export const spec: CommandSpec = {
   name: 'rehearse',
   summary:
     'Rehearse a deployment offline: synthesize with the auto target (or take an output folder), then run terraform init, validate, plan and apply in a scratch copy of every stack against a provider harness serving the real OpenStack and AWS schemas with simulated computed values. No cloud, no credentials; your backends are never touched. Exit 0 only when every stack applied.',
-  usage: 'xos rehearse [program | DIR] [--out DIR] [--scratch DIR] [--openstack-schema 3|1.53] [--parallelism N] [--launch] [--json]',
+  usage: 'xos rehearse [program | DIR] [--out DIR] [--scratch DIR] [--openstack-schema 3|1.53] [--parallelism N] [--timeout SECONDS] [--launch] [--json]',
   positionals: ['program?'],
   options: [
     { name: 'out', type: 'string', description: 'with a program: synthesize into DIR (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
     { name: 'scratch', type: 'string', description: 'keep the scratch copy (stacks, states, plans and their JSON, the simulated cloud) in DIR, which must be new or empty (default: a temporary folder, removed afterwards)', placeholder: 'DIR' },
     { name: 'openstack-schema', type: 'string', description: "the OpenStack provider schema to rehearse against: '3' (the current major, default) or '1.53'", default: '3', choices: ['3', '1.53'], placeholder: 'VERSION' },
     { name: 'parallelism', type: 'string', description: 'stacks run at once (default 2)', placeholder: 'N' },
+    { name: 'timeout', type: 'string', description: 'give up on one Terraform command of a stack after SECONDS (default: 300, and a quarter of a second more per resource the stack declares)', placeholder: 'SECONDS' },
     { name: 'launch', type: 'boolean', description: 'let terraform start the harness as a provider plugin (installed from a filesystem mirror that a CLI configuration in the scratch folder names) instead of attaching to this process: slower, as a real provider runs' },
     { name: 'json', type: 'boolean', description: 'print the result as JSON' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (faster)' },
@@ -31,6 +32,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const isOutput = fs.existsSync(abs) && fs.statSync(abs).isDirectory() && fs.existsSync(path.join(abs, 'manifest.json')) && !fs.existsSync(path.join(abs, 'main.ts'));
   const parallelism = args.options.parallelism === undefined ? 2 : Number(args.options.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) throw usageError(`--parallelism '${args.options.parallelism}' is not a whole number from 1 to 64.`);
+  const timeoutSeconds = args.options.timeout === undefined ? undefined : Number(args.options.timeout);
+  if (timeoutSeconds !== undefined && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 86_400))
+    throw usageError(`--timeout '${args.options.timeout}' is not a whole number of seconds from 1 to 86400 (a day).`);
   const scratchArg = args.options.scratch === undefined ? undefined : path.resolve(String(args.options.scratch));
   if (scratchArg && fs.existsSync(scratchArg) && (!fs.statSync(scratchArg).isDirectory() || fs.readdirSync(scratchArg).length))
     throw usageError(`--scratch ${args.options.scratch} is not a new or empty folder. Give a folder that does not exist yet, so that nothing of yours is mixed with the rehearsal's states.`);
@@ -73,7 +77,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const harness = await startHarness({ dir: path.join(scratch, 'harness'), openstack, launch: !!args.options.launch });
     let result;
     try {
-      result = await rehearse({ outdir, scratch, harness, parallelism });
+      result = await rehearse({ outdir, scratch, harness, parallelism, ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }) });
     } finally {
       await harness.stop();
     }

@@ -11,6 +11,7 @@ import { decodeBytes } from '../state/decode';
 import { jsonProblem, quoteValue } from '../util/json-error';
 import { MAX_JSON_FILE, MAX_REVIEW_CHANGES } from '../limits';
 import { thousandsOf } from '../util/numbers';
+import { releaseAfterRead } from '../util/release';
 import type { ChangeAction, MarkTree, PathStep, Plan, PlanChange, RelevantAttribute } from './types';
 
 /** Oldest and newest major versions of the plan JSON format this reader understands. */
@@ -34,10 +35,15 @@ export function readPlanFile(file: string): Plan {
   }
   if (bytes.length > MAX_JSON_FILE) throw externalError(`plan file ${file} is ${thousandsOf(bytes.length)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads. Review the stacks in smaller plans (one per stack). ${HOW_TO}`);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) throw externalError(`plan file ${file} is gzip-compressed, not JSON: decompress it first (gunzip -c ${file} > plan.json). ${HOW_TO}`);
-  const { text, encoding } = decodePlanBytes(bytes);
+  const size = bytes.length;
+  let decoded: { text: string; encoding: Plan['encoding'] } | undefined = decodePlanBytes(bytes);
   // The bytes are let go before the text is parsed: a large plan need not be held twice over.
   bytes = undefined;
-  return parseText(text, encoding, file);
+  const plan = parseText(decoded.text, decoded.encoding, file);
+  // The text and the raw tree are garbage now: a large plan's are let go at once.
+  decoded = undefined;
+  releaseAfterRead(size);
+  return plan;
 }
 
 /** Parse a plan from bytes (or text); `file` names it in messages. */

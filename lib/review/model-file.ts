@@ -2,6 +2,7 @@
  * Reading `xos-model.json` (written by `xos synth`) back into a model, with the checks that
  * make a wrong file fail with a message naming it instead of a crash later on.
  */
+import { releaseAfterRead } from '../util/release';
 import { MAX_JSON_FILE } from '../limits';
 import { thousandsOf } from '../util/numbers';
 import { isXosError } from '../errors';
@@ -19,9 +20,10 @@ const HOW_TO = 'It is written by `xos synth <program>` as <out>/xos-model.json.'
 /** Read and check a model file. */
 export function readModelFile(file: string, role = 'model'): XosModel {
   let text: string;
+  let size: number;
   try {
     // UTF-8 with or without a byte order mark, or UTF-16 with one (as a Windows editor saves it).
-    const size = fs.statSync(file).size;
+    size = fs.statSync(file).size;
     if (size > MAX_JSON_FILE) throw externalError(`${role} file ${file} is ${thousandsOf(size)} bytes, more than the ${thousandsOf(MAX_JSON_FILE)} xos reads. ${HOW_TO}`);
     text = decodeText(fs.readFileSync(file));
   } catch (e) {
@@ -36,7 +38,11 @@ export function readModelFile(file: string, role = 'model'): XosModel {
   } catch (e) {
     throw externalError(`${role} file ${file} is not valid JSON (${jsonProblemText(e, text)}). ${HOW_TO}`);
   }
-  return checkModel(raw, file, role);
+  text = '';
+  const model = checkModel(raw, file, role);
+  raw = undefined;
+  releaseAfterRead(size);
+  return model;
 }
 
 /** Check that a parsed document is an xos model of the format this version writes. */

@@ -5,12 +5,11 @@ import { usageError, type XosError } from '../lib/errors';
 import type { ModelContext } from '../lib/model/context';
 import type { Acknowledgement, Kind, SourceLocation } from '../lib/model/types';
 import { callerNow, capture as captureStack, framesOf, sourceAt, sourceOf, type Capture } from '../lib/util/call-sites';
+import { RELATIONS } from './relation';
+import { inProgram } from '../lib/util/program-file';
 
 const XOS_CONSTRUCT = Symbol.for('xos.XosConstruct');
 
-/** Frames from these folders belong to the library, not to the user's program. */
-const PACKAGE_ROOT = path.basename(path.resolve(__dirname, '..')) === 'dist' ? path.resolve(__dirname, '..', '..') : path.resolve(__dirname, '..');
-const LIBRARY_DIRS = ['constructs', 'lib', 'bin', 'dist'].map((d) => path.join(PACKAGE_ROOT, d));
 
 /**
  * The base of every XOS construct: a model object with a kind, a name, the place in the
@@ -71,9 +70,19 @@ export abstract class XosConstruct extends Construct {
     return this;
   }
 
+  /**
+   * Take this object out of the cloud again, with every relation it made: its constructor
+   * refused a prop (a usage error), and nothing half-made may stay for a caller that catches
+   * the error (a test, \`Testing\`) to synthesize.
+   */
+  protected unmake(): void {
+    for (const r of RELATIONS) r.forget(this);
+    this.node.scope?.node.tryRemoveChild(this.node.id);
+  }
+
   /** @internal the acknowledgements made on this construct */
   public get acknowledgements(): readonly Acknowledgement[] {
-    return this.acks;
+    return this.acks.map((a) => ({ ...a }));
   }
 
   /** The model key of this object: its construct path below the cloud. */
@@ -99,6 +108,16 @@ export abstract class XosConstruct extends Construct {
 export function ofKind<K extends Kind, T extends XosConstruct & { readonly kind: K }>(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly K[], fix: string): T {
   if (XosConstruct.isXosConstruct(value) && (kinds as readonly Kind[]).includes(value.kind)) return value as T;
   throw wrongKind(owner, call, value, kinds, fix);
+}
+
+/**
+ * `value` when the program left it out (undefined), or as a construct of one of `kinds`: a
+ * single-object prop (`new Slice({ image })`) is checked like a method's argument, so a Flavor
+ * passed as an Image is a usage error at the call, not a rule's "not declared" later.
+ * A prop left out stays for the rules that require it (they name the object and the fix).
+ */
+export function optionalOfKind<K extends Kind, T extends XosConstruct & { readonly kind: K }>(owner: XosConstruct | string, call: string, value: unknown, kinds: readonly K[], fix: string): T | undefined {
+  return value === undefined ? undefined : ofKind<K, T>(owner, call, value, kinds, fix);
 }
 
 /**
@@ -205,10 +224,6 @@ export function positionSource(p: ProgramPosition | undefined): SourceLocation |
   return p ? sourceAt(p.file, p.line, p.column) : undefined;
 }
 
-/** True for a file of the user's program: not Node's, not a package's, not this library's. */
-function inProgram(file: string): boolean {
-  return !file.includes(`${path.sep}node_modules${path.sep}`) && !LIBRARY_DIRS.some((d) => file.startsWith(d + path.sep));
-}
 
 /**
  * Where the program made an object (`site`, a capture taken at its declaration): its first

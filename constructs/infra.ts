@@ -1,7 +1,7 @@
 import type { ModelContext } from '../lib/model/context';
 import { clean, secretRefs } from '../lib/model/render';
 import type { BackendKind, DeploymentRole, SliceLimits } from '../lib/model/types';
-import { listOf, ofKind, XosConstruct } from './base';
+import { listOf, ofKind, optionalOfKind, XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import { Privilege } from './privilege';
 import { ACQUIRES, CONTROLS, HOSTS, MANAGES, SUPPORTS } from './relation';
@@ -174,14 +174,19 @@ export class Deployment extends XosConstruct {
 
   constructor(scope: Cloud, id: string, props: DeploymentProps = {}) {
     super(scope, id);
-    this.limits = Object.freeze({ ...(props.limits ?? {}) });
-    this.existingCatalog = props.existingCatalog ?? false;
-    // Props go through the methods that relate objects, with the prop named in any error.
-    this.addSites(HOSTS, props.hostSites, 'new Deployment({ hostSites })');
-    this.addSites(ACQUIRES, props.acquireSites, 'new Deployment({ acquireSites })');
-    this.addSupported(props.images, 'new Deployment({ images })', ['Image'], 'images');
-    this.addSupported(props.flavors, 'new Deployment({ flavors })', ['Flavor'], 'flavors');
-    this.addSupported(props.networkTemplates, 'new Deployment({ networkTemplates })', ['NetworkTemplate'], 'networkTemplates');
+    try {
+      this.limits = Object.freeze({ ...(props.limits ?? {}) });
+      this.existingCatalog = props.existingCatalog ?? false;
+      // Props go through the methods that relate objects, with the prop named in any error.
+      this.addSites(HOSTS, props.hostSites, 'new Deployment({ hostSites })');
+      this.addSites(ACQUIRES, props.acquireSites, 'new Deployment({ acquireSites })');
+      this.addSupported(props.images, 'new Deployment({ images })', ['Image'], 'images');
+      this.addSupported(props.flavors, 'new Deployment({ flavors })', ['Flavor'], 'flavors');
+      this.addSupported(props.networkTemplates, 'new Deployment({ networkTemplates })', ['NetworkTemplate'], 'networkTemplates');
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** Sites allowed to host Nodes of this Deployment (a copy). */
@@ -321,14 +326,19 @@ export class Controller extends XosConstruct {
 
   constructor(scope: Cloud, id: string, props: ControllerProps) {
     super(scope, id);
-    this.backend = props.backend;
-    this.url = props.url;
-    this.region = props.region;
-    this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
-    this.stackName = props.stackName ?? id;
-    if (props.deployment !== undefined)
-      CONTROLS.link(ofKind(this, 'new Controller({ deployment })', props.deployment, ['Deployment'], 'Pass the Deployment the Controller serves, or leave deployment out for an external service (S3, GAE).'), this, true);
-    this.addSites(props.sites, 'new Controller({ sites })');
+    try {
+      this.backend = props.backend;
+      this.url = props.url;
+      this.region = props.region;
+      this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
+      this.stackName = props.stackName ?? id;
+      if (props.deployment !== undefined)
+        CONTROLS.link(ofKind(this, 'new Controller({ deployment })', props.deployment, ['Deployment'], 'Pass the Deployment the Controller serves, or leave deployment out for an external service (S3, GAE).'), this, true);
+      this.addSites(props.sites, 'new Controller({ sites })');
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Deployment this Controller serves; none for an external service's controller. */
@@ -382,7 +392,12 @@ export class Node extends XosConstruct {
 
   constructor(scope: Site, id: string, props: NodeProps) {
     super(scope, id);
-    this.deployment = props?.deployment;
+    try {
+      this.deployment = optionalOfKind<'Deployment', Deployment>(this, 'new Node({ deployment })', props?.deployment, ['Deployment'], "Pass the Deployment whose policies apply to the Node (new Deployment(cloud, 'id')).")!;
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Site that hosts the Node. */

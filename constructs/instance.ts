@@ -8,6 +8,10 @@ import type { User } from './user';
 const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_ACKS: readonly Acknowledgement[] = Object.freeze([]);
 
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 /** Who may hold a tenant instance: a User, a Service, or another tenant instance (a chain). */
 export type Subscriber = User | Service | TenantInstance;
 
@@ -61,7 +65,10 @@ export class TenantInstance {
     props: TenantInstanceProps,
   ) {
     this.subscriber = props?.subscriber;
-    this.attributes = props?.attributes ?? NO_ATTRIBUTES;
+    // A copy: the program's object may be reused for the next record (a loop over rows).
+    // Anything but a plain object is kept as given, for TNI-003 to name.
+    const a = props?.attributes;
+    this.attributes = a === undefined ? NO_ATTRIBUTES : isRecord(a) ? { ...a } : a;
     this.row = recordSource(props?.from);
     // From the caller of this constructor (Service.addTenant): the program's frame is the next.
     if (!this.row) this.declaredAt = declaredNow(4, new.target);
@@ -82,16 +89,22 @@ export class TenantInstance {
   /**
    * Acknowledge a warning on this instance (TNI-006): it is reported as acknowledged, with
    * the reason, and never fails a run.
+   * @param options.finding acknowledge only this finding, by the id reports print
+   *   (`TNI-006@<provider path>/<id>`)
+   * @default every finding of `rule` on this instance
    */
-  public acknowledge(rule: string, reason: string): this {
-    if (!reason || !reason.trim()) throw new Error(`${this.key}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
-    (this.acks ??= []).push({ rule, reason });
+  public acknowledge(rule: string, reason: string, options: { readonly finding?: string } = {}): this {
+    if (typeof reason !== 'string' || !reason.trim()) throw new Error(`${this.key}: acknowledging ${rule} needs a reason. Say why the rule does not apply here.`);
+    const finding = options?.finding;
+    if (finding !== undefined && (typeof finding !== 'string' || !finding.startsWith(`${rule}@`)))
+      throw new Error(`${this.key}: acknowledging one finding of ${rule} needs its id as reports print it, '${rule}@<path>' (got ${JSON.stringify(finding)}).`);
+    (this.acks ??= []).push({ rule, reason, ...(finding !== undefined ? { finding } : {}) });
     return this;
   }
 
-  /** @internal the acknowledgements made on this instance */
+  /** @internal the acknowledgements made on this instance (a copy) */
   public get acknowledgements(): readonly Acknowledgement[] {
-    return this.acks ?? NO_ACKS;
+    return this.acks ? this.acks.map((a) => ({ ...a })) : NO_ACKS;
   }
 
   /** @internal where the instance was declared: its data row, or the program's line */

@@ -56,6 +56,14 @@ export class Relation<A extends object, B extends object, V = true> {
     return this.forward.get(a)?.get(b);
   }
 
+  /** Undo every relation `x` has, on either side (an object whose constructor refused a prop). */
+  public forget(x: object): void {
+    for (const b of this.forward.get(x as A)?.keys() ?? []) this.backward.get(b)?.delete(x as A);
+    this.forward.delete(x as A);
+    for (const a of this.backward.get(x as B)?.keys() ?? []) this.forward.get(a)?.delete(x as B);
+    this.backward.delete(x as B);
+  }
+
   /** How many objects `a` is related to (no copy). */
   public count(a: A): number {
     return this.forward.get(a)?.size ?? 0;
@@ -87,3 +95,6 @@ export const IMPLEMENTS = new Relation<Service, Slice>('implements');
 export const PERMITS = new Relation<Network, Slice>('permits');
 /** The Networks of other Slices a Slice joined (`slice.join(network)`), with where the program joined. */
 export const JOINS = new Relation<Slice, Network, CallSite>('joins');
+
+/** Every relation, for undoing an object's relations at once. */
+export const RELATIONS: readonly Relation<object, object, unknown>[] = [HOSTS, ACQUIRES, SUPPORTS, CONTROLS, MANAGES, IMPLEMENTS, PERMITS, JOINS] as never;

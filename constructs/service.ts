@@ -1,7 +1,8 @@
 import type { ModelContext } from '../lib/model/context';
 import { clean, jsonCopy, poolModels, secretRefs, servicePorts } from '../lib/model/render';
 import type { ConnectMode, Protocol } from '../lib/model/types';
-import { listOf, ofKind, XosConstruct } from './base';
+import { describeValue, listOf, ofKind, optionalOfKind, programLine, XosConstruct } from './base';
+import { usageError, type XosError } from '../lib/errors';
 import type { Cloud } from './cloud';
 import type { Controller, NetworkTemplate } from './infra';
 import { TenantInstance, type TenantInstanceProps } from './instance';
@@ -221,19 +222,24 @@ export class Service extends XosConstruct {
 
   constructor(scope: Cloud, id: string, props: ServiceProps = {}) {
     super(scope, id);
-    this.controller = props.controller;
-    this.tenantSchema = props.tenantSchema;
-    this.ports = Object.freeze([...(props.ports ?? [])]);
-    this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
-    this.onTenantInstance = props.onTenantInstance;
-    this.description = props.description;
-    this.abstract = props.abstract === true;
-    this.acceptsUsers = props.acceptsUsers === true;
-    this.instanceSchema = props.instanceSchema;
-    this.unique = Object.freeze([...(props.unique ?? [])]);
-    this.pools = Object.freeze({ ...(props.pools ?? {}) });
-    this.onInstance = props.onInstance;
-    for (const s of listOf(this, 'new Service({ slices })', props.slices)) this.bind(s, 'new Service({ slices })');
+    try {
+      this.controller = optionalOfKind<'Controller', Controller>(this, 'new Service({ controller })', props.controller, ['Controller'], "Pass the Service's Controller (deployment.addController('id', { backend })), or leave controller out.");
+      this.tenantSchema = props.tenantSchema;
+      this.ports = Object.freeze([...(props.ports ?? [])]);
+      this.credentials = Object.freeze({ ...(props.credentials ?? {}) });
+      this.onTenantInstance = props.onTenantInstance;
+      this.description = props.description;
+      this.abstract = props.abstract === true;
+      this.acceptsUsers = props.acceptsUsers === true;
+      this.instanceSchema = props.instanceSchema;
+      this.unique = Object.freeze([...(props.unique ?? [])]);
+      this.pools = Object.freeze({ ...(props.pools ?? {}) });
+      this.onInstance = props.onInstance;
+      for (const s of listOf(this, 'new Service({ slices })', props.slices)) this.bind(s, 'new Service({ slices })');
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Slices that implement this Service (a copy): bound by `addSlice`, or by a Slice's `service` prop. */
@@ -269,9 +275,9 @@ export class Service extends XosConstruct {
     return [...this.instancesById.values()];
   }
 
-  /** @internal the instances without a copy (the model builder reads every Service's) */
-  public get instanceMap(): ReadonlyMap<string, TenantInstance> {
-    return this.instancesById;
+  /** The tenant instance with this id, if the Service has one (a lookup, without a copy of them all). */
+  public instance(id: string): TenantInstance | undefined {
+    return this.instancesById.get(id);
   }
 
   /** Bind a Slice to this Service (the Slice implements it). */
@@ -328,7 +334,11 @@ export class Service extends XosConstruct {
 
   /** Both sides of "the Slice implements this Service", in one place. */
   private bind(slice: unknown, call: string): void {
-    IMPLEMENTS.link(this, ofKind<'Slice', Slice>(this, call, slice, ['Slice'], "Pass a Slice (site.addSlice('id', { image, flavor }))."), true);
+    const s = ofKind<'Slice', Slice>(this, call, slice, ['Slice'], "Pass a Slice (site.addSlice('id', { image, flavor })).");
+    // A Slice implements one Service (XOS's Slice.service): a second one is refused where it is made.
+    const other = IMPLEMENTS.to(s).find((x) => x !== this);
+    if (other) throw wrongBinding(this, call, s, other);
+    IMPLEMENTS.link(this, s, true);
   }
 }
 
@@ -349,11 +359,18 @@ export class Tenant extends XosConstruct {
     options: TenancyOptions,
   ) {
     super(scope, id);
-    this.connect = options?.connect;
-    this.attributes = options?.attributes ?? {};
-    this.network = options?.network;
-    this.cidr = options?.cidr;
-    this.template = options?.template;
+    try {
+      this.connect = options?.connect;
+      const attributes = options?.attributes ?? {};
+      // A copy, so a later change to the program's object cannot change the tenancy; anything but an object is kept for TEN-004 to name.
+      this.attributes = typeof attributes === 'object' && attributes !== null && !Array.isArray(attributes) ? { ...attributes } : attributes;
+      this.network = optionalOfKind<'Network', Network>(this, 'tenantOf({ network })', options?.network, ['Network'], "Pass the Network both Services' Slices share (slice.addNetwork('id', { cidr, template })), or leave network out.");
+      this.cidr = options?.cidr;
+      this.template = optionalOfKind<'NetworkTemplate', NetworkTemplate>(this, 'tenantOf({ template })', options?.template, ['NetworkTemplate'], "Pass the NetworkTemplate of the derived Network, or leave template out.");
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** @internal */
@@ -375,4 +392,12 @@ export class Tenant extends XosConstruct {
   public get tenant(): Service {
     return this.node.scope as Service;
   }
+}
+
+/** The usage error for a Slice bound to a second Service: it names both and the fix. */
+function wrongBinding(service: Service, call: string, slice: Slice, other: Service): XosError {
+  const at = programLine();
+  return usageError(
+    `${at ? `${at}: ` : ''}${describeValue(service)}: ${call} was given ${describeValue(slice)}, which already implements ${describeValue(other)}. A Slice implements one Service; declare another Slice for this one.`,
+  );
 }

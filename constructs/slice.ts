@@ -2,7 +2,7 @@ import { checkSliverCount } from '../lib/limits';
 import type { ModelContext } from '../lib/model/context';
 import { clean, portsText } from '../lib/model/render';
 import { joinSiteKey, type SliceRole } from '../lib/model/types';
-import { captureCallSite, listOf, ofKind, XosConstruct } from './base';
+import { captureCallSite, listOf, ofKind, optionalOfKind, XosConstruct } from './base';
 import type { Deployment, Flavor, Image, Node, NetworkTemplate } from './infra';
 import { Privilege } from './privilege';
 import { IMPLEMENTS, JOINS, PERMITS } from './relation';
@@ -60,7 +60,22 @@ export class Sliver extends XosConstruct {
 
   constructor(scope: Slice, id: string, props: SliverProps) {
     super(scope, id);
-    this.placement = props;
+    try {
+      const p = (props ?? {}) as Partial<Record<'node' | 'deployment' | 'site' | 'image', unknown>>;
+      const check = <K extends 'Node' | 'Deployment' | 'Site' | 'Image'>(prop: keyof typeof p, kind: K, fix: string) =>
+        p[prop] === undefined ? undefined : ofKind(this, `${scope?.node?.path ?? 'a Slice'}.addSliver('${id}', { ${prop} })`, p[prop], [kind], fix);
+      // A copy, its objects checked: a Site passed as the node is refused here, not reported as undeclared.
+      this.placement = Object.freeze({
+        ...props,
+        node: check('node', 'Node', "Pass a Node of the Site (site.addNode('id', { deployment })), or place the Sliver on a deployment."),
+        deployment: check('deployment', 'Deployment', "Pass the Deployment whose back-end places the Sliver (new Deployment(cloud, 'id'))."),
+        site: check('site', 'Site', "Pass the Site whose share of the Deployment hosts the Sliver (new Site(cloud, 'id'))."),
+        image: check('image', 'Image', "Pass the Slice's own Image, or leave image out."),
+      }) as SliverProps;
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Slice the Sliver belongs to. */
@@ -129,13 +144,18 @@ export class Network extends XosConstruct {
 
   constructor(scope: Slice, id: string, props: NetworkProps) {
     super(scope, id);
-    this.cidr = props?.cidr;
-    this.template = props?.template;
-    this.ports = props?.ports;
-    this.public = props?.public;
-    this.site = props?.site;
-    this.bandwidthMbps = props?.bandwidthMbps;
-    this.permit(props?.allowJoin, 'new Network({ allowJoin })');
+    try {
+      this.cidr = props?.cidr;
+      this.template = optionalOfKind<'NetworkTemplate', NetworkTemplate>(this, 'new Network({ template })', props?.template, ['NetworkTemplate'], "Pass a NetworkTemplate (new NetworkTemplate(cloud, 'id', { visibility })).")!;
+      this.ports = props?.ports;
+      this.public = props?.public;
+      this.site = optionalOfKind<'Site', Site>(this, 'new Network({ site })', props?.site, ['Site'], "Pass the Site this Network is specific to, or leave site out.");
+      this.bandwidthMbps = props?.bandwidthMbps;
+      this.permit(props?.allowJoin, 'new Network({ allowJoin })');
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Slices allowed to join this Network (a copy). */
@@ -193,11 +213,16 @@ export class Slice extends XosConstruct {
 
   constructor(scope: Site, id: string, props: SliceProps) {
     super(scope, id, props?.name);
-    this.image = props?.image;
-    this.flavor = props?.flavor;
-    this.description = props?.description;
-    // Through the one method that writes both sides; a wrong kind is refused there.
-    if (props?.service !== undefined) ofKind<'Service', Service>(this, 'new Slice({ service })', props.service, ['Service'], 'Pass the Service this Slice implements, or leave service out.').addSlice(this);
+    try {
+      this.image = optionalOfKind<'Image', Image>(this, 'new Slice({ image })', props?.image, ['Image'], "Pass an Image (new Image(cloud, 'id')) that the Slice's Deployments support.")!;
+      this.flavor = optionalOfKind<'Flavor', Flavor>(this, 'new Slice({ flavor })', props?.flavor, ['Flavor'], "Pass a Flavor (new Flavor(cloud, 'id', { cores, ramMb })) that the Slice's Deployments offer.")!;
+      this.description = props?.description;
+      // Through the one method that writes both sides; a wrong kind is refused there.
+      if (props?.service !== undefined) ofKind<'Service', Service>(this, 'new Slice({ service })', props.service, ['Service'], 'Pass the Service this Slice implements, or leave service out.').addSlice(this);
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** The Site that owns the Slice. */
@@ -205,15 +230,9 @@ export class Slice extends XosConstruct {
     return this.node.scope as Site;
   }
 
-  /** The Service this Slice implements, if any (the last one bound, when several are). */
+  /** The Service this Slice implements, if any (a Slice implements at most one). */
   public get service(): Service | undefined {
-    const all = IMPLEMENTS.to(this);
-    return all[all.length - 1];
-  }
-
-  /** Every Service this Slice was bound to, in the order bound (a copy); `service` is the last. */
-  public get services(): readonly Service[] {
-    return IMPLEMENTS.to(this);
+    return IMPLEMENTS.to(this)[0];
   }
 
   /** Networks owned by other Slices that this Slice joined (a copy). */

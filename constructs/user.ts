@@ -1,6 +1,6 @@
 import type { ModelContext } from '../lib/model/context';
 import { clean } from '../lib/model/render';
-import { XosConstruct } from './base';
+import { optionalOfKind, XosConstruct } from './base';
 import type { Cloud } from './cloud';
 import type { Site } from './site';
 
@@ -33,9 +33,14 @@ export class User extends XosConstruct {
 
   constructor(scope: Cloud, id: string, props: UserProps) {
     super(scope, id, props?.name);
-    this.site = props?.site;
-    this.publicKeys = Object.freeze([...(props?.publicKeys ?? [])]);
-    this.email = props?.email;
+    try {
+      this.site = optionalOfKind<'Site', Site>(this, 'new User({ site })', props?.site, ['Site'], "Pass the User's home Site (new Site(cloud, 'id')).")!;
+      this.publicKeys = Object.freeze([...(props?.publicKeys ?? [])]);
+      this.email = props?.email;
+    } catch (e) {
+      this.unmake(); // nothing half-made stays in the cloud
+      throw e;
+    }
   }
 
   /** @internal */

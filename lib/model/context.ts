@@ -78,7 +78,7 @@ export class ModelContext {
   public subscriberRef(x: unknown): Ref {
     if (TenantInstance.isTenantInstance(x)) {
       const p = x.provider;
-      const held = this.declared(p) && (p as Service).instanceMap?.get(x.id) === x;
+      const held = this.declared(p) && (p as Service).instance?.(x.id) === x;
       return held ? x.key : `${UNDECLARED}instance ${x.key}`;
     }
     return this.ref(x);

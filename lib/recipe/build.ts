@@ -530,7 +530,7 @@ function buildInstances(src: RecipeSource, doc: RecipeDoc, file: string, b: Buil
     if (slash <= 0) return undefined;
     const svc = lookup('Service', ref.slice(0, slash));
     if (svc.length !== 1) return undefined;
-    return (made.get(svc[0].path) as Service | undefined)?.instanceMap.get(ref.slice(slash + 1));
+    return (made.get(svc[0].path) as Service | undefined)?.instance(ref.slice(slash + 1));
   };
   type Holder = User | Service | TenantInstance;
   const principal = (ref: string): { holder?: Holder; why?: string } => {

@@ -34,7 +34,10 @@ describe('a program and the helper it imports', () => {
   const main = path.join(work, 'main.ts');
   const helper = path.join(work, 'helper.ts');
   beforeAll(() => {
-    fs.writeFileSync(helper, "import type { Site } from 'xos';\nexport function noAdmin(site: Site, name: string) {\n  return site.addSlice(name, { image: 'img' as never, flavor: 'f' as never });\n}\n");
+    fs.writeFileSync(
+      helper,
+      "import { Flavor, Image, type Cloud, type Site } from 'xos';\nexport function noAdmin(site: Site, name: string) {\n  const cloud = site.node.scope as Cloud;\n  return site.addSlice(name, { image: new Image(cloud, `${name}-img`), flavor: new Flavor(cloud, `${name}-f`, { cores: 1, ramMb: 512 }) });\n}\n",
+    );
     fs.writeFileSync(
       main,
       "import { Cloud, Site } from 'xos';\nimport { noAdmin } from './helper';\n\nconst cloud = new Cloud({ name: 'cached' });\nconst site = new Site(cloud, 's1');\nnoAdmin(site, 'one');\ncloud.synth();\n",

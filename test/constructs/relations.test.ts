@@ -3,7 +3,7 @@
  * is made through one method that writes both sides, props go through the same methods, and
  * a wrong kind is a usage error naming the object, the value, the fix and the call's file:line.
  */
-import { Controller, Deployment, Network, NetworkTemplate, Service, Site, Slice } from '../../lib/index';
+import { Controller, Deployment, Network, NetworkTemplate, Node, Service, Site, Slice, User } from '../../lib/index';
 import { isXosError } from '../../lib/errors';
 import { baseCloud, compile } from '../helpers/cloud';
 
@@ -157,6 +157,97 @@ describe('a wrong kind is a usage error naming the object, the value, the fix an
     const svc = new Service(b.cloud, 'web', { slices: [other.slice] });
     expect(svc.slices).toEqual([other.slice]);
     expect(compile(b.cloud).violations.filter((v) => v.id === 'TEN-006' || v.id === 'TEN-001' || /not declared/.test(v.message)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('single-object props are checked like method arguments', () => {
+  test('a Flavor as a Slice\'s image, an Image as its flavor, a Site as a Node\'s deployment, a Deployment as a User\'s site', () => {
+    const b = baseCloud();
+    expect(usage(() => b.site.addSlice('s9', { image: b.flavor as never, flavor: b.flavor }))).toMatch(
+      new RegExp(`^${HERE}:\\d+: Slice 'site1/s9': new Slice\\(\\{ image \\}\\) was given Flavor 'small', not an Image\\. Pass an Image`),
+    );
+    expect(usage(() => b.site.addSlice('s9', { image: b.image, flavor: b.image as never }))).toMatch(/Slice 'site1\/s9': new Slice\(\{ flavor \}\) was given Image 'img', not a Flavor\./);
+    expect(usage(() => new Node(b.site, 'n9', { deployment: b.site as never }))).toMatch(/Node 'site1\/n9': new Node\(\{ deployment \}\) was given Site 'site1', not a Deployment\./);
+    expect(usage(() => new User(b.cloud, 'u9', { site: b.dep as never }))).toMatch(/User 'u9': new User\(\{ site \}\) was given Deployment 'dep1', not a Site\./);
+    // Nothing half-made reached the model: the refused constructs are not there.
+    const model = compile(b.cloud).built.model;
+    expect(model.slices.map((s) => s.key)).toEqual(['site1/s1']);
+    expect(model.users.map((u) => u.key)).toEqual(['admin1']);
+  });
+
+  test("a Network's template and site, a Sliver's placement, a Service's controller and a tenancy's network and template", () => {
+    const b = baseCloud();
+    const lan = b.slice.addNetwork('lan', { cidr: '10.0.0.0/24', template: b.tpl });
+    expect(usage(() => b.slice.addNetwork('n9', { cidr: '10.0.1.0/24', template: b.image as never }))).toMatch(/Network 'site1\/s1\/n9': new Network\(\{ template \}\) was given Image 'img', not a NetworkTemplate\./);
+    expect(usage(() => b.slice.addNetwork('n9', { cidr: '10.0.1.0/24', template: b.tpl, site: b.slice as never }))).toMatch(/new Network\(\{ site \}\) was given Slice 'site1\/s1', not a Site\./);
+    expect(usage(() => b.slice.addSliver('v9', { node: b.site as never }))).toMatch(/Sliver 'site1\/s1\/v9': site1\/s1\.addSliver\('v9', \{ node \}\) was given Site 'site1', not a Node\./);
+    expect(usage(() => b.slice.addSliver('v9', { deployment: b.dep, site: b.dep as never }))).toMatch(/addSliver\('v9', \{ site \}\) was given Deployment 'dep1', not a Site\./);
+    expect(usage(() => b.slice.addSliver('v9', { deployment: b.dep, image: b.flavor as never }))).toMatch(/addSliver\('v9', \{ image \}\) was given Flavor 'small', not an Image\./);
+    expect(usage(() => new Service(b.cloud, 'web', { controller: b.site as never }))).toMatch(/Service 'web': new Service\(\{ controller \}\) was given Site 'site1', not a Controller\./);
+    const db = new Service(b.cloud, 'db', { slices: [b.slice] });
+    const web = new Service(b.cloud, 'web2');
+    expect(usage(() => web.tenantOf(db, { connect: 'shared-private', network: b.slice as never }))).toMatch(/tenantOf\(\{ network \}\) was given Slice 'site1\/s1', not a Network\./);
+    expect(usage(() => web.tenantOf(db, { connect: 'interconnect-private', template: lan as never }))).toMatch(/tenantOf\(\{ template \}\) was given Network 'site1\/s1\/lan', not a NetworkTemplate\./);
+    // A Sliver placed right keeps its placement, as a copy the program cannot change afterwards.
+    const where = { deployment: b.dep };
+    const v = b.slice.addSliver('v1', where);
+    (where as { deployment: unknown }).deployment = b.site;
+    expect(v.placement.deployment).toBe(b.dep);
+  });
+
+  test('a Slice bound to a second Service is refused where it is bound, from either side', () => {
+    const b = baseCloud();
+    const a = new Service(b.cloud, 'a', { slices: [b.slice] });
+    const other = new Service(b.cloud, 'b');
+    expect(usage(() => other.addSlice(b.slice))).toMatch(
+      new RegExp(`^${HERE}:\\d+: Service 'b': addSlice\\(\\) was given Slice 'site1/s1', which already implements Service 'a'\\. A Slice implements one Service`),
+    );
+    expect(usage(() => new Service(b.cloud, 'c', { slices: [b.slice] }))).toMatch(/Service 'c': new Service\(\{ slices \}\) was given Slice 'site1\/s1', which already implements Service 'a'\./);
+    const s2 = b.site.addSlice('s2', { image: b.image, flavor: b.flavor, service: other });
+    expect(usage(() => a.addSlice(s2))).toMatch(/which already implements Service 'b'/);
+    // Binding the same pair again changes nothing; both sides agree.
+    a.addSlice(b.slice);
+    expect(a.slices).toEqual([b.slice]);
+    expect(other.slices).toEqual([s2]);
+    expect(b.slice.service).toBe(a);
+    const model = compile(b.cloud).built.model;
+    expect(model.services.find((s) => s.key === 'b')!.slices).toEqual(['site1/s2']);
+    expect(model.slices.find((s) => s.key === 'site1/s1')!.service).toBe('a');
+  });
+
+  test('an object whose constructor refused a prop leaves nothing behind: not in the cloud, not in a relation', () => {
+    const b = baseCloud();
+    expect(usage(() => new Service(b.cloud, 'half', { slices: [b.slice, b.site as never] }))).toMatch(/Service 'half': new Service\(\{ slices \}\) was given Site 'site1', not a Slice\./);
+    // The first Slice was bound before the second was refused: the binding is undone with the Service.
+    expect(b.slice.service).toBeUndefined();
+    const web = new Service(b.cloud, 'half', { slices: [b.slice] });
+    expect(b.slice.service).toBe(web);
+    expect(usage(() => new Deployment(b.cloud, 'dep9', { hostSites: [b.site], images: [b.flavor as never] }))).toContain("Deployment 'dep9'");
+    const model = compile(b.cloud).built.model;
+    expect(model.deployments.map((d) => d.key)).toEqual(['dep1']);
+    expect(model.services.map((s) => [s.key, s.slices])).toEqual([['half', ['site1/s1']]]);
+  });
+
+  test("acknowledgements, tenancy attributes and an instance's attributes are copies", () => {
+    const b = baseCloud();
+    b.slice.acknowledge('NET-005', 'by design');
+    (b.slice.acknowledgements as unknown as { rule: string; reason: string }[]).push({ rule: 'RBAC-004', reason: 'slipped in' });
+    (b.slice.acknowledgements[0] as { reason: string }).reason = 'changed';
+    expect(b.slice.acknowledgements).toEqual([{ rule: 'NET-005', reason: 'by design' }]);
+    const db = new Service(b.cloud, 'db', { acceptsUsers: true });
+    const attrs: Record<string, unknown> = { plan: 'gold' };
+    const t = new Service(b.cloud, 'web').tenantOf(db, { connect: 'none', attributes: attrs });
+    const row: Record<string, unknown> = { bundle: 'family' };
+    const i = db.addTenant('sub-1', { subscriber: b.admin, attributes: row });
+    attrs.plan = 'tin';
+    row.bundle = 'business';
+    expect(t.attributes).toEqual({ plan: 'gold' });
+    expect(i.attributes).toEqual({ bundle: 'family' });
+    i.acknowledge('TNI-006', 'one finding', { finding: 'TNI-006@db/sub-1' });
+    expect(i.acknowledgements).toEqual([{ rule: 'TNI-006', reason: 'one finding', finding: 'TNI-006@db/sub-1' }]);
+    expect(() => i.acknowledge('TNI-006', 'x', { finding: 'NET-005@db/sub-1' })).toThrow(/needs its id as reports print it, 'TNI-006@<path>'/);
+    expect(db.instance('sub-1')).toBe(i);
+    expect(db.instance('sub-2')).toBeUndefined();
   });
 });
 

@@ -293,7 +293,11 @@ describe('tenant instances in the review', () => {
       const s3 = o.site.addSlice('s3', { image: o.image, flavor: o.flavor });
       s3.addSliver('c1', { deployment: o.dep });
       const vcpe = new Service(o.cloud, 'vCPE', { slices: [s3], acceptsUsers: true });
-      new Service(o.cloud, 'vBNG', { slices: [o.slice] }).tenantOf(vcpe, { connect: 'none' });
+      // A Slice of its own (a Slice implements one Service), administered by sam like ten's.
+      const s4 = o.site.addSlice('s4', { image: o.image, flavor: o.flavor });
+      s4.grant(o.sam, 'admin');
+      s4.addSliver('b1', { deployment: o.dep });
+      new Service(o.cloud, 'vBNG', { slices: [s4] }).tenantOf(vcpe, { connect: 'none' });
       const alice = new User(o.cloud, 'alice', { site: o.site });
       new User(o.cloud, 'bob', { site: o.site });
       vcpe.addTenant('sub-1042', { subscriber: alice, attributes: { bundle } });

@@ -15,6 +15,14 @@ function twoServices() {
   return { ...b, s2, tenant, provider };
 }
 
+/** A Slice of its own for one more Service: a Slice implements one Service. */
+function anotherSlice(t: ReturnType<typeof twoServices>, id: string) {
+  const s = t.site.addSlice(id, { image: t.image, flavor: t.flavor });
+  s.grant(t.admin, 'admin');
+  s.addSliver(`${id}-1`, { deployment: t.dep });
+  return s;
+}
+
 describe('TEN-001 a tenancy binds two declared, different Services', () => {
   test('passes for two declared Services', () => {
     const t = twoServices();
@@ -40,7 +48,7 @@ describe('TEN-002 the tenancy graph has no cycle', () => {
 
   test('fails naming the whole cycle', () => {
     const t = twoServices();
-    const c = new Service(t.cloud, 'cache', { slices: [t.slice] });
+    const c = new Service(t.cloud, 'cache', { slices: [anotherSlice(t, 'cs')] });
     t.tenant.tenantOf(t.provider, { connect: 'public' });
     t.provider.tenantOf(c, { connect: 'public' });
     c.tenantOf(t.tenant, { connect: 'public' });
@@ -51,7 +59,7 @@ describe('TEN-002 the tenancy graph has no cycle', () => {
 
   test('points at the tenantOf that closed the cycle, wherever the cycle starts', () => {
     const t = twoServices();
-    const c = new Service(t.cloud, 'cache', { slices: [t.slice] });
+    const c = new Service(t.cloud, 'cache', { slices: [anotherSlice(t, 'cs')] });
     c.tenantOf(t.tenant, { connect: 'public' });
     t.provider.tenantOf(c, { connect: 'public' });
     t.tenant.tenantOf(t.provider, { connect: 'public' });
@@ -127,14 +135,14 @@ describe('TEN-004 attributes match the provider\'s tenant schema', () => {
 
   test('passes for valid attributes', () => {
     const t = twoServices();
-    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: schema });
+    const p = new Service(t.cloud, 'volt', { slices: [anotherSlice(t, 'ps')], tenantSchema: schema });
     t.tenant.tenantOf(p, { connect: 'public', attributes: { vlan: 100 } });
     expect(violationsOf(t.cloud, 'TEN-004')).toEqual([]);
   });
 
   test('fails with the attribute path of each error', () => {
     const t = twoServices();
-    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: schema });
+    const p = new Service(t.cloud, 'volt', { slices: [anotherSlice(t, 'ps')], tenantSchema: schema });
     t.tenant.tenantOf(p, { connect: 'public', attributes: { vlan: 5000, colour: 'red' } });
     const msgs = violationsOf(t.cloud, 'TEN-004').map((v) => v.message);
     expect(msgs).toEqual([
@@ -145,14 +153,14 @@ describe('TEN-004 attributes match the provider\'s tenant schema', () => {
 
   test('fails when the schema itself is not valid', () => {
     const t = twoServices();
-    const p = new Service(t.cloud, 'broken', { slices: [t.s2], tenantSchema: { type: 'no-such-type' } });
+    const p = new Service(t.cloud, 'broken', { slices: [anotherSlice(t, 'ps')], tenantSchema: { type: 'no-such-type' } });
     t.tenant.tenantOf(p, { connect: 'public' });
     expect(violationsOf(t.cloud, 'TEN-004')[0].message).toContain("provider broken: the tenantSchema is not a valid JSON Schema");
   });
 
   test('an enum or a const says which values are allowed', () => {
     const t = twoServices();
-    const p = new Service(t.cloud, 'cdn', { slices: [t.s2], tenantSchema: { type: 'object', properties: { tier: { enum: ['gold', 'silver', 3] }, kind: { const: 'edge' } } } });
+    const p = new Service(t.cloud, 'cdn', { slices: [anotherSlice(t, 'ps')], tenantSchema: { type: 'object', properties: { tier: { enum: ['gold', 'silver', 3] }, kind: { const: 'edge' } } } });
     t.tenant.tenantOf(p, { connect: 'public', attributes: { tier: 'bronze', kind: 'core' } });
     expect(violationsOf(t.cloud, 'TEN-004').map((v) => v.message)).toEqual([
       'attributes.tier must be one of "gold", "silver", 3 (schema of provider cdn, at #/properties/tier/enum).',
@@ -164,7 +172,7 @@ describe('TEN-004 attributes match the provider\'s tenant schema', () => {
 describe('TEN-004 formats in the tenant schema', () => {
   const withFormat = (format: string, value: unknown) => {
     const t = twoServices();
-    const p = new Service(t.cloud, 'volt', { slices: [t.s2], tenantSchema: { type: 'object', properties: { addr: { type: 'string', format } } } });
+    const p = new Service(t.cloud, 'volt', { slices: [anotherSlice(t, 'ps')], tenantSchema: { type: 'object', properties: { addr: { type: 'string', format } } } });
     t.tenant.tenantOf(p, { connect: 'public', attributes: { addr: value } });
     return violationsOf(t.cloud, 'TEN-004').map((v) => v.message);
   };
@@ -261,7 +269,7 @@ describe('TEN-006 a Service has a Slice or a Controller', () => {
 
   test('fails for an abstract Service that has a Slice', () => {
     const t = twoServices();
-    new Service(t.cloud, 'halfway', { abstract: true, slices: [t.s2] });
+    new Service(t.cloud, 'halfway', { abstract: true, slices: [anotherSlice(t, 'ps')] });
     expect(violationsOf(t.cloud, 'TEN-006').map((v) => v.message)).toEqual(['Service halfway is declared abstract but has Slices: an abstract Service has neither. Remove abstract: true, or the Slices.']);
   });
 });
@@ -297,7 +305,7 @@ describe('TEN-007 private connects open only tenant-to-provider traffic on provi
 describe('a __proto__ key in attributes', () => {
   const withProto = (schema: Record<string, unknown>) => {
     const t = twoServices();
-    const provider = new Service(t.cloud, 'p2', { slices: [t.s2], tenantSchema: schema });
+    const provider = new Service(t.cloud, 'p2', { slices: [anotherSlice(t, 'ps')], tenantSchema: schema });
     // As JSON.parse (or a recipe) gives it: an own key named __proto__, not a prototype.
     t.tenant.tenantOf(provider, { connect: 'public', attributes: JSON.parse('{"__proto__": {"polluted": true}, "plan": "gold"}') });
     return t;

@@ -12,6 +12,12 @@
  * version 4 once read. Anything else (another encoding, another format, damaged JSON, a
  * resource xos refuses) makes it answer undefined, and the file is read whole, by the path
  * whose errors name what is wrong.
+ *
+ * Why not a streaming JSON library: they tokenize every character in JavaScript. On a 115 MB
+ * state of 30,050 resources (the bench's, 2026-12-04), stream-json 1.9 took 6.0 s and
+ * @streamparser/json 0.0.26 2.4 s only to hand over the resources, against 0.73 s (123 MB
+ * peak) for this reader to read the whole snapshot: it finds each element's end by
+ * Terraform's indentation with `indexOf` and leaves the parsing to V8's JSON.parse.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';

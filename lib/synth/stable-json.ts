@@ -2,8 +2,10 @@
  * Terraform JSON text as cdktf writes `cdk.tf.json`: keys sorted, two-space indentation, an
  * empty object or list broken over two lines (`{` and `}` on lines of their own). The same
  * bytes as cdktf's writer (json-stable-stringify), so that a stack's digest does not change
- * with the writer, but several times faster on large stacks: objects whose keys are already
- * in order (the plain bindings emit them so) are not copied, and JSON.stringify writes.
+ * with the writer, but about twice as fast on large stacks: objects whose keys are already
+ * in order (the plain bindings emit them so) are not copied, and JSON.stringify writes. On
+ * the bench's 19 MB stack of 30,050 resources: 183-197 ms against 348-383 ms for
+ * json-stable-stringify 1.3.0, the same bytes (2026-12-04).
  */
 
 import { dict } from '../model/dict';

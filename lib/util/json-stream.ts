@@ -2,6 +2,11 @@
  * JSON written in pieces: the same text as `JSON.stringify(value, null, 2) + '\n'`, handed
  * to `write` some 64 KB at a time, never as one string. A review of hundreds of thousands of
  * changes is more JSON than V8 can hold in one string ("Invalid string length").
+ *
+ * Why by hand: it is a few dozen lines over JSON.stringify, which writes every leaf and
+ * small subtree, so the text is JSON.stringify's byte for byte and is written synchronously.
+ * json-stream-stringify 3.1 is an asynchronous Readable that walks every value in
+ * JavaScript: on a 115 MB state it took 937 ms against 456 ms for this (2026-12-04).
  */
 export function writeJson(write: (text: string) => void, value: unknown): void {
   let buf = '';

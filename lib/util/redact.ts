@@ -8,6 +8,11 @@
  * - The value of every environment variable that holds a credential (PGPASSWORD,
  *   PG_CONN_STR, AWS_SECRET_ACCESS_KEY, TF_VAR_OS_PASSWORD, any *TOKEN*, *SECRET* ...),
  *   wherever it turns up, for example in the error Terraform printed.
+ *
+ * Why by hand: the libraries that mask secrets (pino's and winston's redaction, for example)
+ * mask fields of structured log objects by path; what xos must mask is free text (a
+ * connection string in Terraform's error, a password in a URL that does not parse), which
+ * none of them reads.
  */
 
 export const MASK = '***';

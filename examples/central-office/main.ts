@@ -10,7 +10,6 @@
  * -> a bundle of vCPE -> a routable subnet of vBNG. Values the pools allocate (c_tag,
  * routable_subnet) are recorded in xos.allocations.json beside this file.
  */
-import * as path from 'path';
 import { Cloud, Deployment, Flavor, Image, NetworkTemplate, readRecords, Secret, Service, Site, User, View } from 'xos';
 
 const cloud = new Cloud({ name: 'central-office' });
@@ -155,7 +154,7 @@ subscribe(bob, { id: 'sub-1043', s_tag: 100, bundle: 'basic' });
 subscribe(erin, { id: 'sub-1044', s_tag: 101, bundle: 'business' });
 
 // And 1,000 more, from the operator's data.
-for (const row of readRecords<Subscription & { email: string }>(path.join(__dirname, 'subscribers.csv'))) {
+for (const row of readRecords<Subscription & { email: string }>('subscribers.csv')) {
   subscribe(new User(cloud, row.id, { site: co, email: row.email }), row, row);
 }
 

@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { programFileNow } from '../util/program-file';
 import { usageError } from '../errors';
 import type { SourceLocation } from '../model/types';
 
@@ -41,18 +42,25 @@ type ColumnType = (typeof TYPES)[number];
 
 /**
  * Read the records of a CSV or JSON file (`.csv`, `.json`, `.jsonl`, `.ndjson`). A relative
- * path is read from the working directory; programs pass `path.join(__dirname, 'file.csv')`.
+ * path is read from the folder of the program file that calls this (`readRecords('subscribers.csv')`
+ * reads the file beside main.ts, wherever xos or cdktf runs from), as a recipe's are from
+ * the recipe's folder; outside a program (a REPL), from the working directory.
  * Give the records' type to read them typed: `readRecords<{ id: string; s_tag: number }>(file)`
  * (the type is not checked: the provider's instance schema checks the attributes, TNI-003).
  * @throws a usage error naming the file, the line and the fix for anything it cannot read
  */
 export function readRecords<T extends object = DataRecord>(file: string): T[] {
-  const abs = path.resolve(file);
+  if (typeof file !== 'string' || file === '') throw usageError(`readRecords() was given ${JSON.stringify(file) ?? String(file)}, not a file name. Give the data file's path, relative to the program: readRecords('subscribers.csv').`);
+  // Relative to the program that names the file, which needs no @types/node (path, __dirname)
+  // to say so: a program without them is type checked against the smaller ES library.
+  const from = path.isAbsolute(file) ? undefined : programFileNow(readRecords);
+  const abs = path.resolve(from ? path.dirname(from) : process.cwd(), file);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(abs);
   } catch {
-    throw usageError(`data file not found: ${file}. Check the path (a program gives path.join(__dirname, '${path.basename(file)}') to read a file beside it).`);
+    const where = from ? ` (relative paths are read from the folder of ${path.relative(process.cwd(), from) || from}, the program that calls readRecords)` : '';
+    throw usageError(`data file not found: ${path.relative(process.cwd(), abs) || abs}${where}. Check the path and the file's name.`);
   }
   if (!stat.isFile()) throw usageError(`${file} is not a file. Give a .csv, .json or .jsonl file of records.`);
   if (stat.size > MAX_DATA_BYTES) throw usageError(`${file} is ${stat.size.toLocaleString('en-US')} bytes, more than xos reads (${MAX_DATA_BYTES.toLocaleString('en-US')}). Split it into several files.`);

@@ -58,6 +58,25 @@ describe('CSV', () => {
     expect(usage(() => parseRecords(`id,${column}\nsub-1,\nsub-2,${value}\n`, 'subs.csv'))).toBe(message);
   });
 
+  test('a number is read in decimal only: 0x, 0o and 0b cells are refused, not read in another base', () => {
+    for (const [column, value] of [['s_tag:integer', '0x10'], ['s_tag:integer', '0o17'], ['rate:number', '0b11'], ['rate:number', '-0x1']])
+      expect(usage(() => parseRecords(`id,${column}\nsub-1,${value}\n`, 'subs.csv'))).toMatch(new RegExp(`^subs\\.csv:2: column '(s_tag|rate)' is (an integer|a number), but the value is "${value}"\\. Write `));
+    expect(parseRecords('id,s_tag:integer,rate:number\nsub-1,+010,.5\nsub-2,1e3,5.\n', 'subs.csv')).toEqual([
+      { id: 'sub-1', s_tag: 10, rate: 0.5 },
+      { id: 'sub-2', s_tag: 1000, rate: 5 },
+    ]);
+  });
+
+  test('an integer too large to be kept exactly is refused, not rounded', () => {
+    expect(usage(() => parseRecords('id,c:integer\nsub-1,12345678901234567890\n', 'subs.csv'))).toBe(
+      "subs.csv:2: column 'c' is an integer, but 12345678901234567890 is too large to be kept exactly (the largest is 9007199254740991). Write a smaller number, or read the column as text (c:string).",
+    );
+    expect(parseRecords('id,c:integer\nsub-1,9007199254740991\nsub-2,-9007199254740991\n', 'subs.csv')).toEqual([
+      { id: 'sub-1', c: 9007199254740991 },
+      { id: 'sub-2', c: -9007199254740991 },
+    ]);
+  });
+
   test('quoted fields hold commas, doubled quotes and line breaks; a record is on the line it starts on', () => {
     const text = 'id,note,bundle\r\n"sub-1","a, b",family\r\nsub-2,"she said ""hi""\r\nand left",basic\r\nsub-3,"",business\r\n';
     const r = parseRecords(text, 'subs.csv');

@@ -4,7 +4,9 @@
  * - allocation is deterministic, and stable under random insertions and deletions: no
  *   instance that had a value ever loses it or gets another, however contended the pool;
  * - adding or removing one subscriber adds or removes exactly that subscriber's resources in
- *   the synthesized stacks, and changes nothing else.
+ *   the synthesized stacks, and changes nothing else;
+ * - the review (`xos review --format json`) of a plan that adds and removes random subscribers
+ *   shows exactly those subscribers, created or deleted, and nothing else.
  */
 import fc from 'fast-check';
 import { Cloud, Deployment, Flavor, Image, NetworkTemplate, Service, Site, User, type TenantInstance } from '../../lib/index';
@@ -12,6 +14,10 @@ import { compileCloud } from '../../lib/compile';
 import { allocate, poolSlots, scopeOf, type AllocationLock } from '../../lib/model/allocate';
 import type { PoolModel } from '../../lib/model/types';
 import { localBody } from '../../lib/synth/local';
+import { normalizePlan } from '../../lib/plan/index';
+import { buildReview, checkModel } from '../../lib/review/index';
+import { writeJson } from '../../lib/util/json-stream';
+import { syntheticPlans } from '../review/synthetic';
 
 describe('random chains', () => {
   /** Services S0..Sn, each a tenant of some later ones; chains from Users walk those edges. */
@@ -205,6 +211,110 @@ describe('one subscriber more or less', () => {
         expect(touched).toHaveLength(4);
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe('the review of subscribers added and removed', () => {
+  /** A subscriber: its chain's length from vOLT (1: vOLT; 2: to vCPE; 3: to vBNG) and its attributes. */
+  interface Subscriber {
+    readonly n: number;
+    readonly links: 1 | 2 | 3;
+    readonly sTag: number;
+    readonly bundle: string;
+  }
+  const LINKS = ['vOLT', 'vCPE', 'vBNG'] as const;
+
+  /** An office like the one above, whose subscribers' chains have random lengths and attributes. */
+  function office(subscribers: readonly Subscriber[]) {
+    Cloud.reset();
+    const cloud = new Cloud({ name: 'office' });
+    const site = new Site(cloud, 'co', { loginBase: 'co' });
+    const image = new Image(cloud, 'img');
+    const flavor = new Flavor(cloud, 'f', { cores: 1, ramMb: 1024 });
+    const tpl = new NetworkTemplate(cloud, 'private');
+    const dep = new Deployment(cloud, 'pod', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+    dep.addController('ctl', { backend: 'openstack', sites: [site] });
+    const admin = new User(cloud, 'admin', { site });
+    site.grant(admin, 'admin');
+    const svc = (name: string, props: object) => {
+      const slice = site.addSlice(name.toLowerCase(), { image, flavor });
+      slice.grant(admin, 'admin');
+      slice.addSliver(`${name.toLowerCase()}-1`, { deployment: dep });
+      return new Service(cloud, name, { slices: [slice], ...props });
+    };
+    const volt = svc('vOLT', { acceptsUsers: true, pools: { c_tag: { range: [2, 40], per: 's_tag' } }, onInstance: () => [{ id: 'vlan', type: 'config' }] });
+    const vcpe = svc('vCPE', {});
+    const vbng = svc('vBNG', { pools: { subnet: { block: '198.18.0.0/24', prefix: 29 } } });
+    volt.tenantOf(vcpe, { connect: 'none' });
+    vcpe.tenantOf(vbng, { connect: 'none' });
+    for (const s of subscribers) {
+      const user = new User(cloud, `u${s.n}`, { site });
+      let at: TenantInstance = volt.addTenant(`sub-${s.n}`, { subscriber: user, attributes: { s_tag: s.sTag } });
+      if (s.links >= 2) at = vcpe.addTenant(`sub-${s.n}`, { subscriber: at, attributes: { bundle: s.bundle } });
+      if (s.links >= 3) vbng.addTenant(`sub-${s.n}`, { subscriber: at });
+    }
+    return cloud;
+  }
+
+  /** The model `xos synth` writes (xos-model.json), read back as `xos review` reads it. */
+  function model(subscribers: readonly Subscriber[], lock?: AllocationLock) {
+    const c = compileCloud(office(subscribers), lock ? { allocations: lock } : {});
+    expect(c.errors).toBe(0);
+    return { model: checkModel(JSON.parse(JSON.stringify(c.built.model)), 'xos-model.json'), lock: c.built.meta.allocation?.lock };
+  }
+
+  const subscriber = fc.record({
+    n: fc.integer({ min: 0, max: 40 }),
+    links: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
+    sTag: fc.constantFrom(100, 101),
+    bundle: fc.constantFrom('basic', 'family', 'business'),
+  });
+  /** Each subscriber is kept, only before the change (removed) or only after it (added). */
+  const change = fc.uniqueArray(fc.tuple(subscriber, fc.constantFrom('kept', 'removed', 'added')), { selector: ([s]) => s.n, minLength: 1, maxLength: 14 });
+
+  test('shows exactly the added and removed subscribers: their Users and instances, created or deleted, and nothing else', () => {
+    fc.assert(
+      fc.property(change, (subs) => {
+        const before = model(subs.filter(([, w]) => w !== 'added').map(([s]) => s));
+        const after = model(subs.filter(([, w]) => w !== 'removed').map(([s]) => s), before.lock);
+        const plans = [...syntheticPlans(before.model, after.model)].map(([stack, doc]) => ({ plan: normalizePlan(doc, `${stack}.json`) }));
+        let text = '';
+        writeJson((t) => (text += t), buildReview({ plans, head: after.model, base: before.model, actor: 'admin' }));
+        const review = JSON.parse(text) as { objects: { key: string; kind: string; status: string; resources: { action: string; address: string }[] }[]; unmapped: unknown[]; summary: { total: Record<string, number> } };
+
+        // What the change should show: each added or removed subscriber's User (no resources of
+        // its own) and the instances of its chain, with their records (and the vOLT's addition).
+        type Shown = { kind: string; status: string; resources: string[] };
+        const expected = new Map<string, Shown>();
+        for (const [s, w] of subs) {
+          if (w === 'kept') continue;
+          const [status, action] = w === 'added' ? ['added', 'create'] : ['removed', 'delete'];
+          expected.set(`u${s.n}`, { kind: 'User', status, resources: [] });
+          for (const p of LINKS.slice(0, s.links))
+            expected.set(`${p}/sub-${s.n}`, {
+              kind: 'Instance',
+              status,
+              resources: [...(p === 'vOLT' ? [`terraform_data.addition_vOLT__sub-${s.n}__vlan ${action}`] : []), `terraform_data.instance_${p}__sub-${s.n} ${action}`],
+            });
+        }
+        // And one thing more, only where a Service gets its first instance or loses its last: its
+        // store of instance records comes or goes, and its Sliver learns (or forgets) where it is.
+        const reaches = (w: string, p: number) => subs.some(([s, x]) => x !== w && s.links > p);
+        LINKS.forEach((p, at) => {
+          const [had, has] = [reaches('added', at), reaches('removed', at)];
+          if (had === has) return;
+          expected.set(p, { kind: 'Service', status: 'affected', resources: [`terraform_data.store_${p} ${has ? 'create' : 'delete'}`] });
+          const slice = p.toLowerCase();
+          expected.set(`co/${slice}/${slice}-1`, { kind: 'Sliver', status: 'affected', resources: [`terraform_data.sliver_co__${slice}__${slice}-1 update`] });
+        });
+        const shown = new Map(review.objects.map((o) => [o.key, { kind: o.kind, status: o.status, resources: o.resources.map((r) => `${r.address} ${r.action}`).sort() }]));
+        expect(shown).toEqual(expected);
+        expect(review.unmapped).toEqual([]);
+        const all = [...expected.values()].flatMap((o) => o.resources.map((r) => r.split(' ')[1]));
+        expect(review.summary.total).toMatchObject({ create: all.filter((a) => a === 'create').length, delete: all.filter((a) => a === 'delete').length, update: all.filter((a) => a === 'update').length, replace: 0 });
+      }),
+      { numRuns: 60 },
     );
   });
 });

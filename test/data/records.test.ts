@@ -193,6 +193,23 @@ describe('files', () => {
     expect(usage(() => readRecords(file))).toMatch(new RegExp(`^${path.relative(process.cwd(), file).replace(/[.\\]/g, '\\$&')}:2: column 's_tag'`));
   });
 
+  test('a relative path is read from the folder of the program file that calls readRecords, not from the working directory', () => {
+    // This test file is the program here: it calls readRecords from test/data/.
+    const file = path.join(dir, 'beside.csv');
+    fs.writeFileSync(file, 'id\nsub-7\n');
+    const relative = path.relative(__dirname, file);
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      expect(readRecords(relative)).toEqual([{ id: 'sub-7' }]);
+      // Not found: the message names where relative paths are read from.
+      expect(usage(() => readRecords('no-such-file.csv'))).toMatch(/^data file not found: .*test\/data\/no-such-file\.csv \(relative paths are read from the folder of .*test\/data\/records\.test\.ts, the program that calls readRecords\)\. Check the path/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(usage(() => readRecords('' as string))).toMatch(/^readRecords\(\) was given "", not a file name\./);
+  });
+
   test('a missing file, a folder, or an extension xos does not read', () => {
     expect(usage(() => readRecords(path.join(dir, 'none.csv')))).toMatch(/^data file not found: .*none\.csv\. Check the path/);
     expect(usage(() => readRecords(dir))).toMatch(/ is not a file\. Give a \.csv, \.json or \.jsonl file of records\.$/);

@@ -323,7 +323,7 @@ function sections(review: Review): Section[] {
     name: 'violations',
     essential: true,
     head: `### Rule violations in the head model (${shown.length})\n${left.length ? `\n${left.join(' ')}\n` : ''}`,
-    ...lazyItems(shown, (v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`, 'No rule of INVARIANTS.md fails.'),
+    ...lazyItems(shown, (v) => `- ${v.severity === 'error' ? '⛔' : '⚠️'} **${v.id}** ${v.severity} ${code(v.path || '(cloud)')}: ${esc(v.message)}${v.new === true ? ' _(new)_' : v.new === false ? ' _(already in base)_' : ''}`, 'No rule fails.'),
     unit: 'rule violations',
   });
 

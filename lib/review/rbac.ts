@@ -5,7 +5,7 @@
  * here because they need what only a review has: an actor, and the change between two
  * models. They decide who may make a change, so no acknowledgement ever covers them.
  *
- * Write scopes follow the table in INVARIANTS.md. Where the table is silent this module
+ * Write scopes follow the invariants' table (the RBAC rules of docs/rules.md). Where the table is silent this module
  * decides as a careful operator would, and says so:
  * - the Site object itself (create, change, delete): root `admin` only;
  * - a Service: whoever may write one of its Slices' contents (Slice `admin` of one of its

@@ -1,5 +1,5 @@
 /**
- * The rules about what the targets write (INVARIANTS.md, "FLOW"): FLOW-001 and FLOW-002 are
+ * The rules about what the targets write (xos's invariants, "FLOW"): FLOW-001 and FLOW-002 are
  * proven by `xos verify` (and by every `xos synth`) on the synthesized Terraform JSON; the
  * rest are checked at validate time on the model and its layout, with the same functions
  * the targets use (routing.ts, vpc-plan.ts, backend-names.ts, the credential tables), so that
@@ -57,7 +57,7 @@ export const flowVerifyRules: Rule[] = [
       "Every intended flow is admitted: the Slivers of a Slice reach each other on each of the Slice's Networks within one back-end (a Network that spans back-ends is one network per back-end, and nothing joins those copies unless a declaration asks); for every tenancy, every Sliver of the tenant Service reaches the provider Service on each of its declared ports, over the path its `connect` mode names (shared network, logical gateway, public address); a public endpoint is reachable from the Internet on the provider's ports. The message names the tenancy (or Slice), the two Slivers, the port, and the resource where the packet stops.",
     why: 'A connect the program declares that does not carry packets is a service that does not work, found only after `terraform apply`.',
     fix: VERIFY_FIX,
-    origin: 'INVARIANTS.md FLOW; paper 3.2 (data-plane composition), guide "Virtualization" (Networks connect the Slice\'s Slivers)',
+    origin: 'xos\'s invariants, FLOW; paper 3.2 (data-plane composition), guide "Virtualization" (Networks connect the Slice\'s Slivers)',
     checkedBy: 'verify',
   },
   {
@@ -81,7 +81,7 @@ export const flowRules: Rule[] = [
     why:
       "A private connect is built from the two Services' virtual networks on one back-end (a shared network, or a gateway between two); independent back-ends share no network (the paper's edge sites each run their own OpenStack), so tenant Slivers on a back-end without the provider would reach nothing.",
     fix: "Run a provider Sliver on each back-end that runs the tenant's (slice.addSliver(id, { deployment })), or connect the Services `public`.",
-    origin: 'paper 3.2 and 3.4; INVARIANTS.md FLOW-001 ("a Network that spans back-ends is one network per back-end")',
+    origin: 'paper 3.2 and 3.4; xos\'s invariants, FLOW-001 ("a Network that spans back-ends is one network per back-end")',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       const stackOf = stacksOfSlivers(model, index);
       for (const t of model.tenants) {
@@ -127,7 +127,7 @@ export const net006: Rule = {
   title: "Address blocks that a router or a tenancy's gateway joins do not overlap (on OpenStack a router joins the Networks of its routing domain; on EC2 the VPC's router joins every Network of the back-end).",
   why: 'A router cannot route to two subnets that hold the same addresses: packets for the overlap go to one of them, or the back-end refuses the interface or the subnet.',
   fix: "Give one of the Networks another block (for a derived network, give the tenancy a cidr that overlaps nothing it is joined to).",
-  origin: 'INVARIANTS.md NET-006; operator judgement',
+  origin: 'xos\'s invariants, NET-006; operator judgement',
   *check({ index, layout }: RuleContext): Iterable<Finding> {
     const targetOfStack = targets(layout);
     const reported = new Set<string>();
@@ -175,7 +175,7 @@ export const slc005: Rule = {
     'The names the targets derive for one back-end (projects from Site login bases and Slices, users, key pairs, IAM users) are unique in that back-end. OpenStack Controllers with the same URL are one back-end.',
   why: 'Two objects given one name in a back-end that keeps names unique: the second create fails, or, worse, Terraform adopts or overwrites the first one.',
   fix: "Give one of them another name: a Site's loginBase, a Slice's or User's name.",
-  origin: 'INVARIANTS.md SLC-005; the back-ends\' naming rules (Keystone, EC2, IAM)',
+  origin: 'xos\'s invariants, SLC-005; the back-ends\' naming rules (Keystone, EC2, IAM)',
   *check({ model, layout }: RuleContext): Iterable<Finding> {
     const targetOfStack = targets(layout);
     const controllers = new Map(model.controllers.map((c) => [c.key, c]));
@@ -234,7 +234,7 @@ export const tgt001: Rule = {
     "Whatever a target would refuse at synthesis (a public connect whose provider Slivers have no Network, a credential key the provider does not take, a Flavor a back-end cannot fit, a block EC2 cannot hold, ...) is found by `xos validate` with an id, the object's path and the program's file:line. Synthesis never fails on a model that validated. Checked for the targets a real deployment gets (each Controller's back-end).",
   why: 'A refusal at synthesis comes late, without an id and without the line of the program; an operator fixes the program, not the output.',
   fix: 'Do what the message says on the object it names.',
-  origin: 'INVARIANTS.md TGT-001',
+  origin: 'xos\'s invariants, TGT-001',
   *check({ model, index, layout }: RuleContext): Iterable<Finding> {
     yield* unplaceable(model, index);
     const targetOfStack = targets(layout);

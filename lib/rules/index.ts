@@ -16,7 +16,7 @@ import { flowRules, flowVerifyRules, net006, slc005, tgt001 } from './flow';
 export type { Rule, ModelRule, ReviewRule, VerifyRule, RuleMetadata, Violation, Severity, Finding, RuleContext } from './rule';
 export { acknowledgeable, findingId, provenByVerify } from './rule';
 
-/** Every rule of INVARIANTS.md, in the order the document lists them, then the SEC rules (untrusted input). */
+/** Every rule of xos's invariants, in the order the document lists them, then the SEC rules (untrusted input). */
 export const RULES: readonly Rule[] = [...rbacRules, ...authorizationRules, ...depRules, ...[...slcRules, slc005].sort(byId), ...netRules, net006, ...tenRules, ...flowVerifyRules, ...flowRules, tgt001, ...tniRules, ...secRules];
 
 function byId(a: Rule, b: Rule): number {

@@ -39,7 +39,7 @@ export interface Finding {
 export interface RuleMetadata {
   readonly id: string;
   readonly severity: Severity;
-  /** The rule in one line, as INVARIANTS.md states it. */
+  /** The rule in one line, as the invariants state it. */
   readonly title: string;
   /** Why it matters to an operator. */
   readonly why: string;
@@ -75,7 +75,7 @@ export interface VerifyRule extends RuleMetadata {
   readonly checkedBy: 'verify';
 }
 
-/** A rule of INVARIANTS.md: metadata beside its check. */
+/** A rule of xos's invariants: metadata beside its check. */
 export type Rule = ModelRule | ReviewRule | VerifyRule;
 
 /** Whether a rule is proven on synthesized output (FLOW-001, FLOW-002) rather than checked on the model. */

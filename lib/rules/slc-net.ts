@@ -122,7 +122,7 @@ export const slcRules: Rule[] = [
     title: "Every Sliver's derived host name (`<login base>-<slice>-<sliver>`, lower case, a DNS label) is unique in the cloud.",
     why: 'The host name is written into the instance (cloud-init) and names it on its back-end; two Slivers of one host name are mistaken for each other in DNS, in monitoring and by the people who log in, and ids that differ only in case, punctuation or where the dashes fall (Site a-b, Slice web; Site a, Slice b-web) collide.',
     fix: 'Rename one of the Slivers (or its Slice, or give its Site another loginBase) so that the names differ.',
-    origin: 'operator judgement (the seeds name instances by slice and host; DESIGN.md, cloud-init host name)',
+    origin: 'operator judgement (the seeds name instances by slice and host; xos design, cloud-init host name)',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       const first = new Map<string, string>();
       for (const v of model.slivers) {

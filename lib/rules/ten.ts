@@ -129,7 +129,7 @@ export const tenRules: Rule[] = [
     title: 'The tenancy graph has no cycle; the message prints the whole cycle (A -> B -> C -> A).',
     why: 'Providers are set up before their tenants; a cycle has no order, and XOS\'s own loader hung on one.',
     fix: 'Remove one tenancy of the cycle.',
-    origin: 'DESIGN.md ("Its TOSCA loader hung on a dependency cycle. Ours names the cycle.")',
+    origin: 'xos design: XOS\'s TOSCA loader hung on a dependency cycle; this rule names the cycle',
     *check({ model, index, sourceOf }: RuleContext): Iterable<Finding> {
       for (const cycle of findCycles(model.tenants)) {
         const names = cycle.map((k) => index.get(k)?.name ?? k);
@@ -237,7 +237,7 @@ export const tenRules: Rule[] = [
     title: "A private connect's derived networks and security rules let only the tenant's Slivers reach the provider's Slivers, on the provider's declared ports: nothing else is opened (least privilege). The synthesizer guarantees it; the validator checks the synthesized result.",
     why: 'Private connects exist to avoid the public Internet; a rule wider than tenant-to-provider on the provider\'s ports undoes that.',
     fix: "This is the compiler's job; a violation is a bug in xos. Report it.",
-    origin: 'paper, 3.2 ("violates the principle of least privilege"); INVARIANTS.md',
+    origin: 'paper, 3.2 ("violates the principle of least privilege"); xos\'s invariants',
     *check({ model, index, layout }: RuleContext): Iterable<Finding> {
       const privateTenancies = new Map(model.tenants.filter((t) => t.connect === 'shared-private' || t.connect === 'interconnect-private').map((t) => [t.key, t]));
       for (const stack of layout.stacks) {

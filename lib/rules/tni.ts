@@ -89,7 +89,7 @@ export const tniRules: Rule[] = [
     title: 'A chain follows the service graph: an instance of provider B whose subscriber is an instance of Service A exists only if A is declared a tenant of B. An instance whose subscriber is a User needs the provider to accept User subscribers.',
     why: 'The tenancy graph is the operator\'s security policy (paper 4.2): a chain that skips it composes Services nobody allowed to compose, over connections nobody declared.',
     fix: 'Declare the tenancy (`a.tenantOf(b, { connect })`), subscribe the instance to an instance of a Service that is a tenant of the provider, or let the provider accept Users (`acceptsUsers: true`).',
-    origin: 'paper, 4.3 ("a subscriber becomes a tenant of vOLT ..., which becomes a tenant of vCPE ..., which becomes a tenant of vBNG"); INVARIANTS.md',
+    origin: 'paper, 4.3 ("a subscriber becomes a tenant of vOLT ..., which becomes a tenant of vCPE ..., which becomes a tenant of vBNG"); xos\'s invariants',
     *check({ model, index }: RuleContext): Iterable<Finding> {
       const capped = new Capped();
       const tenantOf = (a: string, b: string) => (index.tenantsByTenant.get(a) ?? []).some((t) => t.provider === b);

@@ -91,7 +91,7 @@ export const FLOW_SOURCES = {
     flows: "Every Sliver of a provider reached publicly answers on the Internet on its declared ports, at a public address on one of its interfaces (the first on a public or translated Network, else eth0); each tenant Sliver reaches each provider Sliver there (so it can send to the Internet). An external provider (a Controller and no Slice) is reached by the tenant's Slivers sending to the Internet on its ports (every port when it declares none).",
     seeds: [
       ['paper, 3.2', '"The first is the default on commodity clouds: the services communicate over the public Internet."'],
-      ['INVARIANTS.md', '"public: no shared network; the provider must be reachable at a public address."'],
+      ["xos's invariants", '"public: no shared network; the provider must be reachable at a public address."'],
     ],
   },
   'public-network': {

@@ -1,6 +1,6 @@
 /**
  * What a User may read and write, from the roles the User holds and the scopes of
- * INVARIANTS.md ("Write scope" and "Read scope"). Pure functions over the model index.
+ * the invariants' "Write scope" and "Read scope" (docs/rules.md, RBAC). Pure functions over the model index.
  *
  * Where the table is terse, these choices are made (and shown in `xos view`):
  * - A role on an object lets the holder read that object (a Slice `access` user reads the

@@ -18,7 +18,7 @@ test('docs/rules.md is generated from the rules\' metadata and is not stale', ()
   expect(committed).toBe(rulesMarkdown());
 });
 
-test('every rule of INVARIANTS.md is implemented, with its metadata', () => {
+test('every rule of the invariants is implemented, with its metadata', () => {
   const ids = RULES.map((r) => r.id);
   const expected = [
     ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `RBAC-00${n}`),

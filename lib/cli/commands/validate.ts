@@ -3,7 +3,7 @@ import type { Io } from '../io';
 
 export const spec: CommandSpec = {
   name: 'validate',
-  summary: 'Check every rule of INVARIANTS.md that needs no actor, and report every violation in one run.',
+  summary: 'Check every rule (docs/rules.md) that needs no actor, and report every violation in one run.',
   usage: 'xos validate [program] [--json] [--strict] [--locked]   (the program: a .ts file, a folder holding main.ts, or a recipe.yaml; default: the one cdktf.json runs)',
   positionals: ['program?'],
   options: [

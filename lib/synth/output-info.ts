@@ -81,14 +81,26 @@ export interface ExpectedOutput {
 }
 
 /**
- * Refuse an output folder made by another cloud or for another target than expected, saying
- * how to make the right one. Folders without a record (made by an older xos) pass.
+ * Refuse an output folder made by another cloud or for another target than expected, or one
+ * that does not say what made it, saying how to make the right one (fails closed: read
+ * against the wrong model, every object would show as drifted or orphaned). A folder that
+ * does not exist passes, for the command to say so in its own words.
+ *
+ * The cloud is compared, not the program's path: one cloud may be declared by a program and
+ * by a recipe that give the same output byte for byte (central-office's main.ts and
+ * recipe.yaml), and a program may move; two different clouds are told apart by their names.
  */
 export function checkOutputFolder(outdir: string, expected: ExpectedOutput): OutputInfo | undefined {
   const info = readOutputInfo(outdir);
-  if (!info) return undefined;
   const shown = path.relative(process.cwd(), path.resolve(outdir)) || outdir;
   const synth = `xos synth${expected.program ? ` ${expected.program}` : ''} --out ${shown}`;
+  if (!info) {
+    if (!fs.existsSync(outdir)) return undefined;
+    throw usageError(
+      `${shown} has no ${OUTPUT_INFO_FILE}, so what made it cannot be told: ${expected.use}, and a folder made by another program or for another target would show every object as drifted. ` +
+        `Synthesize it with xos (${synth}, or cdktf synth of the program) and give that folder.`,
+    );
+  }
   if (info.cloud !== expected.cloud)
     throw usageError(
       `${shown} was synthesized from ${madeBy(info)}, not from the cloud '${expected.cloud}': ${expected.use}, and would count every object of one as missing from the other. ` +

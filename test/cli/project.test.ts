@@ -106,11 +106,14 @@ describe('output folders made by another program or for another target are refus
     expect(() => checkReviewInputs(model, path.join(other, 'xos-model.json'), [])).toThrow(/a review compares two versions of one program\. Synthesize the base from the same program; if the change renames the cloud, review it without --base-model\./);
   });
 
-  test('a folder with no record (made by an older xos) is read as before', () => {
+  test('a folder that does not say what made it is refused too (fails closed), with the fix; a folder that does not exist is left to the command', () => {
     const old = path.join(work, 'old.out');
     fs.cpSync(out, old, { recursive: true });
     fs.rmSync(path.join(old, 'xos-output.json'));
-    expect(checkOutputFolder(old, { cloud: 'other', use: 'x' })).toBeUndefined();
+    expect(() => checkOutputFolder(old, { cloud: 'other', program: 'main.ts', use: 'status reads each stack\'s state from it' })).toThrow(
+      /old\.out has no xos-output\.json, so what made it cannot be told: status reads each stack's state from it, .* Synthesize it with xos \(xos synth main\.ts --out .*old\.out, or cdktf synth of the program\) and give that folder\./,
+    );
+    expect(checkOutputFolder(path.join(work, 'never-made.out'), { cloud: 'other', use: 'x' })).toBeUndefined();
   });
 });
 

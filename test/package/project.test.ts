@@ -55,6 +55,17 @@ describeWith('terraform', 'a project made by xos init from the packed tarball', 
       expect(files).toContain(f);
     // dist/ (JavaScript and declarations of lib, constructs, bin: about 490 files with lib/verify) and a few documents; tests, fixtures and bench (1,006 files once) stay out.
     expect(files.length).toBeLessThan(540);
+    // Every relative link of a packed document leads to a packed file (npm shows the README with no repository to resolve them).
+    const broken: string[] = [];
+    for (const md of files.filter((f) => f.endsWith('.md'))) {
+      const text = run('tar', ['xzOf', tarball, `package/${md}`], parent).stdout;
+      for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(m[1])) continue;
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(md), m[1])).replace(/\/$/, '');
+        if (!files.some((f) => f === target || f.startsWith(`${target}/`))) broken.push(`${md} -> ${m[1]}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   test('a dry-run publish passes: the package is publishable as it is', () => {

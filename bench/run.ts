@@ -49,7 +49,7 @@ function main(): void {
   const { cacheDir } = require('./worker') as typeof import('./worker');
   // Every build's of this copy: caches of older builds are never read again.
   const copy = path.basename(cacheDir('out', 0, 0)).split('-')[3].split('.')[0];
-  for (const f of fs.readdirSync(require('os').tmpdir())) if (/^xos-bench-(out|plans|states)-/.test(f) && f.split('-')[3].split('.')[0] === copy) fs.rmSync(path.join(require('os').tmpdir(), f), { recursive: true, force: true });
+  for (const f of fs.readdirSync(require('os').tmpdir())) if (/^xos-bench-(out|plans|states|office)-/.test(f) && f.split('-')[3].split('.')[0] === copy) fs.rmSync(path.join(require('os').tmpdir(), f), { recursive: true, force: true });
   const rows: (Measurement | { task: string; size: number; error: string })[] = [];
   for (const size of sizes) {
     for (const task of tasks) {

@@ -4,6 +4,11 @@
  * subscribers (one stack each; see generateOffices). The same measurements as at resource
  * sizes (compile, synthesis, status and review with their floors, plain cdktf over the same
  * resources), and `instances-since`: one more subscriber, against the earlier output.
+ *
+ * `instances-one-office`: all the subscribers in ONE central office (one stack), as an operator
+ * keeps them: examples/central-office's recipe with its subscribers.csv holding that many rows,
+ * synthesized by `xos synth recipe.yaml` in the measured process. At 100k subscribers that is
+ * 400,013 tenant instances and a 240 MB cdk.tf.json.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,7 +16,7 @@ import * as path from 'path';
 import { compileCloud } from '../lib/compile';
 import { floorRatios } from './floors';
 import { reviewFloorTask, reviewTask, statusFloorTask, statusTask } from './tasks-extra';
-import { cachedOutput, compileTask, generated, plainCdktfTask, registerTask, synthLocalTask, synthTask, type Measurement } from './worker';
+import { cacheDir, cachedOutput, compileTask, generated, madeApart, plainCdktfTask, registerCache, registerTask, synthLocalTask, synthTask, type Measurement } from './worker';
 
 const V = 'offices' as const;
 
@@ -92,6 +97,73 @@ registerTask('instances-since', (size, seed) => {
       notTheSubscribers: others.length,
     },
   };
+});
+
+/** examples/central-office, from the sources (bench/) or the build (dist/bench/). */
+function centralOffice(): string {
+  const found = [path.resolve(__dirname, '..', 'examples', 'central-office'), path.resolve(__dirname, '..', '..', 'examples', 'central-office')].find((d) => fs.existsSync(path.join(d, 'recipe.yaml')));
+  if (!found) throw new Error('examples/central-office/recipe.yaml not found');
+  return found;
+}
+
+/** `xos synth <recipe> --out <out>` in this process, as the command line runs it: what it printed. */
+async function synthRecipe(recipe: string, out: string): Promise<string> {
+  const { main } = require('../bin/xos') as typeof import('../bin/xos');
+  let printed = '';
+  let said = '';
+  const code = await main(['synth', recipe, '--out', out], { out: (t) => void (printed += t), err: (t) => void (said += t) });
+  if (code !== 0) throw new Error(`xos synth ${recipe} failed (exit ${code}): ${(said || printed).slice(-500)}`);
+  return printed;
+}
+
+/**
+ * The input of `instances-one-office`: examples/central-office's recipe and cdktf.json, its
+ * vBNG pool widened to 100.64.0.0/10 (a /29 for each of up to 524,288 instances), and a
+ * subscribers.csv of `size` rows (4,000 per s_tag, c_tag left to vOLT's pool, bundles in turn).
+ * Synthesized once here so that xos.allocations.json records every allocation: the measured
+ * synthesis is the ordinary one, of a cloud whose subscribers are all recorded.
+ */
+async function officeInput(size: number, seed: number): Promise<string> {
+  const dir = cacheDir('office', size, seed, 'offices');
+  const recipe = path.join(dir, 'recipe.yaml');
+  if (fs.existsSync(path.join(dir, 'xos.allocations.json')) || madeApart('office', size, seed, 'offices')) return recipe;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const example = centralOffice();
+  const text = fs.readFileSync(path.join(example, 'recipe.yaml'), 'utf8');
+  const widened = text.replace(/routable_subnet: \{ block: [^,]+, prefix: 29 \}/, 'routable_subnet: { block: 100.64.0.0/10, prefix: 29 }');
+  if (widened === text) throw new Error("examples/central-office/recipe.yaml: vBNG's routable_subnet pool not found");
+  fs.writeFileSync(recipe, widened);
+  fs.copyFileSync(path.join(example, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+  const bundles = ['basic', 'family', 'business'];
+  const rows = ['id,email,s_tag:integer,c_tag:integer,bundle,parental_control:boolean'];
+  for (let i = 0; i < size; i++) {
+    const id = `sub-${10000 + i}`;
+    const bundle = bundles[(i + seed) % 3];
+    rows.push(`${id},${id}@subscribers.co1.example,${100 + Math.floor(i / 4000)},,${bundle},${bundle === 'family' && i % 2 ? 'true' : ''}`);
+  }
+  fs.writeFileSync(path.join(dir, 'subscribers.csv'), rows.join('\n') + '\n');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
+  await synthRecipe(recipe, out);
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  return recipe;
+}
+registerCache('office', (size, seed) => officeInput(size, seed));
+
+registerTask('instances-one-office', async (size, seed) => {
+  const recipe = await officeInput(size, seed);
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xos-bench-')), 'out');
+  const t0 = performance.now();
+  const printed = await synthRecipe(recipe, out);
+  const ms = performance.now() - t0;
+  const stacks = fs.readdirSync(path.join(out, 'stacks'));
+  const bytes = stacks.reduce((n, s) => n + fs.statSync(path.join(out, 'stacks', s, 'cdk.tf.json')).size, 0);
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  // As the summary says them: `total  400101` (resources), `400013 tenant instances`.
+  const resources = Number(/^\s*total\s+(\d+)\s*$/m.exec(printed)?.[1]);
+  const instances = Number(/(\d+) tenant instances/.exec(printed)?.[1]);
+  if (!resources || !instances) throw new Error(`xos synth printed no resource or instance count: ${printed.slice(0, 500)}`);
+  return { ms, resources, extra: { stacks: stacks.length, instances, bytes } };
 });
 
 /** One of the issue's targets at instance sizes, judged on this run's figures. */

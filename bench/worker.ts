@@ -62,7 +62,7 @@ function codeIdentity(): string {
  * The folder of a cached input: named after this copy and build of xos too, so that other
  * copies (other clones, CI's) and older builds never read each other's caches, made by other code.
  */
-export function cacheDir(kind: 'out' | 'plans' | 'states', size: number, seed: number, variant: Variant = 'cloud'): string {
+export function cacheDir(kind: CacheKind, size: number, seed: number, variant: Variant = 'cloud'): string {
   const copy = codeIdentity();
   return path.join(os.tmpdir(), `xos-bench-${kind}-${copy}-${variant === 'cloud' ? '' : `${variant}-`}${seed}-${size}`);
 }
@@ -101,7 +101,8 @@ export function cachedOutput(size: number, seed: number, variant: Variant = 'clo
   return dir;
 }
 
-type CacheKind = 'out' | 'plans' | 'states';
+/** Inputs made once per size: synthesized output, plans, states, one office's recipe and CSV. */
+export type CacheKind = 'out' | 'plans' | 'states' | 'office';
 
 /** What makes each kind of cache: the output here, plans and states in tasks-extra (registerCache). */
 const cacheMakers: Partial<Record<CacheKind, (size: number, seed: number, variant: Variant) => unknown>> = { out: cachedOutput };
@@ -262,7 +263,10 @@ if (require.main === module) {
     const [kind, n, s, variant] = process.argv.slice(3);
     const make = cacheMakers[kind as CacheKind];
     if (!make) throw new Error(`unknown cache '${kind}'`);
-    make(Number(n), Number(s), variant as Variant);
+    Promise.resolve(make(Number(n), Number(s), variant as Variant)).catch((e) => {
+      process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+      process.exitCode = 1;
+    });
   } else
   runTask(task, Number(size), Number(seed ?? 1)).then(
     (m) => process.stdout.write(JSON.stringify(m) + '\n'),

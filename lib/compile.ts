@@ -6,6 +6,7 @@ import { ModelIndex } from './model/index';
 import { runRules, summarize, type RunOptions, type Violation } from './rules/index';
 import { formatSource } from './rules/rule';
 import { buildLayout, type Layout } from './synth/layout';
+import { releaseAfterLayout } from './util/release';
 
 /** A checked model: everything synthesis and the reports need, no cdktf in it. */
 export interface Compiled {
@@ -35,6 +36,7 @@ export function compileModel(built: BuiltModel, options: CompileOptions = {}): C
   // Counts multiply in the layout (a port per Sliver and Network, keys in every Sliver): bounded before it is built.
   checkModelBounds(built.model, index);
   const layout = buildLayout(built.model, index);
+  releaseAfterLayout(layout.stacks.reduce((n, s) => n + s.resources.length, 0));
   const violations = [...runRules(built, layout, options, index)];
   for (const c of layout.collisions) violations.push(nameCollision(built, c, options.relativeTo));
   if (options.locked) for (const c of built.meta.allocation?.changes ?? []) violations.push(lockedChange(built, index, c, options.allocationsFile ?? 'xos.allocations.json', options.relativeTo));

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, type IStackSynthesizer, type ISynthesisSession } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -6,7 +5,7 @@ import { usageError } from '../errors';
 import { backendFor, BACKENDS_CONTEXT, renderBackend, type BackendSettings } from './backend';
 import { dict } from '../model/dict';
 import { TARGET_CONTEXT_KEY } from '../project';
-import { stableJson } from './stable-json';
+import { writeStableJsonFile } from './stable-json';
 
 /** A check of a stack's Terraform JSON right before it is written; it throws to stop the synthesis. */
 export type WriteCheck = (tf: Record<string, any>) => void;
@@ -58,7 +57,8 @@ export class XosStack extends TerraformStack {
   /**
    * cdktf's synthesizer does what it does for every stack (aspects, the manifest entry, the
    * annotations) and writes a placeholder; then the write checks run on the stack's JSON and
-   * `stableJson` writes it: the same bytes as cdktf's writer, several times faster at scale.
+   * `writeStableJsonFile` writes it: the same bytes as cdktf's writer, several times faster at
+   * scale, streamed into the file rather than made into one string first.
    * Raw resources have no HCL form: synthesizing HCL would silently drop them, so it is refused.
    */
   private synthesizeStack(session: ISynthesisSession, cdktf: IStackSynthesizer): void {
@@ -73,7 +73,7 @@ export class XosStack extends TerraformStack {
     }
     const tf = this.toTerraform();
     for (const check of this.writeChecks) check(tf);
-    fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath), stableJson(tf));
+    writeStableJsonFile(path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath), tf);
     // Written: its elements are not needed any more, and a large cloud has many stacks.
     this.raw.clear();
     this.rawData.clear();

@@ -50,3 +50,14 @@ export function releaseBeforeSynth(resources: number): void {
   if (resources < LARGE_LAYOUT_RESOURCES) return;
   collector()?.();
 }
+
+/**
+ * Once a large layout is made: collect what building the model and the layout left behind
+ * (300 MB at 400,000 tenant instances in one office, against 640 MB live), so that the rules
+ * do not pile their own garbage on top of it. Without it, compiling one central office of
+ * 100k subscribers peaked at 1.25 GB of memory, the peak of the whole synthesis.
+ */
+export function releaseAfterLayout(resources: number): void {
+  if (resources < LARGE_LAYOUT_RESOURCES) return;
+  collector()?.();
+}

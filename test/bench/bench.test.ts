@@ -188,6 +188,13 @@ describe('the central-office generator and the tasks at instance sizes (smallest
     expect(review.resources).toBe(ours.resources);
   });
 
+  test('one office of all the subscribers: the central-office recipe with its CSV, synthesized by xos synth', async () => {
+    const m = await runTask('instances-one-office', 50, 1);
+    // 50 from the CSV and the recipe's three named subscribers, each a chain of four; the CDN's one.
+    expect(m.extra).toMatchObject({ stacks: 1, instances: 4 * 53 + 1 });
+    expect(m.resources).toBeGreaterThan(4 * 53);
+  });
+
   test('one more subscriber re-plans one stack and adds only its three records', async () => {
     const m = await runTask('instances-since', 200, 1);
     expect(m.extra).toMatchObject({ changed: 1, added: 0, removed: 0, resourcesAdded: 3, resourcesChanged: 0, resourcesRemoved: 0, notTheSubscribers: 0 });

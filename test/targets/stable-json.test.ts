@@ -4,7 +4,9 @@
  */
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { stableJson } from '../../lib/synth/stable-json';
+import * as fs from 'fs';
+import * as os from 'os';
+import { stableJson, writeStableJsonFile } from '../../lib/synth/stable-json';
 import { renderInMemory } from '../../lib/synth/rendered';
 import { generateCloud } from '../../bench/generate';
 import { compileClean } from './helpers';
@@ -34,10 +36,45 @@ describe('stableJson', () => {
     );
   });
 
+  test('writeStableJsonFile writes the same bytes as stableJson, member by member at any depth', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-stable-json-'));
+    const file = path.join(dir, 'cdk.tf.json');
+    const key = fc.oneof(fc.string(), fc.constantFrom('a', 'b', '10', '9', '0', '01', 'resource'));
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant('line\nbreak')),
+        fc.array(tie('json'), { maxLength: 4 }),
+        fc.dictionary(key, fc.oneof(tie('json'), fc.constant(undefined)), { maxKeys: 5 }),
+        fc.constant({ toJSON: () => ({ b: 1, a: [] }) }),
+      ),
+    })).json;
+    try {
+      fc.assert(
+        fc.property(fc.dictionary(key, value, { maxKeys: 5 }), fc.integer({ min: 0, max: 4 }), (v, depth) => {
+          writeStableJsonFile(file, v, depth);
+          expect(fs.readFileSync(file, 'utf8')).toBe(stableJson(v));
+        }),
+        RUNS,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('writes the stacks of a generated cloud exactly as cdktf does, keeping objects already in key order', () => {
     const compiled = compileClean(generateCloud({ seed: 3, resources: 600 }));
     const rendered = renderInMemory(compiled.layout, 'auto');
     expect(rendered.json.size).toBeGreaterThan(0);
-    for (const tf of rendered.json.values()) expect(stableJson(tf)).toBe(cdktfWriter(tf, { space: 2 }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-stable-json-'));
+    try {
+      for (const tf of rendered.json.values()) {
+        expect(stableJson(tf)).toBe(cdktfWriter(tf, { space: 2 }));
+        writeStableJsonFile(path.join(dir, 'cdk.tf.json'), tf);
+        expect(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).toBe(stableJson(tf));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@
  * json-stable-stringify 1.3.0, the same bytes (2026-12-04).
  */
 
-import { dict } from '../model/dict';
+import { dict, setKey } from '../model/dict';
 
 /** Values JSON leaves out of objects (and writes as null in lists). */
 function omitted(v: unknown): boolean {
@@ -58,7 +58,8 @@ class Canonical {
     const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
     // A dictionary (keyed by names from the model) is copied into a dictionary (see dict.ts).
     const out: Record<string, unknown> = Object.getPrototypeOf(o) === null ? dict() : {};
-    for (const i of order) if (values[i] !== undefined) out[keys[i]] = values[i];
+    // setKey: an own key named __proto__ (an attribute from JSON) is written, as cdktf's writer does.
+    for (const i of order) if (values[i] !== undefined) setKey(out, keys[i], values[i]);
     return out;
   }
 

@@ -36,6 +36,20 @@ describe('stableJson', () => {
     );
   });
 
+  test('an own key named __proto__ (an attribute as JSON.parse gives it) is written, as cdktf writes it, in a re-sorted object too', () => {
+    const v = { input: JSON.parse('{"z":1,"__proto__":{"polluted":true},"a":{"__proto__":[]}}') };
+    expect(stableJson(v)).toBe(cdktfWriter(v, { space: 2 }));
+    expect(stableJson(v)).toContain('"__proto__": {');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-stable-'));
+    try {
+      writeStableJsonFile(path.join(dir, 'cdk.tf.json'), v, 1);
+      expect(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).toBe(stableJson(v));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   test('writeStableJsonFile writes the same bytes as stableJson, member by member at any depth', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xos-stable-json-'));
     const file = path.join(dir, 'cdk.tf.json');

@@ -224,6 +224,8 @@ function workflow(): string {
     [/^(\s*PROGRAM:) .*$/m, '$1 .'],
     [/^(\s*SCRIPTS:) base\/examples\/github\/scripts$/m, `$1 base/${WORKFLOW_SCRIPTS}`],
     [/^(\s*sparse-checkout:) examples\/github\/scripts$/gm, `$1 ${WORKFLOW_SCRIPTS}`],
+    // xos init has done the copying the example's header asks for.
+    [/^# Copy this file to \.github\/workflows\/plan-review\.yml and examples\/github\/scripts\/ to the path\n# SCRIPTS names below, in a project that depends on xos\. /m, `# Written by xos init, with its scripts in ${WORKFLOW_SCRIPTS}/ (SCRIPTS below).\n# `],
   ];
   for (const [line, replacement] of edits) {
     if (!line.test(text)) throw new Error(`internal: examples/github/plan-review.yml has no line ${line} to point at the new project`);

@@ -39,6 +39,9 @@ describe.each(['hello', 'central-office'])('xos init --example %s', (example) =>
     const workflow = fs.readFileSync(path.join(dir, '.github', 'workflows', 'plan-review.yml'), 'utf8');
     expect(workflow).toMatch(/^\s+SCRIPTS: base\/\.github\/xos-review$/m);
     expect(workflow).not.toMatch(/^\s+(SCRIPTS|sparse-checkout):.*examples\/github/m);
+    // Its header says what init did, not to copy what is already copied.
+    expect(workflow).toMatch(/^# Written by xos init, with its scripts in \.github\/xos-review\/ \(SCRIPTS below\)\.$/m);
+    expect(workflow).not.toMatch(/Copy this file/);
     for (const f of fs.readdirSync(path.join(ROOT, 'examples', 'github', 'scripts')))
       expect(fs.readFileSync(path.join(dir, '.github', 'xos-review', f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'github', 'scripts', f), 'utf8'));
   });

@@ -96,13 +96,15 @@ export function recordAllocations(compiled: Compiled, allocations: ProgramAlloca
  */
 export function printValidation(compiled: Compiled, allocations: ProgramAllocations, io: Io, options: { strict?: boolean; json?: boolean; locked?: boolean }): boolean {
   const strict = !!options.strict;
-  if (options.json) io.out(JSON.stringify(compiled.violations, null, 2) + '\n');
+  const ok = !(compiled.errors > 0 || (strict && compiled.warnings > 0));
+  // The same counts as the model line (and as `xos synth --json`), then every violation.
+  if (options.json) io.out(JSON.stringify({ ok, model: modelCounts(compiled.built.model), violations: compiled.violations }, null, 2) + '\n');
   else {
     io.out(`${modelLine(compiled.built.model)}\n`);
     if (!options.locked) for (const l of allocationLines(compiled, allocations, false)) io.out(`${l}\n`);
     printViolations(compiled, io, strict);
   }
-  return !(compiled.errors > 0 || (strict && compiled.warnings > 0));
+  return ok;
 }
 
 export function printViolations(compiled: Compiled, io: Io, strict = false): void {

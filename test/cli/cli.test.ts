@@ -24,10 +24,22 @@ describe('xos validate', () => {
     expect(r.stdout + r.stderr).not.toContain('sw0rdfish-literal');
   });
 
-  test('--json prints the violations as an array for machines', () => {
+  test('--json counts what the model line counts, tenant instances included', () => {
+    const line = xos(['validate', 'examples/central-office', '--transpile-only']);
+    const doc = JSON.parse(xos(['validate', 'examples/central-office', '--transpile-only', '--json']).stdout);
+    const counts = /^model: (.*)$/m.exec(line.stdout)![1].split(', ').map((p) => Number(p.split(' ')[0]));
+    expect(Object.values(doc.model)).toEqual(counts);
+    expect(doc.model.tenantInstances).toBe(4013);
+    expect(doc.ok).toBe(true);
+  });
+
+  test('--json prints { ok, model, violations } for machines: the model line\'s counts, then every violation', () => {
     const r = xos(['validate', P('broken-rules.ts'), '--json']);
     expect(r.code).toBe(1);
-    const v = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(Object.keys(doc.model)).toEqual(['sites', 'users', 'deployments', 'services', 'tenancies', 'slices', 'slivers', 'networks', 'tenantInstances']);
+    const v = doc.violations;
     expect(v.map((x: { id: string }) => x.id).sort()).toEqual(['DEP-008', 'RBAC-004']);
     expect(v.find((x: { id: string }) => x.id === 'DEP-008')).toEqual({
       id: 'DEP-008',

@@ -22,9 +22,9 @@ describe.each(['dir (old)', 'a:b c', 'x) (y'])('a program in "%s/main.ts"', (fol
   test('its violations name the file and line where each object was declared, relative to the working folder', () => {
     const root = placed('broken-rules.ts', path.join(folder, 'main.ts'));
     const outside = xos(['validate', folder, '--json', '--transpile-only'], { cwd: root });
-    expect(JSON.parse(outside.stdout).map((v: { id: string; source: string }) => `${v.id} ${v.source}`).sort()).toEqual([`DEP-008 ${folder}/main.ts:12`, `RBAC-004 ${folder}/main.ts:13`]);
+    expect(JSON.parse(outside.stdout).violations.map((v: { id: string; source: string }) => `${v.id} ${v.source}`).sort()).toEqual([`DEP-008 ${folder}/main.ts:12`, `RBAC-004 ${folder}/main.ts:13`]);
     const inside = xos(['validate', '.', '--json'], { cwd: path.join(root, folder) });
-    expect(JSON.parse(inside.stdout).map((v: { source: string }) => v.source).sort()).toEqual(['main.ts:12', 'main.ts:13']);
+    expect(JSON.parse(inside.stdout).violations.map((v: { source: string }) => v.source).sort()).toEqual(['main.ts:12', 'main.ts:13']);
   });
 
   test('an error it throws is reported at its file and line', () => {

@@ -107,7 +107,7 @@ describeWith('terraform', 'secrets through synth, deploy, status, plan and revie
     const text = run('validate literal.ts', ['validate', 'literal.ts', '--transpile-only'], work, secretEnv(), [1]);
     expect(text.stdout).toMatch(/^DEP-008 error head: Controller head: credential 'password' is a literal value\./m);
     const json = run('validate --json literal.ts', ['validate', 'literal.ts', '--json', '--transpile-only'], work, secretEnv(), [1]);
-    expect(JSON.parse(json.stdout).map((v: { id: string }) => v.id)).toContain('DEP-008');
+    expect(JSON.parse(json.stdout).violations.map((v: { id: string }) => v.id)).toContain('DEP-008');
     run('synth literal.ts', ['synth', 'literal.ts', '--out', 'literal-out', '--transpile-only'], work, secretEnv(), [1]);
     run('synth --json literal.ts', ['synth', 'literal.ts', '--out', 'literal-out', '--json', '--transpile-only'], work, secretEnv(), [1]);
     expect(fs.readdirSync(work).sort()).toEqual(before);

@@ -7,7 +7,7 @@ export const spec: CommandSpec = {
   usage: 'xos validate [program] [--json] [--strict] [--locked]   (the program: a .ts file, a folder holding main.ts, or a recipe.yaml; default: the one cdktf.json runs)',
   positionals: ['program?'],
   options: [
-    { name: 'json', type: 'boolean', description: 'print violations as a JSON array of { id, severity, path, message, source? }' },
+    { name: 'json', type: 'boolean', description: 'print { ok, model, violations } as JSON: the model line\'s counts (tenantInstances ...) and every violation { id, severity, path, message, source? }' },
     { name: 'strict', type: 'boolean', description: 'warnings fail the run too' },
     { name: 'locked', type: 'boolean', description: 'pool values must all be recorded in xos.allocations.json beside the program, as they are (CI; XOS_LOCKED=1 does the same): a missing or stale one is a TNI-005 error' },
     { name: 'transpile-only', type: 'boolean', description: 'skip type checking the program (an unchanged program is not checked again anyway: its last clean check is cached)' },

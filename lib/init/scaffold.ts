@@ -179,6 +179,8 @@ export function scaffoldFiles(options: ScaffoldOptions): Map<string, string> {
     'cdktf.json',
     json({
       language: 'typescript',
+      // Type checked, unlike the examples' --transpile-only: `cdktf deploy` must not apply a program
+      // with type errors; the fast edit -> check loop is `xos validate`, whose check is cached.
       app: 'npx ts-node main.ts',
       output: 'cdktf.out',
       projectId: randomUUID(),

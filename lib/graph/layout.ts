@@ -379,7 +379,8 @@ function orderLarge(layers: readonly string[][], links: readonly [string, string
   /** Crossings among the edges of u and v, with u left of v. */
   const between = (u: number, v: number): number => {
     let c = 0;
-    for (const nb of [upN, dnN]) for (const x of nb[u]) for (const y of nb[v]) if (pos[x] > pos[y]) c++;
+    for (const x of upN[u]) for (const y of upN[v]) if (pos[x] > pos[y]) c++;
+    for (const x of dnN[u]) for (const y of dnN[v]) if (pos[x] > pos[y]) c++;
     return c;
   };
 
@@ -402,10 +403,15 @@ function orderLarge(layers: readonly string[][], links: readonly [string, string
       slots.forEach((slot, k) => (ls[slot] = movable[k]));
       ls.forEach((v, i) => (pos[v] = i));
     };
+    /** Swap adjacent vertices while that removes crossings; a layer is looked at again only when it or a layer next to it changed. */
     const transpose = () => {
+      let dirty = new Uint8Array(depth).fill(1);
       for (let improved = true, rounds = 0; improved && rounds < 8; rounds++) {
         improved = false;
-        for (const ls of order) {
+        const changed = new Uint8Array(depth);
+        for (let l = 0; l < depth; l++) {
+          if (!dirty[l]) continue;
+          const ls = order[l];
           for (let i = 0; i + 1 < ls.length; i++) {
             const u = ls[i];
             const v = ls[i + 1];
@@ -415,8 +421,11 @@ function orderLarge(layers: readonly string[][], links: readonly [string, string
             pos[u] = i + 1;
             pos[v] = i;
             improved = true;
+            changed[l] = 1;
           }
         }
+        dirty = new Uint8Array(depth);
+        for (let l = 0; l < depth; l++) if (changed[l]) for (const k of [l - 1, l, l + 1]) if (k >= 0 && k < depth) dirty[k] = 1;
       }
     };
     let best = order.map((l) => [...l]);

@@ -178,7 +178,8 @@ export function layoutGraph(g: Graph): Placed {
     return c;
   };
   layers = layers.map((ids) => [...ids].sort((a, b) => ext(a) - ext(b)));
-  layers = g.nodes.length + g.edges.length > LARGE_FROM ? orderLarge(layers, links, (id) => vertices.get(id)!.external) : orderSmall(layers, up, dn, ext, crossings);
+  const large = g.nodes.length + g.edges.length > LARGE_FROM;
+  layers = large ? orderLarge(layers, links, (id) => vertices.get(id)!.external) : orderSmall(layers, up, dn, ext, crossings);
 
   // 5. x: pack, then pull each node over its neighbours, without overlaps, a few times each way.
   const gapAfter = (a: Vertex, b: Vertex) => (a.node && b.node ? METRICS.nodeGap : METRICS.dummyGap);
@@ -251,10 +252,15 @@ export function layoutGraph(g: Graph): Placed {
     const first = pts[0];
     const last = pts[pts.length - 1];
     const goingDown = last.y > first.y;
-    const points: Point[] = pts.map((p, i) => {
-      if (i === 0) return { x: p.x, y: round(p.y + (goingDown ? half : -half)) };
-      if (i === pts.length - 1) return { x: p.x, y: round(p.y + (goingDown ? -half : half)) };
-      return { x: p.x, y: p.y };
+    const points: Point[] = pts.flatMap((p, i) => {
+      if (i === 0) return [{ x: p.x, y: round(p.y + (goingDown ? half : -half)) }];
+      if (i === pts.length - 1) return [{ x: p.x, y: round(p.y + (goingDown ? -half : half)) }];
+      // In a large picture an edge passes a row straight down, from the top of the row's
+      // nodes to their bottom, as in dot: every edge between two rows then spans the same
+      // height, and two of them cross only where their order does (a long edge through the
+      // row's middle cut across its neighbours' curves where the rows are spread wide).
+      if (large) return [{ x: p.x, y: round(p.y + (goingDown ? -half : half)) }, { x: p.x, y: round(p.y + (goingDown ? half : -half)) }];
+      return [{ x: p.x, y: p.y }];
     });
     const mid = Math.floor((points.length - 1) / 2);
     const a = points[mid];

@@ -78,7 +78,10 @@ export function countCrossings(p: Placed): number {
   // A uniform grid: each segment is tested against those sharing a cell; a crossing is counted in the cell it lies in.
   const cell = 40;
   const grid = new Map<number, Segment[]>();
-  const width = Math.ceil(Math.max(p.width, ...segments.map((s) => Math.max(s.a.x, s.b.x))) / cell) + 2;
+  // A loop, not Math.max(...): a spread of a large picture's segments overflows the stack.
+  let right = p.width;
+  for (const s of segments) right = Math.max(right, s.a.x, s.b.x);
+  const width = Math.ceil(right / cell) + 2;
   const key = (cx: number, cy: number) => cy * width + cx;
   const cellOf = (v: number) => Math.max(0, Math.floor(v / cell));
   for (const s of segments) {

@@ -25,8 +25,11 @@ export type Format = (typeof FORMATS)[number];
  */
 export const OWN_LAYOUT_UP_TO = 200;
 /**
- * Above this many nodes and edges, Graphviz takes a minute and more (64 s for the 17,405 of
- * the generated 50k-resource cloud at depth slices), so the own layout draws the picture, with a note that says so and what to draw instead.
+ * Above this many nodes and edges, Graphviz takes a minute and more (30 s for the 12,165 of the
+ * generated 50k-resource cloud at depth slices, 96 s at depth all, 4 min for the 28,678 of the
+ * 100k cloud at depth all), so the own layout draws the picture, ordered as dot orders its
+ * layers (lib/graph/layout.ts, orderLarge: 1.0-1.2x dot's crossings on those clouds, in
+ * seconds), with a note that says so and what to draw instead.
  */
 export const GRAPHVIZ_UP_TO = 6000;
 
@@ -70,7 +73,7 @@ export async function renderGraphOf(g: Graph, model: XosModel, format: Format, o
   const size = g.nodes.length + g.edges.length;
   if (size > GRAPHVIZ_UP_TO)
     options.note?.(
-      `the graph has ${g.nodes.length} nodes and ${g.edges.length} edges, more than Graphviz lays out in reasonable time (${GRAPHVIZ_UP_TO} in all), so xos's own layout draws it, crossing more edges. For a readable picture draw less (--depth ${depth === 'all' ? 'slices or services' : 'services'}), or lay out --format dot with Graphviz's dot.`,
+      `the graph has ${g.nodes.length} nodes and ${g.edges.length} edges, more than Graphviz lays out in reasonable time (${GRAPHVIZ_UP_TO} in all), so xos's own layout draws it, ordering its rows as dot does. For a smaller picture draw less (--depth ${depth === 'all' ? 'slices or services' : 'services'}), or lay out --format dot with Graphviz's dot.`,
     );
   const { placed, failure } = await placeGraph(g);
   if (failure) options.note?.(`Graphviz could not lay out the graph (${failure}), so xos's own layout draws it, crossing more edges.`);

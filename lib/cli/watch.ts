@@ -14,6 +14,7 @@ import * as path from 'path';
 import { isXosError } from '../errors';
 import type { Io } from './io';
 import type { Checker } from './typecheck';
+import type { CompileMemo } from '../compile';
 
 export interface WatchOptions {
   readonly strict?: boolean;
@@ -46,7 +47,7 @@ function ms(since: Since): string {
 }
 
 /** Run the program and the rules; the first run checks types too. Returns whether it passed. */
-function runRules(program: string, io: Io, options: WatchOptions, how: { checker?: Checker; transpileOnly?: boolean }): boolean {
+function runRules(program: string, io: Io, options: WatchOptions, how: { checker?: Checker; transpileOnly?: boolean; memo: CompileMemo }): boolean {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { loadAndCompile, printValidation } = require('./pipeline') as typeof import('./pipeline');
   try {
@@ -83,11 +84,13 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
   const entry = resolveProgram(program);
   const isTs = /\.(ts|mts|cts)$/.test(entry);
   const checker: Checker = { warm: true };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const memo = new (require('../compile') as typeof import('../compile')).CompileMemo();
   let files: string[] = [entry];
 
   // The first run: type checked, as `xos validate` does.
   const first = now();
-  const passed = runRules(program, io, options, isTs ? { checker } : {});
+  const passed = runRules(program, io, options, isTs ? { checker, memo } : { memo });
   files = lastPreparation()?.sources.length ? [...lastPreparation()!.sources] : [entry];
 
   return new Promise((resolve) => {
@@ -118,7 +121,7 @@ export function watchValidate(program: string, io: Io, options: WatchOptions = {
     const answer = () => {
       // Step 1: the rules, on the program transpiled.
       const started = now();
-      const ok = runRules(program, io, options, { transpileOnly: true });
+      const ok = runRules(program, io, options, { transpileOnly: true, memo });
       io.err(`[${clock()}] rules: ${ok ? 'pass' : 'fail'} (${ms(started)})${isTs ? '; checking types ...' : ''}\n`);
       if (!isTs) return done();
       // Step 2: the types, once the rules' answer is out.

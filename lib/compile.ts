@@ -49,7 +49,8 @@ interface Checked {
  * already indexed, laid out and checked stands for the new one. What depends on more than the
  * model is made anew every time: declaration sites, acknowledgements, build errors, allocation
  * changes, and the findings of a rule that asked where something was declared. One model is
- * kept: the last one.
+ * kept: the last one. The same content in another representation (an array V8 made holey)
+ * serializes differently: then the model is checked again, never the reverse.
  */
 export class CompileMemo {
   private last?: Checked & { readonly bytes: Buffer };

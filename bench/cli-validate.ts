@@ -125,13 +125,14 @@ registerTask('cli-validate', async (size) => {
   try {
     const extra: Record<string, number> = {};
     for (const example of ['hello', 'central-office']) {
-      const program = path.join(dir, `${example}.ts`);
-      fs.copyFileSync(path.join(ROOT, 'examples', example, 'main.ts'), program);
+      // The whole folder: a program reads what lies beside it (central-office: subscribers.csv, xos.allocations.json).
+      fs.cpSync(path.join(ROOT, 'examples', example), path.join(dir, example), { recursive: true });
+      const program = path.join(dir, example, 'main.ts');
       const r = changedAndUnchanged(program, env);
       extra[`${example}ChangedCpuMs`] = r.changed;
       extra[`${example}UnchangedCpuMs`] = r.unchanged;
     }
-    const w = await watchLatency(path.join(dir, 'central-office.ts'), env);
+    const w = await watchLatency(path.join(dir, 'central-office', 'main.ts'), env);
     extra.watchRulesMs = w.rules;
     extra.watchTypesMs = w.types;
     const program = path.join(dir, 'generated.ts');

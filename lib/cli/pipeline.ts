@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { compileCloud, compileModel, type Compiled } from '../compile';
+import { compileCloud, compileModel, type CompileMemo, type Compiled } from '../compile';
 import { changeText, type AllocationLock } from '../model/allocate';
 import { allocationsPath, readAllocations, sameAllocations, writeAllocations } from '../model/allocations-file';
 import type { XosModel } from '../model/types';
@@ -24,6 +24,8 @@ export function compileModelFile(file: string): { loaded: { cloud?: undefined; f
 export interface CompileProgramOptions extends LoadOptions {
   /** Allocate nothing: values missing from (or stale in) xos.allocations.json are TNI-005 errors. */
   readonly locked?: boolean;
+  /** What the previous compile of this program made, reused where the model is the same (--watch). */
+  readonly memo?: CompileMemo;
 }
 
 /** The allocations file beside a program, as read before compiling. */
@@ -37,7 +39,7 @@ export function loadAndCompile(program: string | undefined, options: CompileProg
   const loaded = loadProgram(programArgument(program), options);
   const file = allocationsPath(loaded.dir);
   const previous = readAllocations(file);
-  const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd(), allocations: previous, locked: options.locked, allocationsFile: path.relative(process.cwd(), file) || file });
+  const compiled = compileCloud(loaded.cloud, { relativeTo: process.cwd(), allocations: previous, locked: options.locked, allocationsFile: path.relative(process.cwd(), file) || file, memo: options.memo });
   return { loaded, compiled, allocations: { file, ...(previous ? { previous } : {}) } };
 }
 

@@ -74,7 +74,13 @@ export function flatOrCopy(attributes: Readonly<Record<string, unknown>>): Recor
 /** A plain-JSON copy; Secrets become their references, functions and undefined vanish. */
 export function jsonCopy(x: unknown): unknown {
   if (Secret.isSecret(x)) return { ...x.ref };
-  if (Array.isArray(x)) return x.map(jsonCopy);
+  if (Array.isArray(x)) {
+    // Pushed, not mapped: V8 makes some mapped arrays holey, which serialize unlike the same
+    // values packed, and --watch would check the same model again (see CompileMemo).
+    const out: unknown[] = [];
+    for (const v of x) out.push(jsonCopy(v));
+    return out;
+  }
   if (x && typeof x === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) {

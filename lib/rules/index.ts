@@ -32,6 +32,12 @@ export interface RunOptions {
   readonly relativeTo?: string;
   /** Only these rules (by id). */
   readonly only?: readonly string[];
+  /**
+   * Each rule's findings on this very model (content for content), by rule id: a rule found
+   * here is not run again; one that runs is added, unless it asked where something was
+   * declared (its findings then depend on more than the model).
+   */
+  readonly findings?: Map<string, readonly Finding[]>;
 }
 
 /** `key` and its ancestors in the construct tree, nearest first, the cloud (`''`) last. */
@@ -78,17 +84,23 @@ function findingUnder(finding: string, rule: string, path: string): boolean {
  * A warning covered by an acknowledgement carries its reason; errors are never covered.
  */
 export function runRules(built: BuiltModel, layout: Layout, options: RunOptions = {}, index = new ModelIndex(built.model)): Violation[] {
-  const ctx = { model: built.model, index, layout, sourceOf: (key: string) => built.meta.sources.get(key) };
+  let askedSources = false;
+  const sourceOf = (key: string) => ((askedSources = true), built.meta.sources.get(key));
+  const ctx = { model: built.model, index, layout, sourceOf };
   const out: Violation[] = [];
   const acks = built.meta.acknowledgements;
   for (const rule of RULES) {
     if (rule.needsActor || provenByVerify(rule)) continue;
     if (options.only && !options.only.includes(rule.id)) continue;
-    let findings: Finding[];
-    try {
-      findings = [...rule.check(ctx)];
-    } catch (e) {
-      findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.`, key: 'rule-failed' }];
+    let findings = options.findings?.get(rule.id);
+    if (!findings) {
+      askedSources = false;
+      try {
+        findings = [...rule.check(ctx)];
+      } catch (e) {
+        findings = [{ path: '', message: `the rule itself failed (${(e as Error)?.message ?? e}); this is a bug in xos, please report it.`, key: 'rule-failed' }];
+      }
+      if (!askedSources) options.findings?.set(rule.id, findings);
     }
     for (const f of findings) {
       const src = formatSource((f.at !== undefined ? built.meta.sources.get(f.at) : undefined) ?? inherited(built.meta.sources, f.path), options.relativeTo);

@@ -7,6 +7,7 @@
  */
 
 import { setKey } from './dict';
+import { writeFileInPieces } from '../util/json-stream';
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, sortedMembers, 2) + '\n';
 }
@@ -36,24 +37,13 @@ function sortedMembers(this: unknown, _key: string, v: unknown): unknown {
  * made while writing it) that was the peak of a synthesis's memory.
  */
 export function writeCanonicalJsonFile(file: string, value: Readonly<Record<string, unknown>>): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const fs = require('fs') as typeof import('fs');
-  const fd = fs.openSync(file, 'w');
-  let buffer = '';
-  const put = (text: string) => {
-    buffer += text;
-    if (buffer.length > 1 << 20) {
-      fs.writeSync(fd, buffer);
-      buffer = '';
-    }
-  };
-  // A value written at `depth` levels of two-space indentation: each of its lines after the
-  // first indented by that much (JSON text never holds a raw newline inside a string).
-  const indented = (v: unknown, depth: number) => {
-    const text = JSON.stringify(v, sortedMembers, 2);
-    return depth ? text.replace(/\n/g, `\n${'  '.repeat(depth)}`) : text;
-  };
-  try {
+  writeFileInPieces(file, (put) => {
+    // A value written at `depth` levels of two-space indentation: each of its lines after the
+    // first indented by that much (JSON text never holds a raw newline inside a string).
+    const indented = (v: unknown, depth: number) => {
+      const text = JSON.stringify(v, sortedMembers, 2);
+      return depth ? text.replace(/\n/g, `\n${'  '.repeat(depth)}`) : text;
+    };
     // In the order JavaScript keeps a sorted object's keys (integer-like keys first), as canonicalJson writes them.
     // A null-prototype object: a member named __proto__ stays a member (on `{}` it would set the prototype and vanish).
     const order: Record<string, true> = Object.create(null);
@@ -75,10 +65,7 @@ export function writeCanonicalJsonFile(file: string, value: Readonly<Record<stri
       put('}');
     }
     put('\n');
-    fs.writeSync(fd, buffer);
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 export function sortKeys(value: unknown): unknown {

@@ -9,6 +9,7 @@
  */
 
 import { dict, setKey } from '../model/dict';
+import { writeFileInPieces } from '../util/json-stream';
 
 /** Values JSON leaves out of objects (and writes as null in lists). */
 function omitted(v: unknown): boolean {
@@ -128,45 +129,31 @@ function stableText(value: unknown, c: Canonical): string {
  * the pieces of the empty-container fix-up, that was 900 MB on top of the stack itself.
  */
 export function writeStableJsonFile(file: string, value: unknown, depth = 3): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const fs = require('fs') as typeof import('fs');
-  const fd = fs.openSync(file, 'w');
-  let buffer = '';
-  const put = (text: string) => {
-    buffer += text;
-    if (buffer.length > 1 << 20) {
-      fs.writeSync(fd, buffer);
-      buffer = '';
-    }
-  };
-  // One for every value: its sentinels are made once, not for each of 400,000 resources.
-  const canonical = new Canonical();
-  const indents: string[] = [];
-  const indent = (level: number) => (indents[level] ??= `\n${'  '.repeat(level)}`);
-  const plain = (v: unknown): unknown => (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? plain((v as { toJSON(): unknown }).toJSON()) : v);
-  // `v` written where a line indented by `level` levels holds its start.
-  const emit = (v: unknown, level: number): void => {
-    if (level >= depth || v === null || typeof v !== 'object' || Array.isArray(v)) {
-      const text = stableText(v, canonical);
-      put(level ? text.replace(/\n/g, indent(level)) : text);
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    let first = true;
-    put('{');
-    for (const k of Object.keys(o).sort()) {
-      const x = plain(o[k]);
-      if (omitted(x)) continue;
-      put(`${first ? '' : ','}${indent(level + 1)}${JSON.stringify(k)}: `);
-      first = false;
-      emit(x, level + 1);
-    }
-    put(`${indent(level)}}`);
-  };
-  try {
+  writeFileInPieces(file, (put) => {
+    // One for every value: its sentinels are made once, not for each of 400,000 resources.
+    const canonical = new Canonical();
+    const indents: string[] = [];
+    const indent = (level: number) => (indents[level] ??= `\n${'  '.repeat(level)}`);
+    const plain = (v: unknown): unknown => (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? plain((v as { toJSON(): unknown }).toJSON()) : v);
+    // `v` written where a line indented by `level` levels holds its start.
+    const emit = (v: unknown, level: number): void => {
+      if (level >= depth || v === null || typeof v !== 'object' || Array.isArray(v)) {
+        const text = stableText(v, canonical);
+        put(level ? text.replace(/\n/g, indent(level)) : text);
+        return;
+      }
+      const o = v as Record<string, unknown>;
+      let first = true;
+      put('{');
+      for (const k of Object.keys(o).sort()) {
+        const x = plain(o[k]);
+        if (omitted(x)) continue;
+        put(`${first ? '' : ','}${indent(level + 1)}${JSON.stringify(k)}: `);
+        first = false;
+        emit(x, level + 1);
+      }
+      put(`${indent(level)}}`);
+    };
     emit(plain(value), 0);
-    fs.writeSync(fd, buffer);
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }

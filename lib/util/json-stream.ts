@@ -51,3 +51,26 @@ export function writeJson(write: (text: string) => void, value: unknown): void {
   out('\n');
   if (buf) write(buf);
 }
+
+/**
+ * Write `file` from the text `write` hands to `put`, some 1 MB at a time: a stack or model of
+ * hundreds of megabytes is never one string. The file is closed whatever happens.
+ */
+export function writeFileInPieces(file: string, write: (put: (text: string) => void) => void): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('fs') as typeof import('fs');
+  const fd = fs.openSync(file, 'w');
+  let buffer = '';
+  try {
+    write((text) => {
+      buffer += text;
+      if (buffer.length > 1 << 20) {
+        fs.writeSync(fd, buffer);
+        buffer = '';
+      }
+    });
+    fs.writeSync(fd, buffer);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -152,30 +152,39 @@ describe('allocation', () => {
   });
 });
 
+/**
+ * A small office whose three Services (vOLT -> vCPE -> vBNG, control plane only) have a Slice
+ * and a Sliver each, with the pools of central-office; no subscriber yet.
+ */
+function emptyOffice() {
+  Cloud.reset();
+  const cloud = new Cloud({ name: 'office' });
+  const site = new Site(cloud, 'co', { loginBase: 'co' });
+  const image = new Image(cloud, 'img');
+  const flavor = new Flavor(cloud, 'f', { cores: 1, ramMb: 1024 });
+  const tpl = new NetworkTemplate(cloud, 'private');
+  const dep = new Deployment(cloud, 'pod', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
+  dep.addController('ctl', { backend: 'openstack', sites: [site] });
+  const admin = new User(cloud, 'admin', { site });
+  site.grant(admin, 'admin');
+  const svc = (name: string, props: object) => {
+    const slice = site.addSlice(name.toLowerCase(), { image, flavor });
+    slice.grant(admin, 'admin');
+    slice.addSliver(`${name.toLowerCase()}-1`, { deployment: dep });
+    return new Service(cloud, name, { slices: [slice], ...props });
+  };
+  const volt = svc('vOLT', { acceptsUsers: true, pools: { c_tag: { range: [2, 40], per: 's_tag' } }, onInstance: () => [{ id: 'vlan', type: 'config' }] });
+  const vcpe = svc('vCPE', {});
+  const vbng = svc('vBNG', { pools: { subnet: { block: '198.18.0.0/24', prefix: 29 } } });
+  volt.tenantOf(vcpe, { connect: 'none' });
+  vcpe.tenantOf(vbng, { connect: 'none' });
+  return { cloud, site, volt, vcpe, vbng };
+}
+
 describe('one subscriber more or less', () => {
   /** A small office whose three Services have Slivers, and `n` subscribers with their chains. */
   function office(ids: readonly number[]) {
-    Cloud.reset();
-    const cloud = new Cloud({ name: 'office' });
-    const site = new Site(cloud, 'co', { loginBase: 'co' });
-    const image = new Image(cloud, 'img');
-    const flavor = new Flavor(cloud, 'f', { cores: 1, ramMb: 1024 });
-    const tpl = new NetworkTemplate(cloud, 'private');
-    const dep = new Deployment(cloud, 'pod', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
-    dep.addController('ctl', { backend: 'openstack', sites: [site] });
-    const admin = new User(cloud, 'admin', { site });
-    site.grant(admin, 'admin');
-    const svc = (name: string, props: object) => {
-      const slice = site.addSlice(name.toLowerCase(), { image, flavor });
-      slice.grant(admin, 'admin');
-      slice.addSliver(`${name.toLowerCase()}-1`, { deployment: dep });
-      return new Service(cloud, name, { slices: [slice], ...props });
-    };
-    const volt = svc('vOLT', { acceptsUsers: true, pools: { c_tag: { range: [2, 40], per: 's_tag' } }, onInstance: () => [{ id: 'vlan', type: 'config' }] });
-    const vcpe = svc('vCPE', {});
-    const vbng = svc('vBNG', { pools: { subnet: { block: '198.18.0.0/24', prefix: 29 } } });
-    volt.tenantOf(vcpe, { connect: 'none' });
-    vcpe.tenantOf(vbng, { connect: 'none' });
+    const { cloud, site, volt, vcpe, vbng } = emptyOffice();
     for (const n of ids) {
       const user = new User(cloud, `u${n}`, { site });
       const v = volt.addTenant(`sub-${n}`, { subscriber: user, attributes: { s_tag: 100 + (n % 2) } });
@@ -227,27 +236,7 @@ describe('the review of subscribers added and removed', () => {
 
   /** An office like the one above, whose subscribers' chains have random lengths and attributes. */
   function office(subscribers: readonly Subscriber[]) {
-    Cloud.reset();
-    const cloud = new Cloud({ name: 'office' });
-    const site = new Site(cloud, 'co', { loginBase: 'co' });
-    const image = new Image(cloud, 'img');
-    const flavor = new Flavor(cloud, 'f', { cores: 1, ramMb: 1024 });
-    const tpl = new NetworkTemplate(cloud, 'private');
-    const dep = new Deployment(cloud, 'pod', { hostSites: [site], acquireSites: [site], images: [image], flavors: [flavor], networkTemplates: [tpl] });
-    dep.addController('ctl', { backend: 'openstack', sites: [site] });
-    const admin = new User(cloud, 'admin', { site });
-    site.grant(admin, 'admin');
-    const svc = (name: string, props: object) => {
-      const slice = site.addSlice(name.toLowerCase(), { image, flavor });
-      slice.grant(admin, 'admin');
-      slice.addSliver(`${name.toLowerCase()}-1`, { deployment: dep });
-      return new Service(cloud, name, { slices: [slice], ...props });
-    };
-    const volt = svc('vOLT', { acceptsUsers: true, pools: { c_tag: { range: [2, 40], per: 's_tag' } }, onInstance: () => [{ id: 'vlan', type: 'config' }] });
-    const vcpe = svc('vCPE', {});
-    const vbng = svc('vBNG', { pools: { subnet: { block: '198.18.0.0/24', prefix: 29 } } });
-    volt.tenantOf(vcpe, { connect: 'none' });
-    vcpe.tenantOf(vbng, { connect: 'none' });
+    const { cloud, site, volt, vcpe, vbng } = emptyOffice();
     for (const s of subscribers) {
       const user = new User(cloud, `u${s.n}`, { site });
       let at: TenantInstance = volt.addTenant(`sub-${s.n}`, { subscriber: user, attributes: { s_tag: s.sTag } });

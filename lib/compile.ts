@@ -8,7 +8,7 @@ import { runRules, summarize, type RunOptions, type Violation } from './rules/in
 import { formatSource, type Finding } from './rules/rule';
 import type { XosModel } from './model/types';
 import { buildLayout, type Layout } from './synth/layout';
-import { releaseAfterLayout } from './util/release';
+import { releaseAroundLargeLayout } from './util/release';
 
 /** A checked model: everything synthesis and the reports need, no cdktf in it. */
 export interface Compiled {
@@ -76,17 +76,19 @@ function check(model: XosModel): Omit<Checked, 'model' | 'findings'> {
   // Counts multiply in the layout (a port per Sliver and Network, keys in every Sliver): bounded before it is built.
   checkModelBounds(model, index);
   const layout = buildLayout(model, index);
-  releaseAfterLayout(layout.stacks.reduce((n, s) => n + s.resources.length, 0));
+  releaseAroundLargeLayout(layout.stacks.reduce((n, s) => n + s.resources.length, 0));
   return { index, layout };
 }
 
 /** Build the model, derive the layout and run every static rule. */
 export function compileModel(built: BuiltModel, options: CompileOptions = {}): Compiled {
   const { model, index, layout, findings } = options.memo ? options.memo.checked(built.model, check) : { model: built.model, ...check(built.model), findings: undefined };
-  // The same model as before stands for this one: the index and layout are of its objects.
-  if (model !== built.model) built = { model, meta: built.meta };
-  // The bounds can change while the model does not (XOS_MAX_RESOURCES): checked every time.
-  if (findings) checkModelBounds(model, index);
+  if (model !== built.model) {
+    // The same model as before stands for this one: the index and layout are of its objects.
+    built = { model, meta: built.meta };
+    // The bounds can change while the model does not (XOS_MAX_RESOURCES): checked again (check() did, for a model made now).
+    checkModelBounds(model, index);
+  }
   const violations = [...runRules(built, layout, { ...options, findings }, index)];
   for (const c of layout.collisions) violations.push(nameCollision(built, c, options.relativeTo));
   if (options.locked) for (const c of built.meta.allocation?.changes ?? []) violations.push(lockedChange(built, index, c, options.allocationsFile ?? 'xos.allocations.json', options.relativeTo));

@@ -1,4 +1,4 @@
-import { releaseBeforeSynth } from '../util/release';
+import { releaseAroundLargeLayout } from '../util/release';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
@@ -46,7 +46,7 @@ export interface SynthResult {
  * target made it.
  */
 export function synthInto(compiled: Compiled, dir: string, target: Target, backends?: BackendSettings, relativeTo?: string, program?: string): SynthResult {
-  releaseBeforeSynth(compiled.layout.stacks.reduce((n, s) => n + s.resources.length, 0));
+  releaseAroundLargeLayout(compiled.layout.stacks.reduce((n, s) => n + s.resources.length, 0));
   const app = new App({ outdir: dir, stackTraces: false, skipValidation: true, context: { [TARGET_CONTEXT_KEY]: target, ...(backends ? { [BACKENDS_CONTEXT]: backends } : {}) } });
   const { stacks, constructs } = renderLayout(app, compiled.layout, target);
   const graphs: StackGraph[] = [];

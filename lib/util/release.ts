@@ -42,22 +42,14 @@ export function releaseAfterRead(bytes: number): void {
 export const LARGE_LAYOUT_RESOURCES = 50_000;
 
 /**
- * Before synthesizing a large layout: collect what compiling it left behind (a hundred
- * megabytes at 300,000 resources), so that the cdktf constructs and their JSON are not piled
- * on top of it.
+ * Around a large layout, at the two moments its garbage peaks: once it is made, collect what
+ * building the model and the layout left behind (300 MB at 400,000 tenant instances in one
+ * office, against 640 MB live), so that the rules do not pile their own on top of it (one
+ * central office of 100k subscribers peaked at 1.25 GB compiling without it); and before it is
+ * synthesized, what checking it left (a hundred megabytes at 300,000 resources), so that the
+ * cdktf constructs and their JSON are not piled on top of that.
  */
-export function releaseBeforeSynth(resources: number): void {
-  if (resources < LARGE_LAYOUT_RESOURCES) return;
-  collector()?.();
-}
-
-/**
- * Once a large layout is made: collect what building the model and the layout left behind
- * (300 MB at 400,000 tenant instances in one office, against 640 MB live), so that the rules
- * do not pile their own garbage on top of it. Without it, compiling one central office of
- * 100k subscribers peaked at 1.25 GB of memory, the peak of the whole synthesis.
- */
-export function releaseAfterLayout(resources: number): void {
+export function releaseAroundLargeLayout(resources: number): void {
   if (resources < LARGE_LAYOUT_RESOURCES) return;
   collector()?.();
 }

@@ -159,7 +159,7 @@ export function layoutGraph(g: Graph): Placed {
     up.set(b, [...(up.get(b) ?? []), a]);
   }
   const ext = (id: string) => (vertices.get(id)!.external ? 1 : 0);
-  /** Edge crossings between consecutive layers: inversions of lower positions, counted with a Fenwick tree. */
+  /** Edge crossings between consecutive layers: inversions of lower positions, with the segments in upper order. */
   const crossings = (ls: string[][]): number => {
     let c = 0;
     for (let l = 0; l + 1 < ls.length; l++) {
@@ -167,13 +167,7 @@ export function layoutGraph(g: Graph): Placed {
       const segs: [number, number][] = [];
       ls[l].forEach((id, i) => (dn.get(id) ?? []).forEach((t) => segs.push([i, pos.get(t) ?? 0])));
       segs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      const tree = new Array<number>(ls[l + 1].length + 1).fill(0);
-      segs.forEach(([, v], seen) => {
-        let atMost = 0;
-        for (let i = v + 1; i > 0; i -= i & -i) atMost += tree[i];
-        c += seen - atMost;
-        for (let i = v + 1; i < tree.length; i += i & -i) tree[i]++;
-      });
+      c += inversions(segs.map((s) => s[1]));
     }
     return c;
   };
